@@ -1,0 +1,160 @@
+# fdcap: small Unix tools for raw Ethernet and file-descriptor passing.
+#
+#   make                 build the tools into $(B)/
+#   sudo make check      install what is missing (Debian), build, run every test
+#   make check SANITIZE=1  the same, built with ASan and UBSan into build/san/
+#   sudo make demo       an unprivileged user speaks raw Ethernet, end to end
+#   make lint            mandoc -T lint and cppcheck
+#   make install         PREFIX, DESTDIR, BINDIR, MANDIR, SYSCONFDIR
+#   sudo make install-caps  give the installed rawopen its file capabilities
+#
+# Nothing below needs editing to add a module or a tool: lib/*.c, cmd/*.c,
+# tests/unit/*.c and tests/t*.t are found by wildcard.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= $(PREFIX)/etc
+DESTDIR ?=
+# The group whose members may run the installed rawopen (install-caps).
+RAWOPEN_GROUP ?= netraw
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS = libbsd-overlay libcap libpcap
+CFLAGS ?= -O2 -g
+WARN = -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes
+ifeq ($(CI),true)
+WARN += -Werror
+endif
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+
+ifeq ($(SANITIZE),1)
+B = build/san
+SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+B = build
+SAN =
+endif
+
+# Evaluated lazily: on a fresh machine the .pc files appear only after deps.
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
+POLICY = $(SYSCONFDIR)/fdcap/rawopen.conf
+ALL_CPPFLAGS = -D_GNU_SOURCE -Ilib -DRAWOPEN_POLICY='"$(POLICY)"' $(CPPFLAGS)
+ALL_CFLAGS = -std=gnu11 $(WARN) $(SAN) $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SAN) -Wl,--as-needed $(LDFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) $(LDLIBS)
+
+LIB_SRC = $(wildcard lib/*.c)
+LIB_OBJ = $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
+LIBA = $(B)/libfdcap.a
+CMDS = $(basename $(notdir $(wildcard cmd/*.c)))
+BINS = $(CMDS:%=$(B)/%)
+UNIT_SRC = $(wildcard tests/unit/*.c)
+UNITS = $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%.t)
+MANS = $(wildcard man/*.[1-8])
+SHELL_TESTS = $(sort $(wildcard tests/t[0-9]*.t))
+
+.PHONY: all check unit lint deps install install-caps uninstall clean demo bench fuzz
+.SUFFIXES:
+
+all: $(BINS)
+
+$(B)/lib/%.o: lib/%.c lib/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBA): $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+$(B)/cmd/%.o: cmd/%.c lib/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/%: $(B)/cmd/%.o $(LIBA)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS_ALL)
+
+$(B)/unit/%.t: tests/unit/%.c tests/tap.h lib/*.h $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) -Itests $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS_ALL)
+
+.PRECIOUS: $(B)/cmd/%.o $(B)/lib/%.o
+
+unit: $(UNITS)
+
+# The tests read these to find what they test, and to build test-only
+# variants (a rawopen whose policy path lies in a scratch directory).
+export FDCAP_BUILD = $(CURDIR)/$(B)
+export FDCAP_SRC = $(CURDIR)
+export FDCAP_CC = $(CC)
+export FDCAP_CFLAGS = $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS)
+export FDCAP_LIBS = $(CURDIR)/$(LIBA) $(LDLIBS_ALL)
+
+PROVE ?= prove
+PROVE_FLAGS ?=
+T ?= $(UNITS) $(SHELL_TESTS)
+
+check: deps
+	$(MAKE) all unit
+	$(PROVE) --exec '' $(PROVE_FLAGS) $(T)
+
+# Debian packages, as "what-to-look-for:package".  Libraries are looked up
+# with pkg-config, commands on PATH, Python modules in /usr/bin/python3.
+DEPS_PC = libbsd-overlay:libbsd-dev libcap:libcap-dev libpcap:libpcap-dev
+DEPS_CMD = pkg-config:pkg-config cc:gcc prove:perl mandoc:mandoc \
+	tcpdump:tcpdump tshark:tshark s6-ipcserver:s6 socat:socat \
+	setcap:libcap2-bin setpriv:util-linux ip:iproute2 \
+	/usr/bin/python3:python3 cppcheck:cppcheck
+DEPS_PY = scapy:python3-scapy
+
+deps:
+	@missing=; \
+	for d in $(DEPS_PC); do \
+		$(PKG_CONFIG) --exists "$${d%%:*}" 2>/dev/null || missing="$$missing $${d#*:}"; \
+	done; \
+	for d in $(DEPS_CMD); do \
+		command -v "$${d%%:*}" >/dev/null 2>&1 || missing="$$missing $${d#*:}"; \
+	done; \
+	for d in $(DEPS_PY); do \
+		/usr/bin/python3 -c "import $${d%%:*}" >/dev/null 2>&1 || missing="$$missing $${d#*:}"; \
+	done; \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "deps: installing:$$missing"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -q && \
+		apt-get install -y -q --no-install-recommends $$missing; \
+	else \
+		echo "deps: missing, install them (Debian package names):$$missing" >&2; \
+		exit 1; \
+	fi
+
+lint: deps
+	mandoc -T lint -W style $(MANS)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+		--inline-suppr -D_GNU_SOURCE -Ilib lib cmd
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	for c in $(CMDS); do install -m 0755 $(B)/$$c $(DESTDIR)$(BINDIR)/$$c || exit 1; done
+	for m in man/*.1; do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man1/ || exit 1; done
+	for m in man/*.5; do [ -e "$$m" ] || continue; install -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/ || exit 1; done
+
+uninstall:
+	for c in $(CMDS); do rm -f $(DESTDIR)$(BINDIR)/$$c; done
+	for m in man/*.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$${m#man/}; done
+	for m in man/*.5; do rm -f $(DESTDIR)$(MANDIR)/man5/$${m#man/}; done
+
+clean:
+	rm -rf build
+
+# Each of these is a script, so that it can be read and run on its own.
+demo: deps all
+	sh examples/demo.sh $(B)
+
+bench: deps all
+	sh bench/run.sh $(B)

@@ -1,0 +1,81 @@
+/*
+ * cred: the credentials of the peer of a Unix socket, and rules on them.
+ */
+#ifndef LIB_CRED_H
+#define LIB_CRED_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* What the kernel says of a peer, at connect(2) or socketpair(2) time. */
+struct cred_peer {
+	pid_t	pid;
+	uid_t	uid;
+	gid_t	gid;
+	gid_t	*groups;	/* supplementary groups (SO_PEERGROUPS) */
+	size_t	ngroups;
+	int	pidfd;		/* SO_PEERPIDFD, or -1 where the kernel lacks it */
+};
+
+/*
+ * Reads the credentials of the peer of the Unix socket fd: SO_PEERCRED,
+ * SO_PEERGROUPS (an empty list where the kernel lacks it) and SO_PEERPIDFD.
+ * Returns 0, or -1 with errno ENOTSOCK (fd is not a socket), EAFNOSUPPORT
+ * (not a Unix socket), ENOTCONN (no peer), ENOMEM, or the getsockopt error.
+ * On success release c with cred_peer_free().
+ */
+int	cred_peer(int fd, struct cred_peer *c);
+
+/* Frees the group list and closes the pidfd of c; c may be reused. */
+void	cred_peer_free(struct cred_peer *c);
+
+/*
+ * Whether the peer's process still runs: 1 yes, 0 it has exited (its pid
+ * may now belong to another process), -1 with errno when it cannot be
+ * known (no pidfd).
+ */
+int	cred_peer_alive(const struct cred_peer *c);
+
+/*
+ * Allowed peers: every non-empty list must match (uid in uids; gid or a
+ * supplementary group in gids; pid in pids).  Empty lists match anyone.
+ */
+struct cred_rule {
+	uid_t	*uids;
+	size_t	nuids;
+	gid_t	*gids;
+	size_t	ngids;
+	pid_t	*pids;
+	size_t	npids;
+};
+
+/*
+ * Returns 1 when c satisfies r, 0 when it does not; then, when why is not
+ * NULL, *why names the class that failed: "uid", "gid" or "pid".
+ */
+int	cred_match(const struct cred_rule *r, const struct cred_peer *c,
+	    const char **why);
+
+/*
+ * Adds one entry, parsed by ids_uid/ids_gid or as a pid, to a rule's list
+ * (grown with reallocarray).  Returns 0, or -1 with errno (the parse error,
+ * or ENOMEM).  Free the lists with cred_rule_free().
+ */
+int	cred_rule_add_uid(struct cred_rule *r, const char *s);
+int	cred_rule_add_gid(struct cred_rule *r, const char *s);
+int	cred_rule_add_pid(struct cred_rule *r, const char *s);
+void	cred_rule_free(struct cred_rule *r);
+
+/*
+ * SCM_CREDENTIALS: what fdcred calls allowrecvcred, sendcred, recvcred.
+ * cred_passcred sets SO_PASSCRED on fd.  cred_send sends one byte with the
+ * sender's own pid, uid and gid; cred_recv receives one message and its
+ * credentials, closing any fds that came with it.  Return 0, or -1 with
+ * errno; cred_recv: EPROTO when the message carried no credentials, EPIPE
+ * on end of file.
+ */
+int	cred_passcred(int fd);
+int	cred_send(int fd);
+int	cred_recv(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
+
+#endif /* LIB_CRED_H */

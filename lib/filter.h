@@ -1,0 +1,43 @@
+/*
+ * filter: tcpdump expressions compiled to classic BPF, and the confining
+ * prefix that keeps a handed-over packet socket to what it was opened for.
+ *
+ * libpcap is loaded with dlopen(3) only when an expression is compiled, so
+ * that a program that asks for no filter does not pay for loading it (and
+ * rawopen, which runs with privilege, maps as little code as it can).
+ */
+#ifndef LIB_FILTER_H
+#define LIB_FILTER_H
+
+#include <linux/filter.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define FILTER_ERRLEN	256	/* PCAP_ERRBUF_SIZE */
+
+/*
+ * Compiles the tcpdump expression expr for DLT_EN10MB with the given
+ * snaplen (pcap_open_dead + pcap_compile, optimized) into *prog, whose
+ * instructions are allocated: release them with filter_free().  Returns 0,
+ * or -1 with errno EINVAL and libpcap's message in errbuf (a syntax error),
+ * or ENOSYS with a message when libpcap cannot be loaded, or ENOMEM.
+ */
+int	filter_compile(const char *expr, unsigned snaplen,
+	    struct sock_fprog *prog, char errbuf[FILTER_ERRLEN]);
+
+/*
+ * Builds into *out the program that accepts a frame only when it arrived
+ * on interface ifindex, carries ethertype type (any when type is
+ * ETHTYPE_ALL; nothing at all when it is ETHTYPE_NONE), is not addressed to
+ * another host unless otherhost is set, and, when inner is not NULL, is
+ * accepted by inner; then it returns inner's verdict (or 0x40000, the whole
+ * frame).  Allocated: release with filter_free().  Returns 0 or -1 with
+ * errno ENOMEM, or EINVAL when inner is too long (BPF_MAXINSNS).
+ */
+int	filter_confine(int ifindex, uint16_t type, int otherhost,
+	    const struct sock_fprog *inner, struct sock_fprog *out);
+
+/* Frees prog's instructions and zeroes it; prog may be empty. */
+void	filter_free(struct sock_fprog *prog);
+
+#endif /* LIB_FILTER_H */

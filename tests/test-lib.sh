@@ -1,0 +1,244 @@
+# test-lib.sh: the shell side of fdcap's tests, in the style of git's.
+#
+# A test script sets test_description, sources this file, then runs
+#
+#	test_expect_success [PREREQ,...] 'what it shows' '
+#		cmd && cmd
+#	'
+#
+# and ends with test_done.  Output is TAP, for prove(1).  Each script runs in
+# its own scratch directory ($TRASH), removed at exit with everything
+# registered by test_at_exit (network namespaces, background processes).
+# The tools under test are first on PATH.  Set TEST_VERBOSE=1 to see the
+# output of passing tests too; failing ones always show theirs.
+
+set -u
+
+TEST_SRC=$(cd "$(dirname "$0")/.." && pwd)
+FDCAP_SRC=${FDCAP_SRC:-$TEST_SRC}
+FDCAP_BUILD=${FDCAP_BUILD:-$FDCAP_SRC/build}
+PATH=$FDCAP_BUILD:$PATH
+export PATH FDCAP_SRC FDCAP_BUILD
+unset LISTEN_FDS LISTEN_PID LISTEN_FDNAMES IPCREMOTEEUID IPCREMOTEEGID \
+	IPCREMOTEPID 2>/dev/null
+
+test_name=$(basename "$0" .t)
+test_count=0
+test_failures=0
+test_cleanups=
+# A unique short tag for names that share a global namespace (netns,
+# interfaces: at most 15 characters), so that scripts may run in parallel.
+test_tag=$(printf '%x' $$ | tail -c 5)
+
+TRASH=$(mktemp -d "${TMPDIR:-/tmp}/fdcap-$test_name.XXXXXX") || exit 1
+cd "$TRASH" || exit 1
+
+# Run at exit, last registered first.
+test_at_exit() {
+	test_cleanups="$1
+$test_cleanups"
+}
+
+test_run_cleanups() {
+	trap - EXIT INT TERM HUP
+	set +e
+	printf '%s\n' "$test_cleanups" | while IFS= read -r c; do
+		[ -n "$c" ] && eval "$c" >/dev/null 2>&1
+	done
+	[ -n "${test_watchdog:-}" ] && kill "$test_watchdog" 2>/dev/null
+	cd / && rm -rf "$TRASH"
+}
+trap 'test_run_cleanups' EXIT
+trap 'exit 130' INT TERM HUP
+
+# A watchdog: a script that hangs is killed and fails, instead of hanging
+# the whole run.  Individual waits are bounded by wait_for's own timeout.
+test_timeout=${TEST_TIMEOUT:-300}
+( sleep "$test_timeout" && echo "# $test_name: timed out after ${test_timeout}s" >&2 &&
+	kill -TERM $$ ) 2>/dev/null &
+test_watchdog=$!
+
+say() { printf '%s\n' "$*"; }
+diag() { printf '# %s\n' "$*" >&2; }
+
+# Prerequisites: test_have_prereq NAME[,NAME...]
+test_prereqs=" "
+test_set_prereq() { test_prereqs="$test_prereqs$1 "; }
+test_have_prereq() {
+	_ifs=$IFS; IFS=,
+	for _p in $1; do
+		case "$test_prereqs" in *" $_p "*) ;; *) IFS=$_ifs; test_missing=$_p; return 1 ;; esac
+	done
+	IFS=$_ifs
+	return 0
+}
+[ "$(id -u)" = 0 ] && test_set_prereq ROOT
+[ "$(id -u)" = 0 ] && command -v ip >/dev/null && test_set_prereq NETNS
+command -v setpriv >/dev/null && command -v setcap >/dev/null && [ "$(id -u)" = 0 ] &&
+	test_set_prereq SETPRIV
+[ -x /usr/bin/python3 ] && test_set_prereq PYTHON
+/usr/bin/python3 -c 'import scapy' 2>/dev/null && test_set_prereq SCAPY
+command -v tcpdump >/dev/null && test_set_prereq TCPDUMP
+command -v tshark >/dev/null && test_set_prereq TSHARK
+command -v s6-ipcserver >/dev/null && test_set_prereq S6
+command -v socat >/dev/null && test_set_prereq SOCAT
+
+test_ok() {
+	test_count=$((test_count + 1))
+	say "ok $test_count - $1"
+}
+
+test_not_ok() {
+	test_count=$((test_count + 1))
+	test_failures=$((test_failures + 1))
+	say "not ok $test_count - $1"
+}
+
+# test_expect_success [PREREQ] DESCRIPTION BODY
+test_expect_success() {
+	if [ $# = 3 ]; then
+		if ! test_have_prereq "$1"; then
+			test_count=$((test_count + 1))
+			say "ok $test_count # skip $2 (missing $test_missing)"
+			return 0
+		fi
+		shift
+	fi
+	_desc=$1 _body=$2
+	_log="$TRASH/.test-$((test_count + 1)).log"
+	( set -e; eval "$_body" ) >"$_log" 2>&1 </dev/null
+	_rc=$?
+	if [ $_rc = 0 ]; then
+		test_ok "$_desc"
+		[ -n "${TEST_VERBOSE:-}" ] && sed 's/^/#   /' "$_log" >&2
+	else
+		test_not_ok "$_desc"
+		diag "  failed with status $_rc:"
+		printf '%s\n' "$_body" | sed 's/^/#  | /' >&2
+		sed 's/^/#   /' "$_log" >&2
+	fi
+	return 0
+}
+
+test_done() {
+	say "1..$test_count"
+	[ $test_failures = 0 ]
+	exit $?
+}
+
+# The command must fail, but not by a signal (a crash is never a pass).
+test_must_fail() {
+	"$@"
+	_rc=$?
+	if [ $_rc = 0 ]; then
+		echo "test_must_fail: '$*' succeeded" >&2
+		return 1
+	elif [ $_rc -gt 128 ] && [ $_rc -ne 255 ]; then
+		echo "test_must_fail: '$*' died of signal $((_rc - 128))" >&2
+		return 1
+	fi
+	return 0
+}
+
+# test_expect_code CODE CMD...
+test_expect_code() {
+	_want=$1; shift
+	"$@"
+	_rc=$?
+	[ $_rc = "$_want" ] && return 0
+	echo "test_expect_code: '$*' exited $_rc, want $_want" >&2
+	return 1
+}
+
+test_cmp() { diff -u "$1" "$2"; }
+
+# test_grep PATTERN FILE: grep that says what it looked for when it fails.
+test_grep() {
+	grep "$@" && return 0
+	eval "_f=\${$#}"
+	echo "test_grep: no match for '$1' in $_f:" >&2
+	sed 's/^/    /' "$_f" >&2 2>/dev/null
+	return 1
+}
+
+# test_line_count OP N FILE
+test_line_count() {
+	_n=$(wc -l <"$3")
+	[ "$_n" "$1" "$2" ] && return 0
+	echo "test_line_count: $3 has $_n lines, want $1 $2" >&2
+	return 1
+}
+
+# wait_for [-t SECONDS] CMD...: poll until CMD succeeds, at most SECONDS
+# (default 10).  The only sleep the tests use, and it waits for a condition.
+wait_for() {
+	_t=10
+	if [ "$1" = -t ]; then _t=$2; shift 2; fi
+	_n=$((_t * 20))
+	while [ $_n -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.05
+		_n=$((_n - 1))
+	done
+	echo "wait_for: '$*' still false after ${_t}s" >&2
+	return 1
+}
+
+# test_bg NAME CMD...: start CMD in the background, its pid in $NAME;
+# it is killed at exit if still running.
+test_bg() {
+	_var=$1; shift
+	"$@" &
+	eval "$_var=\$!"
+	test_at_exit "kill $! 2>/dev/null; wait $! 2>/dev/null"
+}
+
+# Network namespaces and veth pairs, always created here and removed at
+# exit; names carry $test_tag so that parallel scripts never collide.
+# test_netns NAME...: creates namespace fdc$test_tag$NAME for each NAME and
+# sets the variable NAME to its full name.
+test_netns() {
+	for _n; do
+		_full="fdc$test_tag$_n"
+		ip netns add "$_full" || return 1
+		test_at_exit "ip netns del $_full"
+		ip -n "$_full" link set lo up || return 1
+		eval "$_n=\$_full"
+	done
+}
+
+# test_veth NS1 IF1 NS2 IF2: a veth pair between two namespaces, both up.
+# Interface names are used as given (choose them short and distinct).
+test_veth() {
+	ip -n "$1" link add "$2" type veth peer name "$4" netns "$3" || return 1
+	ip -n "$1" link set "$2" up && ip -n "$3" link set "$4" up || return 1
+	# Keep IPv6 autoconfiguration quiet, so captures hold only our frames.
+	ip netns exec "$1" sysctl -qw "net.ipv6.conf.$2.disable_ipv6=1"
+	ip netns exec "$3" sysctl -qw "net.ipv6.conf.$4.disable_ipv6=1"
+	return 0
+}
+
+# nsrun NS CMD...
+nsrun() { _ns=$1; shift; ip netns exec "$_ns" "$@"; }
+
+# A directory for privileged binaries and policy files: on a filesystem that
+# honours setuid and file capabilities, reached only through root-owned
+# directories nobody else may write, and traversable by uid 65534.
+test_privdir() {
+	for _base in /var/lib /run /opt; do
+		[ -d "$_base" ] || continue
+		findmnt -no OPTIONS --target "$_base" 2>/dev/null | grep -q nosuid && continue
+		PRIVDIR=$(mktemp -d "$_base/fdcap-test.XXXXXX") || continue
+		chmod 0755 "$PRIVDIR"
+		test_at_exit "rm -rf $PRIVDIR"
+		return 0
+	done
+	echo "test_privdir: no suitable directory" >&2
+	return 1
+}
+
+# as_nobody CMD...: run CMD as uid/gid 65534 with no groups and no
+# inheritable capabilities.
+as_nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"
+}
