@@ -31,11 +31,12 @@ ifeq ($(WERROR),1)
 WARN += -Werror
 endif
 
+# B: the build directory (several builds can live side by side).
 ifeq ($(SANITIZE),1)
-B = build/san
+B ?= build/san
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 else
-B = build
+B ?= build
 SAN =
 endif
 
