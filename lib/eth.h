@@ -85,9 +85,11 @@ struct eth_if {
 
 /*
  * Checks that name could be an interface name: 1 to IF_NAMESIZE-1 bytes,
- * none of them '/', ':', white space or a control character, and not "."
- * or "..".  Returns 0, or -1 with errno EINVAL (bad character, empty) or
- * ENAMETOOLONG.
+ * not "." or "..", and none of them '/', ':', white space or a control
+ * character (the kernel's dev_valid_name()), nor a byte above 0x7e or one
+ * of  ! " # $ % & ' ( ) * , ; < = > ? [ \ ] ^ ` { | } ~  (legal to the
+ * kernel, but a shell or fnmatch(3) would read them).  Returns 0, or -1
+ * with errno EINVAL (bad character, empty) or ENAMETOOLONG.
  */
 int	eth_ifname_check(const char *name);
 
@@ -95,7 +97,7 @@ int	eth_ifname_check(const char *name);
  * Fills ifp for the interface called name, or for the one with index
  * index.  Uses a short-lived AF_UNIX socket for the ioctls, so it needs no
  * privilege.  Returns 0, or -1 with errno from eth_ifname_check, or ENODEV
- * (no such interface).
+ * (no such interface; also an index <= 0); ifp is untouched on failure.
  */
 int	eth_if_byname(const char *name, struct eth_if *ifp);
 int	eth_if_byindex(int index, struct eth_if *ifp);
