@@ -85,7 +85,17 @@ $(B)/unit/%.t: tests/unit/%.c tests/tap.h lib/*.h $(LIBA)
 
 .PRECIOUS: $(B)/cmd/%.o $(B)/lib/%.o
 
-unit: $(UNITS)
+# Fuzz harnesses (tests/fuzz/NAME.c defines LLVMFuzzerTestOneInput) are
+# built twice: with libFuzzer by `make fuzz`, and with a plain main() that
+# replays their corpus and regression inputs for `make check`.
+FUZZ_SRC = $(filter-out tests/fuzz/replay.c,$(wildcard tests/fuzz/*.c))
+REPLAYS = $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%.replay)
+
+$(B)/fuzz/%.replay: tests/fuzz/%.c tests/fuzz/replay.c lib/*.h $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIBA) $(LDLIBS_ALL)
+
+unit: $(UNITS) $(REPLAYS)
 
 # The tests read these to find what they test, and to build test-only
 # variants (a rawopen whose policy path lies in a scratch directory).
@@ -109,7 +119,7 @@ DEPS_PC = libbsd-overlay:libbsd-dev libcap:libcap-dev libpcap:libpcap-dev
 DEPS_CMD = pkg-config:pkg-config cc:gcc prove:perl mandoc:mandoc \
 	tcpdump:tcpdump tshark:tshark s6-ipcserver:s6 socat:socat \
 	setcap:libcap2-bin setpriv:util-linux ip:iproute2 \
-	/usr/bin/python3:python3 cppcheck:cppcheck
+	/usr/bin/python3:python3 cppcheck:cppcheck clang:clang
 DEPS_PY = scapy:python3-scapy
 
 deps:
@@ -159,3 +169,25 @@ demo: deps all
 
 bench: deps all
 	sh bench/run.sh $(B)
+
+# make fuzz [FUZZ_TIME=seconds per target] [FUZZ=name]: libFuzzer with ASan
+# and UBSan, each target from its seed corpus in tests/fuzz/corpus/NAME; new
+# inputs go to build/fuzz/corpus/NAME, crashes to build/fuzz/crash-NAME-*.
+FUZZ_TIME ?= 30
+FUZZ ?= $(FUZZ_SRC:tests/fuzz/%.c=%)
+FUZZ_CC ?= clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) lib/*.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(ALL_CPPFLAGS) $(PKG_CFLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS)
+
+fuzz: deps
+	@command -v $(FUZZ_CC) >/dev/null || { echo "fuzz: $(FUZZ_CC) not found (apt-get install clang)" >&2; exit 1; }
+	$(MAKE) $(FUZZ:%=build/fuzz/%)
+	for f in $(FUZZ); do \
+		mkdir -p build/fuzz/corpus/$$f tests/fuzz/corpus/$$f; \
+		build/fuzz/$$f -max_total_time=$(FUZZ_TIME) -timeout=10 \
+		    -artifact_prefix=build/fuzz/crash-$$f- \
+		    build/fuzz/corpus/$$f tests/fuzz/corpus/$$f || exit 1; \
+	done
