@@ -66,7 +66,8 @@ eth_number(const char *s, int base, unsigned long max, unsigned long *v)
 			return -1;
 		}
 		/* Keep scanning after an overflow: junk is EINVAL. */
-		if (range || n > (max - (unsigned long)d) / (unsigned long)base)
+		if (range || (unsigned long)d > max ||
+		    n > (max - (unsigned long)d) / (unsigned long)base)
 			range = 1;
 		else
 			n = n * (unsigned long)base + (unsigned long)d;
