@@ -1,0 +1,194 @@
+/*
+ * pcapio: pcap and pcapng frame streams.
+ *
+ * Writing: the classic pcap format with nanosecond timestamps and
+ * LINKTYPE_ETHERNET, in host byte order (every reader handles both).
+ *
+ * Reading: pcap (microsecond and nanosecond magic, either byte order) and
+ * pcapng (SHB, IDB, EPB, SPB, several interfaces and sections, either byte
+ * order; other blocks are skipped).  Only Ethernet links are accepted.
+ *
+ * Two layers.  A pure parser (struct pcapio_parser, pcapio_parse) works on
+ * a memory buffer and never reads outside it: it is what a fuzzer drives.
+ * A reader (struct pcapio_reader) owns one large buffer filled from an fd
+ * with few big read(2)s; records come back as pointers into that buffer,
+ * valid until the next pcapio_refill(), so that a sender can gather a batch
+ * of records and send them straight from the buffer.  Nothing is allocated
+ * per record.  The reader is also the input buffer of textio's formats.
+ *
+ * Errors are -1 with errno EBADMSG (malformed input) and a message in the
+ * parser's err[] such as "record 17 at byte 4242: caplen 70000 exceeds
+ * 262144", or the errno of a failed read(2).
+ */
+#ifndef LIB_PCAPIO_H
+#define LIB_PCAPIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PCAPIO_FILEHDR_LEN	24
+#define PCAPIO_RECHDR_LEN	16
+#define PCAPIO_MAXCAPLEN	262144	/* larger records are refused */
+#define PCAPIO_MAXBLOCK		(PCAPIO_MAXCAPLEN + 65536) /* pcapng block */
+#define PCAPIO_MAXIF		256	/* pcapng interfaces per section */
+#define PCAPIO_ERRLEN		160
+
+#define PCAPIO_MAGIC_US		0xa1b2c3d4U
+#define PCAPIO_MAGIC_NS		0xa1b23c4dU
+#define PCAPIO_LINKTYPE_ETHERNET 1
+
+/*
+ * The 24-byte pcap file header: nanosecond magic 0xa1b23c4d in host order,
+ * version 2.4, LINKTYPE_ETHERNET, the given snaplen.
+ */
+void	pcapio_write_filehdr(uint8_t buf[24], uint32_t snaplen);
+
+/*
+ * The 16-byte record header of a frame captured at ts (ns since the epoch)
+ * with caplen bytes of an original len.
+ */
+void	pcapio_write_rechdr(uint8_t buf[16], uint64_t ts_ns, uint32_t caplen,
+	    uint32_t len);
+
+/* Input formats: the capture formats here, the text formats in textio. */
+enum pcapio_format {
+	PCAPIO_FMT_NONE = 0,	/* not known yet */
+	PCAPIO_FMT_PCAP,
+	PCAPIO_FMT_PCAPNG,
+	PCAPIO_FMT_HEX,		/* textio: one frame per line, in hex */
+	PCAPIO_FMT_LINES,	/* textio: one payload per text line */
+	PCAPIO_FMT_RAW,		/* textio: the bytes cut into payloads */
+};
+
+/*
+ * The format that the first bytes of a stream announce: PCAPIO_FMT_PCAP or
+ * PCAPIO_FMT_PCAPNG when they begin with one of their magic numbers (len
+ * must be at least 4 for that; pcapng is recognised by the SHB block type
+ * and the byte-order magic at offset 8, so it needs 12), else
+ * PCAPIO_FMT_NONE.
+ */
+enum pcapio_format pcapio_sniff(const uint8_t *buf, size_t len);
+
+/* One record: data points into the buffer that was parsed. */
+struct pcapio_rec {
+	const uint8_t	*data;
+	uint32_t	 caplen;	/* bytes at data */
+	uint32_t	 len;		/* the frame's original length */
+	uint64_t	 ts_ns;		/* ns since the epoch; 0 when unknown */
+	uint32_t	 ifid;		/* pcapng interface id; 0 for pcap */
+	uint64_t	 num;		/* 1 for the first record of the stream */
+	uint64_t	 off;		/* stream offset of its header */
+};
+
+/* One pcapng interface (IDB). */
+struct pcapio_if {
+	uint16_t	 linktype;
+	uint32_t	 snaplen;	/* 0: unlimited */
+	uint8_t		 tsresol;	/* if_tsresol; default 6 (microseconds) */
+	int64_t		 tsoffset;	/* if_tsoffset, seconds */
+};
+
+/* The state of the pure parser; set up by pcapio_parser_init(). */
+struct pcapio_parser {
+	enum pcapio_format fmt;	/* PCAP or PCAPNG; NONE: from the magic */
+	int		 started;	/* the file header (or first SHB) is read */
+	int		 swap;		/* the stream's byte order is not ours */
+	int		 nsec;		/* pcap: nanosecond timestamps */
+	uint32_t	 snaplen;	/* pcap: from the file header */
+	uint32_t	 nif;		/* pcapng: interfaces in this section */
+	struct pcapio_if ifs[PCAPIO_MAXIF];
+	uint64_t	 off;		/* stream offset of the next byte */
+	uint64_t	 nrec;		/* records returned so far */
+	char		 err[PCAPIO_ERRLEN];	/* why the last -1 */
+};
+
+/* Prepares p for a new stream of format fmt (NONE: from its magic). */
+void	pcapio_parser_init(struct pcapio_parser *p, enum pcapio_format fmt);
+
+/*
+ * Parses the next record of a pcap or pcapng stream from buf[0..len), the
+ * stream's bytes from offset p->off on.  Headers and blocks that carry no
+ * record are consumed on the way.  Sets *used to the bytes consumed, and
+ * returns 1 with *rec filled (rec->data points into buf), or 0 when buf
+ * holds no complete record (call again with the unused bytes and more),
+ * or -1 with errno EBADMSG and p->err set.  With eof set, buf holds the
+ * rest of the stream: a partial header or record is then an error, and 0
+ * means a clean end.  Never reads outside buf.
+ */
+int	pcapio_parse(struct pcapio_parser *p, const uint8_t *buf, size_t len,
+	    int eof, struct pcapio_rec *rec, size_t *used);
+
+/*
+ * A buffered reader over an fd.  Bytes [pos, end) of buf are read but not
+ * yet consumed; base is the stream offset of buf[0].
+ */
+struct pcapio_reader {
+	int		 fd;
+	uint8_t		*buf;
+	size_t		 size;		/* allocated */
+	size_t		 maxsize;	/* the buffer never grows past this */
+	size_t		 pos, end;
+	uint64_t	 base;
+	int		 eof;		/* read(2) returned 0 */
+	int		 keep;		/* never discard: the whole stream stays */
+	struct pcapio_parser p;
+};
+
+#define PCAPIO_BUFSIZE	(1024 * 1024)
+
+/*
+ * Sets r up to read fd with a buffer of bufsize bytes (0: PCAPIO_BUFSIZE),
+ * grown when one record needs more, up to PCAPIO_MAXBLOCK * 2 or bufsize.
+ * With keep, nothing read is ever discarded, so that pcapio_rewind() works
+ * on a pipe: the buffer grows as needed up to keep bytes, and a stream
+ * larger than that fails with EFBIG.  Returns 0, or -1 with errno ENOMEM.
+ * The fd is not owned.
+ */
+int	pcapio_reader_init(struct pcapio_reader *r, int fd, size_t bufsize,
+	    size_t keep);
+
+/* Frees the buffer (the fd is left open). */
+void	pcapio_reader_free(struct pcapio_reader *r);
+
+/*
+ * Reads until the format can be told (12 bytes, or the end of the input)
+ * and returns it: PCAPIO_FMT_PCAP, PCAPIO_FMT_PCAPNG, or PCAPIO_FMT_NONE
+ * for anything else, including an empty input.  Returns -1 with errno on a
+ * read error.  Consumes nothing.
+ */
+int	pcapio_detect(struct pcapio_reader *r);
+
+/*
+ * The next pcap/pcapng record from the buffer.  Returns 1 with *rec
+ * pointing into the buffer (valid until pcapio_refill or pcapio_rewind),
+ * 0 when the buffer holds no further complete record (call pcapio_refill,
+ * then again), or -1 with errno EBADMSG and the message in r->p.err.  After
+ * the end of the input, 0 means the stream ended cleanly.
+ */
+int	pcapio_next(struct pcapio_reader *r, struct pcapio_rec *rec);
+
+/*
+ * Discards what has been consumed (records returned so far become invalid),
+ * and reads more: one read(2), retried on EINTR, growing the buffer when
+ * it is full.  Returns 1 when there is something new to parse (more bytes,
+ * or the end of the input reached with bytes left for the parser to judge),
+ * 0 at the end of the input with nothing left, or -1 with errno (the
+ * read's, ENOBUFS when one record exceeds the largest buffer, EFBIG when a
+ * kept stream exceeds its limit) and a message in r->p.err.
+ */
+int	pcapio_refill(struct pcapio_reader *r);
+
+/*
+ * Starts the stream again from its first byte: lseek(2) to 0 on a
+ * seekable fd, or the kept buffer.  The parser is reset to the format it
+ * found (record numbers start again at 1).  Returns 0, or -1 with errno
+ * ESPIPE when neither is possible.
+ */
+int	pcapio_rewind(struct pcapio_reader *r);
+
+/*
+ * For textio: marks n bytes at r->buf + r->pos as consumed.
+ */
+void	pcapio_consume(struct pcapio_reader *r, size_t n);
+
+#endif /* LIB_PCAPIO_H */
