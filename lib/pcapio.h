@@ -99,6 +99,7 @@ struct pcapio_parser {
 	struct pcapio_if ifs[PCAPIO_MAXIF];
 	uint64_t	 off;		/* stream offset of the next byte */
 	uint64_t	 nrec;		/* records returned so far */
+	uint64_t	 line;		/* textio: lines read so far */
 	char		 err[PCAPIO_ERRLEN];	/* why the last -1 */
 };
 
