@@ -1,0 +1,197 @@
+/*
+ * usock: Unix sockets named as on a command line.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "usock.h"
+
+int
+usock_addr(const char *spec, struct sockaddr_un *sun, socklen_t *len)
+{
+	size_t l = strlen(spec);
+
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	if (l == 0 || (spec[0] == '@' && l == 1)) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* A path needs its NUL; an abstract name is counted by length. */
+	if (l >= sizeof(sun->sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (spec[0] == '@') {
+		memcpy(sun->sun_path + 1, spec + 1, l - 1);
+		*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + l);
+	} else {
+		memcpy(sun->sun_path, spec, l);
+		*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + l + 1);
+	}
+	return 0;
+}
+
+/* connect(2), retried on EINTR (after which the kernel may say EISCONN). */
+static int
+usock_connect_fd(int fd, const struct sockaddr_un *sun, socklen_t len)
+{
+	int interrupted = 0;
+
+	while (connect(fd, (const struct sockaddr *)sun, len) == -1) {
+		if (errno == EINTR) {
+			interrupted = 1;
+			continue;
+		}
+		if (interrupted && errno == EISCONN)
+			return 0;
+		return -1;
+	}
+	return 0;
+}
+
+int
+usock_connect(const char *spec, int type)
+{
+	struct sockaddr_un sun;
+	socklen_t len;
+	int fd, saved;
+
+	if (usock_addr(spec, &sun, &len) == -1)
+		return -1;
+	if ((fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if (usock_connect_fd(fd, &sun, len) == -1) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Creates the parent directory of path with mode 0700 when it is missing.
+ * Returns 0 or -1 with errno.
+ */
+static int
+usock_mkparent(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct stat st;
+	char *slash;
+
+	strlcpy(dir, path, sizeof(dir));
+	if ((slash = strrchr(dir, '/')) == NULL || slash == dir)
+		return 0;
+	*slash = '\0';
+	if (stat(dir, &st) == 0 || errno != ENOENT)
+		return 0;	/* bind(2) will say what is wrong, if anything */
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+/*
+ * Decides about a path that bind(2) found in use.  Returns 0 when it is a
+ * stale socket, now removed; else -1 with errno EEXIST (not a socket),
+ * EADDRINUSE (a live socket) or the error of the probe.
+ */
+static int
+usock_stale(const char *path, int type, const struct sockaddr_un *sun,
+    socklen_t len)
+{
+	struct stat st;
+	int fd, r, saved;
+
+	if (lstat(path, &st) == -1)
+		return errno == ENOENT ? 0 : -1;	/* gone meanwhile */
+	if (!S_ISSOCK(st.st_mode)) {
+		errno = EEXIST;
+		return -1;
+	}
+	if ((fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	r = usock_connect_fd(fd, sun, len);
+	saved = errno;
+	close(fd);
+	if (r == 0 || saved == EPROTOTYPE) {
+		/* Somebody listens, maybe with another socket type. */
+		errno = EADDRINUSE;
+		return -1;
+	}
+	if (saved != ECONNREFUSED) {
+		errno = saved;
+		return -1;
+	}
+	if (unlink(path) == -1 && errno != ENOENT)
+		return -1;
+	return 0;
+}
+
+int
+usock_listen(const char *spec, int type, int backlog, struct usock_file *f)
+{
+	struct sockaddr_un sun;
+	struct stat st;
+	socklen_t len;
+	int fd, saved, abstract = spec[0] == '@';
+
+	if (usock_addr(spec, &sun, &len) == -1)
+		return -1;
+	if (!abstract && usock_mkparent(spec) == -1)
+		return -1;
+	if ((fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sun, len) == -1) {
+		if (errno != EADDRINUSE || abstract ||
+		    usock_stale(spec, type, &sun, len) == -1 ||
+		    bind(fd, (struct sockaddr *)&sun, len) == -1)
+			goto fail;
+	}
+	if (listen(fd, backlog) == -1)
+		goto fail_unlink;
+	if (f != NULL) {
+		memset(f, 0, sizeof(*f));
+		if (!abstract) {
+			if (lstat(spec, &st) == -1)
+				goto fail_unlink;
+			f->path = 1;
+			f->dev = st.st_dev;
+			f->ino = st.st_ino;
+		}
+	}
+	return fd;
+fail_unlink:
+	saved = errno;
+	if (!abstract)
+		unlink(spec);
+	errno = saved;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+int
+usock_remove(const char *spec, const struct usock_file *f)
+{
+	struct stat st;
+
+	if (f == NULL || !f->path || spec[0] == '@')
+		return 0;
+	if (lstat(spec, &st) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISSOCK(st.st_mode) || st.st_dev != f->dev || st.st_ino != f->ino)
+		return 0;
+	return unlink(spec);
+}
