@@ -14,10 +14,12 @@
 #include <stdint.h>
 
 #define FILTER_ERRLEN	256	/* PCAP_ERRBUF_SIZE */
+#define FILTER_CONFINE_MAX 10	/* filter_confine() adds at most this */
 
 /*
  * Compiles the tcpdump expression expr for DLT_EN10MB with the given
- * snaplen (pcap_open_dead + pcap_compile, optimized) into *prog, whose
+ * snaplen (0: 262144, libpcap's largest) (pcap_open_dead + pcap_compile,
+ * optimized, netmask unknown) into *prog, whose
  * instructions are allocated: release them with filter_free().  Returns 0,
  * or -1 with errno EINVAL and libpcap's message in errbuf (a syntax error),
  * or ENOSYS with a message when libpcap cannot be loaded, or ENOMEM.
@@ -31,8 +33,11 @@ int	filter_compile(const char *expr, unsigned snaplen,
  * ETHTYPE_ALL; nothing at all when it is ETHTYPE_NONE), is not addressed to
  * another host unless otherhost is set, and, when inner is not NULL, is
  * accepted by inner; then it returns inner's verdict (or 0x40000, the whole
- * frame).  Allocated: release with filter_free().  Returns 0 or -1 with
- * errno ENOMEM, or EINVAL when inner is too long (BPF_MAXINSNS).
+ * frame).  The inner program starts with A = 0 and X and M[] untouched, as
+ * if it ran alone.  Allocated: release with filter_free().  Returns 0 or -1
+ * with errno ENOMEM, or EINVAL when ifindex <= 0, inner is empty, or the
+ * whole would exceed BPF_MAXINSNS (the prefix takes at most
+ * FILTER_CONFINE_MAX instructions).
  */
 int	filter_confine(int ifindex, uint16_t type, int otherhost,
 	    const struct sock_fprog *inner, struct sock_fprog *out);

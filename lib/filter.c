@@ -1,0 +1,272 @@
+/*
+ * filter: tcpdump expressions compiled to classic BPF, and the confining
+ * prefix that keeps a handed-over packet socket to what it was opened for.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <linux/if_packet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eth.h"
+#include "filter.h"
+
+/*
+ * The few parts of libpcap's ABI used here, declared locally: <pcap/bpf.h>
+ * and <linux/filter.h> define the same macros and cannot both be included.
+ * These layouts and prototypes have been stable since libpcap 0.8.
+ */
+struct filter_pcap_insn {		/* struct bpf_insn */
+	unsigned short	code;
+	unsigned char	jt;
+	unsigned char	jf;
+	uint32_t	k;
+};
+
+struct filter_pcap_prog {		/* struct bpf_program */
+	unsigned int	bf_len;
+	struct filter_pcap_insn *bf_insns;
+};
+
+#define FILTER_DLT_EN10MB	1		/* DLT_EN10MB */
+#define FILTER_NETMASK_UNKNOWN	0xffffffffU	/* PCAP_NETMASK_UNKNOWN */
+#define FILTER_SNAPLEN_MAX	262144		/* MAXIMUM_SNAPLEN */
+
+struct filter_pcap {
+	void	*dl;
+	void	*(*open_dead)(int, int);
+	int	 (*compile)(void *, struct filter_pcap_prog *, const char *,
+		    int, uint32_t);
+	void	 (*freecode)(struct filter_pcap_prog *);
+	char	*(*geterr)(void *);
+	void	 (*close)(void *);
+};
+
+/* Debian's soname first, then upstream's, then the development link. */
+static const char *const filter_sonames[] = {
+	"libpcap.so.0.8", "libpcap.so.1", "libpcap.so",
+};
+
+/* Puts "what: why", or only why, into errbuf when there is one. */
+static void
+filter_err(char *errbuf, const char *what, const char *why)
+{
+	if (errbuf != NULL)
+		snprintf(errbuf, FILTER_ERRLEN, "%s%s%s", what ? what : "",
+		    what ? ": " : "", why);
+}
+
+/*
+ * Loads libpcap and the five functions used.  A program running with
+ * privilege (AT_SECURE) has LD_LIBRARY_PATH ignored by the dynamic loader,
+ * so the names are looked up in the system's directories only.  Returns 0,
+ * or -1 with errno ENOSYS and the reason in errbuf.
+ */
+static int
+filter_pcap_load(struct filter_pcap *p, char *errbuf)
+{
+	const char *why = "not found";
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < sizeof(filter_sonames) / sizeof(filter_sonames[0]);
+	    i++) {
+		if ((p->dl = dlopen(filter_sonames[i],
+		    RTLD_NOW | RTLD_LOCAL)) != NULL)
+			break;
+		if (i == 0 && (why = dlerror()) == NULL)
+			why = "not found";
+	}
+	if (p->dl == NULL) {
+		filter_err(errbuf, "cannot load libpcap", why);
+		errno = ENOSYS;
+		return -1;
+	}
+	/* POSIX's way around the object-to-function pointer cast. */
+	*(void **)&p->open_dead = dlsym(p->dl, "pcap_open_dead");
+	*(void **)&p->compile = dlsym(p->dl, "pcap_compile");
+	*(void **)&p->freecode = dlsym(p->dl, "pcap_freecode");
+	*(void **)&p->geterr = dlsym(p->dl, "pcap_geterr");
+	*(void **)&p->close = dlsym(p->dl, "pcap_close");
+	if (p->open_dead == NULL || p->compile == NULL ||
+	    p->freecode == NULL || p->geterr == NULL || p->close == NULL) {
+		filter_err(errbuf, "cannot load libpcap",
+		    "a function is missing");
+		dlclose(p->dl);
+		p->dl = NULL;
+		errno = ENOSYS;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A snaplen of 0 means the largest libpcap knows.  Programs longer than
+ * the kernel takes (BPF_MAXINSNS) are refused here with EINVAL, so that
+ * the error names the filter rather than a later setsockopt(2).
+ */
+int
+filter_compile(const char *expr, unsigned snaplen, struct sock_fprog *prog,
+    char errbuf[FILTER_ERRLEN])
+{
+	struct filter_pcap p;
+	struct filter_pcap_prog bp;
+	struct sock_filter *f;
+	void *pc;
+	unsigned i;
+	int e;
+
+	if (errbuf != NULL)
+		errbuf[0] = '\0';
+	if (expr == NULL) {
+		filter_err(errbuf, NULL, "no filter expression");
+		errno = EINVAL;
+		return -1;
+	}
+	if (snaplen == 0 || snaplen > FILTER_SNAPLEN_MAX)
+		snaplen = FILTER_SNAPLEN_MAX;
+	if (filter_pcap_load(&p, errbuf) == -1)
+		return -1;
+	if ((pc = p.open_dead(FILTER_DLT_EN10MB, (int)snaplen)) == NULL) {
+		filter_err(errbuf, NULL, "pcap_open_dead failed");
+		e = ENOMEM;
+		goto out;
+	}
+	memset(&bp, 0, sizeof(bp));
+	if (p.compile(pc, &bp, expr, 1, FILTER_NETMASK_UNKNOWN) == -1) {
+		filter_err(errbuf, NULL, p.geterr(pc));
+		e = EINVAL;
+		goto close;
+	}
+	if (bp.bf_len == 0 || bp.bf_len > BPF_MAXINSNS) {
+		if (errbuf != NULL)
+			snprintf(errbuf, FILTER_ERRLEN,
+			    "filter too long: %u instructions, at most %d",
+			    bp.bf_len, BPF_MAXINSNS);
+		e = EINVAL;
+		goto free;
+	}
+	if ((f = calloc(bp.bf_len, sizeof(*f))) == NULL) {
+		filter_err(errbuf, NULL, strerror(ENOMEM));
+		e = ENOMEM;
+		goto free;
+	}
+	/* The same layout, but copied field by field, not assumed. */
+	for (i = 0; i < bp.bf_len; i++) {
+		f[i].code = bp.bf_insns[i].code;
+		f[i].jt = bp.bf_insns[i].jt;
+		f[i].jf = bp.bf_insns[i].jf;
+		f[i].k = bp.bf_insns[i].k;
+	}
+	prog->len = (unsigned short)bp.bf_len;
+	prog->filter = f;
+	e = 0;
+free:
+	p.freecode(&bp);
+close:
+	p.close(pc);
+out:
+	dlclose(p.dl);
+	if (e != 0) {
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+/* Instruction builders, as <linux/filter.h> spells them. */
+#define LD_ANC(what)	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, \
+			    (uint32_t)(SKF_AD_OFF + (what)))
+
+/*
+ * The program, for an interface, a type and no otherhost:
+ *
+ *	ld	#ifindex			; ancillary
+ *	jeq	#IFINDEX, 0, drop
+ *	ld	#proto				; host order, per the kernel
+ *	jeq	#TYPE, 0, drop			; left out for ETHTYPE_ALL
+ *	ld	#type				; the packet type
+ *	jeq	#PACKET_OTHERHOST, drop, 0	; left out with otherhost
+ *	ja	inner
+ * drop:
+ *	ret	#0
+ * inner:
+ *	ld	#0				; A as a fresh program finds it
+ *	... inner, or ret #0x40000
+ *
+ * Every jump of the prefix is short, so jt/jf (8 bits) always reach; the
+ * inner program's jumps are relative and stay valid.  X and the scratch
+ * memory are not touched, so the inner program sees them as the kernel
+ * leaves them for a new program.
+ */
+int
+filter_confine(int ifindex, uint16_t type, int otherhost,
+    const struct sock_fprog *inner, struct sock_fprog *out)
+{
+	struct sock_filter pre[FILTER_CONFINE_MAX], *f;
+	size_t n = 0, drop, i, ninner;
+
+	if (ifindex <= 0 || (inner != NULL &&
+	    (inner->len == 0 || inner->filter == NULL))) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (type == ETHTYPE_NONE) {
+		if ((f = calloc(1, sizeof(*f))) == NULL)
+			return -1;
+		f[0] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0);
+		out->len = 1;
+		out->filter = f;
+		return 0;
+	}
+
+	/* Counted first: the drop's place fixes every jump's offset. */
+	drop = 3 + (type != ETHTYPE_ALL ? 2 : 0) + (otherhost ? 0 : 2);
+	pre[n++] = (struct sock_filter)LD_ANC(SKF_AD_IFINDEX);
+	pre[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+	    (uint32_t)ifindex, 0, (uint8_t)(drop - n - 1));
+	n++;
+	if (type != ETHTYPE_ALL) {
+		pre[n++] = (struct sock_filter)LD_ANC(SKF_AD_PROTOCOL);
+		pre[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ |
+		    BPF_K, type, 0, (uint8_t)(drop - n - 1));
+		n++;
+	}
+	if (!otherhost) {
+		pre[n++] = (struct sock_filter)LD_ANC(SKF_AD_PKTTYPE);
+		pre[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ |
+		    BPF_K, PACKET_OTHERHOST, (uint8_t)(drop - n - 1), 0);
+		n++;
+	}
+	pre[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 1, 0, 0);
+	pre[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0);
+	pre[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_IMM, 0);
+
+	ninner = inner != NULL ? inner->len : 1;
+	if (n + ninner > BPF_MAXINSNS) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((f = calloc(n + ninner, sizeof(*f))) == NULL)
+		return -1;
+	memcpy(f, pre, n * sizeof(*f));
+	if (inner != NULL)
+		for (i = 0; i < ninner; i++)
+			f[n + i] = inner->filter[i];
+	else
+		f[n] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0x40000);
+	out->len = (unsigned short)(n + ninner);
+	out->filter = f;
+	return 0;
+}
+
+void
+filter_free(struct sock_fprog *prog)
+{
+	if (prog == NULL)
+		return;
+	free(prog->filter);
+	prog->filter = NULL;
+	prog->len = 0;
+}
