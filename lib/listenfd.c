@@ -83,18 +83,25 @@ listenfd_name(size_t i, char *buf, size_t len)
 	return 0;
 }
 
-/* Closes fds[0..n-1], those that are >= 0, keeping errno. */
+/*
+ * Closes fds[0..n-1], those that are >= 0, each number once (the same fd
+ * may be listed twice), keeping errno.
+ */
 static void
 listenfd_closeall(int *fds, size_t n)
 {
 	int saved = errno;
-	size_t i;
+	size_t i, j;
 
-	for (i = 0; i < n; i++)
-		if (fds[i] >= 0) {
-			close(fds[i]);
-			fds[i] = -1;
-		}
+	for (i = 0; i < n; i++) {
+		if (fds[i] < 0)
+			continue;
+		for (j = i + 1; j < n; j++)
+			if (fds[j] == fds[i])
+				fds[j] = -1;
+		close(fds[i]);
+		fds[i] = -1;
+	}
 	errno = saved;
 }
 
@@ -130,10 +137,9 @@ listenfd_place(int *fds, size_t n, int first)
 		fds[i] = tmp;
 	}
 	for (i = 0; i < n; i++) {
+		/* fds[0..i-1] already hold their targets: closed here. */
 		if (dup2(fds[i], first + (int)i) == -1) {
 			listenfd_closeall(fds, n);
-			for (j = 0; j < i; j++)
-				close(first + (int)j);
 			return -1;
 		}
 		close(fds[i]);
