@@ -29,9 +29,11 @@ int	rawsock_socket(void);
  * Prepares fd from rawsock_socket(), in this order: attach o->filter
  * (SO_ATTACH_FILTER) and lock it (SO_LOCK_FILTER) when o->lock,
  * PACKET_IGNORE_OUTGOING unless o->outgoing, PACKET_MR_PROMISC when
- * o->promisc, then bind to (o->ifindex, o->type).  Needs no privilege.
- * Returns 0, or -1 with errno; on failure fd is left open for the caller
- * to close.
+ * o->promisc, then bind to (o->ifindex, o->type).  o->lock locks even
+ * without a filter, so that none can be attached later.  Needs no
+ * privilege.  Returns 0, or -1 with errno (EINVAL: o->ifindex <= 0, which
+ * would bind to every interface; ENODEV: no such interface; or the error
+ * of the failing call); on failure fd is left open for the caller to close.
  */
 int	rawsock_setup(int fd, const struct rawsock_opts *o);
 

@@ -1,0 +1,98 @@
+/*
+ * rawsock: AF_PACKET sockets, opened in the order that lets nothing in
+ * that was not asked for.
+ */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_packet.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "rawsock.h"
+
+int
+rawsock_socket(void)
+{
+	return socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+}
+
+static int
+rawsock_setint(int fd, int level, int name, int v)
+{
+	return setsockopt(fd, level, name, &v, sizeof(v));
+}
+
+/*
+ * An ifindex of 0 would bind to every interface, which is never what a
+ * caller of this function means: EINVAL.  SO_LOCK_FILTER is set when
+ * o->lock even without a filter, so that none can be attached later.
+ */
+int
+rawsock_setup(int fd, const struct rawsock_opts *o)
+{
+	struct packet_mreq mr;
+	struct sockaddr_ll sll;
+
+	if (o->ifindex <= 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (o->filter != NULL && setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER,
+	    o->filter, sizeof(*o->filter)) == -1)
+		return -1;
+	if (o->lock && rawsock_setint(fd, SOL_SOCKET, SO_LOCK_FILTER, 1) == -1)
+		return -1;
+	if (!o->outgoing &&
+	    rawsock_setint(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1) == -1)
+		return -1;
+	if (o->promisc) {
+		memset(&mr, 0, sizeof(mr));
+		mr.mr_ifindex = o->ifindex;
+		mr.mr_type = PACKET_MR_PROMISC;
+		if (setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr,
+		    sizeof(mr)) == -1)
+			return -1;
+	}
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_protocol = htons(o->type);
+	sll.sll_ifindex = o->ifindex;
+	return bind(fd, (struct sockaddr *)&sll, sizeof(sll));
+}
+
+int
+rawsock_info(int fd, int *ifindex, uint16_t *type)
+{
+	struct sockaddr_ll sll;
+	socklen_t len;
+	int v;
+
+	len = sizeof(v);
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &v, &len) == -1)
+		return -1;
+	if (v != AF_PACKET) {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	len = sizeof(v);
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &v, &len) == -1)
+		return -1;
+	if (v != SOCK_RAW) {
+		errno = EPROTOTYPE;
+		return -1;
+	}
+	memset(&sll, 0, sizeof(sll));
+	len = sizeof(sll);
+	if (getsockname(fd, (struct sockaddr *)&sll, &len) == -1)
+		return -1;
+	if (len < offsetof(struct sockaddr_ll, sll_hatype) ||
+	    sll.sll_family != AF_PACKET) {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	*ifindex = sll.sll_ifindex;
+	*type = ntohs(sll.sll_protocol);
+	return 0;
+}
