@@ -748,10 +748,10 @@ policy_safe(const char *name, const struct stat *sb, char *err)
 
 	if (sb->st_uid != 0)
 		why = "not owned by root";
-	else if (sb->st_mode & S_IWGRP)
-		why = "writable by group";
 	else if (sb->st_mode & S_IWOTH)
 		why = "writable by others";
+	else if (sb->st_mode & S_IWGRP)
+		why = "writable by group";
 	else
 		return 0;
 	return policy_fail(err, EPERM, "%s: %s", name, why);
@@ -794,8 +794,13 @@ policy_walk(const char *path, struct stat *sb, char *err)
 		memcpy(cur + n, p, (size_t)(q - p));
 		n += (size_t)(q - p);
 		cur[n] = '\0';
-		if (lstat(cur, sb) == -1)
+		if (lstat(cur, sb) == -1) {
+			if (errno == EACCES)
+				return policy_fail(err, EACCES, "%s: %s (every "
+				    "directory above it must be searchable by "
+				    "all)", cur, strerror(EACCES));
 			return policy_syserr(cur, errno, err);
+		}
 		if (S_ISLNK(sb->st_mode)) {
 			return policy_fail(err, EPERM, "%s: a symbolic link "
 			    "(name the real path)", cur);

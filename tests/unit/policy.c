@@ -1,0 +1,777 @@
+/*
+ * Unit tests of lib/policy: the grammar (good files, and every kind of bad
+ * line, each with its exact message), what rules grant, the suggested
+ * rule line, and the file checks of policy_load() in a scratch directory
+ * under /var/lib (only when root).
+ *
+ * Users and groups are Debian's base ones: root 0, daemon 1, www-data 33,
+ * nobody 65534; groups adm 4, www-data 33, staff 50, nogroup 65534.
+ */
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "eth.h"
+#include "policy.h"
+/* Not every test uses every helper of tap.h. */
+#pragma GCC diagnostic ignored "-Wunused-function"
+#include "tap.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Files that parse, with the number of rules each holds. */
+static const struct {
+	const char	*text;
+	const char	*what;
+} good[] = {
+	{ "", "an empty file" },
+	{ "\n\n   \n\t\n", "blank lines" },
+	{ "# a comment\n   # an indented one\n", "comments" },
+	{ "user:root packet iface=eth0 ethertype=0x88b5", "no final newline" },
+	{ "user:root packet iface=eth0 ethertype=0x88b5 # why\n",
+	    "a comment after a rule" },
+	{ "user:root\tpacket\tiface=eth0\tethertype=0x88b5\n", "tabs" },
+	{ "user:0 packet iface=eth0 ethertype=0x88b5\n", "a uid" },
+	{ "group:adm packet iface=eth0 ethertype=0x88b5\n", "a group" },
+	{ "group:4 packet iface=eth0 ethertype=0x88b5\n", "a gid" },
+	{ "* packet iface=eth0 ethertype=0x88b5\n", "everybody" },
+	{ "* packet iface=veth*,eth[0-3],wlan? ethertype=0x88b5\n",
+	    "interface patterns" },
+	{ "* packet iface=eth0 ethertype=0x88b5,0x88b6,35063,ipv4,ARP,lldp\n",
+	    "an ethertype list with names" },
+	{ "* packet iface=eth0 ethertype=0x0600-0xffff\n", "a range" },
+	{ "* packet iface=eth0 ethertype=all,none,0x0001,4\n",
+	    "low values one by one" },
+	{ "* packet iface=eth0 ethertype=all promisc=yes\n", "promisc=yes" },
+	{ "* packet iface=eth0 ethertype=all promisc=no\n", "promisc=no" },
+	{ "* packet iface=eth0 ethertype=all filter=required\n",
+	    "filter=required" },
+	{ "* packet iface=eth0 ethertype=all filter=\"not port 22\"\n",
+	    "a quoted filter" },
+	{ "* packet filter=\"a \\\"b\\\" \\\\ c\" ethertype=all iface=eth0\n",
+	    "escapes, keys in any order" },
+	{ "* ip proto=icmp,icmpv6,0,255,47\n", "ip protocols" },
+	{ "* ip proto=icmp family=ipv4\n", "a family" },
+	{ "* ip proto=icmp family=ipv4,ipv6\n", "both families" },
+	{ "* port proto=tcp port=80,443\n", "ports" },
+	{ "* port proto=tcp,udp port=1-1023,65535\n", "port ranges" },
+	{ "user:www-data port proto=udp port=53\n"
+	  "group:nogroup packet iface=lo ethertype=0x88b5\n", "two rules" },
+};
+
+/* Lines that are refused, each with its exact message (as "t:LINE: ..."). */
+static const struct {
+	const char	*text;
+	const char	*err;
+} bad[] = {
+	/* principals */
+	{ "nobody packet iface=eth0 ethertype=1",
+	  "t:1: bad principal 'nobody' (user:NAME, group:NAME or *)" },
+	{ "user:no-such-user-x packet iface=eth0 ethertype=1",
+	  "t:1: unknown user 'no-such-user-x'" },
+	{ "group:no-such-group-x packet iface=eth0 ethertype=1",
+	  "t:1: unknown group 'no-such-group-x'" },
+	{ "user: packet iface=eth0 ethertype=1", "t:1: bad user ''" },
+	{ "group: packet iface=eth0 ethertype=1", "t:1: bad group ''" },
+	{ "user:99999999999 packet iface=eth0 ethertype=1",
+	  "t:1: bad user '99999999999'" },
+	{ "iface=eth0", "t:1: expected a principal, not 'iface='" },
+	{ "*", "t:1: missing kind (packet, ip or port)" },
+	{ "* # comment", "t:1: missing kind (packet, ip or port)" },
+	/* kinds */
+	{ "* packets iface=eth0 ethertype=1",
+	  "t:1: unknown kind 'packets' (packet, ip or port)" },
+	{ "* kind=packet", "t:1: unknown kind 'kind=...' (packet, ip or port)" },
+	/* keys */
+	{ "# fine\n\n* packet ifcae=eth0 ethertype=1",
+	  "t:3: unknown key 'ifcae'" },
+	{ "* packet iface=eth0 ethertype=1 port=80",
+	  "t:1: key 'port' does not apply to packet rules" },
+	{ "* ip proto=icmp iface=eth0",
+	  "t:1: key 'iface' does not apply to ip rules" },
+	{ "* port proto=tcp port=80 family=ipv4",
+	  "t:1: key 'family' does not apply to port rules" },
+	{ "* packet iface=eth0 iface=eth1 ethertype=1",
+	  "t:1: duplicate key 'iface'" },
+	{ "* packet iface=eth0 ethertype=1 promisc=yes promisc=yes",
+	  "t:1: duplicate key 'promisc'" },
+	{ "* packet iface=eth0 ethertype=1 yes",
+	  "t:1: expected key=value, not 'yes'" },
+	{ "* packet iface=eth0 ethertype=1 =x", "t:1: unknown key ''" },
+	{ "* packet iface= ethertype=1", "t:1: empty value for iface=" },
+	{ "* packet ethertype=1", "t:1: packet rule without iface=" },
+	{ "* packet iface=eth0", "t:1: packet rule without ethertype=" },
+	{ "* ip family=ipv4", "t:1: ip rule without proto=" },
+	{ "* port proto=tcp", "t:1: port rule without port=" },
+	{ "* port port=80", "t:1: port rule without proto=" },
+	/* interfaces */
+	{ "* packet iface=eth0,,eth1 ethertype=1",
+	  "t:1: empty item in iface= list" },
+	{ "* packet iface=eth0, ethertype=1", "t:1: empty item in iface= list" },
+	{ "* packet iface=../x ethertype=1",
+	  "t:1: bad interface name or pattern '../x'" },
+	{ "* packet iface=.. ethertype=1",
+	  "t:1: bad interface name or pattern '..'" },
+	{ "* packet iface=eth0;x ethertype=1",
+	  "t:1: bad interface name or pattern 'eth0;x'" },
+	{ "* packet iface=a:b* ethertype=1",
+	  "t:1: bad interface name or pattern 'a:b*'" },
+	{ "* packet iface=abcdefghijklmnop ethertype=1",
+	  "t:1: bad interface name or pattern 'abcdefghijklmnop'" },
+	{ "* packet iface=[abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+	  "abcdefghijklmn]* ethertype=1",
+	  "t:1: bad interface name or pattern '[abcdefghijklmnopqrstuvwxyzabcd"
+	  "efghijklmnopqrstuvwxyzabcdefghijk'" },
+	{ "* packet iface=eth\\* ethertype=1",
+	  "t:1: bad interface name or pattern 'eth\\*'" },
+	/* ethertypes */
+	{ "* packet iface=eth0 ethertype=0x10000",
+	  "t:1: ethertype '0x10000' out of range (0-0xffff)" },
+	{ "* packet iface=eth0 ethertype=-1",
+	  "t:1: bad ethertype range '-1'" },
+	{ "* packet iface=eth0 ethertype=abc", "t:1: bad ethertype 'abc'" },
+	{ "* packet iface=eth0 ethertype=0x88b5,",
+	  "t:1: empty item in ethertype= list" },
+	{ "* packet iface=eth0 ethertype=0x0000-0xffff",
+	  "t:1: ethertype range '0x0000-0xffff' starts below 0x0600: list "
+	  "such values one by one" },
+	{ "* packet iface=eth0 ethertype=0x88b6-0x88b5",
+	  "t:1: empty ethertype range '0x88b6-0x88b5'" },
+	{ "* packet iface=eth0 ethertype=all-none",
+	  "t:1: bad ethertype range 'all-none'" },
+	{ "* packet iface=eth0 ethertype=0x0800-",
+	  "t:1: bad ethertype range '0x0800-'" },
+	{ "* packet iface=eth0 ethertype=0x0800-0x0900-0x0a00",
+	  "t:1: bad ethertype '0x0900-0x0a00'" },
+	/* promisc and filter */
+	{ "* packet iface=eth0 ethertype=1 promisc=1",
+	  "t:1: promisc= is yes or no, not '1'" },
+	{ "* packet iface=eth0 ethertype=1 filter=arp",
+	  "t:1: filter= is \"EXPR\" (quoted) or required, not 'arp'" },
+	{ "* packet iface=eth0 ethertype=1 filter=\"\"",
+	  "t:1: empty filter expression" },
+	{ "* packet iface=eth0 ethertype=1 filter=\"  \"",
+	  "t:1: empty filter expression" },
+	{ "* packet iface=eth0 ethertype=1 filter=\"not port 22",
+	  "t:1: unterminated quote" },
+	{ "* packet iface=eth0 ethertype=1 filter=\"a\\nb\"",
+	  "t:1: bad escape in quoted value (only \\\" and \\\\)" },
+	{ "* packet iface=eth0 ethertype=1 filter=\"arp\"x",
+	  "t:1: text after the closing quote" },
+	{ "* packet iface=eth0 ethertype=1 filter=a\"rp\"",
+	  "t:1: unexpected '\"' (only a whole value is quoted)" },
+	{ "* packet iface=\"eth0\" ethertype=1",
+	  "t:1: only filter= takes a quoted value" },
+	/* ip */
+	{ "* ip proto=icmp4", "t:1: bad IP protocol 'icmp4' (icmp, icmpv6 or "
+	  "0-255)" },
+	{ "* ip proto=256", "t:1: bad IP protocol '256' (icmp, icmpv6 or "
+	  "0-255)" },
+	{ "* ip proto=+1", "t:1: bad IP protocol '+1' (icmp, icmpv6 or 0-255)" },
+	{ "* ip proto=icmp,", "t:1: empty item in proto= list" },
+	{ "* ip proto=icmp family=inet", "t:1: bad family 'inet' (ipv4 or "
+	  "ipv6)" },
+	/* port */
+	{ "* port proto=sctp port=80", "t:1: bad protocol 'sctp' (tcp or udp)" },
+	{ "* port proto=tcp port=0", "t:1: bad port '0' (1-65535)" },
+	{ "* port proto=tcp port=65536", "t:1: bad port '65536' (1-65535)" },
+	{ "* port proto=tcp port=http", "t:1: bad port 'http' (1-65535)" },
+	{ "* port proto=tcp port=100-80", "t:1: empty port range '100-80'" },
+	{ "* port proto=tcp port=80-", "t:1: bad port '80-' (1-65535)" },
+	{ "* port proto=tcp port=1-0", "t:1: bad port '1-0' (1-65535)" },
+	/* bytes */
+	{ "* packet iface=eth0 ethertype=1\r\n",
+	  "t:1: carriage return (a DOS line end?)" },
+	{ "\n* packet iface=eth0 ethertype=1\001",
+	  "t:2: control character 0x01" },
+	{ "* packet iface=eth0 ethertype=1 filter=\"caf\xc3\xa9\"",
+	  "t:1: byte 0xc3 outside ASCII" },
+	/* the first bad line refuses the whole file, good lines before it */
+	{ "* ip proto=icmp\n* ip proto=icmp\n* ip proto=icmp\nbad\n",
+	  "t:4: bad principal 'bad' (user:NAME, group:NAME or *)" },
+};
+
+static void
+test_parse(void)
+{
+	char err[POLICY_ERRLEN], what[128];
+	static const char nul[] = "* ip proto=icmp\n* ip\0 proto=icmp\n";
+	struct policy *p;
+	size_t i;
+	char *big;
+
+	for (i = 0; i < NELEM(good); i++) {
+		err[0] = '\0';
+		p = policy_parse(good[i].text, strlen(good[i].text), "t", err);
+		snprintf(what, sizeof(what), "parses: %s", good[i].what);
+		if (!ok(p != NULL, what))
+			diag("  %s", err);
+		policy_free(p);
+	}
+	for (i = 0; i < NELEM(bad); i++) {
+		err[0] = '\0';
+		errno = 0;
+		p = policy_parse(bad[i].text, strlen(bad[i].text), "t", err);
+		snprintf(what, sizeof(what), "refused: %s", bad[i].err + 5);
+		ok(p == NULL && errno == EINVAL, what);
+		is_str(err, bad[i].err, "  with its message");
+		policy_free(p);
+	}
+
+	p = policy_parse(nul, sizeof(nul) - 1, "t", err);
+	ok(p == NULL && errno == EINVAL, "a NUL byte is refused");
+	is_str(err, "t:2: NUL byte", "  naming its line");
+
+	/* A 2 MB file is refused whole; a 2 MB line within 1 MiB is not read. */
+	if ((big = malloc(2 * POLICY_MAXSIZE + 1)) == NULL) {
+		diag("malloc: %s", strerror(errno));
+		exit(1);
+	}
+	memset(big, ' ', 2 * POLICY_MAXSIZE);
+	p = policy_parse(big, 2 * POLICY_MAXSIZE, "t", err);
+	ok(p == NULL && errno == EFBIG, "a 2 MB file is refused (EFBIG)");
+	is_str(err, "t: larger than 1048576 bytes", "  with its message");
+
+	/* A long line of valid items, refused rather than cut and parsed. */
+	strlcpy(big, "* ip proto=", 32);
+	for (i = strlen(big); i < POLICY_MAXSIZE - 2; i += 2)
+		memcpy(big + i, "1,", 2);
+	big[i] = '1';
+	p = policy_parse(big, i + 1, "t", err);
+	ok(p == NULL && errno == EINVAL, "a 1 MB line is refused");
+	is_str(err, "t:1: line longer than 4096 bytes", "  with its message");
+
+	/* Exactly POLICY_MAXLINE bytes are fine, one more is not. */
+	memset(big, ' ', POLICY_MAXLINE + 1);
+	memcpy(big, "* ip proto=icmp", 15);
+	p = policy_parse(big, POLICY_MAXLINE, "t", err);
+	ok(p != NULL, "a line of exactly 4096 bytes parses");
+	policy_free(p);
+	p = policy_parse(big, POLICY_MAXLINE + 1, "t", err);
+	ok(p == NULL && errno == EINVAL, "a line of 4097 bytes is refused");
+	big[POLICY_MAXLINE] = '\n';
+	p = policy_parse(big, POLICY_MAXLINE + 1, "t", err);
+	ok(p != NULL, "  but 4096 and a newline parse");
+	policy_free(p);
+	free(big);
+	policy_free(NULL);
+}
+
+static const char rules[] =
+    "# principal   kind    key=value...\n"
+    "user:www-data packet  iface=eth0 ethertype=0x88b5\n"		/* 2 */
+    "group:staff   packet  iface=veth* ethertype=0x88b5,0x88b6 promisc=yes\n"
+    "group:adm     packet  iface=eth0 ethertype=all filter=\"not port 22\"\n"
+    "user:daemon   ip      proto=icmp,icmpv6\n"				/* 5 */
+    "group:www-data port   proto=tcp port=80,443\n"
+    "user:nobody   packet  iface=eth[0-1],wlan? ethertype=0x0600-0x06ff,"
+    "0x9000-0xffff,4\n"
+    "user:nobody   packet  iface=lo ethertype=0x88b5 filter=required\n"
+    "user:nobody   packet  iface=lo ethertype=0x88b5 filter=\"ether "
+    "host 1:2:3:4:5:6\"\n"
+    "user:nobody   packet  iface=lo ethertype=0x88b5\n"		/* 10 */
+    "user:nobody   ip      proto=47 family=ipv6\n"
+    "user:nobody   port    proto=udp,tcp port=1-99,1000\n"
+    "*             packet  iface=dummy0 ethertype=0x88b7\n"
+    "user:65534    packet  iface=dummy1 ethertype=0x88b7\n"
+    "group:4       packet  iface=dummy2 ethertype=0x88b7\n";		/* 15 */
+
+#define WWW	33
+#define NOBODY	65534
+#define DAEMON	1
+
+static const gid_t staff_adm[] = { 50, 4 };
+
+static const struct {
+	uid_t		 uid;
+	gid_t		 gid;
+	const gid_t	*groups;
+	size_t		 ngroups;
+	struct policy_req req;
+	int		 line;		/* the granting rule, or 0 */
+	const char	*filter;
+	const char	*what;
+} grants[] = {
+#define PKT(i, t)	.kind = POLICY_PACKET, .iface = (i), .ethertype = (t)
+#define IP(p)		.kind = POLICY_IP, .proto = (p)
+#define PORT(p, n)	.kind = POLICY_PORT, .proto = (p), .port = (n)
+	{ WWW, WWW, NULL, 0, { PKT("eth0", 0x88b5) }, 2, NULL,
+	  "a user rule" },
+	{ WWW, WWW, NULL, 0, { PKT("eth1", 0x88b5) }, 0, NULL,
+	  "not another interface" },
+	{ WWW, WWW, NULL, 0, { PKT("eth0", 0x88b6) }, 0, NULL,
+	  "not another ethertype" },
+	{ WWW, WWW, NULL, 0, { PKT("eth0", 0x88b5), .promisc = 1 }, 0, NULL,
+	  "no promisc without promisc=yes" },
+	{ WWW, WWW, NULL, 0, { PKT("eth0", 0x88b5), .filter = 1 }, 2, NULL,
+	  "a caller filter is fine without filter=" },
+	{ DAEMON, DAEMON, NULL, 0, { PKT("eth0", 0x88b5) }, 0, NULL,
+	  "not another user" },
+	{ DAEMON, 50, NULL, 0, { PKT("veth7", 0x88b6), .promisc = 1 }, 3, NULL,
+	  "a group rule by the gid, promisc=yes, a glob" },
+	{ DAEMON, DAEMON, staff_adm, 2, { PKT("veth0", 0x88b5) }, 3, NULL,
+	  "a group rule by a supplementary group" },
+	{ DAEMON, DAEMON, staff_adm, 1, { PKT("veth", 0x88b5) }, 3, NULL,
+	  "  veth* matches veth" },
+	{ DAEMON, DAEMON, staff_adm, 1, { PKT("eth0", 0x88b5) }, 0, NULL,
+	  "  not eth0" },
+	{ DAEMON, DAEMON, staff_adm, 1, { PKT("xveth0", 0x88b5) }, 0, NULL,
+	  "  not xveth0" },
+	{ DAEMON, DAEMON, staff_adm, 2, { PKT("eth0", ETHTYPE_ALL) }, 4,
+	  "not port 22", "all by a rule naming all, with its filter" },
+	{ DAEMON, DAEMON, staff_adm, 2, { PKT("eth0", 0x0800) }, 0, NULL,
+	  "  all is ETH_P_ALL only, not 0x0800" },
+	{ DAEMON, DAEMON, NULL, 0, { IP(IPPROTO_ICMP) }, 5, NULL,
+	  "ip: icmp" },
+	{ DAEMON, DAEMON, NULL, 0, { IP(IPPROTO_ICMPV6), .ip6 = 1 }, 5, NULL,
+	  "ip: icmpv6 on IPv6 (no family= is both)" },
+	{ DAEMON, DAEMON, NULL, 0, { IP(IPPROTO_TCP) }, 0, NULL,
+	  "ip: not tcp" },
+	{ DAEMON, DAEMON, NULL, 0, { PORT(IPPROTO_TCP, 80) }, 0, NULL,
+	  "port: not for this user" },
+	{ DAEMON, DAEMON, NULL, 0, { PKT("eth0", 0x88b5) }, 0, NULL,
+	  "an ip rule grants no packet socket" },
+	{ WWW, WWW, NULL, 0, { PORT(IPPROTO_TCP, 443) }, 6, NULL,
+	  "port: tcp 443" },
+	{ WWW, WWW, NULL, 0, { PORT(IPPROTO_UDP, 443) }, 0, NULL,
+	  "port: not udp" },
+	{ WWW, WWW, NULL, 0, { PORT(IPPROTO_TCP, 8080) }, 0, NULL,
+	  "port: not 8080" },
+	{ NOBODY, NOBODY, NULL, 0, { PKT("eth1", 0x0600) }, 7, NULL,
+	  "a range's first value, [0-1]" },
+	{ NOBODY, NOBODY, NULL, 0, { PKT("eth0", 0x06ff) }, 7, NULL,
+	  "a range's last value" },
+	{ NOBODY, NOBODY, NULL, 0, { PKT("eth0", 0x0700) }, 0, NULL,
+	  "not between ranges" },
+	{ NOBODY, NOBODY, NULL, 0, { PKT("wlan5", 0xffff) }, 7, NULL,
+	  "0xffff, wlan?" },
+	{ NOBODY, NOBODY, NULL, 0, { PKT("wlan10", 0xffff) }, 0, NULL,
+	  "  not wlan10" },
+	{ NOBODY, NOBODY, NULL, 0, { PKT("eth2", 0xffff) }, 0, NULL,
+	  "  not eth2" },
+	{ NOBODY, NOBODY, NULL, 0, { PKT("eth0", 4) }, 7, NULL,
+	  "a low value listed alone" },
+	{ NOBODY, NOBODY, NULL, 0, { PKT("eth0", 5) }, 0, NULL,
+	  "  not another low value" },
+	{ NOBODY, NOBODY, NULL, 0, { PKT("eth0", ETHTYPE_ALL) }, 0, NULL,
+	  "  and never all" },
+	{ NOBODY, NOBODY, NULL, 0, { PKT("lo", 0x88b5), .filter = 1 }, 8, NULL,
+	  "filter=required, with a caller filter" },
+	{ NOBODY, NOBODY, NULL, 0, { PKT("lo", 0x88b5) }, 9,
+	  "ether host 1:2:3:4:5:6", "  without one: the next rule, its filter" },
+	{ NOBODY, NOBODY, NULL, 0, { IP(47), .ip6 = 1 }, 11, NULL,
+	  "ip: family=ipv6" },
+	{ NOBODY, NOBODY, NULL, 0, { IP(47) }, 0, NULL,
+	  "ip: not IPv4" },
+	{ NOBODY, NOBODY, NULL, 0, { PORT(IPPROTO_UDP, 1) }, 12, NULL,
+	  "port: a range's first" },
+	{ NOBODY, NOBODY, NULL, 0, { PORT(IPPROTO_TCP, 99) }, 12, NULL,
+	  "port: a range's last" },
+	{ NOBODY, NOBODY, NULL, 0, { PORT(IPPROTO_TCP, 100) }, 0, NULL,
+	  "port: not past it" },
+	{ NOBODY, NOBODY, NULL, 0, { PORT(IPPROTO_TCP, 1000) }, 12, NULL,
+	  "port: a single one" },
+	{ NOBODY, NOBODY, NULL, 0, { PORT(IPPROTO_SCTP, 1000) }, 0, NULL,
+	  "port: not sctp" },
+	{ 12345, 12345, NULL, 0, { PKT("dummy0", 0x88b7) }, 13, NULL,
+	  "*: anybody" },
+	{ NOBODY, NOBODY, NULL, 0, { PKT("dummy1", 0x88b7) }, 14, NULL,
+	  "user:UID" },
+	{ 12345, 12345, NULL, 0, { PKT("dummy1", 0x88b7) }, 0, NULL,
+	  "  not another" },
+	{ 12345, 12345, staff_adm, 2, { PKT("dummy2", 0x88b7) }, 15, NULL,
+	  "group:GID" },
+	{ 12345, 12345, NULL, 0, { .kind = POLICY_PACKET, .iface = NULL,
+	  .ethertype = 0x88b7 }, 0, NULL, "no interface: no" },
+#undef PKT
+#undef IP
+#undef PORT
+};
+
+static void
+test_check(void)
+{
+	static const struct policy_req lo = { .kind = POLICY_PACKET,
+	    .iface = "lo", .ethertype = 0x88b5 };
+	static const struct policy_req eth0 = { .kind = POLICY_PACKET,
+	    .iface = "eth0", .ethertype = 0x88b5 };
+	struct policy_who who;
+	struct policy_grant g;
+	struct policy *p;
+	char err[POLICY_ERRLEN], what[160];
+	size_t i;
+	int yes;
+
+	p = policy_parse(rules, sizeof(rules) - 1, "rules", err);
+	if (!ok(p != NULL, "the grant rules parse")) {
+		diag("  %s", err);
+		return;
+	}
+	for (i = 0; i < NELEM(grants); i++) {
+		who.uid = grants[i].uid;
+		who.gid = grants[i].gid;
+		who.groups = grants[i].groups;
+		who.ngroups = grants[i].ngroups;
+		memset(&g, 0xa5, sizeof(g));
+		yes = policy_check(p, &who, &grants[i].req, &g);
+		snprintf(what, sizeof(what), "%s: %s", grants[i].what,
+		    grants[i].line ? "granted" : "refused");
+		if (grants[i].line == 0) {
+			is_int(yes, 0, what);
+			continue;
+		}
+		if (!is_int(yes, 1, what))
+			continue;
+		is_int(g.line, grants[i].line, "  by its line");
+		is_str(g.filter, grants[i].filter, "  with its filter");
+	}
+	who.uid = NOBODY;
+	who.gid = NOBODY;
+	who.groups = NULL;
+	who.ngroups = 0;
+	ok(policy_check(p, &who, &lo, NULL) == 1 &&
+	    policy_check(p, &who, &eth0, NULL) == 0, "a NULL grant is fine");
+	ok(policy_check(NULL, &who, &lo, &g) == 0, "no policy grants nothing");
+	policy_free(p);
+
+	p = policy_parse("", 0, "empty", err);
+	ok(p != NULL && policy_check(p, &who, &lo, &g) == 0,
+	    "an empty policy grants nothing");
+	policy_free(p);
+}
+
+static void
+test_suggest(void)
+{
+	static const struct {
+		uid_t		 uid;
+		struct policy_req req;
+		const char	*want;
+	} s[] = {
+		{ WWW, { .kind = POLICY_PACKET, .iface = "veth0",
+		  .ethertype = 0x88b5 },
+		  "user:www-data packet iface=veth0 ethertype=0x88b5" },
+		{ WWW, { .kind = POLICY_PACKET, .iface = "eth0",
+		  .ethertype = 0x0800, .promisc = 1, .filter = 1 },
+		  "user:www-data packet iface=eth0 ethertype=0x0800 "
+		  "promisc=yes" },
+		{ NOBODY, { .kind = POLICY_PACKET, .iface = "eth0",
+		  .ethertype = ETHTYPE_ALL },
+		  "user:nobody packet iface=eth0 ethertype=all" },
+		{ NOBODY, { .kind = POLICY_PACKET, .iface = "eth0",
+		  .ethertype = ETHTYPE_NONE },
+		  "user:nobody packet iface=eth0 ethertype=none" },
+		{ 12345, { .kind = POLICY_PACKET, .iface = "eth0",
+		  .ethertype = 4 },
+		  "user:12345 packet iface=eth0 ethertype=0x0004" },
+		{ DAEMON, { .kind = POLICY_IP, .proto = IPPROTO_ICMP },
+		  "user:daemon ip proto=icmp" },
+		{ DAEMON, { .kind = POLICY_IP, .proto = IPPROTO_ICMPV6,
+		  .ip6 = 1 }, "user:daemon ip proto=icmpv6" },
+		{ DAEMON, { .kind = POLICY_IP, .proto = 47 },
+		  "user:daemon ip proto=47" },
+		{ WWW, { .kind = POLICY_PORT, .proto = IPPROTO_TCP,
+		  .port = 80 }, "user:www-data port proto=tcp port=80" },
+		{ WWW, { .kind = POLICY_PORT, .proto = IPPROTO_UDP,
+		  .port = 53 }, "user:www-data port proto=udp port=53" },
+	};
+	struct policy_who who = { 0, 0, NULL, 0 };
+	struct policy_grant g;
+	struct policy *p;
+	char buf[256], err[POLICY_ERRLEN];
+	size_t i;
+
+	for (i = 0; i < NELEM(s); i++) {
+		who.uid = who.gid = s[i].uid;
+		policy_suggest(&who, &s[i].req, buf, sizeof(buf));
+		is_str(buf, s[i].want, s[i].want);
+		/* The suggestion is a rule that grants what was asked. */
+		p = policy_parse(buf, strlen(buf), "suggest", err);
+		ok(p != NULL && policy_check(p, &who, &s[i].req, &g) == 1,
+		    "  which parses and grants the request");
+		if (p == NULL)
+			diag("  %s", err);
+		policy_free(p);
+	}
+	policy_suggest(&who, &s[0].req, buf, 10);
+	is_str(buf, "user:www-", "a short buffer is truncated, terminated");
+}
+
+/* The scratch directory for the file tests, once made. */
+static char scratch[] = "/var/lib/fdcap-policy.XXXXXX";
+static int scratch_made;
+
+static const char good_text[] =
+    "# a policy\n"
+    "user:nobody packet iface=eth0 ethertype=0x88b5\n";
+
+/* Writes text into path with mode, owned by uid. */
+static int
+put(const char *path, const char *text, mode_t mode, uid_t uid)
+{
+	FILE *f;
+
+	if (unlink(path) == -1 && errno != ENOENT)
+		return -1;
+	if ((f = fopen(path, "w")) == NULL)
+		return -1;
+	if (fputs(text, f) == EOF) {
+		fclose(f);
+		return -1;
+	}
+	if (fclose(f) == EOF || chmod(path, mode) == -1 ||
+	    chown(path, uid, 0) == -1)
+		return -1;
+	return 0;
+}
+
+static void
+must(int rc, const char *what)
+{
+	if (rc == -1) {
+		diag("%s: %s", what, strerror(errno));
+		exit(1);
+	}
+}
+
+/* Loads path and checks that it fails with errno e and message want. */
+static void
+refused(const char *path, int e, const char *want, const char *what)
+{
+	char err[POLICY_ERRLEN];
+	struct policy *p;
+
+	err[0] = '\0';
+	errno = 0;
+	p = policy_load(path, err);
+	if (!ok(p == NULL && errno == e, what))
+		diag("  got errno %d (%s), want %d", errno, strerror(errno), e);
+	is_str(err, want, "  with its message");
+	policy_free(p);
+}
+
+/*
+ * Loads path as uid 65534 in a child, which exits with 0 when it loaded,
+ * else with its errno, or 254 when the message does not hold want.
+ * Returns that.
+ */
+static int
+load_as_nobody(const char *path, const char *want)
+{
+	char err[POLICY_ERRLEN];
+	struct policy *p;
+	pid_t pid;
+	int st;
+
+	fflush(stdout);
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		if (setgroups(0, NULL) == -1 ||
+		    setresgid(NOBODY, NOBODY, NOBODY) == -1 ||
+		    setresuid(NOBODY, NOBODY, NOBODY) == -1)
+			_exit(255);
+		if ((p = policy_load(path, err)) != NULL) {
+			policy_free(p);
+			_exit(0);
+		}
+		if (want != NULL && strstr(err, want) == NULL)
+			_exit(254);
+		_exit(errno);
+	}
+	if (waitpid(pid, &st, 0) == -1 || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+static void
+test_load(void)
+{
+	char path[256], sub[128], link[128], want[512];
+	char err[POLICY_ERRLEN];
+	struct policy_who who = { NOBODY, NOBODY, NULL, 0 };
+	struct policy_req req = { .kind = POLICY_PACKET, .iface = "eth0",
+	    .ethertype = 0x88b5 };
+	struct policy_grant g;
+	struct policy *p;
+	struct stat sb;
+	char *big;
+
+	if (geteuid() != 0) {
+		skip(1, "policy_load file checks need root");
+		return;
+	}
+	if (mkdtemp(scratch) == NULL) {
+		diag("mkdtemp %s: %s", scratch, strerror(errno));
+		exit(1);
+	}
+	scratch_made = 1;
+	must(chmod(scratch, 0755), "chmod");
+	snprintf(path, sizeof(path), "%s/rawopen.conf", scratch);
+	snprintf(sub, sizeof(sub), "%s/sub", scratch);
+	snprintf(link, sizeof(link), "%s/link.conf", scratch);
+
+	must(put(path, good_text, 0644, 0), "put");
+	p = policy_load(path, err);
+	if (!ok(p != NULL, "a root-owned 0644 file loads"))
+		diag("  %s", err);
+	ok(p != NULL && policy_check(p, &who, &req, &g) == 1 && g.line == 2,
+	    "  and grants by its rules");
+	policy_free(p);
+	is_int(load_as_nobody(path, NULL), 0, "  also when uid 65534 loads it");
+	must(put(path, good_text, 0444, 0), "put");
+	p = policy_load(path, err);
+	ok(p != NULL, "a 0444 file loads");
+	policy_free(p);
+
+	must(put(path, good_text, 0664, 0), "put");
+	snprintf(want, sizeof(want), "%s: writable by group", path);
+	refused(path, EPERM, want, "a group-writable file is refused");
+	must(put(path, good_text, 0646, 0), "put");
+	snprintf(want, sizeof(want), "%s: writable by others", path);
+	refused(path, EPERM, want, "a world-writable file is refused");
+	must(put(path, good_text, 0644, NOBODY), "put");
+	snprintf(want, sizeof(want), "%s: not owned by root", path);
+	refused(path, EPERM, want, "a file owned by uid 65534 is refused");
+
+	must(put(path, good_text, 0000, 0), "put");
+	is_int(load_as_nobody(path, "rawopen.conf: cannot read it (it must be "
+	    "readable by all: mode 0644)"), EACCES,
+	    "a mode 000 file: EACCES for uid 65534, with a message");
+	must(put(path, good_text, 0600, 0), "put");
+	is_int(load_as_nobody(path, "cannot read it"), EACCES,
+	    "  and so is 0600");
+
+	must(put(path, good_text, 0644, 0), "put");
+	must(symlink(path, link), "symlink");
+	snprintf(want, sizeof(want), "%s: a symbolic link (name the real path)",
+	    link);
+	refused(link, EPERM, want, "a symbolic link to a good file is refused");
+
+	snprintf(want, sizeof(want), "%s/missing.conf: %s", scratch,
+	    strerror(ENOENT));
+	snprintf(path, sizeof(path), "%s/missing.conf", scratch);
+	refused(path, ENOENT, want, "a missing file: ENOENT");
+
+	must(mkdir(sub, 0755), "mkdir");
+	snprintf(path, sizeof(path), "%s/rawopen.conf", sub);
+	must(put(path, good_text, 0644, 0), "put");
+	p = policy_load(path, err);
+	ok(p != NULL, "a file in a subdirectory loads");
+	policy_free(p);
+	must(chmod(sub, 0757), "chmod");
+	snprintf(want, sizeof(want), "%s: writable by others", sub);
+	refused(path, EPERM, want, "a world-writable parent is refused");
+	must(chmod(sub, 01777), "chmod");
+	refused(path, EPERM, want, "  so is a sticky one, like /tmp");
+	must(chmod(sub, 0775), "chmod");
+	snprintf(want, sizeof(want), "%s: writable by group", sub);
+	refused(path, EPERM, want, "a group-writable parent is refused");
+	must(chmod(sub, 0755), "chmod");
+	must(chown(sub, NOBODY, 0), "chown");
+	snprintf(want, sizeof(want), "%s: not owned by root", sub);
+	refused(path, EPERM, want, "a parent owned by uid 65534 is refused");
+	must(chown(sub, 0, 0), "chown");
+	must(chmod(sub, 0700), "chmod");
+	is_int(load_as_nobody(path, "sub/rawopen.conf: Permission denied "
+	    "(every directory above it must be searchable by all)"), EACCES,
+	    "a parent uid 65534 cannot search: EACCES, with a message");
+	must(chmod(sub, 0755), "chmod");
+
+	/* A symbolic link above the file. */
+	snprintf(link, sizeof(link), "%s/linkdir", scratch);
+	must(symlink("sub", link), "symlink");
+	snprintf(path, sizeof(path), "%s/rawopen.conf", link);
+	snprintf(want, sizeof(want), "%s: a symbolic link (name the real path)",
+	    link);
+	refused(path, EPERM, want, "a symbolic link above the file is refused");
+
+	snprintf(want, sizeof(want), "%s: not a regular file", sub);
+	refused(sub, EPERM, want, "a directory is refused");
+	snprintf(path, sizeof(path), "%s/fifo", scratch);
+	must(mkfifo(path, 0644), "mkfifo");
+	snprintf(want, sizeof(want), "%s: not a regular file", path);
+	refused(path, EPERM, want, "a FIFO is refused (without blocking)");
+	snprintf(path, sizeof(path), "%s/rawopen.conf/x", scratch);
+	snprintf(want, sizeof(want), "%s/rawopen.conf: %s", scratch,
+	    strerror(ENOTDIR));
+	refused(path, ENOTDIR, want, "a file used as a directory: ENOTDIR");
+
+	refused("rawopen.conf", EINVAL,
+	    "rawopen.conf: not an absolute path to a file",
+	    "a relative path is refused");
+	snprintf(path, sizeof(path), "%s/", sub);
+	snprintf(want, sizeof(want), "%s: not an absolute path to a file",
+	    path);
+	refused(path, EINVAL, want, "a path ending in / is refused");
+	snprintf(path, sizeof(path), "%s/../rawopen.conf", sub);
+	snprintf(want, sizeof(want), "%s: '.' or '..' in the path", path);
+	refused(path, EINVAL, want, "a path with .. is refused");
+	snprintf(path, sizeof(path), "/%s//rawopen.conf", scratch);
+	p = policy_load(path, err);
+	ok(p != NULL, "a path with doubled slashes loads");
+	policy_free(p);
+
+	if (stat("/tmp", &sb) == 0 && sb.st_uid == 0 &&
+	    (sb.st_mode & 01777) == 01777)
+		refused("/tmp/fdcap-no-such.conf", EPERM,
+		    "/tmp: writable by others", "a file under /tmp is refused");
+	else
+		skip(2, "/tmp is not a sticky world-writable directory");
+
+	snprintf(path, sizeof(path), "%s/rawopen.conf", scratch);
+	must(put(path, "* ip proto=icmp\n* ip proto=icmpx\n", 0644, 0), "put");
+	snprintf(want, sizeof(want), "%s:2: bad IP protocol 'icmpx' (icmp, "
+	    "icmpv6 or 0-255)", path);
+	refused(path, EINVAL, want, "a bad line refuses the file, file:line");
+
+	if ((big = malloc(POLICY_MAXSIZE + 2)) == NULL) {
+		diag("malloc: %s", strerror(errno));
+		exit(1);
+	}
+	memset(big, '#', POLICY_MAXSIZE + 1);
+	big[POLICY_MAXSIZE + 1] = '\0';
+	must(put(path, big, 0644, 0), "put");
+	snprintf(want, sizeof(want), "%s: larger than 1048576 bytes", path);
+	refused(path, EFBIG, want, "a file over 1 MiB is refused: EFBIG");
+	big[POLICY_MAXSIZE] = '\0';
+	big[0] = '\n';
+	must(put(path, big, 0644, 0), "put");
+	snprintf(want, sizeof(want), "%s:2: line longer than 4096 bytes", path);
+	refused(path, EINVAL, want, "  1 MiB of comment is read, and refused "
+	    "as a long line");
+	free(big);
+}
+
+/* Removes the scratch directory, whatever the tests left in it. */
+static void
+cleanup(void)
+{
+	char cmd[sizeof(scratch) + 16];
+
+	if (!scratch_made)
+		return;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch);
+	if (system(cmd) != 0)
+		diag("could not remove %s", scratch);
+}
+
+int
+main(void)
+{
+	atexit(cleanup);
+	test_parse();
+	test_check();
+	test_suggest();
+	test_load();
+	return done();
+}
