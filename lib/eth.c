@@ -284,13 +284,12 @@ eth_ifname_check(const char *name)
 {
 	static const char bad[] = "/:!\"#$%&'()*,;<=>?[\\]^`{|}~";
 	const unsigned char *p;
-	size_t len;
 
 	if (name == NULL || *name == '\0') {
 		errno = EINVAL;
 		return -1;
 	}
-	if ((len = strnlen(name, IF_NAMESIZE)) >= IF_NAMESIZE) {
+	if (strnlen(name, IF_NAMESIZE) >= IF_NAMESIZE) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
