@@ -32,8 +32,10 @@ void	eth_format_mac(const uint8_t mac[ETH_ALEN_], char buf[ETH_MACSTRLEN]);
 /*
  * Parses an ethertype: 0xNNNN hex, decimal, or a name: ipv4 arp ipv6 vlan
  * qinq lldp (and the kernel protocol names all = ETHTYPE_ALL, none =
- * ETHTYPE_NONE).  The result is in host order, 0..0xffff.  Returns 0, or -1
- * with errno EINVAL (not a number or name) or ERANGE (> 0xffff).
+ * ETHTYPE_NONE), in any case.  Numbers are digits only: no sign, no white
+ * space, nothing after them.  The result is in host order, 0..0xffff.
+ * Returns 0, or -1 with errno EINVAL (not a number or name) or ERANGE
+ * (> 0xffff); *type is untouched on failure.
  */
 int	eth_parse_type(const char *s, uint16_t *type);
 
@@ -54,16 +56,17 @@ struct eth_hdr {
 };
 
 /*
- * Writes h at the start of buf (of size len): 14 bytes, or 18 when tagged.
- * Returns the number of bytes written, or -1 with errno EMSGSIZE when len
- * is too small.
+ * Writes h at the start of buf (of size len): 14 bytes, or 18 when tagged
+ * (with h->tpid, or 0x8100 when it is 0).  Returns the number of bytes
+ * written, or -1 with errno EMSGSIZE when len is too small.
  */
 int	eth_encode(uint8_t *buf, size_t len, const struct eth_hdr *h);
 
 /*
  * Reads the header of frame (len bytes) into h, looking through one 802.1Q
- * or 802.1ad tag.  Returns the header length (14 or 18), or -1 with errno
- * EMSGSIZE when the frame is shorter than its header.
+ * or 802.1ad tag (only the outer one: QinQ gives type 0x8100; untagged,
+ * tpid and tci are 0).  Returns the header length (14 or 18), or -1 with
+ * errno EMSGSIZE when the frame is shorter than its header.
  */
 int	eth_decode(const uint8_t *frame, size_t len, struct eth_hdr *h);
 
