@@ -569,9 +569,7 @@ pcapio_refill(struct pcapio_reader *r)
 		r->buf = nbuf;
 		r->size = nsize;
 	}
-	do
-		n = read(r->fd, r->buf + r->end, r->size - r->end);
-	while (n == -1 && errno == EINTR);
+	n = read(r->fd, r->buf + r->end, r->size - r->end);
 	if (n == -1) {
 		snprintf(r->p.err, sizeof(r->p.err), "read");
 		return -1;

@@ -170,7 +170,8 @@ int	pcapio_next(struct pcapio_reader *r, struct pcapio_rec *rec);
 
 /*
  * Discards what has been consumed (records returned so far become invalid),
- * and reads more: one read(2), retried on EINTR, growing the buffer when
+ * and reads more: one read(2) (EINTR is returned, so that the caller can
+ * look at its signal flags before calling again), growing the buffer when
  * it is full.  Returns 1 when there is something new to parse (more bytes,
  * or the end of the input reached with bytes left for the parser to judge),
  * 0 at the end of the input with nothing left, or -1 with errno (the
@@ -183,7 +184,8 @@ int	pcapio_refill(struct pcapio_reader *r);
  * Starts the stream again from its first byte: lseek(2) to 0 on a
  * seekable fd, or the kept buffer.  The parser is reset to the format it
  * found (record numbers start again at 1).  Returns 0, or -1 with errno
- * ESPIPE when neither is possible.
+ * ESPIPE when neither is possible.  Hex input cannot be rewound: it is
+ * decoded in place.
  */
 int	pcapio_rewind(struct pcapio_reader *r);
 

@@ -1,0 +1,683 @@
+/*
+ * ethsend: frames from stdin to the wire.
+ *
+ *	ethsend [-kPq] [-c count] [-d mac] [-f format] [-l loops] [-R factor]
+ *	    [-r rate] [-s mac] [-t ethertype] [-u fd] [-v vlan[:prio]]
+ *	    [IFACE ETHERTYPE]
+ *
+ * Frames are read from stdin into one large buffer (lib/pcapio) and sent
+ * in batches with sendmmsg(2), each message pointing straight into that
+ * buffer: no copy and no allocation per frame.  In the payload formats a
+ * frame is three iovecs: the shared Ethernet header, the payload in the
+ * buffer, and zero padding up to 60 bytes.
+ */
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <endian.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "eth.h"
+#include "fdcap.h"
+#include "listenfd.h"
+#include "pcapio.h"
+#include "rawsock.h"
+#include "textio.h"
+
+#define BATCH		256	/* messages per sendmmsg(2) */
+#define KEEP_MAX	(256U * 1024 * 1024)	/* -l on a pipe */
+#define RETRY_NS	(2 * 1000000000LL)	/* ENOBUFS: give up after */
+
+static volatile sig_atomic_t stop;
+
+/* What the user asked for. */
+struct opts {
+	uint64_t	 count;		/* -c; 0: no limit */
+	int		 have_dst, have_src, have_type, tagged;
+	uint8_t		 dst[ETH_ALEN_], src[ETH_ALEN_];
+	uint16_t	 type, tci;
+	enum pcapio_format fmt;		/* -f; NONE: by magic, else lines */
+	int		 skip;		/* -k */
+	uint64_t	 loops;		/* -l; 0: forever */
+	int		 progress;	/* -P */
+	int		 quiet;		/* -q */
+	double		 factor;	/* -R; 0: ignore timestamps */
+	double		 rate;		/* -r; 0: as fast as possible */
+	int		 fd;		/* -u; -1: none */
+};
+
+/* The state of a run. */
+struct run {
+	int		 fd;
+	struct eth_if	 ifc;
+	size_t		 maxframe;	/* untagged; +4 when tagged */
+	int		 payload;	/* the input is payloads, not frames */
+	uint8_t		 hdr[ETH_VLAN_HLEN];
+	size_t		 hdrlen;
+	uint64_t	 sent, bytes, errors, skipped;
+	/* The batch. */
+	struct mmsghdr	 msgs[BATCH];
+	struct iovec	 iov[BATCH][3];
+	size_t		 lens[BATCH];
+	unsigned int	 n;
+	/* Pacing. */
+	struct timespec	 start;		/* -r: when pacing began */
+	uint64_t	 paced;		/* -r: frames since start */
+	uint64_t	 ts0, wall0;	/* -R: first timestamp, its send time */
+	int		 have_ts0;
+	uint64_t	 last_progress, progress_sent;
+};
+
+static const uint8_t zeros[ETH_ZLEN_];
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: ethsend [-kPq] [-c count] [-d mac] "
+	    "[-f format] [-l loops] [-R factor]\n"
+	    "               [-r rate] [-s mac] [-t ethertype] [-u fd] "
+	    "[-v vlan[:prio]]\n"
+	    "               [IFACE ETHERTYPE]\n");
+	exit(EXIT_USAGE);
+}
+
+static void
+onsignal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000U + (uint64_t)ts.tv_nsec;
+}
+
+/* Sleeps until the CLOCK_MONOTONIC time t (ns); a signal cuts it short. */
+static void
+sleep_until(uint64_t t)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)(t / 1000000000U);
+	ts.tv_nsec = (long)(t % 1000000000U);
+	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+}
+
+static void
+summary(const struct opts *o, const struct run *r)
+{
+	if (o->quiet)
+		return;
+	if (o->skip)
+		fprintf(stderr, "%" PRIu64 " frames sent, %" PRIu64 " bytes, %"
+		    PRIu64 " errors, %" PRIu64 " skipped\n", r->sent,
+		    r->bytes, r->errors, r->skipped);
+	else
+		fprintf(stderr, "%" PRIu64 " frames sent, %" PRIu64 " bytes, %"
+		    PRIu64 " errors\n", r->sent, r->bytes, r->errors);
+}
+
+/* Ends the run: summary, then exit status ex (111 when frames were lost). */
+static void __attribute__((noreturn))
+finish(const struct opts *o, const struct run *r, int ex)
+{
+	summary(o, r);
+	if (ex == 0 && r->errors > 0)
+		ex = EXIT_SYS;
+	exit(ex);
+}
+
+/*
+ * Waits a little before retrying a send the kernel refused for lack of
+ * buffers: POLLOUT when the socket's send buffer is the limit, and a short
+ * sleep that doubles with each retry (a full queue further down does not
+ * show in POLLOUT).
+ */
+static void
+backoff(int fd, unsigned int tries)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	long us = 20L << (tries < 9 ? tries : 9);
+
+	if (poll(&pfd, 1, 10) == -1 && errno != EINTR)
+		return;
+	sleep_until(now_ns() + (uint64_t)us * 1000U);
+}
+
+/*
+ * Sends msgs[0..n) with as few sendmmsg(2) calls as the kernel allows.
+ * ENOBUFS and EAGAIN are retried with a back-off for up to RETRY_NS per
+ * frame; a frame that still cannot go, or one the kernel refuses as such
+ * (EMSGSIZE, EINVAL), is counted as an error with a warning and skipped.
+ * Anything else (the interface went down or away) ends the run.
+ */
+static void
+send_msgs(const struct opts *o, struct run *r, struct mmsghdr *msgs,
+    size_t *lens, unsigned int n)
+{
+	unsigned int i = 0, j, tries = 0;
+	uint64_t first = 0;
+	int k;
+
+	while (i < n) {
+		k = sendmmsg(r->fd, msgs + i, n - i, 0);
+		if (k > 0) {
+			for (j = i; j < i + (unsigned int)k; j++)
+				r->bytes += lens[j];
+			r->sent += (unsigned int)k;
+			i += (unsigned int)k;
+			tries = 0;
+			continue;
+		}
+		if (errno == EINTR) {
+			if (stop)
+				break;
+			continue;
+		}
+		if (errno == ENOBUFS || errno == EAGAIN) {
+			if (tries == 0)
+				first = now_ns();
+			if (now_ns() - first < RETRY_NS && !stop) {
+				backoff(r->fd, tries++);
+				continue;
+			}
+		} else if (errno != EMSGSIZE && errno != EINVAL) {
+			warn("send on %s", r->ifc.name);
+			r->errors += n - i;
+			finish(o, r, EXIT_SYS);
+		}
+		warn("send on %s: a frame of %zu bytes", r->ifc.name,
+		    lens[i]);
+		r->errors++;
+		i++;
+		tries = 0;
+	}
+	/* Interrupted: what was not sent is lost, and counted. */
+	r->errors += n - i;
+}
+
+/*
+ * Sends the batch, paced by -r: a token bucket refilled at rate frames
+ * per second from CLOCK_MONOTONIC, holding at most one batch, so that a
+ * stall is not followed by a burst larger than that.
+ */
+static void
+flush(const struct opts *o, struct run *r)
+{
+	unsigned int i = 0, k;
+	uint64_t t, allowed, burst;
+
+	if (o->rate <= 0) {
+		send_msgs(o, r, r->msgs, r->lens, r->n);
+		r->n = 0;
+		return;
+	}
+	burst = (uint64_t)(o->rate / 1000);
+	if (burst < 1)
+		burst = 1;
+	if (burst > BATCH)
+		burst = BATCH;
+	while (i < r->n && !stop) {
+		t = now_ns() - ((uint64_t)r->start.tv_sec * 1000000000U +
+		    (uint64_t)r->start.tv_nsec);
+		allowed = (uint64_t)((double)t * o->rate / 1e9);
+		if (allowed > r->paced + burst) {
+			/* Behind: forget the missed time, keep one burst. */
+			r->paced = allowed - burst;
+		}
+		if (allowed <= r->paced) {
+			sleep_until((uint64_t)r->start.tv_sec * 1000000000U +
+			    (uint64_t)r->start.tv_nsec +
+			    (uint64_t)((double)(r->paced + 1) * 1e9 /
+			    o->rate));
+			continue;
+		}
+		k = allowed - r->paced < r->n - i ?
+		    (unsigned int)(allowed - r->paced) : r->n - i;
+		send_msgs(o, r, r->msgs + i, r->lens + i, k);
+		r->paced += k;
+		i += k;
+	}
+	r->errors += r->n - i;
+	r->n = 0;
+}
+
+/* The progress line of -P, at most once a second. */
+static void
+progress(const struct opts *o, struct run *r)
+{
+	uint64_t t;
+
+	if (!o->progress)
+		return;
+	t = now_ns();
+	if (r->last_progress == 0) {
+		r->last_progress = t;
+		return;
+	}
+	if (t - r->last_progress < 1000000000U)
+		return;
+	fprintf(stderr, "ethsend: %" PRIu64 " frames, %" PRIu64 " bytes, %"
+	    PRIu64 " errors, %.0f frames/s\n", r->sent, r->bytes, r->errors,
+	    (double)(r->sent - r->progress_sent) * 1e9 /
+	    (double)(t - r->last_progress));
+	r->last_progress = t;
+	r->progress_sent = r->sent;
+}
+
+/*
+ * A bad frame: an error that ends the run, or under -k a warning and a
+ * count.  Returns 0 when the frame is to be skipped.
+ */
+static int __attribute__((format(printf, 3, 4)))
+badframe(const struct opts *o, struct run *r, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	warnx("stdin: %s", msg);
+	if (!o->skip) {
+		flush(o, r);
+		finish(o, r, EXIT_SYS);
+	}
+	r->skipped++;
+	return 0;
+}
+
+/*
+ * Adds the record to the batch after checking its size: a frame as it
+ * is, or a payload behind r->hdr and padded to 60 bytes.  Returns 1 when
+ * it was added, 0 when it was skipped (-k).
+ */
+static int
+add(const struct opts *o, struct run *r, const struct pcapio_rec *rec)
+{
+	struct mmsghdr *m = &r->msgs[r->n];
+	struct iovec *iov = r->iov[r->n];
+	unsigned long long num = rec->num;
+	size_t len = rec->caplen, max = r->maxframe, pad = 0;
+	uint16_t tpid;
+
+	if (r->payload) {
+		if (len > (size_t)r->ifc.mtu)
+			return badframe(o, r, "frame %llu: a payload of %zu "
+			    "bytes exceeds the MTU of %s (%d)", num, len,
+			    r->ifc.name, r->ifc.mtu);
+		iov[0].iov_base = r->hdr;
+		iov[0].iov_len = r->hdrlen;
+		iov[1].iov_base = (void *)(uintptr_t)rec->data;
+		iov[1].iov_len = len;
+		if (r->hdrlen + len < ETH_ZLEN_)
+			pad = ETH_ZLEN_ - r->hdrlen - len;
+		iov[2].iov_base = (void *)(uintptr_t)zeros;
+		iov[2].iov_len = pad;
+		m->msg_hdr.msg_iovlen = pad > 0 ? 3 : 2;
+		r->lens[r->n] = r->hdrlen + len + pad;
+	} else {
+		if (rec->caplen < rec->len)
+			return badframe(o, r, "frame %llu: only %u of %u bytes "
+			    "were captured", num, rec->caplen, rec->len);
+		if (len < ETH_HLEN_)
+			return badframe(o, r, "frame %llu: %zu bytes is "
+			    "shorter than an Ethernet header", num, len);
+		memcpy(&tpid, rec->data + 12, 2);
+		tpid = be16toh(tpid);
+		if (tpid == 0x8100 || tpid == 0x88a8)
+			max += 4;
+		if (len > max)
+			return badframe(o, r, "frame %llu: %zu bytes exceeds "
+			    "the MTU of %s (%d + %zu)", num, len, r->ifc.name,
+			    r->ifc.mtu, max - (size_t)r->ifc.mtu);
+		iov[0].iov_base = (void *)(uintptr_t)rec->data;
+		iov[0].iov_len = len;
+		m->msg_hdr.msg_iovlen = 1;
+		r->lens[r->n] = len;
+	}
+	m->msg_hdr.msg_iov = iov;
+	r->n++;
+	return 1;
+}
+
+/*
+ * -R: the monotonic time at which a record with timestamp ts is due.
+ * The first record of each pass is due at once.
+ */
+static uint64_t
+due(const struct opts *o, struct run *r, uint64_t ts)
+{
+	if (!r->have_ts0) {
+		r->ts0 = ts;
+		r->wall0 = now_ns();
+		r->have_ts0 = 1;
+	}
+	if (ts <= r->ts0)
+		return r->wall0;
+	return r->wall0 + (uint64_t)((double)(ts - r->ts0) / o->factor);
+}
+
+/* The next record of whatever format the input is in. */
+static int
+next(struct pcapio_reader *rd, enum pcapio_format fmt, size_t mtu,
+    struct pcapio_rec *rec)
+{
+	if (fmt == PCAPIO_FMT_PCAP || fmt == PCAPIO_FMT_PCAPNG)
+		return pcapio_next(rd, rec);
+	return textio_next(rd, fmt, mtu, rec);
+}
+
+/*
+ * The socket: -u fd, or the first handed over (LISTEN_FDS), or IFACE
+ * opened here.  Fills r->fd and r->ifc, and *btype with the bound type.
+ */
+static void
+open_socket(const struct opts *o, struct run *r, char **argv, int argc,
+    uint16_t *btype)
+{
+	struct rawsock_opts ro;
+	int n, ifindex;
+
+	n = 0;
+	if (o->fd >= 0) {
+		r->fd = o->fd;
+	} else if ((n = listenfd_count()) == -1) {
+		err(EXIT_USAGE, "LISTEN_FDS");
+	} else if (n > 0) {
+		r->fd = LISTENFD_START;
+	} else {
+		if (argc != 2)
+			usage();
+		if (eth_if_byname(argv[0], &r->ifc) == -1)
+			err(EXIT_SYS, "%s", argv[0]);
+		if ((r->fd = rawsock_socket()) == -1) {
+			if (errno == EPERM)
+				errx(EXIT_SYS, "socket: %s: needs CAP_NET_RAW; "
+				    "without it, run ethsend under rawopen(1)",
+				    strerror(errno));
+			err(EXIT_SYS, "socket");
+		}
+		memset(&ro, 0, sizeof(ro));
+		ro.ifindex = r->ifc.index;
+		ro.type = ETHTYPE_NONE;	/* send only: receive nothing */
+		if (rawsock_setup(r->fd, &ro) == -1)
+			err(EXIT_SYS, "%s", argv[0]);
+		*btype = ETHTYPE_NONE;
+		return;
+	}
+	if (rawsock_info(r->fd, &ifindex, btype) == -1) {
+		if (errno == EBADF)
+			err(EXIT_USAGE, "fd %d", r->fd);
+		errx(EXIT_USAGE, "fd %d: not a raw AF_PACKET socket (%s)",
+		    r->fd, strerror(errno));
+	}
+	if (ifindex == 0)
+		errx(EXIT_USAGE, "fd %d: not bound to an interface", r->fd);
+	if (eth_if_byindex(ifindex, &r->ifc) == -1)
+		err(EXIT_SYS, "fd %d: interface %d", r->fd, ifindex);
+	if (argc == 2 && strcmp(argv[0], r->ifc.name) != 0)
+		errx(EXIT_USAGE, "fd %d is bound to %s, not %s", r->fd,
+		    r->ifc.name, argv[0]);
+	if (argc != 0 && argc != 2)
+		usage();
+}
+
+/* Parses a -f argument. */
+static enum pcapio_format
+parse_format(const char *s)
+{
+	if (strcmp(s, "hex") == 0)
+		return PCAPIO_FMT_HEX;
+	if (strcmp(s, "lines") == 0)
+		return PCAPIO_FMT_LINES;
+	if (strcmp(s, "raw") == 0)
+		return PCAPIO_FMT_RAW;
+	errx(EXIT_USAGE, "-f %s: not hex, lines or raw", s);
+}
+
+/* A positive number of -R or -r. */
+static double
+parse_positive(int ch, const char *s, double max)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end != '\0' || errno != 0 || !(v > 0) || v > max)
+		errx(EXIT_USAGE, "-%c %s: not a number in (0, %g]", ch, s,
+		    max);
+	return v;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "fd", required_argument, NULL, 'u' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct opts o;
+	struct run *r;
+	struct pcapio_reader rd;
+	struct pcapio_rec rec;
+	struct sigaction sa;
+	struct eth_hdr h;
+	enum pcapio_format fmt;
+	const char *errstr;
+	uint64_t pass, t, taken = 0, passrecs;
+	uint16_t btype = 0;
+	off_t seekable;
+	int ch, ret, hl;
+
+	memset(&o, 0, sizeof(o));
+	o.fd = -1;
+	o.loops = 1;
+	while ((ch = getopt_long(argc, argv, "+c:d:f:kl:PqR:r:s:t:u:v:",
+	    longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			o.count = strtonum(optarg, 1, LLONG_MAX, &errstr);
+			if (errstr != NULL)
+				errx(EXIT_USAGE, "-c %s: %s", optarg, errstr);
+			break;
+		case 'd':
+			if (eth_parse_mac(optarg, o.dst) == -1)
+				errx(EXIT_USAGE, "-d %s: not a MAC address",
+				    optarg);
+			o.have_dst = 1;
+			break;
+		case 'f':
+			o.fmt = parse_format(optarg);
+			break;
+		case 'k':
+			o.skip = 1;
+			break;
+		case 'l':
+			o.loops = strtonum(optarg, 0, LLONG_MAX, &errstr);
+			if (errstr != NULL)
+				errx(EXIT_USAGE, "-l %s: %s", optarg, errstr);
+			break;
+		case 'P':
+			o.progress = 1;
+			break;
+		case 'q':
+			o.quiet = 1;
+			break;
+		case 'R':
+			o.factor = parse_positive(ch, optarg, 1e6);
+			break;
+		case 'r':
+			o.rate = parse_positive(ch, optarg, 1e9);
+			break;
+		case 's':
+			if (eth_parse_mac(optarg, o.src) == -1)
+				errx(EXIT_USAGE, "-s %s: not a MAC address",
+				    optarg);
+			o.have_src = 1;
+			break;
+		case 't':
+			if (eth_parse_type(optarg, &o.type) == -1)
+				errx(EXIT_USAGE, "-t %s: not an ethertype",
+				    optarg);
+			o.have_type = 1;
+			break;
+		case 'u':
+			o.fd = strtonum(optarg, 0, INT_MAX, &errstr);
+			if (errstr != NULL)
+				errx(EXIT_USAGE, "-u %s: %s", optarg, errstr);
+			break;
+		case 'v':
+			if (eth_parse_vlan(optarg, &o.tci) == -1)
+				errx(EXIT_USAGE, "-v %s: not VLAN[:PRIO] "
+				    "(0-4095, 0-7)", optarg);
+			o.tagged = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (o.rate > 0 && o.factor > 0)
+		errx(EXIT_USAGE, "-r and -R exclude each other");
+	if (argc == 2 && !o.have_type) {
+		if (eth_parse_type(argv[1], &o.type) == -1)
+			errx(EXIT_USAGE, "%s: not an ethertype", argv[1]);
+		/* The type the tool opens is a default for the frames. */
+		if (o.type != ETHTYPE_ALL && o.type != ETHTYPE_NONE)
+			o.have_type = 1;
+	} else if (argc == 2 && eth_parse_type(argv[1], &btype) == -1)
+		errx(EXIT_USAGE, "%s: not an ethertype", argv[1]);
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		err(EXIT_SYS, "calloc");
+	open_socket(&o, r, argv, argc, &btype);
+	if (!o.have_type && btype != ETHTYPE_ALL && btype != ETHTYPE_NONE) {
+		o.type = btype;
+		o.have_type = 1;
+	}
+	r->maxframe = (size_t)r->ifc.mtu + ETH_HLEN_;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = onsignal;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) == -1 ||
+	    sigaction(SIGTERM, &sa, NULL) == -1)
+		err(EXIT_SYS, "sigaction");
+
+	/* -l on a pipe keeps the whole capture in memory; a file is re-read. */
+	seekable = lseek(STDIN_FILENO, 0, SEEK_CUR);
+	if (pcapio_reader_init(&rd, STDIN_FILENO, 0,
+	    o.loops != 1 && seekable == -1 ? KEEP_MAX : 0) == -1)
+		err(EXIT_SYS, "malloc");
+	while ((ret = pcapio_detect(&rd)) == -1 && errno == EINTR && !stop)
+		;
+	if (ret == -1) {
+		if (stop)
+			finish(&o, r, 0);
+		err(EXIT_SYS, "stdin");
+	}
+	fmt = (enum pcapio_format)ret;
+	if (fmt == PCAPIO_FMT_NONE)
+		fmt = o.fmt != PCAPIO_FMT_NONE ? o.fmt : PCAPIO_FMT_LINES;
+	if (o.loops != 1 && fmt != PCAPIO_FMT_PCAP &&
+	    fmt != PCAPIO_FMT_PCAPNG)
+		errx(EXIT_USAGE, "-l: the input is not pcap or pcapng");
+	r->payload = fmt == PCAPIO_FMT_LINES || fmt == PCAPIO_FMT_RAW;
+	if (r->payload) {
+		if (!o.have_type)
+			errx(EXIT_USAGE, "-t is needed: %s frames need an "
+			    "ethertype", r->ifc.name);
+		memset(&h, 0, sizeof(h));
+		memcpy(h.dst, o.have_dst ? o.dst :
+		    (const uint8_t *)"\xff\xff\xff\xff\xff\xff", ETH_ALEN_);
+		memcpy(h.src, o.have_src ? o.src : r->ifc.mac, ETH_ALEN_);
+		h.type = o.type;
+		h.tagged = o.tagged;
+		h.tpid = 0x8100;
+		h.tci = o.tci;
+		if ((hl = eth_encode(r->hdr, sizeof(r->hdr), &h)) == -1)
+			err(EXIT_SYS, "eth_encode");
+		r->hdrlen = (size_t)hl;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &r->start);
+
+	for (pass = 0; o.loops == 0 || pass < o.loops; pass++) {
+		if (pass > 0) {
+			if (pcapio_rewind(&rd) == -1)
+				err(EXIT_SYS, "stdin: rewind");
+			r->have_ts0 = 0;
+		}
+		passrecs = 0;
+		for (;;) {
+			if (stop)
+				finish(&o, r, 0);
+			if (o.count > 0 && taken >= o.count)
+				break;
+			ret = next(&rd, fmt, (size_t)r->ifc.mtu, &rec);
+			if (ret == -1) {
+				flush(&o, r);
+				warnx("stdin: %s", rd.p.err);
+				finish(&o, r, EXIT_SYS);
+			}
+			if (ret == 1) {
+				passrecs++;
+				if (o.factor > 0 && (t = due(&o, r,
+				    rec.ts_ns)) > now_ns()) {
+					flush(&o, r);
+					sleep_until(t);
+					if (stop)
+						finish(&o, r, 0);
+				}
+				if (add(&o, r, &rec))
+					taken++;
+				if (r->n == BATCH) {
+					flush(&o, r);
+					progress(&o, r);
+				}
+				continue;
+			}
+			/* The buffer is used up: send, then read on. */
+			flush(&o, r);
+			progress(&o, r);
+			ret = pcapio_refill(&rd);
+			if (ret == -1 && errno == EINTR)
+				continue;
+			if (ret == -1) {
+				if (errno == EBADMSG || errno == ENOBUFS ||
+				    errno == EFBIG)
+					warnx("stdin: %s", rd.p.err);
+				else
+					warn("stdin");
+				finish(&o, r, EXIT_SYS);
+			}
+			if (ret == 0)
+				break;
+		}
+		flush(&o, r);
+		if (passrecs == 0 || (o.count > 0 && taken >= o.count))
+			break;
+	}
+	pcapio_reader_free(&rd);
+	finish(&o, r, 0);
+}
