@@ -18,7 +18,7 @@
 
 static int tap_run, tap_failed, tap_planned = -1;
 
-static void
+static void __attribute__((unused))
 plan(int n)
 {
 	tap_planned = n;
@@ -26,7 +26,7 @@ plan(int n)
 	fflush(stdout);
 }
 
-static void __attribute__((format(printf, 1, 2)))
+static void __attribute__((unused, format(printf, 1, 2)))
 diag(const char *fmt, ...)
 {
 	va_list ap;
@@ -39,7 +39,7 @@ diag(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static int
+static int __attribute__((unused))
 tap_result(int pass, const char *name)
 {
 	tap_run++;
@@ -57,7 +57,7 @@ tap_result(int pass, const char *name)
 #define is_int(got, want, name) \
 	tap_is_int((long long)(got), (long long)(want), (name), __FILE__, __LINE__)
 
-static int
+static int __attribute__((unused))
 tap_is_int(long long got, long long want, const char *name,
     const char *file, int line)
 {
@@ -70,7 +70,7 @@ tap_is_int(long long got, long long want, const char *name,
 #define is_str(got, want, name) \
 	tap_is_str((got), (want), (name), __FILE__, __LINE__)
 
-static int
+static int __attribute__((unused))
 tap_is_str(const char *got, const char *want, const char *name,
     const char *file, int line)
 {
@@ -90,7 +90,7 @@ tap_is_str(const char *got, const char *want, const char *name,
 #define is_mem(got, want, len, name) \
 	tap_is_mem((got), (want), (len), (name), __FILE__, __LINE__)
 
-static int
+static int __attribute__((unused))
 tap_is_mem(const void *got, const void *want, size_t len, const char *name,
     const char *file, int line)
 {
@@ -106,7 +106,7 @@ tap_is_mem(const void *got, const void *want, size_t len, const char *name,
 	return 0;
 }
 
-static void
+static void __attribute__((unused))
 skip(int n, const char *why)
 {
 	while (n-- > 0) {
@@ -116,14 +116,14 @@ skip(int n, const char *why)
 	fflush(stdout);
 }
 
-static void __attribute__((noreturn))
+static void __attribute__((unused, noreturn))
 skip_all(const char *why)
 {
 	printf("1..0 # skip %s\n", why);
 	exit(0);
 }
 
-static int
+static int __attribute__((unused))
 done(void)
 {
 	if (tap_planned < 0)
