@@ -1,0 +1,740 @@
+/*
+ * rawopen: open raw sockets for a caller who may not, drop every
+ * privilege, verify the drop, and exec a program that finds the sockets
+ * as plain fds (sd_listen_fds(3)).
+ *
+ * This is fdcap's only privileged program.  Its whole privileged life is
+ * main(), read top to bottom: standard fds, argv, threads, capabilities
+ * limited, arguments, caller, policy, filters, sockets, drop, placement,
+ * verification, exec.  Nothing from the environment is used while it holds
+ * privilege, except SUDO_UID/SUDO_GID when the real uid is 0.
+ */
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "eth.h"
+#include "fdcap.h"
+#include "filter.h"
+#include "inetsock.h"
+#include "listenfd.h"
+#include "policy.h"
+#include "priv.h"
+#include "rawsock.h"
+
+#ifndef RAWOPEN_POLICY
+#define RAWOPEN_POLICY	"/usr/local/etc/fdcap/rawopen.conf"
+#endif
+
+#define MAXSOCKS	64		/* sockets in one rawopen */
+#define MAXFD		1023		/* the highest fd -o accepts */
+#define SNAPLEN		262144		/* tcpdump's */
+
+enum { OPT_IP = 256, OPT_IP6, OPT_TCP, OPT_UDP };
+
+/* One socket asked for. */
+struct sock {
+	struct policy_req	req;
+	char			name[32];	/* in LISTEN_FDNAMES and messages */
+	struct sockaddr_storage	ss;		/* PORT */
+	socklen_t		sslen;
+	const char		*rulefilter;	/* the granting rule's filter= */
+	struct sock_fprog	inner;		/* rule and -F, compiled */
+	int			fd;
+};
+
+struct opts {
+	const char	*filter, *netns, *names, *user;
+	int		 promisc, outgoing, explain, ofd;
+	struct sock	 socks[MAXSOCKS];
+	size_t		 nsocks;
+	char		**prog;
+};
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: rawopen [-Lpx] [-F filter] [-N netns] [-n name] [-o fd] "
+	    "[-u user]\n"
+	    "               [--ip proto] [--ip6 proto] [--tcp [addr:]port] "
+	    "[--udp [addr:]port]\n"
+	    "               [iface ethertype ...] -- prog [arg ...]\n");
+	exit(EXIT_USAGE);
+}
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+usagex(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verrx(EXIT_USAGE, fmt, ap);
+}
+
+static struct sock *
+newsock(struct opts *o, enum policy_kind kind)
+{
+	struct sock *s;
+
+	if (o->nsocks == MAXSOCKS)
+		usagex("too many sockets (at most %d)", MAXSOCKS);
+	s = &o->socks[o->nsocks++];
+	memset(s, 0, sizeof(*s));
+	s->req.kind = kind;
+	s->fd = -1;
+	return s;
+}
+
+static void
+add_packet(struct opts *o, const char *iface, const char *type)
+{
+	struct sock *s;
+
+	if (eth_ifname_check(iface) == -1)
+		usagex("%s: bad interface name", iface);
+	s = newsock(o, POLICY_PACKET);
+	if (eth_parse_type(type, &s->req.ethertype) == -1)
+		usagex("%s: bad ethertype", type);
+	s->req.iface = iface;
+	strlcpy(s->name, iface, sizeof(s->name));
+}
+
+static void
+add_ip(struct opts *o, const char *arg, int ip6)
+{
+	struct sock *s = newsock(o, POLICY_IP);
+
+	if (inetsock_proto(arg, &s->req.proto) == -1)
+		usagex("%s: bad IP protocol", arg);
+	s->req.ip6 = ip6;
+	if (s->req.proto == IPPROTO_ICMP)
+		strlcpy(s->name, "icmp", sizeof(s->name));
+	else if (s->req.proto == IPPROTO_ICMPV6)
+		strlcpy(s->name, "icmpv6", sizeof(s->name));
+	else
+		snprintf(s->name, sizeof(s->name), "ip%s:%d", ip6 ? "6" : "",
+		    s->req.proto);
+}
+
+static void
+add_port(struct opts *o, const char *arg, int proto)
+{
+	struct sock *s = newsock(o, POLICY_PORT);
+
+	if (inetsock_parse(arg, &s->ss, &s->sslen) == -1)
+		usagex("%s: bad [address:]port", arg);
+	s->req.proto = proto;
+	s->req.ip6 = s->ss.ss_family == AF_INET6;
+	s->req.port = inetsock_port(&s->ss);
+	snprintf(s->name, sizeof(s->name), "%s:%u",
+	    proto == IPPROTO_TCP ? "tcp" : "udp", s->req.port);
+}
+
+/* Checks -n: at most one name per socket, each a valid fd name. */
+static void
+check_names(const struct opts *o)
+{
+	const char *p;
+	size_t n = 1;
+
+	for (p = o->names; *p != '\0'; p++) {
+		if (*p == ':')
+			n++;
+		else if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
+			usagex("-n: names are printable, without spaces");
+	}
+	if (n > o->nsocks)
+		usagex("-n: %zu names for %zu sockets", n, o->nsocks);
+}
+
+/* Parses the whole command line into o; any error exits 100. */
+static void
+parse(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "ip", required_argument, NULL, OPT_IP },
+		{ "ip6", required_argument, NULL, OPT_IP6 },
+		{ "tcp", required_argument, NULL, OPT_TCP },
+		{ "udp", required_argument, NULL, OPT_UDP },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *errstr, *last = NULL;
+	int ch, i, dashdash = 0;
+
+	while ((ch = getopt_long(argc, argv, "+F:LN:n:o:pu:x", longopts,
+	    NULL)) != -1) {
+		last = optarg;
+		switch (ch) {
+		case 'F':
+			o->filter = optarg;
+			break;
+		case 'L':
+			o->outgoing = 1;
+			break;
+		case 'N':
+			o->netns = optarg;
+			break;
+		case 'n':
+			o->names = optarg;
+			break;
+		case 'o':
+			o->ofd = (int)strtonum(optarg, 3, MAXFD, &errstr);
+			if (errstr != NULL)
+				usagex("-o %s: fd is %s (3 to %d)", optarg,
+				    errstr, MAXFD);
+			break;
+		case 'p':
+			o->promisc = 1;
+			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		case 'x':
+			o->explain = 1;
+			break;
+		case OPT_IP:
+		case OPT_IP6:
+			add_ip(o, optarg, ch == OPT_IP6);
+			break;
+		case OPT_TCP:
+		case OPT_UDP:
+			add_port(o, optarg, ch == OPT_TCP ? IPPROTO_TCP :
+			    IPPROTO_UDP);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind == argc)
+		usage();
+	/* getopt ate a "--" that ended the options, unless it was an optarg. */
+	i = optind;
+	if (i > 1 && strcmp(argv[i - 1], "--") == 0 && argv[i - 1] != last)
+		dashdash = 1;
+	while (!dashdash && i < argc) {
+		if (strcmp(argv[i], "--") == 0) {
+			dashdash = 1;
+			i++;
+			break;
+		}
+		if (i + 1 >= argc || strcmp(argv[i + 1], "--") == 0)
+			usagex("%s: interface without an ethertype", argv[i]);
+		add_packet(o, argv[i], argv[i + 1]);
+		i += 2;
+	}
+	if (!dashdash)
+		usagex("missing -- before the program");
+	if (i == argc && !o->explain)
+		usagex("missing program after --");
+	o->prog = argv + i;
+	if (o->nsocks == 0)
+		usagex("nothing to open");
+	if (o->ofd != 0 && o->nsocks != 1)
+		usagex("-o places one socket, not %zu", o->nsocks);
+	if (o->names != NULL)
+		check_names(o);
+	for (i = 0; (size_t)i < o->nsocks; i++)
+		if (o->socks[i].req.kind == POLICY_PACKET) {
+			o->socks[i].req.promisc = o->promisc;
+			o->socks[i].req.filter = o->filter != NULL;
+		}
+	if (o->netns != NULL && (o->netns[0] == '\0' ||
+	    (strchr(o->netns, '/') == NULL && (strcmp(o->netns, ".") == 0 ||
+	    strcmp(o->netns, "..") == 0))))
+		usagex("-N %s: bad namespace name", o->netns);
+}
+
+/*
+ * Whom to become.  A caller whose real uid is not 0 stays itself; root
+ * becomes -u user, else SUDO_UID/SUDO_GID, else stays uid 0.
+ */
+static void
+target(const struct opts *o, struct priv_target *t)
+{
+	struct passwd *pw;
+	const char *s, *errstr;
+	uid_t uid;
+	gid_t gid;
+
+	priv_target_self(t);
+	if (t->uid != 0) {
+		if (o->user != NULL)
+			errx(EXIT_REFUSED, "refused: -u: only root may choose "
+			    "the user");
+		return;
+	}
+	if (o->user != NULL) {
+		if (priv_target_user(o->user, t) == -1)
+			err(errno == ENOENT ? EXIT_USAGE : EXIT_SYS, "-u %s",
+			    o->user);
+		return;
+	}
+	if ((s = getenv("SUDO_UID")) == NULL)
+		return;
+	uid = (uid_t)strtonum(s, 0, 4294967294LL, &errstr);
+	if (errstr != NULL)
+		errx(EXIT_USAGE, "SUDO_UID=%s: %s", s, errstr);
+	if ((s = getenv("SUDO_GID")) != NULL) {
+		gid = (gid_t)strtonum(s, 0, 4294967294LL, &errstr);
+		if (errstr != NULL)
+			errx(EXIT_USAGE, "SUDO_GID=%s: %s", s, errstr);
+	} else if ((pw = getpwuid(uid)) != NULL)
+		gid = pw->pw_gid;
+	else
+		errx(EXIT_USAGE, "SUDO_UID=%u names no user, and SUDO_GID "
+		    "is unset", (unsigned)uid);
+	if (priv_target_ids(uid, gid, t) == -1)
+		err(EXIT_SYS, "groups of uid %u", (unsigned)uid);
+}
+
+/* The caller, from the kernel. */
+static void
+who_am_i(struct policy_who *w, gid_t **groups)
+{
+	int n;
+
+	w->uid = getuid();
+	w->gid = getgid();
+	if ((n = getgroups(0, NULL)) == -1)
+		err(EXIT_SYS, "getgroups");
+	if ((*groups = calloc((size_t)n + 1, sizeof(**groups))) == NULL)
+		err(EXIT_SYS, NULL);
+	if ((n = getgroups(n, *groups)) == -1)
+		err(EXIT_SYS, "getgroups");
+	w->groups = *groups;
+	w->ngroups = (size_t)n;
+}
+
+/* Says what s is, for messages: "veth0 0x88b5", "icmp", "tcp port 80". */
+static void
+describe(const struct sock *s, char *buf, size_t len)
+{
+	char type[16];
+
+	switch (s->req.kind) {
+	case POLICY_PACKET:
+		eth_format_type(s->req.ethertype, type, sizeof(type));
+		snprintf(buf, len, "%s %s%s", s->req.iface, type,
+		    s->req.promisc ? " promiscuous" : "");
+		break;
+	case POLICY_IP:
+		snprintf(buf, len, "raw %s socket %s", s->req.ip6 ? "IPv6" :
+		    "IPv4", s->name);
+		break;
+	case POLICY_PORT:
+		snprintf(buf, len, "%s port %u", s->req.proto == IPPROTO_TCP ?
+		    "tcp" : "udp", s->req.port);
+		break;
+	}
+}
+
+/*
+ * A caller who is not root gets what the policy grants, all or nothing:
+ * the first socket refused ends it with exit 1 and the rule it needs (with
+ * -x, returns 0 instead).  Returns 1 when everything is granted.  The
+ * policy is kept: the grants' filters point into it.
+ */
+static int
+check_policy(struct opts *o, const struct policy_who *w)
+{
+	struct policy *p;
+	struct policy_grant g;
+	char why[POLICY_ERRLEN], rule[256], what[64];
+	size_t i;
+
+	if (w->uid == 0) {
+		if (o->explain)
+			printf("policy: not consulted: the caller is root\n");
+		return 1;
+	}
+	if (o->netns != NULL)
+		errx(EXIT_REFUSED, "refused: -N: only root may open sockets "
+		    "in another network namespace");
+	p = policy_load(RAWOPEN_POLICY, why);
+	for (i = 0; i < o->nsocks; i++) {
+		struct sock *s = &o->socks[i];
+
+		describe(s, what, sizeof(what));
+		if (p != NULL && policy_check(p, w, &s->req, &g)) {
+			s->rulefilter = g.filter;
+			if (o->explain)
+				printf("policy: %s: granted by %s:%d\n",
+				    what, RAWOPEN_POLICY, g.line);
+			continue;
+		}
+		policy_suggest(w, &s->req, rule, sizeof(rule));
+		if (p == NULL)
+			warnx("refused: %s (rule needed: %s)", why, rule);
+		else
+			warnx("refused: uid %u may not open %s (rule needed "
+			    "in %s: %s)", (unsigned)w->uid, what,
+			    RAWOPEN_POLICY, rule);
+		if (!o->explain)
+			exit(EXIT_REFUSED);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Compiles the filter of each packet socket: the rule's filter= and -F,
+ * both when both are given.  The confining prefix is added per socket
+ * once its interface index is known.
+ */
+static void
+compile_filters(struct opts *o)
+{
+	char errbuf[FILTER_ERRLEN], *expr;
+	size_t i;
+
+	for (i = 0; i < o->nsocks; i++) {
+		struct sock *s = &o->socks[i];
+
+		if (s->req.kind != POLICY_PACKET)
+			continue;
+		if (s->rulefilter != NULL && o->filter != NULL) {
+			if (asprintf(&expr, "(%s) and (%s)", s->rulefilter,
+			    o->filter) == -1)
+				err(EXIT_SYS, NULL);
+		} else if (s->rulefilter != NULL || o->filter != NULL) {
+			if ((expr = strdup(s->rulefilter != NULL ?
+			    s->rulefilter : o->filter)) == NULL)
+				err(EXIT_SYS, NULL);
+		} else
+			continue;
+		if (filter_compile(expr, SNAPLEN, &s->inner, errbuf) == -1) {
+			if (errno == EINVAL && s->rulefilter != NULL)
+				errx(EXIT_REFUSED, "refused: filter of the "
+				    "rule for %s: %s", s->name, errbuf);
+			if (errno == EINVAL)
+				errx(EXIT_USAGE, "-F: %s", errbuf);
+			errx(EXIT_SYS, "filter: %s", errbuf[0] != '\0' ?
+			    errbuf : strerror(errno));
+		}
+		free(expr);
+	}
+}
+
+/* The message for a capability that could not be raised. */
+static void __attribute__((noreturn))
+nocap(const char *what, const char *cap)
+{
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1)
+		errx(EXIT_SYS, "%s: no %s: no_new_privs is set, so rawopen "
+		    "was started without its capabilities", what, cap);
+	errx(EXIT_SYS, "%s: no %s: rawopen is not installed with it "
+	    "(make install-caps)", what, cap);
+}
+
+/* Raises cap around one call; exits when it cannot be raised or lowered. */
+static void
+raise_cap(cap_value_t cap, const char *what, const char *name)
+{
+	if (priv_raise(cap) == -1) {
+		if (errno == EPERM)
+			nocap(what, name);
+		err(EXIT_SYS, "%s: raise %s", what, name);
+	}
+}
+
+static void
+lower_cap(cap_value_t cap, const char *name)
+{
+	if (priv_lower(cap) == -1)
+		err(EXIT_SYS, "lower %s", name);
+}
+
+static void
+open_packet(const struct opts *o, struct sock *s)
+{
+	struct rawsock_opts ro;
+	struct sock_fprog prog;
+	struct eth_if ifc;
+	int e;
+
+	if (eth_if_byname(s->req.iface, &ifc) == -1) {
+		if (errno == ENODEV)
+			errx(EXIT_SYS, "%s: no such interface", s->req.iface);
+		err(EXIT_SYS, "%s", s->req.iface);
+	}
+	/* Frames to other hosts only when promiscuity was asked (and granted). */
+	if (filter_confine(ifc.index, s->req.ethertype, o->promisc,
+	    s->inner.len > 0 ? &s->inner : NULL, &prog) == -1)
+		err(EXIT_SYS, "%s: filter", s->name);
+	raise_cap(CAP_NET_RAW, s->name, "cap_net_raw");
+	s->fd = rawsock_socket();
+	e = errno;
+	lower_cap(CAP_NET_RAW, "cap_net_raw");
+	if (s->fd == -1) {
+		errno = e;
+		err(EXIT_SYS, "%s: socket", s->name);
+	}
+	memset(&ro, 0, sizeof(ro));
+	ro.ifindex = ifc.index;
+	ro.type = s->req.ethertype;
+	ro.promisc = o->promisc;
+	ro.outgoing = o->outgoing;
+	ro.filter = &prog;
+	ro.lock = 1;
+	if (rawsock_setup(s->fd, &ro) == -1)
+		err(EXIT_SYS, "%s", s->name);
+	filter_free(&prog);
+}
+
+static void
+open_ip(struct sock *s)
+{
+	int e;
+
+	raise_cap(CAP_NET_RAW, s->name, "cap_net_raw");
+	s->fd = inetsock_raw(s->req.ip6, s->req.proto);
+	e = errno;
+	lower_cap(CAP_NET_RAW, "cap_net_raw");
+	if (s->fd == -1) {
+		errno = e;
+		err(EXIT_SYS, "%s: socket", s->name);
+	}
+}
+
+static void
+open_port(struct sock *s)
+{
+	int type = s->req.proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
+	int rc, e, privport = s->req.port < 1024;
+
+	if ((s->fd = inetsock_socket(&s->ss, type)) == -1)
+		err(EXIT_SYS, "%s: socket", s->name);
+	if (privport)
+		raise_cap(CAP_NET_BIND_SERVICE, s->name,
+		    "cap_net_bind_service");
+	rc = inetsock_bind(s->fd, &s->ss, s->sslen, type);
+	e = errno;
+	if (privport)
+		lower_cap(CAP_NET_BIND_SERVICE, "cap_net_bind_service");
+	if (rc == -1) {
+		errno = e;
+		err(EXIT_SYS, "%s: bind", s->name);
+	}
+}
+
+/* Enters the network namespace -N names; returns an fd for coming back. */
+static int
+enter_netns(const char *ns)
+{
+	char path[PATH_MAX];
+	int self, fd;
+
+	if (strchr(ns, '/') != NULL)
+		strlcpy(path, ns, sizeof(path));
+	else
+		snprintf(path, sizeof(path), "/run/netns/%s", ns);
+	if ((self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) == -1)
+		err(EXIT_SYS, "/proc/self/ns/net");
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		err(EXIT_SYS, "-N %s", path);
+	raise_cap(CAP_SYS_ADMIN, "-N", "cap_sys_admin");
+	if (setns(fd, CLONE_NEWNET) == -1)
+		err(EXIT_SYS, "-N %s: setns", path);
+	lower_cap(CAP_SYS_ADMIN, "cap_sys_admin");
+	close(fd);
+	return self;
+}
+
+static void
+leave_netns(int self)
+{
+	raise_cap(CAP_SYS_ADMIN, "-N", "cap_sys_admin");
+	if (setns(self, CLONE_NEWNET) == -1)
+		err(EXIT_SYS, "-N: setns back");
+	lower_cap(CAP_SYS_ADMIN, "cap_sys_admin");
+	close(self);
+}
+
+static void
+open_all(struct opts *o)
+{
+	size_t i;
+	int self = -1;
+
+	if (o->netns != NULL)
+		self = enter_netns(o->netns);
+	for (i = 0; i < o->nsocks; i++) {
+		switch (o->socks[i].req.kind) {
+		case POLICY_PACKET:
+			open_packet(o, &o->socks[i]);
+			break;
+		case POLICY_IP:
+			open_ip(&o->socks[i]);
+			break;
+		case POLICY_PORT:
+			open_port(&o->socks[i]);
+			break;
+		}
+	}
+	if (self != -1)
+		leave_netns(self);
+}
+
+/* Drops to t and checks it; any failure exits 111 without exec. */
+static void
+drop(const struct priv_target *t)
+{
+	const char *what;
+
+	if (priv_drop(t, &what) == -1)
+		err(EXIT_SYS, "drop privileges: %s", what);
+}
+
+static void
+verify(const struct priv_target *t)
+{
+	const char *what;
+
+	if (priv_verify(t, &what) == -1)
+		err(EXIT_SYS, "verify the drop: %s", what);
+}
+
+/*
+ * -x: what would be opened, and the capability sets before and after the
+ * drop (the drop is done for real, in a child).
+ */
+static void
+explain(const struct opts *o, const struct priv_target *t,
+    const char *before)
+{
+	char what[64], caps[1024];
+	const char *check;
+	size_t i;
+	pid_t pid;
+	int st;
+
+	for (i = 0; i < o->nsocks; i++) {
+		describe(&o->socks[i], what, sizeof(what));
+		printf("open: fd %d: %s%s%s%s\n", o->ofd != 0 ? o->ofd :
+		    LISTENFD_START + (int)i, what,
+		    o->socks[i].req.kind == POLICY_PACKET ? ", filter locked" :
+		    "", o->netns != NULL ? ", in netns " : "",
+		    o->netns != NULL ? o->netns : "");
+	}
+	printf("run as: uid %u gid %u\n", (unsigned)t->uid, (unsigned)t->gid);
+	printf("capabilities before: %s\n", before);
+	fflush(stdout);
+	if ((pid = fork()) == -1)
+		err(EXIT_SYS, "fork");
+	if (pid == 0) {
+		if (priv_drop(t, &check) == -1 ||
+		    priv_describe(caps, sizeof(caps)) == -1 ||
+		    priv_verify(t, &check) == -1)
+			err(EXIT_SYS, "drop: %s", check != NULL ? check : "describe");
+		printf("capabilities after: %s\n", caps);
+		printf("verified: ids, capabilities, ambient, no_new_privs, "
+		    "canary socket refused\n");
+		fflush(stdout);
+		_exit(0);
+	}
+	if (waitpid(pid, &st, 0) == -1)
+		err(EXIT_SYS, "waitpid");
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		exit(EXIT_SYS);
+}
+
+/* Places the sockets at 3... (or -o), closes everything else above 2. */
+static void
+handover(struct opts *o)
+{
+	int fds[MAXSOCKS], first, fd;
+	size_t i, off = 0;
+	char names[MAXSOCKS * 33];
+
+	for (i = 0; i < o->nsocks; i++)
+		fds[i] = o->socks[i].fd;
+	first = o->ofd != 0 ? o->ofd : LISTENFD_START;
+	/* Move out of the way anything sitting below the first target. */
+	for (fd = LISTENFD_START; fd < first; fd++) {
+		for (i = 0; i < o->nsocks && fds[i] != fd; i++)
+			;
+		if (i == o->nsocks)
+			close(fd);
+	}
+	if (listenfd_place(fds, o->nsocks, first) == -1)
+		err(EXIT_SYS, "place the sockets");
+	for (fd = LISTENFD_START; fd < first; fd++)
+		close(fd);
+	listenfd_closefrom(first + (int)o->nsocks);
+	if (o->ofd != 0) {
+		listenfd_unsetenv();
+		return;
+	}
+	names[0] = '\0';
+	for (i = 0; i < o->nsocks; i++)
+		off += (size_t)snprintf(names + off, sizeof(names) - off,
+		    "%s%s", i ? ":" : "", o->socks[i].name);
+	if (listenfd_setenv(o->nsocks, o->names != NULL ? o->names : names)
+	    == -1)
+		err(EXIT_SYS, "setenv");
+}
+
+int
+main(int argc, char **argv)
+{
+	static const cap_value_t keep[] = { CAP_NET_RAW, CAP_NET_BIND_SERVICE,
+	    CAP_SETUID, CAP_SETGID, CAP_SETPCAP, CAP_SYS_ADMIN };
+	struct opts o;
+	struct policy_who who;
+	struct priv_target t;
+	gid_t *groups;
+	char before[1024];
+	int n, allowed;
+
+	/* Nothing may be opened onto 0, 1 or 2 by accident. */
+	if (priv_stdfds() == -1)
+		_exit(EXIT_SYS);
+	program_invocation_name = program_invocation_short_name =
+	    (char *)"rawopen";
+	if (argc < 1 || argv[0] == NULL || argv[0][0] == '\0')
+		errx(EXIT_USAGE, "refused: empty argument vector");
+	if ((n = priv_threads()) != 1)
+		errx(EXIT_SYS, "must start single-threaded (%d threads%s%s)",
+		    n, n == -1 ? ": " : "", n == -1 ? strerror(errno) : "");
+	if (priv_describe(before, sizeof(before)) == -1)
+		err(EXIT_SYS, "capabilities");
+	/* From here on only these are permitted, and none is effective. */
+	if (priv_limit(keep, sizeof(keep) / sizeof(keep[0])) == -1)
+		err(EXIT_SYS, "limit capabilities");
+
+	memset(&o, 0, sizeof(o));
+	parse(argc, argv, &o);
+	who_am_i(&who, &groups);
+	target(&o, &t);
+	allowed = check_policy(&o, &who);
+	if (o.explain) {
+		if (allowed)
+			explain(&o, &t, before);
+		exit(allowed ? 0 : EXIT_REFUSED);
+	}
+	compile_filters(&o);
+	open_all(&o);
+
+	drop(&t);
+	handover(&o);
+	verify(&t);
+	execvp(o.prog[0], o.prog);
+	err(EXIT_EXECERR(errno), "%s", o.prog[0]);
+}
