@@ -1023,15 +1023,18 @@ policy_check(const struct policy *p, const struct policy_who *who,
 static void
 policy_suggest_user(uid_t uid, char *buf, size_t len)
 {
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
 	struct passwd *pw;
-	const char *s;
+	char name[48];
 	uid_t back;
 
-	if ((pw = getpwuid(uid)) != NULL && (s = pw->pw_name) != NULL &&
-	    *s != '\0' && s[strspn(s, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")] == '\0' &&
-	    strlen(s) < len - 5 && ids_uid(s, &back) == 0 && back == uid) {
-		snprintf(buf, len, "user:%s", s);
+	/* Copied first: the lookup below may reuse getpwuid()'s buffer. */
+	if ((pw = getpwuid(uid)) != NULL && pw->pw_name != NULL &&
+	    strlcpy(name, pw->pw_name, sizeof(name)) < sizeof(name) &&
+	    name[0] != '\0' && name[strspn(name, ok)] == '\0' &&
+	    ids_uid(name, &back) == 0 && back == uid) {
+		snprintf(buf, len, "user:%s", name);
 		return;
 	}
 	snprintf(buf, len, "user:%u", (unsigned)uid);
