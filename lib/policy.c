@@ -240,6 +240,7 @@ policy_pattern_ok(const char *s)
 	return 1;
 }
 
+/* iface=: a list of interface names or fnmatch(3) patterns. */
 static int
 policy_iface(struct pctx *c, struct rule *r, const char *val)
 {
@@ -273,6 +274,10 @@ policy_type1(struct pctx *c, const char *s, uint16_t *t)
 	return perr(c, "bad ethertype '%.64s'", s);
 }
 
+/*
+ * ethertype=: a list of ethertypes (as eth_parse_type() reads them) and
+ * ranges A-B of numbers; a range may not start below 0x0600.
+ */
 static int
 policy_ethertype(struct pctx *c, struct rule *r, char *val)
 {
@@ -315,6 +320,7 @@ policy_ethertype(struct pctx *c, struct rule *r, char *val)
 	return 0;
 }
 
+/* promisc=yes|no. */
 static int
 policy_promisc(struct pctx *c, struct rule *r, const char *val)
 {
@@ -327,6 +333,7 @@ policy_promisc(struct pctx *c, struct rule *r, const char *val)
 	return 0;
 }
 
+/* filter="EXPR" (quoted, not blank) or filter=required (not quoted). */
 static int
 policy_filter(struct pctx *c, struct rule *r, const char *val, int quoted)
 {
@@ -367,6 +374,7 @@ policy_ipproto(struct pctx *c, struct rule *r, char *val)
 	return 0;
 }
 
+/* family= of an ip rule: ipv4, ipv6. */
 static int
 policy_family(struct pctx *c, struct rule *r, char *val)
 {
@@ -402,6 +410,7 @@ policy_l4(struct pctx *c, struct rule *r, char *val)
 	return 0;
 }
 
+/* port=: a list of ports and ranges A-B, 1-65535. */
 static int
 policy_ports(struct pctx *c, struct rule *r, char *val)
 {
@@ -434,6 +443,10 @@ policy_ports(struct pctx *c, struct rule *r, char *val)
 	return 0;
 }
 
+/*
+ * The principal: "*", user:NAME|UID or group:NAME|GID, resolved now
+ * through ids_uid()/ids_gid(); an unknown name is an error.
+ */
 static int
 policy_principal(struct pctx *c, struct rule *r, const char *s)
 {
@@ -634,6 +647,7 @@ policy_line(struct pctx *c, char *line, struct rule *r)
 	return 1;
 }
 
+/* Frees what r holds (not r itself); r may be partly filled or zeroed. */
 static void
 policy_rule_free(struct rule *r)
 {
@@ -962,6 +976,7 @@ policy_packet_match(const struct rule *r, const struct policy_req *req)
 	return 0;
 }
 
+/* Whether the port rule r grants req. */
 static int
 policy_port_match(const struct rule *r, const struct policy_req *req)
 {
