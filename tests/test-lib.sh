@@ -242,3 +242,36 @@ test_privdir() {
 as_nobody() {
 	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"
 }
+
+# test_rawopen: builds, in a fresh test_privdir, a rawopen that reads its
+# policy from $POLICY ($PRIVDIR/etc/rawopen.conf, not created), installed
+# twice: $RAWOPEN with cap_net_raw,cap_net_bind_service=p, and
+# $RAWOPEN_SUID setuid root.  Needs the FDCAP_* variables of make check.
+[ -n "${FDCAP_CFLAGS:-}" ] && [ -n "${FDCAP_LIBS:-}" ] && test_set_prereq RAWOPEN_BUILD
+test_rawopen() {
+	test_privdir || return 1
+	mkdir -m 0755 "$PRIVDIR/etc" "$PRIVDIR/bin" || return 1
+	POLICY=$PRIVDIR/etc/rawopen.conf
+	RAWOPEN=$PRIVDIR/bin/rawopen
+	RAWOPEN_SUID=$PRIVDIR/bin/rawopen-suid
+	(cd "$FDCAP_SRC" && eval "\"\$FDCAP_CC\" $FDCAP_CFLAGS -URAWOPEN_POLICY \
+		-DRAWOPEN_POLICY='\"$POLICY\"' -o \"\$RAWOPEN\" cmd/rawopen.c \
+		$FDCAP_LIBS") || return 1
+	cp "$RAWOPEN" "$RAWOPEN_SUID" && chmod 4755 "$RAWOPEN_SUID" &&
+		setcap cap_net_raw,cap_net_bind_service=p "$RAWOPEN"
+}
+
+# pcap_hex FILE: the frames of a pcap file (either byte order, us or ns),
+# one line of lowercase hex each, as ethsend -f hex reads them.
+pcap_hex() {
+	/usr/bin/python3 -c '
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+e = "<" if struct.unpack("<I", d[:4])[0] in (0xa1b2c3d4, 0xa1b23c4d) else ">"
+o = 24
+while o + 16 <= len(d):
+    cl = struct.unpack(e + "I", d[o + 8:o + 12])[0]
+    print(d[o + 16:o + 16 + cl].hex())
+    o += 16 + cl
+' "$1"
+}
