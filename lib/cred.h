@@ -14,14 +14,18 @@ struct cred_peer {
 	gid_t	gid;
 	gid_t	*groups;	/* supplementary groups (SO_PEERGROUPS) */
 	size_t	ngroups;
-	int	pidfd;		/* SO_PEERPIDFD, or -1 where the kernel lacks it */
+	int	pidfd;		/* SO_PEERPIDFD (close-on-exec), or -1 */
 };
 
 /*
  * Reads the credentials of the peer of the Unix socket fd: SO_PEERCRED,
- * SO_PEERGROUPS (an empty list where the kernel lacks it) and SO_PEERPIDFD.
- * Returns 0, or -1 with errno ENOTSOCK (fd is not a socket), EAFNOSUPPORT
- * (not a Unix socket), ENOTCONN (no peer), ENOMEM, or the getsockopt error.
+ * SO_PEERGROUPS (an empty list where the kernel lacks it) and SO_PEERPIDFD
+ * (pidfd -1 where the kernel lacks it, before Linux 6.5, or, before 6.15,
+ * when the peer has already been reaped).  pid is 0 when the peer lives in
+ * a pid namespace this process cannot see.  Returns 0, or -1 with errno
+ * EBADF, ENOTSOCK (fd is not a socket), EAFNOSUPPORT (not a Unix socket),
+ * ENOTCONN (no peer: unconnected, listening, or no credentials recorded),
+ * ENOMEM, or the getsockopt error; then c holds nothing to free.
  * On success release c with cred_peer_free().
  */
 int	cred_peer(int fd, struct cred_peer *c);
@@ -31,8 +35,8 @@ void	cred_peer_free(struct cred_peer *c);
 
 /*
  * Whether the peer's process still runs: 1 yes, 0 it has exited (its pid
- * may now belong to another process), -1 with errno when it cannot be
- * known (no pidfd).
+ * may now belong to another process; a zombie counts as exited), -1 with
+ * errno ENOSYS when it cannot be known (no pidfd).
  */
 int	cred_peer_alive(const struct cred_peer *c);
 
@@ -71,8 +75,11 @@ void	cred_rule_free(struct cred_rule *r);
  * cred_passcred sets SO_PASSCRED on fd.  cred_send sends one byte with the
  * sender's own pid, uid and gid; cred_recv receives one message and its
  * credentials, closing any fds that came with it.  Return 0, or -1 with
- * errno; cred_recv: EPROTO when the message carried no credentials, EPIPE
- * on end of file.
+ * errno; cred_recv: EPROTO when the message carried no credentials (or
+ * more than one set, or a malformed one), EPIPE on end of file or a
+ * zero-length message.  cred_send sends the effective uid and gid, as
+ * SO_PEERCRED reports them; a plain write(2) to a receiver with
+ * SO_PASSCRED carries the real ones, filled in by the kernel.
  */
 int	cred_passcred(int fd);
 int	cred_send(int fd);
