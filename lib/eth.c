@@ -91,9 +91,14 @@ eth_parse_mac(const char *s, uint8_t mac[ETH_ALEN_])
 		goto bad;
 	for (i = 0; i < ETH_ALEN_; i++) {
 		if (i > 0) {
+			/*
+			 * The first separator sets the style; it must be
+			 * one, or sep would still be '\0' and match the
+			 * string's end, and s would run past it ("5").
+			 */
 			if (i == 1 && (*s == ':' || *s == '-'))
 				sep = *s;
-			if (*s != sep)
+			if (sep == '\0' || *s != sep)
 				goto bad;
 			s++;
 		}
