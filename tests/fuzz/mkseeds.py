@@ -121,10 +121,110 @@ ETH = {
 }
 
 
+# --- pcapio: pcap and pcapng -------------------------------------------
+
+F1 = frame(BCAST, SRC, 0x88B5, payload=b"hello")
+F2 = frame(SRC, BCAST, 0x8100, 0x0005, 0x0800, payload=bytes(range(20)))
+
+
+def pcap(bo, magic, recs, snaplen=65535, linktype=1, major=2):
+    out = struct.pack(bo + "IHHiIII", magic, major, 4, 0, 0, snaplen,
+                      linktype)
+    for sec, frac, data, *orig in recs:
+        out += struct.pack(bo + "IIII", sec, frac, len(data),
+                           orig[0] if orig else len(data)) + data
+    return out
+
+
+def pad4(b):
+    return b + b"\0" * (-len(b) % 4)
+
+
+def block(bo, btype, body):
+    body = pad4(body)
+    n = 12 + len(body)
+    return struct.pack(bo + "II", btype, n) + body + struct.pack(bo + "I", n)
+
+
+def opt(bo, code, value):
+    return struct.pack(bo + "HH", code, len(value)) + pad4(value)
+
+
+def shb(bo, major=1):
+    return block(bo, 0x0A0D0D0A,
+                 struct.pack(bo + "IHHq", 0x1A2B3C4D, major, 0, -1))
+
+
+def idb(bo, linktype=1, snaplen=0, opts=b""):
+    if opts:
+        opts += opt(bo, 0, b"")
+    return block(bo, 1, struct.pack(bo + "HHI", linktype, 0, snaplen) + opts)
+
+
+def epb(bo, ifid, ts, data, orig=None):
+    return block(bo, 6, struct.pack(bo + "IIIII", ifid, ts >> 32,
+                                    ts & 0xFFFFFFFF, len(data),
+                                    orig if orig is not None else len(data))
+                 + data)
+
+
+def spb(bo, data, orig=None):
+    return block(bo, 3, struct.pack(bo + "I", orig if orig else len(data))
+                 + data)
+
+
+def opb(bo, ifid, ts, data):
+    return block(bo, 2, struct.pack(bo + "HHIIII", ifid, 0, ts >> 32,
+                                    ts & 0xFFFFFFFF, len(data), len(data))
+                 + data)
+
+
+def pcapio_seeds():
+    seeds = {}
+    for bo, e in (("<", "le"), (">", "be")):
+        seeds["pcap-us-" + e] = pcap(bo, 0xA1B2C3D4,
+                                     [(1, 999999, F1), (2, 0, F2)])
+        seeds["pcap-ns-" + e] = pcap(bo, 0xA1B23C4D,
+                                     [(1, 999999999, F1), (3, 1, F2, 1500)])
+        ts = 1700000000 * 10**6
+        seeds["pcapng-" + e] = (shb(bo) + idb(bo, snaplen=65535)
+                                + epb(bo, 0, ts, F1) + spb(bo, F2))
+        seeds["pcapng-opts-" + e] = (
+            shb(bo)
+            + idb(bo, opts=opt(bo, 9, b"\x09") + opt(bo, 14, struct.pack(bo + "q", -5)))
+            + idb(bo, opts=opt(bo, 9, b"\x8a") + opt(bo, 2, b"eth0"))
+            + epb(bo, 1, 12345678, F1, 1514) + epb(bo, 0, 1, F2)
+            + block(bo, 5, b"\0" * 8) + opb(bo, 1, 7, F1))
+    le = "<"
+    seeds["pcapng-two-sections"] = (shb("<") + idb("<") + epb("<", 0, 1, F1)
+                                    + shb(">") + idb(">") + spb(">", F2))
+    seeds["pcap-empty"] = pcap(le, 0xA1B2C3D4, [])
+    seeds["pcap-zero-caplen"] = pcap(le, 0xA1B2C3D4, [(0, 0, b"", 60)])
+    seeds["pcap-caplen-gt-len"] = pcap(le, 0xA1B2C3D4, [(0, 0, F1, 10)])
+    seeds["pcap-snaplen"] = pcap(le, 0xA1B2C3D4, [(0, 0, F1)], snaplen=16)
+    seeds["pcap-fcs"] = pcap(le, 0xA1B2C3D4, [], linktype=0x10000001)
+    seeds["pcap-linktype"] = pcap(le, 0xA1B2C3D4, [], linktype=105)
+    seeds["pcap-version"] = pcap(le, 0xA1B2C3D4, [], major=1)
+    seeds["pcap-truncated"] = pcap(le, 0xA1B2C3D4, [(0, 0, F1)])[:-3]
+    seeds["pcap-huge-caplen"] = (pcap(le, 0xA1B2C3D4, [])
+                                 + struct.pack("<IIII", 0, 0, 0xFFFFFFFF, 0xFFFFFFFF))
+    seeds["pcapng-no-idb"] = shb(le) + epb(le, 0, 0, F1)
+    seeds["pcapng-spb-snaplen"] = shb(le) + idb(le, snaplen=20) + spb(le, F2)
+    seeds["pcapng-bad-trailer"] = (shb(le) + idb(le)
+                                   + epb(le, 0, 0, F1)[:-4] + b"\xff" * 4)
+    seeds["pcapng-bad-option"] = (shb(le) + block(le, 1, struct.pack(
+        "<HHI", 1, 0, 0) + struct.pack("<HH", 9, 200)) + epb(le, 0, 0, F1))
+    seeds["pcapng-linktype"] = shb(le) + idb(le, linktype=113) + epb(le, 0, 0, F1)
+    seeds["pcapng-truncated"] = (shb(le) + idb(le) + epb(le, 0, 0, F1))[:-1]
+    seeds["short"] = b"\xd4\xc3\xb2"
+    return seeds
+
+
 def main():
     base = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "corpus")
     write(base, "policy", POLICY)
     write(base, "eth", ETH)
+    write(base, "pcapio", pcapio_seeds())
 
 
 if __name__ == "__main__":
