@@ -220,11 +220,34 @@ def pcapio_seeds():
     return seeds
 
 
+# --- textio: hex lines, text lines, raw bytes ---------------------------
+
+TEXTIO = {
+    "hex": F1.hex() + "\n" + F2.hex().upper() + "\n",
+    "hex-blanks": "ff ff ff ff ff ff\t02 00 00 00 00 01 88b5 68 69\r\n",
+    "hex-comments": "# frames\n\n   \n\t# indented\n" + F1.hex() + "\n\r\n",
+    "hex-no-newline": F1.hex(),
+    "hex-odd": F1.hex() + "0\n",
+    "hex-blank-in-byte": "ff f f\n",
+    "hex-bad-digit": "ffffffffffff02000000000188b5zz\n",
+    "hex-crcr": "0011\r\r\n",
+    "hex-high-byte": "00\xff11\n",
+    "lines": "hello\nworld\n\nlast without newline",
+    "lines-crlf": "a\r\nb\r\n",
+    "empty": "",
+    "newlines": "\n\n\n",
+    "raw-binary": bytes(range(256)),
+    "frame-8021q": F2,
+    "frame-short": F1[:13],
+}
+
+
 def main():
     base = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "corpus")
     write(base, "policy", POLICY)
     write(base, "eth", ETH)
     write(base, "pcapio", pcapio_seeds())
+    write(base, "textio", TEXTIO)
 
 
 if __name__ == "__main__":
