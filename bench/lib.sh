@@ -28,6 +28,7 @@ B=${1:-${B:-build}}
 case $B in /*) ;; *) B=$(pwd)/$B ;; esac
 BENCH_RUNS=${BENCH_RUNS:-3}
 BENCH_TAG=fdb$$
+BENCH_CAPTURE_CPU=${BENCH_CAPTURE_CPU-1}
 BENCH_NS=
 BENCH_PIDS=
 BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/fdbench.XXXXXX") || exit 111
@@ -183,7 +184,8 @@ bench_wait_socket() {
 # bench_measure NS IF MAXSECS TXNS CMD...: starts the meter on IF in NS,
 # then runs CMD in TXNS pinned to CPU 0 (killed after MAXSECS), and waits for
 # the meter to see the traffic stop.  Sets FRAMES, SECS and PPS (0 when
-# nothing came).
+# nothing came) for the window in which frames arrived, and ARRIVED, every
+# frame that arrived.
 bench_measure() {
 	_ns=$1 _if=$2 _max=$3 _txns=$4
 	shift 4
@@ -209,19 +211,26 @@ bench_measure() {
 		say "bench: '$*': $BENCH_FAIL"
 	wait "$_mpid"
 	BENCH_PIDS=$(printf '%s\n' $BENCH_PIDS | grep -vx "$_mpid")
-	read -r FRAMES SECS <"$BENCH_TMP/meter.out" || { FRAMES=0 SECS=0; }
+	read -r FRAMES SECS ARRIVED <"$BENCH_TMP/meter.out" ||
+		{ FRAMES=0 SECS=0 ARRIVED=0; }
 	PPS=$(awk -v f="$FRAMES" -v s="$SECS" 'BEGIN { printf "%d", (s > 0 ? f / s : 0) }')
 }
 
 # bench_capture_start NS CMD...: runs CMD in NS with its stdout counted by
-# pcapcount; returns when CMD has its packet socket.
+# pcapcount, both pinned to CPU $BENCH_CAPTURE_CPU (default 1, with the
+# receive softirq: the sender has CPU 0 to itself, so it offers the same
+# rate whatever the capture tool; empty: not pinned); returns when CMD has
+# its packet socket.
 bench_capture_start() {
 	_ns=$1
 	shift
 	_before=$(bench_sockets "$_ns")
 	rm -f "$BENCH_TMP/cap.pid" "$BENCH_TMP/cap.count"
-	nsrun "$_ns" sh -c 'echo $$ >"$0"; exec "$@"' "$BENCH_TMP/cap.pid" "$@" \
-	    2>"$BENCH_TMP/cap.err" | "$BENCH_TMP/pcapcount" >"$BENCH_TMP/cap.count" \
+	_pin="taskset -c $BENCH_CAPTURE_CPU"
+	[ -n "$BENCH_CAPTURE_CPU" ] || _pin=
+	$_pin ip netns exec "$_ns" sh -c 'echo $$ >"$0"; exec "$@"' \
+	    "$BENCH_TMP/cap.pid" "$@" 2>"$BENCH_TMP/cap.err" |
+	    $_pin "$BENCH_TMP/pcapcount" >"$BENCH_TMP/cap.count" \
 	    2>>"$BENCH_TMP/cap.err" &
 	BENCH_CAPJOB=$!
 	BENCH_PIDS="$BENCH_PIDS $BENCH_CAPJOB"
@@ -245,8 +254,10 @@ bench_capture_stop() {
 	BENCH_PIDS=$(printf '%s\n' $BENCH_PIDS | grep -vx "$BENCH_CAPJOB")
 	CAPTURED=0
 	read -r CAPTURED _bytes <"$BENCH_TMP/cap.count" 2>/dev/null || CAPTURED=0
+	# What is left of its stderr past the usual summaries is an error.
 	grep -v -e '^tcpdump: listening' -e 'packets captured' -e 'packets received by filter' \
-	    -e 'packets dropped by kernel' -e '^$' "$BENCH_TMP/cap.err" >"$BENCH_TMP/cap.err2"
+	    -e 'packets dropped by kernel' -e 'frames received, .* dropped by kernel' \
+	    -e '^$' "$BENCH_TMP/cap.err" >"$BENCH_TMP/cap.err2"
 }
 
 # bench_record KEY VALUE: keeps VALUE as one run of KEY, or, when the run
@@ -278,7 +289,7 @@ bench_runs() {
 median() {
 	[ $# = 0 ] && { echo n/a; return; }
 	printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END {
-		if (NR % 2) print v[(NR + 1) / 2]; else printf "%d\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 # ratio A B: A/B with two decimals, or n/a.

@@ -7,9 +7,11 @@
  * it inside the receiving network namespace).  The window opens at the
  * first change of the counter and closes at its last change, once it has
  * stood still for idle_ms (default 400) or max_secs (default 20) have
- * passed since the meter started.  Prints "FRAMES SECONDS" for the window
- * on stdout: the sender's start-up and exit are not in it, so the rate is
- * the one the receiver saw.  Prints "0 0" when nothing arrived.  On SIGTERM
+ * passed since the meter started.  Prints "FRAMES SECONDS TOTAL" on
+ * stdout: the frames in the window and its length (the sender's start-up
+ * and exit are not in it, so the rate is the one the receiver saw), and
+ * every frame counted since the meter started.  "0 0 0" when nothing
+ * arrived.  On SIGTERM
  * or SIGINT it prints the window so far and exits.  With -r it creates
  * readyfile once it has read the counter, so a script can start the sender.
  */
@@ -65,7 +67,7 @@ main(int argc, char *argv[])
 	struct timespec tick = { 0, 1000000 };
 	char path[PATH_MAX];
 	const char *ready = NULL;
-	unsigned long long c, c0, last;
+	unsigned long long c, c0, last, first;
 	double start, t, t0 = 0, t1 = 0, maxs = 20, idle = 0.4;
 	int ch, fd, moved = 0;
 
@@ -103,7 +105,7 @@ main(int argc, char *argv[])
 		err(111, "sigaction");
 
 	start = now();
-	c0 = last = counter(fd);
+	first = c0 = last = counter(fd);
 	if (ready != NULL) {
 		int rfd;
 
@@ -131,8 +133,8 @@ main(int argc, char *argv[])
 			break;
 	}
 	if (!moved || t1 <= t0)
-		printf("0 0\n");
+		printf("0 0 %llu\n", last - first);
 	else
-		printf("%llu %.6f\n", last - c0, t1 - t0);
+		printf("%llu %.6f %llu\n", last - c0, t1 - t0, last - first);
 	return 0;
 }

@@ -1,12 +1,14 @@
 /*
  * sendmmsg: the plain C sender the benchmarks hold ethsend against.
  *
- *	sendmmsg IFACE SIZE COUNT
+ *	sendmmsg [-r pps] IFACE SIZE COUNT
  *
  * Opens an AF_PACKET socket on IFACE (needs CAP_NET_RAW) and sends COUNT
  * identical frames of SIZE bytes (broadcast, ethertype 0x88b5) with
  * sendmmsg(2), 64 at a time, with no qdisc bypass and no ring: what anyone
- * would write first.  A frame the kernel drops (ENOBUFS) counts as sent, as
+ * would write first.  With -r it keeps to pps frames a second (each batch
+ * waits for its time on CLOCK_MONOTONIC), the fixed-rate source recv.sh
+ * needs: trafgen's -b does not keep its rate on veth.  A frame the kernel drops (ENOBUFS) counts as sent, as
  * it does for trafgen; the receiver's counter tells what arrived.
  */
 #define _GNU_SOURCE
@@ -21,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #define BATCH	64
 #define MAXSIZE	9000
@@ -38,13 +42,28 @@ main(int argc, char *argv[])
 	struct iovec iov;
 	struct sockaddr_ll sll;
 	unsigned long long count, sent = 0, dropped = 0;
+	struct timespec start, due;
+	double rate = 0, at;
 	unsigned int ifindex, n, i;
 	long size;
 	char *end;
-	int fd, r;
+	int ch, fd, r;
 
+	while ((ch = getopt(argc, argv, "+r:")) != -1)
+		switch (ch) {
+		case 'r':
+			rate = strtod(optarg, &end);
+			if (*end != '\0' || rate <= 0)
+				errx(100, "%s: bad rate", optarg);
+			break;
+		default:
+			fprintf(stderr, "usage: sendmmsg [-r pps] IFACE SIZE COUNT\n");
+			return 100;
+		}
+	argc -= optind - 1;
+	argv += optind - 1;
 	if (argc != 4) {
-		fprintf(stderr, "usage: sendmmsg IFACE SIZE COUNT\n");
+		fprintf(stderr, "usage: sendmmsg [-r pps] IFACE SIZE COUNT\n");
 		return 100;
 	}
 	if ((ifindex = if_nametoindex(argv[1])) == 0)
@@ -75,8 +94,21 @@ main(int argc, char *argv[])
 		msgs[i].msg_hdr.msg_iovlen = 1;
 	}
 
+	if (clock_gettime(CLOCK_MONOTONIC, &start) == -1)
+		err(111, "clock_gettime");
 	while (sent < count) {
 		n = count - sent < BATCH ? (unsigned int)(count - sent) : BATCH;
+		if (rate > 0) {
+			/* This batch is due when the ones before it fill the time. */
+			at = start.tv_sec + start.tv_nsec / 1e9 + sent / rate;
+			due.tv_sec = (time_t)at;
+			due.tv_nsec = (long)((at - (double)due.tv_sec) * 1e9);
+			while ((r = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
+			    &due, NULL)) == EINTR)
+				;
+			if (r != 0)
+				errx(111, "clock_nanosleep: %s", strerror(r));
+		}
 		r = sendmmsg(fd, msgs, n, 0);
 		if (r == -1) {
 			if (errno == EINTR)
