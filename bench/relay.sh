@@ -1,0 +1,112 @@
+#!/bin/sh
+# relay.sh [BUILD]: a frame relay through a middle namespace.
+#
+#   ns1 a0 --veth-- b0 ns2 b1 --veth-- c0 ns3
+#
+# A sender in ns1 (bench/sendmmsg.c at full speed, pinned to CPU 0) sends
+# 60 B frames; ns2 relays them from b0 to b1 (receive softirq of b0 on
+# CPU 1) with: the kernel bridge; `ethrecv b0 all | ethsend b1`; and
+# `tcpdump -U -w - | tcpreplay --topspeed -`.  Reported: the rate at which
+# frames arrive in ns3, and the ratio to the bridge.
+
+. "$(dirname "$0")/lib.sh"
+
+RELAY_SIZE=${RELAY_SIZE:-60}
+RELAY_N=${RELAY_N:-2000000}
+RELAY_SECS=${RELAY_SECS:-4}
+RELAY_TOOLS=${RELAY_TOOLS:-bridge ethrecv-ethsend tcpdump-tcpreplay}
+
+bench_deps
+bench_build
+bench_wmem_raise
+bench_ns n1 n2 n3
+bench_veth "$n1" a0 "$n2" b0
+bench_veth "$n2" b1 "$n3" c0
+bench_rps "$n2" b0 1
+
+# relay_stop: ends whatever runs in ns2 (SIGINT first, as a user would).
+relay_stop() {
+	_pids=$(ip netns pids "$n2")
+	[ -n "$_pids" ] && kill -INT $_pids 2>/dev/null
+	_i=0
+	while [ -n "$(ip netns pids "$n2")" ] && [ $_i -lt 60 ]; do
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	_pids=$(ip netns pids "$n2")
+	[ -n "$_pids" ] && kill -KILL $_pids 2>/dev/null
+	[ -n "${relay_job:-}" ] && wait "$relay_job" 2>/dev/null
+	relay_job=
+	BENCH_PIDS=
+}
+
+# relay_start PIPELINE: runs the shell pipeline in ns2 and waits for its
+# packet sockets.
+relay_start() {
+	_before=$(bench_sockets "$n2")
+	nsrun "$n2" sh -c "$1" >/dev/null 2>"$BENCH_TMP/relay.err" &
+	relay_job=$!
+	BENCH_PIDS="$BENCH_PIDS $relay_job"
+	bench_wait_socket "$n2" "$_before"
+}
+
+# relay_one TOOL: one run, recorded as relay-TOOL.
+relay_one() {
+	case $1 in
+	bridge)
+		ip -n "$n2" link add br0 type bridge &&
+		ip -n "$n2" link set b0 master br0 &&
+		ip -n "$n2" link set b1 master br0 &&
+		ip -n "$n2" link set br0 up || die "bridge"
+		;;
+	ethrecv-ethsend)
+		have ethrecv && have ethsend || return 0
+		relay_start "exec '$B/ethrecv' b0 all | exec '$B/ethsend' -q b1 $BENCH_TYPE" ||
+			{ relay_stop; return 0; }
+		;;
+	tcpdump-tcpreplay)
+		relay_start "exec tcpdump -U -i b0 -w - | exec tcpreplay -q --topspeed -i b1 -" ||
+			{ relay_stop; return 0; }
+		;;
+	esac
+	bench_measure "$n3" c0 "$RELAY_SECS" "$n1" \
+	    "$BENCH_TMP/sendmmsg" a0 "$RELAY_SIZE" "$RELAY_N"
+	case $1 in
+	bridge)
+		ip -n "$n2" link del br0 ;;
+	*)
+		relay_stop
+		_e=$(grep -v -e 'listening on' -e 'packets captured' \
+		    -e 'packets received by filter' -e 'packets dropped by kernel' \
+		    -e 'frames received, .* dropped by kernel' -e 'frames sent' \
+		    -e '^ *$' -e 'User interrupt' -e '^Actual:' -e '^Rated:' -e '^Flows:' -e '^Statistics' \
+		    -e '^[[:space:]]*\(Successful\|Failed\|Truncated\|Retried\)' \
+		    "$BENCH_TMP/relay.err" | tail -n 1 | cut -c 1-80)
+		[ -z "$BENCH_FAIL" ] && [ -n "$_e" ] && BENCH_FAIL="$_e"
+		;;
+	esac
+	bench_record "relay-$1" "$PPS"
+}
+
+_r=0
+while [ $_r -lt "$BENCH_RUNS" ]; do
+	for tool in $RELAY_TOOLS; do
+		relay_one "$tool"
+	done
+	_r=$((_r + 1))
+done
+base=$(bench_median relay-bridge)
+for tool in $RELAY_TOOLS; do
+	case $tool in
+	bridge) note="kernel bridge, base" ;;
+	ethrecv-ethsend) note="ethrecv b0 all | ethsend b1"
+		have ethrecv && have ethsend || note="not built in $B" ;;
+	tcpdump-tcpreplay) note="tcpdump -U -w - | tcpreplay --topspeed -" ;;
+	*) note= ;;
+	esac
+	pps=$(bench_median "relay-$tool")
+	runs=$(bench_runs "relay-$tool")
+	bench_row relay "$RELAY_SIZE" "$tool" "$pps" "$(ratio "$pps" "$base")" \
+	    "$note${runs:+; $runs}"
+done
+bench_done
