@@ -242,12 +242,44 @@ TEXTIO = {
 }
 
 
+# --- fdpass: a message and its fds, as fdpass.c's harness reads them ----
+
+def fdmsg(nsend, accept, flags, payload=b""):
+    return bytes([nsend, accept, flags]) + payload
+
+
+FDPASS = {
+    "one": fdmsg(1, 1, 0x10, b"sock"),
+    "three-names": fdmsg(3, 8, 0x10, b"eth0:eth1:ctl"),
+    "no-names": fdmsg(2, 2, 0x10, b"a"),
+    "refusal": fdmsg(0, 4, 0x10, b"\0"),
+    "no-fds": fdmsg(0, 4, 0x10, b"x"),
+    "empty-name": fdmsg(2, 2, 0x10, b"a::"),
+    "long-name": fdmsg(1, 1, 0x10, b"n" * 256),
+    "bad-byte": fdmsg(1, 1, 0x10, b"a\x01"),
+    "max": fdmsg(253, 253, 0x10, b":".join(b"f%d" % i for i in range(253))),
+    "too-many": fdmsg(40, 8, 0, b"x"),
+    "too-many-split": fdmsg(253, 3, 0x08, b"x"),
+    "split": fdmsg(6, 6, 0x08, b"a:b:c:d:e:f"),
+    "invalid-count": fdmsg(1, 255, 0, b"x"),
+    "credentials": fdmsg(0, 4, 0x01, b"x"),
+    "credentials-and-fds": fdmsg(3, 3, 0x01, b"x"),
+    "pidfd": fdmsg(2, 2, 0x02, b"x"),
+    "stream": fdmsg(2, 2, 0x04, b"a:b"),
+    "stream-empty": fdmsg(2, 2, 0x04),
+    "peer-closes": fdmsg(0, 1, 0x20),
+    "truncated": fdmsg(1, 1, 0x40, b"0123456789"),
+    "empty-message": fdmsg(0, 1, 0),
+}
+
+
 def main():
     base = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "corpus")
     write(base, "policy", POLICY)
     write(base, "eth", ETH)
     write(base, "pcapio", pcapio_seeds())
     write(base, "textio", TEXTIO)
+    write(base, "fdpass", FDPASS)
 
 
 if __name__ == "__main__":
