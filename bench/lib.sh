@@ -304,10 +304,7 @@ bench_row() {
 }
 
 # Prints the rows collected so far as a table.
-bench_table() {
-	awk -F '\t' 'BEGIN { printf "%-6s %-5s %-30s %10s %6s  %s\n", "test", "size", "tool", "pps", "ratio", "note" }
-		{ printf "%-6s %-5s %-30s %10s %6s  %s\n", $1, $2, $3, $4, $5, $6 }' "$BENCH_RESULTS"
-}
+bench_table() { awk -f "$BENCH_DIR/table.awk" "$BENCH_RESULTS"; }
 
 # Called at the end of each script: alone, it prints its own table.
 bench_done() {
