@@ -228,6 +228,11 @@ parse(int argc, char **argv, struct opts *o)
 	i = optind;
 	if (i > 1 && strcmp(argv[i - 1], "--") == 0 && argv[i - 1] != last)
 		dashdash = 1;
+	for (ch = i; !dashdash && ch < argc && strcmp(argv[ch], "--") != 0;
+	    ch++)
+		;
+	if (ch == argc)
+		usagex("missing -- before the program");
 	while (!dashdash && i < argc) {
 		if (strcmp(argv[i], "--") == 0) {
 			dashdash = 1;
@@ -239,8 +244,6 @@ parse(int argc, char **argv, struct opts *o)
 		add_packet(o, argv[i], argv[i + 1]);
 		i += 2;
 	}
-	if (!dashdash)
-		usagex("missing -- before the program");
 	if (i == argc && !o->explain)
 		usagex("missing program after --");
 	o->prog = argv + i;

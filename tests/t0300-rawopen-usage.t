@@ -1,0 +1,139 @@
+#!/bin/sh
+test_description='rawopen: usage errors exit 100 before anything is opened'
+. "$(dirname "$0")/test-lib.sh"
+
+# usage_error MESSAGE ARGS...: exit 100 and MESSAGE on one line of stderr.
+usage_error() {
+	_msg=$1; shift
+	test_expect_code 100 rawopen "$@" 2>err &&
+	test_grep -F "rawopen: $_msg" err &&
+	test_line_count = 1 err
+}
+
+test_expect_success 'no arguments prints the synopsis' '
+	test_expect_code 100 rawopen 2>err &&
+	test_grep "^usage: rawopen \[-Lpx\]" err
+'
+
+test_expect_success 'an unknown option prints the synopsis' '
+	test_expect_code 100 rawopen -z lo 0x88b5 -- true 2>err &&
+	test_grep "^usage: rawopen" err
+'
+
+test_expect_success '-- is required' '
+	usage_error "missing -- before the program" lo 0x88b5 true &&
+	usage_error "missing -- before the program" lo 0x88b5
+'
+
+test_expect_success 'a program is required after --' '
+	usage_error "missing program after --" lo 0x88b5 --
+'
+
+test_expect_success 'something to open is required' '
+	usage_error "nothing to open" -- true
+'
+
+test_expect_success 'an interface needs an ethertype' '
+	usage_error "lo: interface without an ethertype" lo -- true
+'
+
+test_expect_success 'bad interface names' '
+	usage_error ": bad interface name" "" 0x88b5 -- true &&
+	usage_error "abcdefghijklmnop: bad interface name" abcdefghijklmnop 0x88b5 -- true &&
+	usage_error "../x: bad interface name" ../x 0x88b5 -- true &&
+	usage_error "eth0;x: bad interface name" "eth0;x" 0x88b5 -- true &&
+	usage_error "..: bad interface name" .. 0x88b5 -- true &&
+	usage_error "a b: bad interface name" "a b" 0x88b5 -- true
+'
+
+test_expect_success 'bad ethertypes' '
+	usage_error "0x10000: bad ethertype" lo 0x10000 -- true &&
+	usage_error "-1: bad ethertype" lo -1 -- true &&
+	usage_error "abc: bad ethertype" lo abc -- true &&
+	usage_error ": bad ethertype" lo "" -- true
+'
+
+test_expect_success 'at most 64 sockets' '
+	args= &&
+	for i in $(seq 250); do args="$args lo 0x88b5"; done &&
+	usage_error "too many sockets (at most 64)" $args -- true
+'
+
+test_expect_success '-o takes one fd from 3 to 1023' '
+	usage_error "-o 0: fd is too small (3 to 1023)" -o 0 lo 0x88b5 -- true &&
+	usage_error "-o 1: fd is too small" -o 1 lo 0x88b5 -- true &&
+	usage_error "-o 2: fd is too small" -o 2 lo 0x88b5 -- true &&
+	usage_error "-o 99999: fd is too large" -o 99999 lo 0x88b5 -- true &&
+	usage_error "-o x: fd is invalid" -o x lo 0x88b5 -- true &&
+	usage_error "-o places one socket, not 2" -o 5 lo 0x88b5 lo arp -- true
+'
+
+test_expect_success '-n names at most one per socket' '
+	usage_error "-n: 2 names for 1 sockets" -n a:b lo 0x88b5 -- true &&
+	usage_error "-n: names are printable" -n "a b" lo 0x88b5 -- true
+'
+
+test_expect_success 'bad --ip, --tcp, --udp' '
+	usage_error "bogus: bad IP protocol" --ip bogus -- true &&
+	usage_error "0: bad IP protocol" --ip6 0 -- true &&
+	usage_error "99999: bad [address:]port" --tcp 99999 -- true &&
+	usage_error "1.2.3:80: bad [address:]port" --udp 1.2.3:80 -- true &&
+	usage_error ":80: bad [address:]port" --tcp :80 -- true &&
+	usage_error "[::1]80: bad [address:]port" --tcp "[::1]80" -- true
+'
+
+test_expect_success '-N needs a name' '
+	usage_error "-N ..: bad namespace name" -N .. lo 0x88b5 -- true
+'
+
+test_expect_success 'an option argument "--" is not the end of options' '
+	usage_error "missing -- before the program" -n -- lo 0x88b5 true
+'
+
+test_expect_success 'argc == 0 is refused' '
+	cat >noargv.c <<-\EOC &&
+	#include <unistd.h>
+	int main(int argc, char **argv, char **envp)
+	{
+		char *none[] = { NULL };
+		(void)argc;
+		execve(argv[1], none, envp);
+		return 99;
+	}
+	EOC
+	${FDCAP_CC:-cc} -o noargv noargv.c &&
+	test_expect_code 100 ./noargv "$(command -v rawopen)" 2>err &&
+	test_grep "^rawopen: refused: empty argument vector" err
+'
+
+test_have_prereq NETNS && test_netns ns
+
+test_expect_success NETNS 'closed fds 0 and 2 are /dev/null for the program' '
+	nsrun $ns rawopen lo 0x88b5 -- sh -c \
+		"readlink /proc/self/fd/0 /proc/self/fd/2; ls /proc/self/fd" \
+		<&- 2>&- >out &&
+	printf "/dev/null\n/dev/null\n" >expect &&
+	head -n 2 out >got && test_cmp expect got &&
+	test_grep -x 3 out
+'
+
+test_expect_success NETNS 'a closed fd 1 is /dev/null, not the socket' '
+	nsrun $ns rawopen lo 0x88b5 -- sh -c \
+		"readlink /proc/\$\$/fd/1 >$TRASH/out1" >&- &&
+	echo /dev/null >expect && test_cmp expect out1
+'
+
+test_expect_success NETNS 'a missing program exits 127, a non-executable one 126' '
+	test_expect_code 127 nsrun $ns rawopen lo 0x88b5 -- ./no-such-prog 2>err &&
+	test_grep "^rawopen: ./no-such-prog: No such file" err &&
+	echo "echo hi" >noexec && chmod 0644 noexec &&
+	test_expect_code 126 nsrun $ns rawopen lo 0x88b5 -- ./noexec 2>err &&
+	test_grep "^rawopen: ./noexec: Permission denied" err
+'
+
+test_expect_success NETNS 'a missing interface exits 111 with its name' '
+	test_expect_code 111 nsrun $ns rawopen eth9 0x88b5 -- true 2>err &&
+	echo "rawopen: eth9: no such interface" >expect && test_cmp expect err
+'
+
+test_done
