@@ -119,7 +119,7 @@ test_expect_success NETNS 'closed fds 0 and 2 are /dev/null for the program' '
 
 test_expect_success NETNS 'a closed fd 1 is /dev/null, not the socket' '
 	nsrun $ns rawopen lo 0x88b5 -- sh -c \
-		"readlink /proc/\$\$/fd/1 >$TRASH/out1" >&- &&
+		"readlink /proc/\$\$/fd/1 >$TRASH/out1; exit 0" >&- &&
 	echo /dev/null >expect && test_cmp expect out1
 '
 
