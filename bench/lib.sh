@@ -9,7 +9,7 @@
 #   bench_measure NS IF SECS TXNS CMD...  run CMD in TXNS, pinned to CPU 0,
 #                             metering what arrives on IF in NS; sets FRAMES,
 #                             SECS, PPS; BENCH_FAIL says why CMD failed
-#   bench_capture_start NS IF CMD  a capture tool writing pcap to a pipe
+#   bench_capture_start NS IF CMD...  a capture tool writing pcap to a pipe
 #   bench_capture_stop        stop it; sets CAPTURED
 #   bench_row TEST SIZE TOOL VALUE RATIO NOTE   one line of the table
 #   bench_record KEY VALUE    one run's result (or BENCH_FAIL's reason)
@@ -167,25 +167,33 @@ bench_trafgen_conf() {
 	printf '%s\n' "$_f"
 }
 
-# Waits (at most 5 s) for a new packet socket in NS: the capture tool or
-# forwarder started there is listening.  bench_sockets NS counts them.
-bench_sockets() { nsrun "$1" sh -c 'tail -n +2 /proc/net/packet | wc -l'; }
+# Packet sockets in NS bound to interface IF (/proc/net/packet: the fifth
+# column is the ifindex): bench_sockets NS IF.  A capture tool binds after
+# it has set up its ring (netsniff-ng locks GiBs of it, which takes a
+# second), so a new bound socket means it is about to read.
+bench_sockets() {
+	nsrun "$1" sh -c 'i=$(cat /sys/class/net/$0/ifindex) &&
+		awk -v i="$i" "NR > 1 && \$5 == i" /proc/net/packet | wc -l' "$2"
+}
+
+# bench_wait_socket NS IF BEFORE: waits (at most 10 s) until NS has more
+# than BEFORE sockets bound to IF.
 bench_wait_socket() {
 	_i=0
-	while [ "$(bench_sockets "$1")" -le "$2" ]; do
+	while [ "$(bench_sockets "$1" "$2")" -le "$3" ]; do
 		_i=$((_i + 1))
-		[ $_i -gt 100 ] && { say "bench: no packet socket in $1 after 5s"; return 1; }
+		[ $_i -gt 200 ] && { say "bench: no packet socket on $1:$2 after 10s"; return 1; }
 		sleep 0.05
 	done
-	# It exists; give it the moment it takes to bind and map its ring.
+	# Give it the moment it takes to enter its loop.
 	sleep 0.3
 }
 
 # bench_measure NS IF MAXSECS TXNS CMD...: starts the meter on IF in NS,
 # then runs CMD in TXNS pinned to CPU 0 (killed after MAXSECS), and waits for
 # the meter to see the traffic stop.  Sets FRAMES, SECS and PPS (0 when
-# nothing came) for the window in which frames arrived, and ARRIVED, every
-# frame that arrived.
+# nothing came) for the window in which frames arrived, ARRIVED, every
+# frame that arrived, and BENCH_T0, when the window opened (monotonic).
 bench_measure() {
 	_ns=$1 _if=$2 _max=$3 _txns=$4
 	shift 4
@@ -211,20 +219,20 @@ bench_measure() {
 		say "bench: '$*': $BENCH_FAIL"
 	wait "$_mpid"
 	BENCH_PIDS=$(printf '%s\n' $BENCH_PIDS | grep -vx "$_mpid")
-	read -r FRAMES SECS ARRIVED <"$BENCH_TMP/meter.out" ||
-		{ FRAMES=0 SECS=0 ARRIVED=0; }
+	read -r FRAMES SECS ARRIVED BENCH_T0 <"$BENCH_TMP/meter.out" ||
+		{ FRAMES=0 SECS=0 ARRIVED=0 BENCH_T0=0; }
 	PPS=$(awk -v f="$FRAMES" -v s="$SECS" 'BEGIN { printf "%d", (s > 0 ? f / s : 0) }')
 }
 
-# bench_capture_start NS CMD...: runs CMD in NS with its stdout counted by
+# bench_capture_start NS IF CMD...: runs CMD in NS with its stdout counted by
 # pcapcount, both pinned to CPU $BENCH_CAPTURE_CPU (default 1, with the
 # receive softirq: the sender has CPU 0 to itself, so it offers the same
 # rate whatever the capture tool; empty: not pinned); returns when CMD has
 # its packet socket.
 bench_capture_start() {
-	_ns=$1
-	shift
-	_before=$(bench_sockets "$_ns")
+	_ns=$1 _cif=$2
+	shift 2
+	_before=$(bench_sockets "$_ns" "$_cif")
 	rm -f "$BENCH_TMP/cap.pid" "$BENCH_TMP/cap.count"
 	_pin="taskset -c $BENCH_CAPTURE_CPU"
 	[ -n "$BENCH_CAPTURE_CPU" ] || _pin=
@@ -234,15 +242,27 @@ bench_capture_start() {
 	    2>>"$BENCH_TMP/cap.err" &
 	BENCH_CAPJOB=$!
 	BENCH_PIDS="$BENCH_PIDS $BENCH_CAPJOB"
-	bench_wait_socket "$_ns" "$_before"
+	bench_wait_socket "$_ns" "$_cif" "$_before"
 }
 
-# bench_capture_stop: SIGINT to the capture tool (each flushes and exits on
-# it), then waits for the count.  Sets CAPTURED (frames in its pcap output).
+# bench_capture_stop: waits (at most 30 s) for the capture tool's output to
+# stand still for 300 ms (a tool with a large ring drains it after the
+# sender is done), sends it SIGINT (each flushes and exits on it), then
+# waits for the count.  Sets CAPTURED (frames in its pcap output) and
+# CAPEND (when its output stopped flowing, monotonic seconds).
 bench_capture_stop() {
+	_last= _still=0 _i=0
+	while [ $_still -lt 6 ] && [ $_i -lt 600 ]; do
+		_now=$(awk '/^rchar:/ { print $2 }' "/proc/$BENCH_CAPJOB/io" 2>/dev/null) || break
+		[ -n "$_now" ] || break
+		if [ "$_now" = "$_last" ]; then _still=$((_still + 1)); else _still=0; fi
+		_last=$_now
+		sleep 0.05
+		_i=$((_i + 1))
+	done
 	[ -s "$BENCH_TMP/cap.pid" ] && kill -INT "$(cat "$BENCH_TMP/cap.pid")" 2>/dev/null
 	_i=0
-	while kill -0 "$BENCH_CAPJOB" 2>/dev/null && [ $_i -lt 100 ]; do
+	while kill -0 "$BENCH_CAPJOB" 2>/dev/null && [ $_i -lt 200 ]; do
 		sleep 0.05
 		_i=$((_i + 1))
 	done
@@ -252,8 +272,8 @@ bench_capture_stop() {
 	}
 	wait "$BENCH_CAPJOB" 2>/dev/null
 	BENCH_PIDS=$(printf '%s\n' $BENCH_PIDS | grep -vx "$BENCH_CAPJOB")
-	CAPTURED=0
-	read -r CAPTURED _bytes <"$BENCH_TMP/cap.count" 2>/dev/null || CAPTURED=0
+	read -r CAPTURED _bytes CAPEND 2>/dev/null <"$BENCH_TMP/cap.count" ||
+		{ CAPTURED=0 CAPEND=0; }
 	# What is left of its stderr past the usual summaries is an error.
 	grep -v -e '^tcpdump: listening' -e 'packets captured' -e 'packets received by filter' \
 	    -e 'packets dropped by kernel' -e 'frames received, .* dropped by kernel' \

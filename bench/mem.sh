@@ -46,10 +46,10 @@ hwm_watch() {
 # mem_recv TOOL
 mem_recv() {
 	case $1 in
-	tcpdump) bench_capture_start "$rx" tcpdump -i r0 -w - ;;
-	netsniff-ng) bench_capture_start "$rx" netsniff-ng --no-sock-mem -Q -s --in r0 --out - ;;
+	tcpdump) bench_capture_start "$rx" r0 tcpdump -i r0 -w - ;;
+	netsniff-ng) bench_capture_start "$rx" r0 netsniff-ng --no-sock-mem -Q -s --in r0 --out - ;;
 	ethrecv) have ethrecv || return 0
-		bench_capture_start "$rx" "$B/ethrecv" r0 all ;;
+		bench_capture_start "$rx" r0 "$B/ethrecv" r0 all ;;
 	esac || return 0
 	rm -f "$BENCH_TMP/hwm_stop"
 	hwm_watch "$BENCH_TMP/cap.pid" >"$BENCH_TMP/hwm" &

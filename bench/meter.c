@@ -7,11 +7,12 @@
  * it inside the receiving network namespace).  The window opens at the
  * first change of the counter and closes at its last change, once it has
  * stood still for idle_ms (default 400) or max_secs (default 20) have
- * passed since the meter started.  Prints "FRAMES SECONDS TOTAL" on
+ * passed since the meter started.  Prints "FRAMES SECONDS TOTAL START" on
  * stdout: the frames in the window and its length (the sender's start-up
- * and exit are not in it, so the rate is the one the receiver saw), and
- * every frame counted since the meter started.  "0 0 0" when nothing
- * arrived.  On SIGTERM
+ * and exit are not in it, so the rate is the one the receiver saw), every
+ * frame counted since the meter started, and when the window opened
+ * (CLOCK_MONOTONIC seconds, to compare with pcapcount's).  "0 0 0 0" when
+ * nothing arrived.  On SIGTERM
  * or SIGINT it prints the window so far and exits.  With -r it creates
  * readyfile once it has read the counter, so a script can start the sender.
  */
@@ -133,8 +134,9 @@ main(int argc, char *argv[])
 			break;
 	}
 	if (!moved || t1 <= t0)
-		printf("0 0 %llu\n", last - first);
+		printf("0 0 %llu 0\n", last - first);
 	else
-		printf("%llu %.6f %llu\n", last - c0, t1 - t0, last - first);
+		printf("%llu %.6f %llu %.6f\n", last - c0, t1 - t0, last - first,
+		    t0);
 	return 0;
 }

@@ -6,8 +6,12 @@
  * Reads stdin in 1 MiB chunks and walks the record headers of a pcap
  * stream (either byte order, microsecond or nanosecond magic; also the
  * Kuznetzov variant netsniff-ng can write, whose record headers are 24
- * bytes).  Prints "FRAMES BYTES" (BYTES: the captured frame bytes) on
- * stdout at end of input.  A stream that is not pcap, or that ends in the
+ * bytes).  Prints "FRAMES BYTES END" on stdout at end of input: BYTES are
+ * the captured frame bytes, END the time (CLOCK_MONOTONIC seconds) of the
+ * last read that came less than 250 ms after the one before it: when the
+ * output of a tool stopped flowing, not counting what it flushed at exit
+ * after a pause (the scripts stop a tool only once its output stands
+ * still).  A stream that is not pcap, or that ends in the
  * middle of a record, is an error (exit 1) after printing what it counted:
  * a benchmark must not count garbage as frames.
  */
@@ -19,9 +23,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CHUNK	(1 << 20)
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		err(111, "clock_gettime");
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 int
 main(void)
@@ -31,6 +46,7 @@ main(void)
 	size_t have = 0, off, rhlen = 16;
 	uint32_t magic, caplen;
 	ssize_t n;
+	double t, prev = 0, end = 0;
 	int swap = 0, header = 0, eof = 0;
 
 	for (;;) {
@@ -43,6 +59,12 @@ main(void)
 			}
 			if (n == 0)
 				eof = 1;
+			else {
+				t = now();
+				if (t - prev < 0.25)
+					end = t;
+				prev = t;
+			}
 			have += (size_t)n;
 		}
 		off = 0;
@@ -89,7 +111,7 @@ main(void)
 		if (eof)
 			break;
 	}
-	printf("%llu %llu\n", frames, bytes);
+	printf("%llu %llu %.6f\n", frames, bytes, end);
 	if (!header && have > 0)
 		errx(1, "not a pcap stream (%zu bytes)", have);
 	if (have > 0)

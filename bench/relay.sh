@@ -43,11 +43,11 @@ relay_stop() {
 # relay_start PIPELINE: runs the shell pipeline in ns2 and waits for its
 # packet sockets.
 relay_start() {
-	_before=$(bench_sockets "$n2")
+	_before=$(bench_sockets "$n2" b0)
 	nsrun "$n2" sh -c "$1" >/dev/null 2>"$BENCH_TMP/relay.err" &
 	relay_job=$!
 	BENCH_PIDS="$BENCH_PIDS $relay_job"
-	bench_wait_socket "$n2" "$_before"
+	bench_wait_socket "$n2" b0 "$_before"
 }
 
 # relay_one TOOL: one run, recorded as relay-TOOL.
