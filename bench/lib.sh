@@ -9,8 +9,12 @@
 #   bench_measure NS IF SECS TXNS CMD...  run CMD in TXNS, pinned to CPU 0,
 #                             metering what arrives on IF in NS; sets FRAMES,
 #                             SECS, PPS; BENCH_FAIL says why CMD failed
+#                             (and ARRIVED, BENCH_T0: see below)
 #   bench_capture_start NS IF CMD...  a capture tool writing pcap to a pipe
-#   bench_capture_stop        stop it; sets CAPTURED
+#                             (pinned to CPU $BENCH_CAPTURE_CPU, default 1)
+#   bench_capture_stop        stop it; sets CAPTURED, CAPEND
+#   bench_pcap SIZE COUNT, bench_trafgen_conf SIZE  test input files
+#   bench_wmem_raise          BENCH_HOST_WMEM=1: see below
 #   bench_row TEST SIZE TOOL VALUE RATIO NOTE   one line of the table
 #   bench_record KEY VALUE    one run's result (or BENCH_FAIL's reason)
 #   bench_median KEY, bench_runs KEY  the median of KEY's runs; the runs
@@ -82,6 +86,7 @@ bench_deps() {
 	[ -e /usr/lib/x86_64-linux-gnu/libc.a ] || [ -n "$(cc -print-file-name=libc.a 2>/dev/null | grep /)" ] ||
 		_missing="$_missing libc6-dev"
 	[ -z "$_missing" ] && return 0
+	_missing=$(printf '%s\n' $_missing | sort -u | tr '\n' ' ')
 	command -v apt-get >/dev/null 2>&1 || die "missing:$_missing (install them)"
 	say "bench: installing:$_missing"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \

@@ -40,11 +40,15 @@ relay_stop() {
 	BENCH_PIDS=
 }
 
-# relay_start PIPELINE: runs the shell pipeline in ns2 and waits for its
-# packet sockets.
+# relay_start PIPELINE: runs the shell pipeline in ns2, pinned like a
+# capture tool to the CPU of the receive softirq (BENCH_CAPTURE_CPU; the
+# bridge has that CPU alone too, and CPU 0 is the sender's), and waits for
+# its packet socket on b0.
 relay_start() {
 	_before=$(bench_sockets "$n2" b0)
-	nsrun "$n2" sh -c "$1" >/dev/null 2>"$BENCH_TMP/relay.err" &
+	_pin="taskset -c $BENCH_CAPTURE_CPU"
+	[ -n "$BENCH_CAPTURE_CPU" ] || _pin=
+	$_pin ip netns exec "$n2" sh -c "$1" >/dev/null 2>"$BENCH_TMP/relay.err" &
 	relay_job=$!
 	BENCH_PIDS="$BENCH_PIDS $relay_job"
 	bench_wait_socket "$n2" b0 "$_before"
