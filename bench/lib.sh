@@ -82,9 +82,12 @@ bench_deps() {
 	    taskset:util-linux timeout:coreutils cc:gcc; do
 		command -v "${_d%%:*}" >/dev/null 2>&1 || _missing="$_missing ${_d#*:}"
 	done
-	# A static wrapper needs libc.a.
-	[ -e /usr/lib/x86_64-linux-gnu/libc.a ] || [ -n "$(cc -print-file-name=libc.a 2>/dev/null | grep /)" ] ||
-		_missing="$_missing libc6-dev"
+	# The static wrapper needs libc.a (cc prints the bare name when it has
+	# none).
+	case $(cc -print-file-name=libc.a 2>/dev/null) in
+	/*) ;;
+	*) _missing="$_missing libc6-dev" ;;
+	esac
 	[ -z "$_missing" ] && return 0
 	_missing=$(printf '%s\n' $_missing | sort -u | tr '\n' ' ')
 	command -v apt-get >/dev/null 2>&1 || die "missing:$_missing (install them)"
