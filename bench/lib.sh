@@ -259,7 +259,7 @@ bench_capture_start() {
 # waits for the count.  Sets CAPTURED (frames in its pcap output) and
 # CAPEND (when its output stopped flowing, monotonic seconds).
 bench_capture_stop() {
-	_last= _still=0 _i=0
+	_last='' _still=0 _i=0
 	while [ $_still -lt 6 ] && [ $_i -lt 600 ]; do
 		_now=$(awk '/^rchar:/ { print $2 }' "/proc/$BENCH_CAPJOB/io" 2>/dev/null) || break
 		[ -n "$_now" ] || break
