@@ -106,7 +106,7 @@ export FDCAP_CFLAGS = $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS)
 export FDCAP_LIBS = $(CURDIR)/$(LIBA) $(LDLIBS_ALL)
 
 PROVE ?= prove
-PROVE_FLAGS ?=
+PROVE_FLAGS ?= --timer
 T ?= $(UNITS) $(SHELL_TESTS)
 
 check: deps
