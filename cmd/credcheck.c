@@ -84,10 +84,9 @@ print_ids(FILE *fp, const unsigned int *v, size_t n, size_t max)
 
 /*
  * Says on stderr, in one line, who the peer is and which rule it failed
- * (why: "uid", "gid", "pid" as cred_match names them, or "exited"), then
- * exits 1.
+ * (why: "uid", "gid", "pid" as cred_match names them, or "exited").
  */
-static void __attribute__((noreturn))
+static void
 refuse(const struct cred_rule *r, const struct cred_peer *c, const char *why)
 {
 	size_t i;
@@ -116,7 +115,6 @@ refuse(const struct cred_rule *r, const struct cred_peer *c, const char *why)
 	else
 		fputs(why, stderr);
 	fputc('\n', stderr);
-	exit(EXIT_REFUSED);
 }
 
 static void
@@ -181,10 +179,13 @@ main(int argc, char *argv[])
 		if (fflush(stdout) == EOF || ferror(stdout))
 			err(EXIT_SYS, "stdout");
 	}
-	if (!allowed)
-		refuse(&rule, &c, why);
-	if (argc == 0)
-		return 0;
+	if (!allowed || argc == 0) {
+		if (!allowed)
+			refuse(&rule, &c, why);
+		cred_peer_free(&c);
+		cred_rule_free(&rule);
+		return allowed ? 0 : EXIT_REFUSED;
+	}
 
 	setenv_id("IPCREMOTEEUID", c.uid);
 	setenv_id("IPCREMOTEEGID", c.gid);

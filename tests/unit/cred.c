@@ -208,7 +208,6 @@ test_other_uid(void)
 	if (c.pidfd >= 0) {
 		is_int(cred_peer_alive(&c), 1, "peer alive while it waits");
 		close(go[1]);
-		go[1] = -1;
 		/* Exited but not reaped: a zombie is not alive. */
 		while (waitid(P_PID, pid, &si, WEXITED | WNOWAIT) == -1 &&
 		    errno == EINTR)
@@ -230,7 +229,6 @@ test_other_uid(void)
 	} else {
 		skip(5, "kernel without SO_PEERPIDFD");
 		close(go[1]);
-		go[1] = -1;
 		waitpid(pid, &st, 0);
 	}
 	cred_peer_free(&c);
