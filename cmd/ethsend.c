@@ -544,7 +544,8 @@ main(int argc, char *argv[])
 		case 'u':
 			o.fd = strtonum(optarg, 0, INT_MAX, &errstr);
 			if (errstr != NULL)
-				errx(EXIT_USAGE, "-u %s: %s", optarg, errstr);
+				errx(EXIT_USAGE, "-u/--fd %s: %s", optarg,
+				    errstr);
 			break;
 		case 'v':
 			if (eth_parse_vlan(optarg, &o.tci) == -1)

@@ -1,0 +1,157 @@
+#!/bin/sh
+test_description='ethsend: bad input, bad usage: exit code and one clear line'
+. "$(dirname "$0")/test-lib.sh"
+
+if test_have_prereq NETNS,TCPDUMP,PYTHON; then
+	test_netns A B && test_veth "$A" va "$B" vb && test_set_prereq NET
+fi
+
+send() { nsrun "$A" ethsend "$@"; }
+
+# pcap FILE CAPLEN LEN BYTES...: a microsecond pcap with one record per
+# BYTES (hex), each claiming CAPLEN (or its true length when "-") and LEN.
+pcap() {
+	/usr/bin/python3 -c '
+import struct, sys
+out = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)
+for h in sys.argv[4:]:
+    d = bytes.fromhex(h)
+    cl = len(d) if sys.argv[2] == "-" else int(sys.argv[2], 0)
+    ln = len(d) if sys.argv[3] == "-" else int(sys.argv[3], 0)
+    out += struct.pack("<IIII", 0, 0, cl, ln) + d
+open(sys.argv[1], "wb").write(out)
+' "$@"
+}
+
+FRAME=ffffffffffff02000000000188b5$(printf '%092d' 0)
+
+# fails CODE MESSAGE CMD...: exit CODE, MESSAGE in stderr.
+fails() {
+	_code=$1 _msg=$2; shift 2
+	test_expect_code "$_code" "$@" 2>err &&
+	test_grep -F "$_msg" err
+}
+
+test_expect_success 'usage: synopsis and exit 100' '
+	fails 100 "usage: ethsend [-kPq]" ethsend -z &&
+	fails 100 "usage: ethsend" ethsend onlyiface </dev/null &&
+	fails 100 "ethsend: -f pcap: not hex, lines or raw" ethsend -f pcap &&
+	fails 100 "ethsend: -d nomac: not a MAC address" ethsend -d nomac &&
+	fails 100 "ethsend: -t 0x10000: not an ethertype" ethsend -t 0x10000 &&
+	fails 100 "ethsend: -v 4096: not VLAN[:PRIO]" ethsend -v 4096 &&
+	fails 100 "ethsend: -c 0: too small" ethsend -c 0 &&
+	fails 100 "ethsend: -r 0: not a number" ethsend -r 0 &&
+	fails 100 "ethsend: -r and -R exclude each other" ethsend -r 5 -R 1 &&
+	fails 100 "ethsend: -u/--fd x: invalid" ethsend --fd x
+'
+
+test_expect_success NET 'no such interface: exit 111' '
+	fails 111 "ethsend: nosuch0: No such device" send nosuch0 0x88b5 </dev/null
+'
+
+test_expect_success NET 'without CAP_NET_RAW: exit 111, pointing at rawopen' '
+	echo x | test_expect_code 111 nsrun "$A" setpriv --reuid=65534 \
+		--regid=65534 --clear-groups --inh-caps=-all \
+		"$FDCAP_BUILD/ethsend" va 0x88b5 2>err &&
+	test_grep "needs CAP_NET_RAW; without it, run ethsend under rawopen(1)" err &&
+	test_line_count = 1 err
+'
+
+test_expect_success NET 'a bound ethertype of all needs -t for payloads' '
+	fails 100 "ethsend: -t is needed" sh -c "echo x | ip netns exec $A ethsend va all"
+'
+
+test_expect_success NET 'odd hex digits: exit 111, line named, nothing sent' '
+	printf "%s\n" "$FRAME" "${FRAME}0" >odd.hex &&
+	fails 111 "ethsend: stdin: line 2: odd number of hex digits" \
+		send -f hex va 0x88b5 <odd.hex &&
+	test_grep "^1 frames sent" err
+'
+
+test_expect_success NET 'not hex: the column is named' '
+	echo ffffzz | fails 111 "stdin: line 1: column 5:" send -f hex va 0x88b5 &&
+	test_grep "column 5: .z. is not a hex digit" err
+'
+
+test_expect_success NET 'a frame shorter than 14 bytes: exit 111, frame named' '
+	printf "%s\n" "$FRAME" 0102030405060708090a0b0c0d >short.hex &&
+	fails 111 "ethsend: stdin: frame 2: 13 bytes is shorter than an Ethernet header" \
+		send -f hex va 0x88b5 <short.hex &&
+	test_grep "^1 frames sent, 60 bytes, 0 errors" err
+'
+
+test_expect_success NET 'a frame longer than the MTU: exit 111, frame named' '
+	pcap big.pcap - - "$FRAME" "ffffffffffff02000000000188b5$(printf "%03002d" 0)" &&
+	fails 111 "ethsend: stdin: frame 2: 1515 bytes exceeds the MTU of va (1500 + 14)" \
+		send va 0x88b5 <big.pcap
+'
+
+test_expect_success NET '-k skips bad frames, counts them, exits 0' '
+	printf "%s\n" "$FRAME" 0102 "$FRAME" >short.hex &&
+	send -k -f hex va 0x88b5 <short.hex 2>err &&
+	test_grep "frame 2: 2 bytes is shorter" err &&
+	test_grep "^2 frames sent, 120 bytes, 0 errors, 1 skipped" err
+'
+
+test_expect_success NET 'pcap: caplen 70000 and 0xffffffff refused, record and byte named' '
+	pcap huge.pcap 70000 70000 "$FRAME" &&
+	fails 111 "ethsend: stdin: record 1 at byte 24: caplen 70000 exceeds the snaplen" \
+		send va 0x88b5 <huge.pcap &&
+	pcap huge.pcap 0xffffffff 0xffffffff "$FRAME" &&
+	fails 111 "ethsend: stdin: record 1 at byte 24: caplen 4294967295 exceeds 262144" \
+		send va 0x88b5 <huge.pcap
+'
+
+test_expect_success NET 'pcap: caplen 0 and a partly captured frame' '
+	pcap zero.pcap - - "" &&
+	fails 111 "frame 1: 0 bytes is shorter than an Ethernet header" \
+		send va 0x88b5 <zero.pcap &&
+	pcap cut.pcap - 1514 "$FRAME" &&
+	fails 111 "frame 1: only 60 of 1514 bytes were captured" \
+		send va 0x88b5 <cut.pcap
+'
+
+test_expect_success NET 'truncated pcap: offset named; a clean end is fine' '
+	pcap two.pcap - - "$FRAME" "$FRAME" &&
+	head -c 130 two.pcap >trunc.pcap &&
+	fails 111 "ethsend: stdin: record 2 at byte 100: truncated (30 bytes left)" \
+		send va 0x88b5 <trunc.pcap &&
+	test_grep "^1 frames sent" err &&
+	head -c 24 two.pcap | send va 0x88b5 2>err &&
+	test_grep "^0 frames sent" err &&
+	head -c 10 two.pcap >hdr.pcap &&
+	fails 111 "ethsend: stdin: truncated file header (10 bytes)" \
+		send va 0x88b5 <hdr.pcap
+'
+
+test_expect_success NET 'a non-Ethernet linktype is refused by name' '
+	/usr/bin/python3 -c "
+import struct
+open(\"sll.pcap\", \"wb\").write(struct.pack(\"<IHHiIII\", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 113))
+" &&
+	fails 111 "ethsend: stdin: linktype 113 is not Ethernet (1)" \
+		send va 0x88b5 <sll.pcap
+'
+
+test_expect_success NET 'pcapng: a bad block length is refused with its offset' '
+	/usr/bin/python3 -c "
+import struct
+shb = struct.pack(\"<IIIHHqI\", 0x0a0d0d0a, 28, 0x1a2b3c4d, 1, 0, -1, 28)
+open(\"bad.pcapng\", \"wb\").write(shb + struct.pack(\"<II\", 1, 22) + bytes(14))
+" &&
+	fails 111 "ethsend: stdin: block at byte 28: bad block length 22" \
+		send va 0x88b5 <bad.pcapng
+'
+
+test_expect_success NET '-l needs a capture' '
+	echo x | fails 100 "ethsend: -l: the input is not pcap or pcapng" \
+		send -l 2 va 0x88b5
+'
+
+test_expect_success NET 'a payload longer than the MTU' '
+	/usr/bin/python3 -c "print(\"x\" * 1500)" |
+	fails 111 "ethsend: stdin: frame 1: a payload of 1501 bytes exceeds the MTU of va (1500)" \
+		send va 0x88b5
+'
+
+test_done
