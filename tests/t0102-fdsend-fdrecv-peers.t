@@ -10,6 +10,12 @@ bg() {
 }
 abs=fdcap-t0102-$test_tag
 
+# A holder run as nobody: its pid is the holder's (as_nobody, a function,
+# would fork in the background, and the kill at the end would miss it).
+bg_nobody() {
+	bg setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"
+}
+
 test_expect_success PYTHON 'a Python sender (socket.send_fds) to fdrecv' '
 	bg fdrecv ./s -- sh -c "echo \$LISTEN_FDNAMES; echo from prog >&3" >out &&
 	wait_for test -S s &&
@@ -113,14 +119,14 @@ print(repr(msg), fds)" >got &&
 '
 
 test_expect_success SETPRIV 'fdsend -u refuses a listener of another uid' '
-	bg as_nobody fdrecv @$abs -- echo ran >out 2>err.recv &&
+	bg_nobody fdrecv @$abs -- echo ran >out 2>err.recv &&
 	wait_for grep -q "@$abs\$" /proc/net/unix &&
 	test_expect_code 1 fdsend -u root @$abs 1 2>err &&
 	test_grep "^fdsend: peer pid=[0-9]* uid=65534 gid=65534 refused: uid not allowed$" err &&
 	rc=0 && wait $pid || rc=$? && test $rc = 111 &&
 	test_grep "the peer closed the connection without sending fds" err.recv &&
 	! test -s out &&
-	bg as_nobody fdrecv @$abs -- echo ran >out &&
+	bg_nobody fdrecv @$abs -- echo ran >out &&
 	wait_for grep -q "@$abs\$" /proc/net/unix &&
 	fdsend -u nobody @$abs 1 &&
 	wait $pid &&
@@ -128,7 +134,7 @@ test_expect_success SETPRIV 'fdsend -u refuses a listener of another uid' '
 '
 
 test_expect_success SETPRIV 'fdrecv -c -u refuses a holder of another uid' '
-	bg as_nobody fdsend -l @$abs 1 &&
+	bg_nobody fdsend -l @$abs 1 &&
 	wait_for grep -q "@$abs\$" /proc/net/unix &&
 	test_expect_code 1 fdrecv -c -u root @$abs -- echo ran >out 2>err &&
 	test_grep "^fdrecv: holder pid=[0-9]* uid=65534 gid=65534 refused: uid not allowed$" err &&

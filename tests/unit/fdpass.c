@@ -52,7 +52,7 @@ pair(int type, int sv[2])
 static int
 send_copies(int sock, int fd, size_t n)
 {
-	int fds[FDPASS_MAX];
+	int fds[FDPASS_MAX + 1];	/* one more, to try too many */
 	size_t i;
 
 	for (i = 0; i < n; i++)
