@@ -1,0 +1,129 @@
+#!/bin/sh
+test_description='rawopen: the handed sockets work, are found, and are confined'
+. "$(dirname "$0")/test-lib.sh"
+
+if test_have_prereq SETPRIV,NETNS,PYTHON,RAWOPEN_BUILD && test_rawopen; then
+	test_set_prereq RAWOPEN
+	test_netns ns1 ns2
+	test_veth $ns1 vA $ns2 vB
+	printf '%s\n' "user:nobody packet iface=vA ethertype=0x88b5,0x88b6" \
+		>"$POLICY"
+	chmod 0644 "$POLICY"
+fi
+chmod 0755 "$TRASH"
+
+# peer.py send IFACE TYPE PAYLOAD | recv IFACE TYPE: a root peer.
+cat >peer.py <<\EOF
+import socket, sys
+cmd, iface, etype = sys.argv[1], sys.argv[2], int(sys.argv[3], 0)
+if cmd == "send":
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((iface, 0))
+    s.send(b"\xff" * 6 + b"\x02\0\0\0\0\x01" + etype.to_bytes(2, "big") +
+           sys.argv[4].encode().ljust(46, b"\0"))
+else:
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(etype))
+    s.bind((iface, etype))
+    s.settimeout(10)
+    print("ready", flush=True)
+    f = s.recv(2048)
+    print("peer got", f[14:].rstrip(b"\0").decode(), flush=True)
+EOF
+
+# child.py: an sd_listen_fds()-style program, run by rawopen as nobody.
+# With "confine" it sends a frame, tries to escape its socket, rebinds it
+# to every interface and ETH_P_ALL, and prints the first frame it gets.
+cat >child.py <<\EOF
+import ctypes, errno, os, select, socket, struct, sys
+n = 0
+if os.environ.get("LISTEN_PID") == str(os.getpid()):
+    n = int(os.environ.get("LISTEN_FDS", "0"))
+names = os.environ.get("LISTEN_FDNAMES", "").split(":")
+print("fds", n, "names", ":".join(names[:n]), flush=True)
+if sys.argv[1:] != ["confine"]:
+    sys.exit(0)
+os.write(3, b"\xff" * 6 + b"\x02\0\0\0\0\x02\x88\xb5" +
+         b"from-child".ljust(46, b"\0"))
+s = socket.socket(fileno=3)
+try:
+    s.setsockopt(socket.SOL_SOCKET, 27, 0)          # SO_DETACH_FILTER
+    print("detach ok")
+except OSError as e:
+    print("detach", errno.errorcode[e.errno])
+try:
+    socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    print("second socket ok")
+except OSError as e:
+    print("second socket", errno.errorcode[e.errno])
+# bind(2) to ifindex 0 (every interface) and ETH_P_ALL, which Python's
+# bind() cannot say.
+sll = struct.pack("=HHiHBB8s", socket.AF_PACKET, socket.htons(3), 0, 0, 0, 0, b"")
+if ctypes.CDLL(None, use_errno=True).bind(3, sll, len(sll)) != 0:
+    print("rebind failed", ctypes.get_errno(), flush=True)
+    sys.exit(1)
+print("ready", flush=True)
+if select.select([s], [], [], 10)[0]:
+    f = s.recv(2048)
+    print("got %04x" % int.from_bytes(f[12:14], "big"),
+          f[14:].rstrip(b"\0").decode(), flush=True)
+EOF
+chmod 0644 peer.py child.py
+
+as65534() {
+	nsrun $ns1 setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=-all "$@"
+}
+
+test_expect_success RAWOPEN 'sd_listen_fds discovery: one pair, fd 3, its name' '
+	as65534 "$RAWOPEN" vA 0x88b5 -- /usr/bin/python3 "$TRASH/child.py" >out &&
+	echo "fds 1 names vA" >expect && test_cmp expect out
+'
+
+test_expect_success RAWOPEN 'two pairs: fds 3 and 4, LISTEN_FDS=2; -n names them' '
+	as65534 "$RAWOPEN" vA 0x88b5 vA 0x88b6 -- sh -c \
+		"echo \$LISTEN_FDS \$LISTEN_FDNAMES; ls -l /proc/\$\$/fd/3 /proc/\$\$/fd/4 | grep -c socket:" >out &&
+	printf "2 vA:vA\n2\n" >expect && test_cmp expect out &&
+	as65534 "$RAWOPEN" -n in:out vA 0x88b5 vA 0x88b6 -- \
+		/usr/bin/python3 "$TRASH/child.py" >out &&
+	echo "fds 2 names in:out" >expect && test_cmp expect out
+'
+
+test_expect_success RAWOPEN '-o 7 puts the one socket on fd 7 and unsets LISTEN_*' '
+	LISTEN_FDS=5 LISTEN_PID=1 as65534 "$RAWOPEN" -o 7 vA 0x88b5 -- sh -c \
+		"echo \${LISTEN_FDS-unset}; readlink /proc/\$\$/fd/7; ls /proc/\$\$/fd/3" >out 2>&1 || : &&
+	head -n 1 out >got && echo unset >expect && test_cmp expect got &&
+	test_grep "^socket:" out &&
+	test_grep "No such file" out
+'
+
+test_expect_success RAWOPEN 'the socket sends and receives; nothing else arrives, even after a rebind' '
+	test_bg peer nsrun $ns2 /usr/bin/python3 peer.py recv vB 0x88b5 >peer.out &&
+	wait_for grep -q ready peer.out &&
+	test_bg child as65534 "$RAWOPEN" vA 0x88b5 -- \
+		/usr/bin/python3 "$TRASH/child.py" confine >child.out &&
+	wait_for grep -q "peer got" peer.out &&
+	test_grep -x "peer got from-child" peer.out &&
+	wait_for grep -q ready child.out &&
+	test_grep -x "detach EPERM" child.out &&
+	test_grep -x "second socket EPERM" child.out &&
+	nsrun $ns2 /usr/bin/python3 peer.py send vB 0x88b6 other-type &&
+	nsrun $ns1 /usr/bin/python3 peer.py send lo 0x88b5 other-iface &&
+	nsrun $ns1 /usr/bin/python3 peer.py send vA 0x88b5 own-outgoing &&
+	nsrun $ns2 /usr/bin/python3 peer.py send vB 0x88b5 wanted &&
+	wait_for grep -q "^got" child.out &&
+	test_grep -x "got 88b5 wanted" child.out
+'
+
+test_expect_success RAWOPEN 'a rule filter and -F are both locked in' '
+	printf "%s\n" "user:nobody packet iface=vA ethertype=0x88b5 filter=\"ether[14] = 0x61\"" >"$POLICY" &&
+	test_bg child as65534 "$RAWOPEN" -F "ether[15] = 0x62" vA 0x88b5 -- \
+		/usr/bin/python3 "$TRASH/child.py" confine >child.out &&
+	wait_for grep -q ready child.out &&
+	nsrun $ns2 /usr/bin/python3 peer.py send vB 0x88b5 xb-rule-only &&
+	nsrun $ns2 /usr/bin/python3 peer.py send vB 0x88b5 ax-caller-only &&
+	nsrun $ns2 /usr/bin/python3 peer.py send vB 0x88b5 ab-both &&
+	wait_for grep -q "^got" child.out &&
+	test_grep -x "got 88b5 ab-both" child.out
+'
+
+test_done
