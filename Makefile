@@ -165,6 +165,22 @@ install: all
 	for m in man/*.1; do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man1/ || exit 1; done
 	for m in man/*.5; do [ -e "$$m" ] || continue; install -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/ || exit 1; done
 
+# After install, as root: rawopen runnable by root and $(RAWOPEN_GROUP) only,
+# with the two capabilities it raises around socket() and bind() permitted
+# (never effective), and an empty policy when there is none.
+install-caps:
+	getent group $(RAWOPEN_GROUP) >/dev/null || groupadd --system $(RAWOPEN_GROUP)
+	chown root:$(RAWOPEN_GROUP) $(DESTDIR)$(BINDIR)/rawopen
+	chmod 0750 $(DESTDIR)$(BINDIR)/rawopen
+	setcap cap_net_raw,cap_net_bind_service=p $(DESTDIR)$(BINDIR)/rawopen
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/fdcap
+	[ -e $(DESTDIR)$(POLICY) ] || { umask 022 && printf '%s\n' \
+		'# rawopen.conf(5): who may open what with rawopen(1).  Nothing yet.' \
+		'# principal      kind    key=value...' \
+		'# user:alice     packet  iface=eth0 ethertype=0x88b5' \
+		'# group:netlab   packet  iface=veth* ethertype=0x88b5,0x88b6' \
+		>$(DESTDIR)$(POLICY); }
+
 uninstall:
 	for c in $(CMDS); do rm -f $(DESTDIR)$(BINDIR)/$$c; done
 	for m in man/*.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$${m#man/}; done
