@@ -45,7 +45,10 @@ test_run_cleanups() {
 	printf '%s\n' "$test_cleanups" | while IFS= read -r c; do
 		[ -n "$c" ] && eval "$c" >/dev/null 2>&1
 	done
-	[ -n "${test_watchdog:-}" ] && kill "$test_watchdog" 2>/dev/null
+	if [ -n "${test_watchdog:-}" ]; then
+		pkill -P "$test_watchdog" sleep 2>/dev/null
+		kill "$test_watchdog" 2>/dev/null
+	fi
 	cd / && rm -rf "$TRASH"
 }
 trap 'test_run_cleanups' EXIT
@@ -54,8 +57,9 @@ trap 'exit 130' INT TERM HUP
 # A watchdog: a script that hangs is killed and fails, instead of hanging
 # the whole run.  Individual waits are bounded by wait_for's own timeout.
 test_timeout=${TEST_TIMEOUT:-300}
+# Its stdout is not prove's pipe, or prove would wait for the sleep to end.
 ( sleep "$test_timeout" && echo "# $test_name: timed out after ${test_timeout}s" >&2 &&
-	kill -TERM $$ ) 2>/dev/null &
+	kill -TERM $$ ) >/dev/null &
 test_watchdog=$!
 
 say() { printf '%s\n' "$*"; }
