@@ -5,9 +5,11 @@
  *
  * This is fdcap's only privileged program.  Its whole privileged life is
  * main(), read top to bottom: standard fds, argv, threads, capabilities
- * limited, arguments, caller, policy, filters, sockets, drop, placement,
- * verification, exec.  Nothing from the environment is used while it holds
- * privilege, except SUDO_UID/SUDO_GID when the real uid is 0.
+ * limited, arguments, caller, policy, sockets, drop; then, with no
+ * privilege left, filters (libpcap parses the caller's expression only
+ * now), confinement and binding, placement, verification, exec.  Nothing
+ * from the environment is used while it holds privilege, except
+ * SUDO_UID/SUDO_GID when the real uid is 0.
  */
 #include <sys/capability.h>
 #include <sys/prctl.h>
@@ -56,6 +58,7 @@ struct sock {
 	socklen_t		sslen;
 	const char		*rulefilter;	/* the granting rule's filter= */
 	struct sock_fprog	inner;		/* rule and -F, compiled */
+	int			ifindex;	/* PACKET */
 	int			fd;
 };
 
@@ -464,11 +467,14 @@ lower_cap(cap_value_t cap, const char *name)
 		err(EXIT_SYS, "lower %s", name);
 }
 
+/*
+ * Looks the interface up and opens the socket: protocol 0, so nothing
+ * arrives until setup_packet() has confined and bound it.  This is all
+ * that happens with CAP_NET_RAW effective.
+ */
 static void
-open_packet(const struct opts *o, struct sock *s)
+open_packet(struct sock *s)
 {
-	struct rawsock_opts ro;
-	struct sock_fprog prog;
 	struct eth_if ifc;
 	int e;
 
@@ -477,10 +483,7 @@ open_packet(const struct opts *o, struct sock *s)
 			errx(EXIT_SYS, "%s: no such interface", s->req.iface);
 		err(EXIT_SYS, "%s", s->req.iface);
 	}
-	/* Frames to other hosts only when promiscuity was asked (and granted). */
-	if (filter_confine(ifc.index, s->req.ethertype, o->promisc,
-	    s->inner.len > 0 ? &s->inner : NULL, &prog) == -1)
-		err(EXIT_SYS, "%s: filter", s->name);
+	s->ifindex = ifc.index;
 	raise_cap(CAP_NET_RAW, s->name, "cap_net_raw");
 	s->fd = rawsock_socket();
 	e = errno;
@@ -489,8 +492,30 @@ open_packet(const struct opts *o, struct sock *s)
 		errno = e;
 		err(EXIT_SYS, "%s: socket", s->name);
 	}
+}
+
+/*
+ * After the drop: attaches and locks the confining filter (with the rule's
+ * and the caller's filter inside), then binds.  None of it needs privilege,
+ * so libpcap parses the caller's expression in a process that has none.
+ */
+static void
+setup_packet(const struct opts *o, struct sock *s)
+{
+	struct rawsock_opts ro;
+	struct sock_fprog prog;
+	int flags = 0;
+
+	/* Frames to other hosts only when promiscuity was asked (and granted). */
+	if (o->promisc)
+		flags |= FILTER_OTHERHOST;
+	if (o->outgoing)
+		flags |= FILTER_OUTGOING;
+	if (filter_confine(s->ifindex, s->req.ethertype, flags,
+	    s->inner.len > 0 ? &s->inner : NULL, &prog) == -1)
+		err(EXIT_SYS, "%s: filter", s->name);
 	memset(&ro, 0, sizeof(ro));
-	ro.ifindex = ifc.index;
+	ro.ifindex = s->ifindex;
 	ro.type = s->req.ethertype;
 	ro.promisc = o->promisc;
 	ro.outgoing = o->outgoing;
@@ -499,6 +524,7 @@ open_packet(const struct opts *o, struct sock *s)
 	if (rawsock_setup(s->fd, &ro) == -1)
 		err(EXIT_SYS, "%s", s->name);
 	filter_free(&prog);
+	filter_free(&s->inner);
 }
 
 static void
@@ -581,7 +607,7 @@ open_all(struct opts *o)
 	for (i = 0; i < o->nsocks; i++) {
 		switch (o->socks[i].req.kind) {
 		case POLICY_PACKET:
-			open_packet(o, &o->socks[i]);
+			open_packet(&o->socks[i]);
 			break;
 		case POLICY_IP:
 			open_ip(&o->socks[i]);
@@ -697,13 +723,18 @@ handover(struct opts *o)
 int
 main(int argc, char **argv)
 {
+	/*
+	 * A caller who is not root keeps only the first three: the sockets'
+	 * two, and CAP_SETPCAP (setuid installs) to empty the bounding set.
+	 */
 	static const cap_value_t keep[] = { CAP_NET_RAW, CAP_NET_BIND_SERVICE,
-	    CAP_SETUID, CAP_SETGID, CAP_SETPCAP, CAP_SYS_ADMIN };
+	    CAP_SETPCAP, CAP_SETUID, CAP_SETGID, CAP_SYS_ADMIN };
 	struct opts o;
 	struct policy_who who;
 	struct priv_target t;
 	gid_t *groups;
 	char before[1024];
+	size_t i;
 	int n, allowed;
 
 	/* Nothing may be opened onto 0, 1 or 2 by accident. */
@@ -732,10 +763,15 @@ main(int argc, char **argv)
 			explain(&o, &t, before);
 		exit(allowed ? 0 : EXIT_REFUSED);
 	}
-	compile_filters(&o);
+	if (who.uid != 0 && priv_limit(keep, 3) == -1)
+		err(EXIT_SYS, "limit capabilities");
 	open_all(&o);
 
 	drop(&t);
+	compile_filters(&o);
+	for (i = 0; i < o.nsocks; i++)
+		if (o.socks[i].req.kind == POLICY_PACKET)
+			setup_packet(&o, &o.socks[i]);
 	handover(&o);
 	verify(&t);
 	execvp(o.prog[0], o.prog);

@@ -180,14 +180,15 @@ out:
 			    (uint32_t)(SKF_AD_OFF + (what)))
 
 /*
- * The program, for an interface, a type and no otherhost:
+ * The program, for an interface, a type and no flags:
  *
  *	ld	#ifindex			; ancillary
  *	jeq	#IFINDEX, 0, drop
  *	ld	#proto				; host order, per the kernel
  *	jeq	#TYPE, 0, drop			; left out for ETHTYPE_ALL
  *	ld	#type				; the packet type
- *	jeq	#PACKET_OTHERHOST, drop, 0	; left out with otherhost
+ *	jeq	#PACKET_OTHERHOST, drop, 0	; left out with FILTER_OTHERHOST
+ *	jeq	#PACKET_OUTGOING, drop, 0	; left out with FILTER_OUTGOING
  *	ja	inner
  * drop:
  *	ret	#0
@@ -201,11 +202,13 @@ out:
  * leaves them for a new program.
  */
 int
-filter_confine(int ifindex, uint16_t type, int otherhost,
+filter_confine(int ifindex, uint16_t type, int flags,
     const struct sock_fprog *inner, struct sock_fprog *out)
 {
 	struct sock_filter pre[FILTER_CONFINE_MAX], *f;
 	size_t n = 0, drop, i, ninner;
+	int otherhost = flags & FILTER_OTHERHOST;
+	int outgoing = flags & FILTER_OUTGOING;
 
 	if (ifindex <= 0 || (inner != NULL &&
 	    (inner->len == 0 || inner->filter == NULL))) {
@@ -222,7 +225,8 @@ filter_confine(int ifindex, uint16_t type, int otherhost,
 	}
 
 	/* Counted first: the drop's place fixes every jump's offset. */
-	drop = 3 + (type != ETHTYPE_ALL ? 2 : 0) + (otherhost ? 0 : 2);
+	drop = 3 + (type != ETHTYPE_ALL ? 2 : 0) +
+	    (otherhost && outgoing ? 0 : 1) + !otherhost + !outgoing;
 	pre[n++] = (struct sock_filter)LD_ANC(SKF_AD_IFINDEX);
 	pre[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
 	    (uint32_t)ifindex, 0, (uint8_t)(drop - n - 1));
@@ -233,10 +237,16 @@ filter_confine(int ifindex, uint16_t type, int otherhost,
 		    BPF_K, type, 0, (uint8_t)(drop - n - 1));
 		n++;
 	}
-	if (!otherhost) {
+	if (!otherhost || !outgoing)
 		pre[n++] = (struct sock_filter)LD_ANC(SKF_AD_PKTTYPE);
+	if (!otherhost) {
 		pre[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ |
 		    BPF_K, PACKET_OTHERHOST, (uint8_t)(drop - n - 1), 0);
+		n++;
+	}
+	if (!outgoing) {
+		pre[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ |
+		    BPF_K, PACKET_OUTGOING, (uint8_t)(drop - n - 1), 0);
 		n++;
 	}
 	pre[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 1, 0, 0);

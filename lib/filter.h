@@ -27,11 +27,16 @@
 int	filter_compile(const char *expr, unsigned snaplen,
 	    struct sock_fprog *prog, char errbuf[FILTER_ERRLEN]);
 
+#define FILTER_OTHERHOST	0x1	/* let frames to other hosts through */
+#define FILTER_OUTGOING		0x2	/* let outgoing frames through */
+
 /*
  * Builds into *out the program that accepts a frame only when it arrived
  * on interface ifindex, carries ethertype type (any when type is
  * ETHTYPE_ALL; nothing at all when it is ETHTYPE_NONE), is not addressed to
- * another host unless otherhost is set, and, when inner is not NULL, is
+ * another host unless flags has FILTER_OTHERHOST (promiscuous mode was
+ * granted), is not an outgoing frame (of any process on this host) unless
+ * flags has FILTER_OUTGOING, and, when inner is not NULL, is
  * accepted by inner; then it returns inner's verdict (or 0x40000, the whole
  * frame).  The inner program starts with A = 0 and X and M[] untouched, as
  * if it ran alone.  Allocated: release with filter_free().  Returns 0 or -1
@@ -39,7 +44,7 @@ int	filter_compile(const char *expr, unsigned snaplen,
  * whole would exceed BPF_MAXINSNS (the prefix takes at most
  * FILTER_CONFINE_MAX instructions).
  */
-int	filter_confine(int ifindex, uint16_t type, int otherhost,
+int	filter_confine(int ifindex, uint16_t type, int flags,
 	    const struct sock_fprog *inner, struct sock_fprog *out);
 
 /* Frees prog's instructions and zeroes it; prog may be empty. */

@@ -171,7 +171,7 @@ test_confine(void)
 	pk.pkttype = PACKET_BROADCAST;
 	is_int(bpf_run(&out, &pk), 0x40000, "accepts broadcast");
 	pk.pkttype = PACKET_OUTGOING;
-	is_int(bpf_run(&out, &pk), 0x40000, "accepts outgoing");
+	is_int(bpf_run(&out, &pk), 0, "drops outgoing (of any process)");
 	pk.pkttype = PACKET_OTHERHOST;
 	is_int(bpf_run(&out, &pk), 0, "drops otherhost");
 	pk.pkttype = PACKET_HOST;
@@ -183,8 +183,26 @@ test_confine(void)
 	pk.proto = 0x88b5;
 	filter_free(&out);
 
-	ok(filter_confine(7, 0x88b5, 1, NULL, &out) == 0,
+	ok(filter_confine(7, 0x88b5, FILTER_OUTGOING, NULL, &out) == 0,
+	    "confine with outgoing");
+	ok(kernel_takes(&out) == 1, "the kernel takes it");
+	pk.pkttype = PACKET_OUTGOING;
+	is_int(bpf_run(&out, &pk), 0x40000, "accepts outgoing then");
+	pk.pkttype = PACKET_OTHERHOST;
+	is_int(bpf_run(&out, &pk), 0, "but still drops otherhost");
+	filter_free(&out);
+
+	ok(filter_confine(7, 0x88b5, FILTER_OTHERHOST | FILTER_OUTGOING, NULL,
+	    &out) == 0, "confine with otherhost and outgoing");
+	ok(kernel_takes(&out) == 1, "the kernel takes it");
+	pk.pkttype = PACKET_OUTGOING;
+	is_int(bpf_run(&out, &pk), 0x40000, "accepts outgoing");
+	filter_free(&out);
+
+	ok(filter_confine(7, 0x88b5, FILTER_OTHERHOST, NULL, &out) == 0,
 	    "confine with otherhost");
+	pk.pkttype = PACKET_OUTGOING;
+	is_int(bpf_run(&out, &pk), 0, "drops outgoing then");
 	pk.pkttype = PACKET_OTHERHOST;
 	is_int(bpf_run(&out, &pk), 0x40000, "accepts otherhost then");
 	pk.ifindex = 1;
@@ -260,7 +278,7 @@ test_confine(void)
 int
 main(void)
 {
-	plan(15 + 29);
+	plan(15 + 37);
 	test_compile();
 	test_confine();
 	return done();
