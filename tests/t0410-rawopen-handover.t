@@ -12,14 +12,18 @@ if test_have_prereq SETPRIV,NETNS,PYTHON,RAWOPEN_BUILD && test_rawopen; then
 fi
 chmod 0755 "$TRASH"
 
-# peer.py send IFACE TYPE PAYLOAD | recv IFACE TYPE: a root peer.
+# peer.py send IFACE TYPE PAYLOAD [DSTBYTE] | recv IFACE TYPE: a root peer
+# (broadcast, or to 02:00:00:00:00:DSTBYTE, a host that is not there).
 cat >peer.py <<\EOF
 import socket, sys
 cmd, iface, etype = sys.argv[1], sys.argv[2], int(sys.argv[3], 0)
 if cmd == "send":
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     s.bind((iface, 0))
-    s.send(b"\xff" * 6 + b"\x02\0\0\0\0\x01" + etype.to_bytes(2, "big") +
+    dst = b"\xff" * 6
+    if len(sys.argv) > 5:
+        dst = b"\x02\0\0\0\0" + bytes([int(sys.argv[5], 0)])
+    s.send(dst + b"\x02\0\0\0\0\x01" + etype.to_bytes(2, "big") +
            sys.argv[4].encode().ljust(46, b"\0"))
 else:
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(etype))
@@ -31,8 +35,9 @@ else:
 EOF
 
 # child.py: an sd_listen_fds()-style program, run by rawopen as nobody.
-# With "confine" it sends a frame, tries to escape its socket, rebinds it
-# to every interface and ETH_P_ALL, and prints the first frame it gets.
+# With "confine" it sends a frame, tries to escape its socket (detach the
+# filter, a second socket, see outgoing frames, promiscuous mode), rebinds
+# it to every interface and ETH_P_ALL, and prints the first frame it gets.
 cat >child.py <<\EOF
 import ctypes, errno, os, select, socket, struct, sys
 n = 0
@@ -55,6 +60,9 @@ try:
     print("second socket ok")
 except OSError as e:
     print("second socket", errno.errorcode[e.errno])
+s.setsockopt(263, 23, 0)                            # PACKET_IGNORE_OUTGOING off
+mreq = struct.pack("=iHH8s", socket.if_nametoindex("vA"), 1, 0, b"")
+s.setsockopt(263, 1, mreq)                          # PACKET_MR_PROMISC
 # bind(2) to ifindex 0 (every interface) and ETH_P_ALL, which Python's
 # bind() cannot say.
 sll = struct.pack("=HHiHBB8s", socket.AF_PACKET, socket.htons(3), 0, 0, 0, 0, b"")
@@ -96,7 +104,7 @@ test_expect_success RAWOPEN '-o 7 puts the one socket on fd 7 and unsets LISTEN_
 	test_grep "No such file" out
 '
 
-test_expect_success RAWOPEN 'the socket sends and receives; nothing else arrives, even after a rebind' '
+test_expect_success RAWOPEN 'the socket sends and receives; nothing else arrives, even after a rebind, promiscuous mode or outgoing frames' '
 	test_bg peer nsrun $ns2 /usr/bin/python3 peer.py recv vB 0x88b5 >peer.out &&
 	wait_for grep -q ready peer.out &&
 	test_bg child as65534 "$RAWOPEN" vA 0x88b5 -- \
@@ -108,7 +116,8 @@ test_expect_success RAWOPEN 'the socket sends and receives; nothing else arrives
 	test_grep -x "second socket EPERM" child.out &&
 	nsrun $ns2 /usr/bin/python3 peer.py send vB 0x88b6 other-type &&
 	nsrun $ns1 /usr/bin/python3 peer.py send lo 0x88b5 other-iface &&
-	nsrun $ns1 /usr/bin/python3 peer.py send vA 0x88b5 own-outgoing &&
+	nsrun $ns1 /usr/bin/python3 peer.py send vA 0x88b5 outgoing &&
+	nsrun $ns2 /usr/bin/python3 peer.py send vB 0x88b5 other-host 0x99 &&
 	nsrun $ns2 /usr/bin/python3 peer.py send vB 0x88b5 wanted &&
 	wait_for grep -q "^got" child.out &&
 	test_grep -x "got 88b5 wanted" child.out
