@@ -419,6 +419,7 @@ pcapio_parse(struct pcapio_parser *p, const uint8_t *buf, size_t len,
 			if (p->fmt == PCAPIO_FMT_NONE) {
 				if (n == 0)
 					goto more_eof;
+				*used = u;
 				return bad(p, "neither pcap nor pcapng");
 			}
 		}
