@@ -2,7 +2,7 @@
  * ethsend: frames from stdin to the wire.
  *
  *	ethsend [-kPq] [-c count] [-d mac] [-f format] [-l loops] [-R factor]
- *	    [-r rate] [-s mac] [-t ethertype] [-u fd] [-v vlan[:prio]]
+ *	    [-r rate] [-S fd] [-s mac] [-t ethertype] [-v vlan[:prio]]
  *	    [IFACE ETHERTYPE]
  *
  * Frames are read from stdin into one large buffer (lib/pcapio) and sent
@@ -56,7 +56,7 @@ struct opts {
 	int		 quiet;		/* -q */
 	double		 factor;	/* -R; 0: ignore timestamps */
 	double		 rate;		/* -r; 0: as fast as possible */
-	int		 fd;		/* -u; -1: none */
+	int		 fd;		/* -S; -1: none */
 };
 
 /* The state of a run. */
@@ -88,7 +88,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: ethsend [-kPq] [-c count] [-d mac] "
 	    "[-f format] [-l loops] [-R factor]\n"
-	    "               [-r rate] [-s mac] [-t ethertype] [-u fd] "
+	    "               [-r rate] [-S fd] [-s mac] [-t ethertype] "
 	    "[-v vlan[:prio]]\n"
 	    "               [IFACE ETHERTYPE]\n");
 	exit(EXIT_USAGE);
@@ -387,7 +387,7 @@ next(struct pcapio_reader *rd, enum pcapio_format fmt, size_t mtu,
 }
 
 /*
- * The socket: -u fd, or the first handed over (LISTEN_FDS), or IFACE
+ * The socket: -S fd, or the first handed over (LISTEN_FDS), or IFACE
  * opened here.  Fills r->fd and r->ifc, and *btype with the bound type.
  */
 static void
@@ -473,7 +473,7 @@ int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
-		{ "fd", required_argument, NULL, 'u' },
+		{ "fd", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o;
@@ -492,7 +492,7 @@ main(int argc, char *argv[])
 	memset(&o, 0, sizeof(o));
 	o.fd = -1;
 	o.loops = 1;
-	while ((ch = getopt_long(argc, argv, "+c:d:f:kl:PqR:r:s:t:u:v:",
+	while ((ch = getopt_long(argc, argv, "+c:d:f:kl:PqR:r:S:s:t:v:",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -529,6 +529,12 @@ main(int argc, char *argv[])
 		case 'r':
 			o.rate = parse_positive(ch, optarg, 1e9);
 			break;
+		case 'S':
+			o.fd = strtonum(optarg, 0, INT_MAX, &errstr);
+			if (errstr != NULL)
+				errx(EXIT_USAGE, "-S/--fd %s: %s", optarg,
+				    errstr);
+			break;
 		case 's':
 			if (eth_parse_mac(optarg, o.src) == -1)
 				errx(EXIT_USAGE, "-s %s: not a MAC address",
@@ -540,12 +546,6 @@ main(int argc, char *argv[])
 				errx(EXIT_USAGE, "-t %s: not an ethertype",
 				    optarg);
 			o.have_type = 1;
-			break;
-		case 'u':
-			o.fd = strtonum(optarg, 0, INT_MAX, &errstr);
-			if (errstr != NULL)
-				errx(EXIT_USAGE, "-u/--fd %s: %s", optarg,
-				    errstr);
 			break;
 		case 'v':
 			if (eth_parse_vlan(optarg, &o.tci) == -1)

@@ -42,7 +42,7 @@ test_expect_success 'usage: synopsis and exit 100' '
 	fails 100 "ethsend: -c 0: too small" ethsend -c 0 &&
 	fails 100 "ethsend: -r 0: not a number" ethsend -r 0 &&
 	fails 100 "ethsend: -r and -R exclude each other" ethsend -r 5 -R 1 &&
-	fails 100 "ethsend: -u/--fd x: invalid" ethsend --fd x
+	fails 100 "ethsend: -S/--fd x: invalid" ethsend --fd x
 '
 
 test_expect_success NET 'no such interface: exit 111' '
