@@ -1,0 +1,241 @@
+#!/bin/sh
+test_description='ethrecv: frames off a veth into pcap, text, hex and payload'
+. "$(dirname "$0")/test-lib.sh"
+
+# peer.py send IFACE COUNT LEN [VLAN]: sends COUNT numbered frames of LEN
+# bytes (ethertype 0x88b5, optionally 802.1Q-tagged) and prints each as hex.
+# peer.py hold IFACE TYPE LOCK PROG...: runs PROG with a packet socket on
+# fd 3 and LISTEN_FDS=1, its filter locked when LOCK is 1.
+cat >peer.py <<'PY'
+import os, socket, struct, sys
+cmd = sys.argv[1]
+if cmd == "send":
+    ifc, n, ln = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    tag = int(sys.argv[5]) if len(sys.argv) > 5 else None
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
+    s.bind((ifc, 0))
+    for i in range(n):
+        f = b"\xff" * 6 + b"\x02\x00\x00\x00\x00\x01"
+        if tag is not None:
+            f += struct.pack("!HH", 0x8100, tag)
+        f += struct.pack("!HI", 0x88b5, i)
+        f += bytes([i & 0xff]) * (ln - len(f))
+        s.send(f)
+        print(f.hex())
+elif cmd == "hold":
+    ifc, typ, lock = sys.argv[2], int(sys.argv[3], 0), sys.argv[4] == "1"
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(typ))
+    s.bind((ifc, typ))
+    if lock:
+        import ctypes
+        ins = ctypes.create_string_buffer(struct.pack("HBBI", 6, 0, 0, 0x40000))
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_ATTACH_FILTER if hasattr(socket, "SO_ATTACH_FILTER") else 26,
+            struct.pack("HL", 1, ctypes.addressof(ins)))
+        s.setsockopt(socket.SOL_SOCKET, 44, 1)          # SO_LOCK_FILTER
+    os.dup2(s.fileno(), 3)
+    os.set_inheritable(3, True)
+    os.environ["LISTEN_FDS"] = "1"
+    os.environ.pop("LISTEN_PID", None)
+    os.execvp(sys.argv[5], sys.argv[5:])
+PY
+
+send() { nsrun $A /usr/bin/python3 "$TRASH/peer.py" send va "$@"; }
+
+# bound NS PROTO: a packet socket for PROTO (hex, as /proc shows it) is bound.
+bound() {
+	ip netns exec "$1" cat /proc/net/packet | awk -v p="$2" '$4 == p { f = 1 } END { exit !f }'
+}
+
+# The frames of tcpdump -xx / tshark -x output as one hex line each.
+tcpdump_hex() {
+	awk '/^\t0x/ { sub(/^\t0x[0-9a-f]+:  /, ""); gsub(/ /, ""); h = h $0; next }
+	     { if (h != "") print h; h = "" } END { if (h != "") print h }'
+}
+tshark_hex() {
+	awk '/^[0-9a-f][0-9a-f][0-9a-f][0-9a-f]  / { s = substr($0, 7, 48); gsub(/ /, "", s); h = h s; next }
+	     { if (h != "") print h; h = "" } END { if (h != "") print h }'
+}
+
+if test_have_prereq NETNS,PYTHON; then
+	test_netns A B && test_veth $A va $B vb && test_set_prereq VETH
+fi
+
+test_expect_success VETH,TCPDUMP 'ethrecv | tcpdump -r - reads every frame, byte for byte' '
+	{ nsrun $B ethrecv -c 5 vb 0x88b5 2>err | tcpdump -r - -nn -xx >td 2>tderr; } &
+	wait_for bound $B 88b5 &&
+	send 5 100 >sent &&
+	wait &&
+	tcpdump_hex <td >got &&
+	test_cmp sent got &&
+	test_grep "^5 frames received, 0 dropped by kernel$" err &&
+	test_grep "link-type EN10MB" tderr
+'
+
+test_expect_success VETH,TSHARK 'ethrecv | tshark -r - reads every frame, byte for byte' '
+	{ nsrun $B ethrecv -c 4 vb all 2>err | tshark -r - -x >ts 2>/dev/null; } &
+	wait_for bound $B 0003 &&
+	send 4 1514 >sent &&
+	wait &&
+	tshark_hex <ts >got &&
+	test_cmp sent got
+'
+
+test_expect_success VETH 'the pcap is nanosecond, Ethernet, snaplen 262144' '
+	nsrun $B ethrecv -c 1 vb all >one.pcap 2>err &
+	wait_for bound $B 0003 &&
+	send 1 60 >sent &&
+	wait &&
+	od -An -tx1 -N24 one.pcap | tr -d " \n" >hdr &&
+	echo "4d3cb2a1020004000000000000000000000004000100000000" | cut -c1-48 >want &&
+	test "$(cut -c1-48 hdr)" = "$(cat want)" &&
+	test "$(pcap_hex one.pcap)" = "$(cat sent)"
+'
+
+test_expect_success VETH '-w hex: the frames as sent, 802.1Q tag restored on all' '
+	nsrun $B ethrecv -w hex -c 3 vb all >got 2>err &
+	wait_for bound $B 0003 &&
+	send 3 64 5 >sent &&
+	wait &&
+	test_cmp sent got
+'
+
+test_expect_success VETH 'bound to one ethertype, a tagged frame arrives without its tag' '
+	nsrun $B ethrecv -w hex -c 1 vb 0x88b5 >got 2>err &
+	wait_for bound $B 88b5 &&
+	send 1 64 7 >sent &&
+	wait &&
+	sed "s/^\(.\{24\}\)81000007/\1/" sent >want &&
+	test_cmp want got
+'
+
+test_expect_success VETH '-w text: time, addresses, type, length, preview' '
+	nsrun $B ethrecv -w text -c 2 vb 0x88b5 >got 2>err &
+	wait_for bound $B 88b5 &&
+	send 2 64 >/dev/null &&
+	wait &&
+	test_line_count = 2 got &&
+	test_grep -c "^[0-9:.]* 02:00:00:00:00:01 > ff:ff:ff:ff:ff:ff 0x88b5 len 64: " got
+'
+
+test_expect_success VETH '-w payload: the bytes after the header only' '
+	nsrun $B ethrecv -w payload -c 2 vb 0x88b5 >got 2>err &
+	wait_for bound $B 88b5 &&
+	send 2 64 >sent &&
+	wait &&
+	cut -c29- sent | tr -d "\n" >want &&
+	od -An -tx1 -v got | tr -d " \n" >gothex &&
+	test "$(cat want)" = "$(cat gothex)"
+'
+
+test_expect_success VETH '-t ends the run by itself with the summary' '
+	nsrun $B ethrecv -t 1 vb 0x88b5 >t.pcap 2>err &&
+	test "$(cat err)" = "0 frames received, 0 dropped by kernel" &&
+	test "$(wc -c <t.pcap)" = 24
+'
+
+test_expect_success VETH 'SIGTERM: flush, summary, exit 0' '
+	ip netns exec $B ethrecv vb 0x88b5 >term.pcap 2>err &
+	pid=$! &&
+	wait_for bound $B 88b5 &&
+	send 3 80 >sent &&
+	wait_for test "$(wc -c <term.pcap)" -ge $((24 + 3 * 96)) &&
+	kill -TERM $pid &&
+	rc=0 && wait $pid || rc=$? &&
+	test $rc = 0 &&
+	test "$(cat err)" = "3 frames received, 0 dropped by kernel" &&
+	test "$(pcap_hex term.pcap)" = "$(cat sent)"
+'
+
+test_expect_success VETH 'a reader that goes away ends it at once: exit 0, nothing said' '
+	timeout 20 sh -c "{ ip netns exec $B ethrecv vb all 2>err; echo \$? >rc; } | head -c 1 >/dev/null" &&
+	test "$(cat rc)" = 0 &&
+	test ! -s err
+'
+
+test_expect_success VETH 'the reader goes away while frames flow: exit 0, nothing said' '
+	{ nsrun $B ethrecv vb 0x88b5 2>err; echo $? >rc; } | head -c 30 >/dev/null &
+	wait_for bound $B 88b5 &&
+	send 20 200 >/dev/null &&
+	wait &&
+	test "$(cat rc)" = 0 &&
+	test ! -s err
+'
+
+test_expect_success VETH 'stdout on /dev/full: message, summary, exit 111' '
+	test_expect_code 111 nsrun $B ethrecv vb all >/dev/full 2>err &&
+	test_grep "^ethrecv: write to stdout: No space left on device$" err &&
+	test_grep "^0 frames received, 0 dropped by kernel$" err
+'
+
+test_expect_success VETH 'by default our own outgoing frames are not captured' '
+	nsrun $A ethrecv -w hex -c 2 va all >got 2>err &
+	wait_for bound $A 0003 &&
+	send 3 70 >/dev/null &&
+	nsrun $B /usr/bin/python3 "$TRASH/peer.py" send vb 2 90 >sent &&
+	wait &&
+	test_cmp sent got
+'
+
+test_expect_success VETH '-Q out captures only our own outgoing frames' '
+	ip netns exec $A ethrecv -Q out -w hex -t 2 va all >out 2>err &
+	wait_for bound $A 0003 &&
+	nsrun $B /usr/bin/python3 "$TRASH/peer.py" send vb 2 90 >/dev/null &&
+	send 3 70 >sent &&
+	wait &&
+	sort -u out >a && sort sent >b && test_cmp b a
+'
+
+test_expect_success VETH '-Q inout captures both directions' '
+	ip netns exec $A ethrecv -Q inout -w hex -t 2 va all >both 2>err &
+	wait_for bound $A 0003 &&
+	send 2 70 >sent &&
+	nsrun $B /usr/bin/python3 "$TRASH/peer.py" send vb 2 90 >>sent &&
+	wait &&
+	sort -u both >a && sort sent >b && test_cmp b a
+'
+
+test_expect_success VETH '-F: only what the filter accepts' '
+	nsrun $B ethrecv -F "greater 100" -w hex -c 2 vb 0x88b5 >got 2>err &
+	wait_for bound $B 88b5 &&
+	send 3 64 >/dev/null &&
+	send 2 120 >sent &&
+	wait &&
+	test_cmp sent got
+'
+
+test_expect_success VETH 'a handed-over socket (LISTEN_FDS, --fd) gets a ring too' '
+	nsrun $B /usr/bin/python3 "$TRASH/peer.py" hold vb 0x88b5 0 ethrecv -w hex -c 2 >got 2>err &
+	wait_for bound $B 88b5 &&
+	send 2 64 >sent &&
+	wait &&
+	test_cmp sent got
+'
+
+test_expect_success VETH '--fd names the handed-over socket' '
+	nsrun $B /usr/bin/python3 "$TRASH/peer.py" hold vb 0x88b5 0 env -u LISTEN_FDS ethrecv --fd 3 -w hex -c 1 >got 2>err &
+	wait_for bound $B 88b5 &&
+	send 1 64 >sent &&
+	wait &&
+	test_cmp sent got
+'
+
+test_expect_success VETH '-F on a handed-over socket with a locked filter fails clearly' '
+	test_expect_code 111 nsrun $B /usr/bin/python3 "$TRASH/peer.py" hold vb 0x88b5 1 ethrecv -F "greater 100" -c 1 >got 2>err &&
+	test_grep "ethrecv: -F: vb: the socket.s filter is locked" err
+'
+
+test_expect_success VETH 'the interface goes away: message, summary, exit 111, a valid pcap' '
+	ip netns exec $B ethrecv vb 0x88b5 >gone.pcap 2>err &
+	pid=$! &&
+	wait_for bound $B 88b5 &&
+	send 4 64 >sent &&
+	wait_for test "$(wc -c <gone.pcap)" -ge $((24 + 4 * 80)) &&
+	ip -n $A link del va &&
+	rc=0 && wait $pid || rc=$? &&
+	test $rc = 111 &&
+	test_grep "^ethrecv: vb: Network is down$" err &&
+	test_grep "^4 frames received, 0 dropped by kernel$" err &&
+	test "$(pcap_hex gone.pcap)" = "$(cat sent)"
+'
+
+test_done
