@@ -7,6 +7,8 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,44 +139,93 @@ usock_stale(const char *path, int type, const struct sockaddr_un *sun,
 	return 0;
 }
 
+/*
+ * Binds fd to path and listens, so that the path appears only once it
+ * listens (a client never finds it refusing): bound under a temporary
+ * name beside it, then renamed without replacing anything.  When the
+ * temporary name would not fit, binds path itself.  Returns 0, or -1 with
+ * errno (EADDRINUSE when path appeared meanwhile).
+ */
+static int
+usock_bind_path(int fd, const char *path, int backlog)
+{
+	struct sockaddr_un sun, tmp;
+	socklen_t len, tmplen;
+	char name[sizeof(tmp.sun_path)];
+	int saved, n;
+
+	if (usock_addr(path, &sun, &len) == -1)
+		return -1;
+	n = snprintf(name, sizeof(name), "%s.%ld.tmp", path, (long)getpid());
+	if (n < 0 || (size_t)n >= sizeof(name) ||
+	    usock_addr(name, &tmp, &tmplen) == -1) {
+		if (bind(fd, (struct sockaddr *)&sun, len) == -1)
+			return -1;
+		if (listen(fd, backlog) == -1)
+			goto fail;
+		return 0;
+	}
+	(void)unlink(name);	/* ours, left by a process of the same pid */
+	if (bind(fd, (struct sockaddr *)&tmp, tmplen) == -1)
+		return -1;
+	if (listen(fd, backlog) == -1 ||
+	    renameat2(AT_FDCWD, name, AT_FDCWD, path, RENAME_NOREPLACE) == -1) {
+		saved = errno == EEXIST ? EADDRINUSE : errno;
+		(void)unlink(name);
+		errno = saved;
+		return -1;
+	}
+	return 0;
+fail:
+	saved = errno;
+	(void)unlink(path);
+	errno = saved;
+	return -1;
+}
+
 int
 usock_listen(const char *spec, int type, int backlog, struct usock_file *f)
 {
 	struct sockaddr_un sun;
 	struct stat st;
 	socklen_t len;
-	int fd, saved, abstract = spec[0] == '@';
+	int fd, saved;
 
 	if (usock_addr(spec, &sun, &len) == -1)
 		return -1;
-	if (!abstract && usock_mkparent(spec) == -1)
-		return -1;
 	if ((fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0)) == -1)
 		return -1;
-	if (bind(fd, (struct sockaddr *)&sun, len) == -1) {
-		if (errno != EADDRINUSE || abstract ||
-		    usock_stale(spec, type, &sun, len) == -1 ||
-		    bind(fd, (struct sockaddr *)&sun, len) == -1)
-			goto fail;
-	}
-	if (listen(fd, backlog) == -1)
-		goto fail_unlink;
-	if (f != NULL) {
+	if (f != NULL)
 		memset(f, 0, sizeof(*f));
-		if (!abstract) {
-			if (lstat(spec, &st) == -1)
-				goto fail_unlink;
-			f->path = 1;
-			f->dev = st.st_dev;
-			f->ino = st.st_ino;
+	if (spec[0] == '@') {
+		if (bind(fd, (struct sockaddr *)&sun, len) == -1 ||
+		    listen(fd, backlog) == -1)
+			goto fail;
+		return fd;
+	}
+	if (usock_mkparent(spec) == -1)
+		goto fail;
+	if (lstat(spec, &st) == 0 && usock_stale(spec, type, &sun, len) == -1)
+		goto fail;
+	if (usock_bind_path(fd, spec, backlog) == -1) {
+		/* Somebody made it meanwhile: say what it is. */
+		if (errno == EADDRINUSE && lstat(spec, &st) == 0 &&
+		    !S_ISSOCK(st.st_mode))
+			errno = EEXIST;
+		goto fail;
+	}
+	if (f != NULL) {
+		if (lstat(spec, &st) == -1) {
+			saved = errno;
+			(void)unlink(spec);
+			errno = saved;
+			goto fail;
 		}
+		f->path = 1;
+		f->dev = st.st_dev;
+		f->ino = st.st_ino;
 	}
 	return fd;
-fail_unlink:
-	saved = errno;
-	if (!abstract)
-		unlink(spec);
-	errno = saved;
 fail:
 	saved = errno;
 	close(fd);

@@ -37,7 +37,10 @@ int	usock_connect(const char *spec, int type);
 
 /*
  * Binds a new close-on-exec socket of the given type to spec and listens
- * with the given backlog.  A missing parent directory of a path is created
+ * with the given backlog.  A path appears only once the socket listens
+ * (bound under a temporary name beside it, then renamed with
+ * RENAME_NOREPLACE), so a client never finds it refusing connections.
+ * A missing parent directory of a path is created
  * with mode 0700 (only the last one).  When the path exists: a socket
  * nobody listens on (connect(2) says ECONNREFUSED) is stale and is
  * replaced; a socket in use is EADDRINUSE; anything else (a file, a

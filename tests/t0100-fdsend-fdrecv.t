@@ -170,8 +170,8 @@ test_expect_success PYTHON 'fdrecv replaces a stale socket nobody listens on' '
 	/usr/bin/python3 -c "import socket; socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET).bind(\"stale\")" &&
 	test -S stale &&
 	bg fdrecv ./stale -- true &&
-	wait_for grep -q " ./stale\$" /proc/net/unix &&
-	fdsend ./stale 1 &&
+	# refused until fdrecv has replaced it; then sent once
+	wait_for fdsend ./stale 1 &&
 	wait $pid
 '
 
@@ -183,14 +183,14 @@ test_expect_success 'a missing socket directory is created 0700' '
 	wait $pid
 '
 
+# Only fds up to 255 are counted: a SANITIZE=1 build's runtime keeps a
+# pipe of its own above them.
 test_expect_success '253 fds in one message' '
-	bg fdrecv ./s -- sh -c "echo \$LISTEN_FDS; ls /proc/\$\$/fd | wc -l" >out &&
+	bg fdrecv ./s -- sh -c "echo \$LISTEN_FDS; ls /proc/\$\$/fd | awk \"\\\$1 <= 255\" | wc -l" >out &&
 	wait_for test -S s &&
 	fdsend ./s $(for i in $(seq 253); do echo 1=n$i; done) &&
 	wait $pid &&
-	echo 253 >expect &&
-	# fds this script inherited above 255 stay; those below are replaced
-	echo $((256 + $(tr " " "\n" <base | awk "\$1 > 255" | wc -l))) >>expect &&
+	printf "%s\n" 253 256 >expect &&
 	test_cmp expect out
 '
 
