@@ -1,0 +1,418 @@
+#!/bin/sh
+test_description='hostile callers, environments, policies and peers: a clear no, never a crash or a leak'
+. "$(dirname "$0")/test-lib.sh"
+
+# The 33 cases of issue 7, and where each is tested.  Every one must end
+# with a clear message, an exit status below 128, no fd leaked, nothing
+# malformed sent and no privilege kept.
+#
+# rawopen
+#  case 1  argc == 0: t0300 'argc == 0 is refused' (root); below for the
+#          capability and setuid copies run by uid 65534.
+#  case 2  fds 0, 1, 2 closed: t0300 'closed fds 0 and 2 are /dev/null',
+#          'a closed fd 1 is /dev/null'; below, all three at once for the
+#          capability copy run by uid 65534.
+#  case 3  LD_PRELOAD, GLIBC_TUNABLES: t0400 'LD_PRELOAD is not honoured,
+#          GLIBC_TUNABLES harmless'; LISTEN_* with -o: t0410 '-o 7 ...';
+#          below: LD_LIBRARY_PATH, and LISTEN_* lies without -o.
+#  case 4  RLIMIT_NOFILE at 4, RLIMIT_CORE unlimited: below.
+#  case 5  signals ignored or blocked: t0400 'the program inherits signal
+#          dispositions' (SIGHUP ignored); below, ignored and blocked sets
+#          compared with and without rawopen in between.
+#  case 6  already no_new_privs: t0400 'already no_new_privs: it works, or
+#          a clear error', 'no capabilities at all: a clear error, no exec'.
+#  case 7  no policy, no rule, another's rule: t0310 'no policy file:
+#          refused, with the rule needed', 'a rule for someone else does
+#          not', 'wrong interface, ethertype, promiscuity: refused'.
+#  case 8  interface names: t0300 'bad interface names' (empty, 16 chars,
+#          ../x, a b, eth0;x), 'a missing interface exits 111 with its
+#          name'; below, the same for a caller the policy grants iface=*.
+#  case 9  ethertypes 0x10000, -1, abc: t0300 'bad ethertypes'; low ones:
+#          t0310 '"all" and low ethertypes need a rule naming them';
+#          below, 0x05ff under a range rule and listed alone.
+#  case 10 detach the locked filter: t0410 'the socket sends and receives;
+#          nothing else arrives...' (detach EPERM).
+#  case 11 a new AF_PACKET socket in the child: t0410, same test (second
+#          socket EPERM).
+#  case 12 policy writable by others, owned by a user, a symlink, in a
+#          writable dir: t0310 'a policy anyone else may write refuses
+#          everything', 'an unreadable or symlinked policy refuses
+#          everything'; below, group-writable and a sticky 1777 directory.
+#  case 13 garbage line: t0310 'a garbage line refuses everything, naming
+#          file:line'; below, an unknown key, a 2 MB line, NUL bytes.
+#  case 14 caller "root" in a user namespace: below.
+#  case 15 200 inherited fds: t0400 '200 inherited fds are all closed'.
+#  case 16 250 pairs: t0300 'at most 64 sockets'; below, 64 pairs work.
+#  case 17 -o 0, 1, 2, huge: t0300 '-o takes one fd from 3 to 1023';
+#          below, -o above RLIMIT_NOFILE.
+# fdsend, fdrecv, credcheck
+#  case 18 SOCKET a file: t0101 'a path that is a file, a directory or a
+#          link is never replaced'; live socket: t0101 'a live socket is
+#          never replaced'; below, of another user and in a directory
+#          others may write.
+#  case 19 253 fds: t0100 '253 fds in one message'; t0101 'far more fds
+#          than fdrecv takes' (253 from Python); below, no fd leaked.
+#  case 20 MSG_CTRUNC: t0101 'far more fds than fdrecv takes: control
+#          data truncated'.
+#  case 21 SCM_CREDENTIALS instead of fds: below.
+#  case 22 peer disconnects mid-message: t0101 'the peer closes without
+#          sending'; below, a listener that goes away before fdsend sends,
+#          a holder's client that goes away, a sender gone before fdrecv
+#          reads.
+#  case 23 fd table nearly full: t0101 'the EMFILE guard: no room for the
+#          fds', 'more fds than fdrecv takes'.
+#  case 24 credcheck fd 0 not a socket, TCP: t0200 'fd 0 a regular file',
+#          'fd 0 a pipe', 'fd 0 closed', 'fd 0 a connected TCP socket',
+#          'fd 0 a TCP socket from socat'.
+#  case 25 peer exited (pid reuse): t0200 '-P: a peer that has exited is
+#          refused (pid reuse)'.
+# ethsend, ethrecv: see t0720-hostile-eth.t for cases 26 to 33.
+#
+# Always on: fd leaks.  Below, the error paths of fdsend, fdrecv and
+# credcheck run under valgrind --track-fds=yes and must end with only
+# 0, 1 and 2 open; programs exec'd by rawopen and fdrecv are checked
+# through /proc/self/fd.
+
+if test_have_prereq SETPRIV,NETNS,PYTHON,RAWOPEN_BUILD && test_rawopen; then
+	test_set_prereq RAWOPEN
+	test_netns ns
+	test_veth $ns vA $ns vB
+fi
+command -v valgrind >/dev/null && test_set_prereq VALGRIND
+command -v unshare >/dev/null && test_set_prereq UNSHARE
+chmod 0755 "$TRASH"
+mkdir -m 1777 w
+
+# policy LINE...: the policy file, root-owned 0644.
+policy() {
+	printf '%s\n' "$@" >"$POLICY" && chmod 0644 "$POLICY"
+}
+
+# nobody CMD...: CMD as uid 65534 in $ns.
+nobody() {
+	nsrun $ns setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=-all "$@"
+}
+
+# refused CODE ARGS...: the capability copy, as uid 65534, exits CODE
+# with one line on stderr, and the program never ran.
+refused() {
+	_code=$1; shift
+	rm -f w/ran &&
+	test_expect_code "$_code" nobody "$RAWOPEN" "$@" -- touch "$TRASH/w/ran" 2>err &&
+	test_line_count = 1 err &&
+	! test -e w/ran
+}
+
+# What the program reports of itself: capability sets, no_new_privs, fds
+# (probed with fstat, which opens none), signal sets, limits, LISTEN_*.
+cat >report.py <<\EOF
+import os, resource
+fds = []
+for fd in range(1024):
+    try:
+        os.fstat(fd)
+        fds.append(str(fd))
+    except OSError:
+        pass
+with open("/proc/self/status") as f:
+    for line in f:
+        if line.startswith(("Cap", "NoNewPrivs", "SigBlk", "SigIgn")):
+            print(line, end="")
+print("fds", " ".join(fds))
+for fd in fds[:3]:
+    print("fd", fd, os.readlink("/proc/self/fd/" + fd))
+print("nofile", resource.getrlimit(resource.RLIMIT_NOFILE))
+print("core", resource.getrlimit(resource.RLIMIT_CORE))
+print("uid", os.getuid())
+for k in ("LISTEN_FDS", "LISTEN_FDNAMES"):
+    print(k, os.environ.get(k, "unset"))
+print("LISTEN_PID", "mine" if os.environ.get("LISTEN_PID") == str(os.getpid())
+      else os.environ.get("LISTEN_PID", "unset"))
+EOF
+chmod 0644 report.py
+REPORT="/usr/bin/python3 $TRASH/report.py"
+
+# The same, for a table too small for Python or a script file: sh -c,
+# one grep, one ls that shows its own fds (the socket on 3, its directory
+# on 4).  nofile N CMD...: runs CMD with RLIMIT_NOFILE at N.
+SH_REPORT='grep "^\(Cap\|NoNewPrivs\)" /proc/$$/status; ls /proc/self/fd; printf "nofile "; ulimit -n'
+cat >nofile.sh <<\EOF
+ulimit -n "$1" && shift && exec "$@"
+EOF
+chmod 0644 nofile.sh
+
+# unprivileged OUT FDS: no capability left, no_new_privs, exactly FDS open.
+unprivileged() {
+	for s in CapInh CapPrm CapEff CapAmb; do
+		test_grep -x "$s:	0000000000000000" "$1" || return 1
+	done
+	test_grep -x "NoNewPrivs:	1" "$1" &&
+	test_grep -x "fds $2" "$1"
+}
+
+test_have_prereq RAWOPEN &&
+	policy "user:nobody packet iface=vA ethertype=0x88b5"
+
+# case 1
+test_expect_success RAWOPEN 'case 1: argc == 0 is refused by the privileged copies' '
+	cat >noargv.c <<-\EOC &&
+	#include <unistd.h>
+	int main(int argc, char **argv, char **envp)
+	{
+		char *none[] = { NULL };
+		(void)argc;
+		execve(argv[1], none, envp);
+		return 99;
+	}
+	EOC
+	${FDCAP_CC:-cc} -o noargv noargv.c && chmod 0755 noargv &&
+	for bin in "$RAWOPEN" "$RAWOPEN_SUID"; do
+		test_expect_code 100 nobody ./noargv "$bin" 2>err &&
+		echo "rawopen: refused: empty argument vector" >expect &&
+		test_cmp expect err || return 1
+	done
+'
+
+# case 2
+# glibc opens them for a privileged start (fd 0 on /dev/full, write-only,
+# so that reads fail), rawopen for root: the socket never lands on them.
+test_expect_success RAWOPEN 'case 2: fds 0, 1 and 2 all closed: opened on /dev/null or /dev/full, the socket on 3' '
+	nobody "$RAWOPEN" vA 0x88b5 -- sh -c "exec $REPORT >$TRASH/w/out" <&- >&- 2>&- &&
+	unprivileged w/out "0 1 2 3" &&
+	test_grep -x "fd 0 /dev/\(null\|full\)" w/out &&
+	test_grep -x "fd 2 /dev/\(null\|full\)" w/out &&
+	nobody "$RAWOPEN_SUID" vA 0x88b5 -- sh -c "exec $REPORT >$TRASH/w/out" <&- >&- 2>&- &&
+	unprivileged w/out "0 1 2 3"
+'
+
+# case 3
+test_expect_success RAWOPEN 'case 3: LD_LIBRARY_PATH is not honoured by the privileged copies' '
+	mkdir -m 0755 lib &&
+	cat >fake.c <<-\EOC &&
+	#include <fcntl.h>
+	#include <unistd.h>
+	__attribute__((constructor)) static void
+	fake(void)
+	{
+		int fd = open(MARK, O_WRONLY | O_APPEND | O_CREAT, 0666);
+		if (fd >= 0)
+			write(fd, "loaded\n", 7);
+	}
+	EOC
+	libbsd=$(ldd "$RAWOPEN" | sed -n "s/^[[:space:]]*\(libbsd[^ ]*\) =>.*/\1/p") &&
+	test -n "$libbsd" &&
+	${FDCAP_CC:-cc} -shared -fPIC -Wl,-soname,$libbsd -DMARK="\"$TRASH/w/mark\"" \
+		-o "lib/$libbsd" fake.c &&
+	chmod 0755 "lib/$libbsd" &&
+	cp "$RAWOPEN" w/rawopen-plain && chmod 0755 w/rawopen-plain &&
+	test_must_fail nobody env LD_LIBRARY_PATH=$TRASH/lib w/rawopen-plain \
+		vA 0x88b5 -- true 2>/dev/null &&
+	test_grep -x loaded w/mark &&
+	rm w/mark &&
+	for bin in "$RAWOPEN" "$RAWOPEN_SUID"; do
+		nobody env LD_LIBRARY_PATH=$TRASH/lib "$bin" vA 0x88b5 -- \
+			$REPORT >out &&
+		unprivileged out "0 1 2 3" &&
+		! test -e w/mark || return 1
+	done
+'
+
+test_expect_success RAWOPEN 'case 3: LISTEN_* lies of the caller are replaced' '
+	nobody env LISTEN_FDS=7 LISTEN_PID=1 LISTEN_FDNAMES=a:b:c:d:e:f:g \
+		"$RAWOPEN" vA 0x88b5 -- $REPORT >out &&
+	unprivileged out "0 1 2 3" &&
+	test_grep -x "LISTEN_FDS 1" out &&
+	test_grep -x "LISTEN_FDNAMES vA" out &&
+	test_grep -x "LISTEN_PID mine" out
+'
+
+# case 4.  One socket on fd 3 fits under a limit of 4 fds; rawopen needs
+# no more than that, or must say that the limit is what stops it.
+test_expect_failure RAWOPEN 'case 4: RLIMIT_NOFILE at 4: it works, or the limit is named' '
+	rc=0 &&
+	nobody sh nofile.sh 4 "$RAWOPEN" vA 0x88b5 -- \
+		sh -c "test -S /dev/fd/3 && ! test -e /dev/fd/4 && echo fd 3 only" \
+		>out 2>err || rc=$? &&
+	if [ $rc = 0 ]; then
+		echo "fd 3 only" >expect && test_cmp expect out
+	else
+		test $rc = 111 && test_line_count = 1 err &&
+		test_grep "^rawopen: .*\(RLIMIT_NOFILE\|Too many open files\|fd limit\)" err
+	fi
+'
+
+test_expect_success RAWOPEN 'case 4: RLIMIT_NOFILE at 5 works, the limit passed on' '
+	nobody sh nofile.sh 5 "$RAWOPEN" vA 0x88b5 -- sh -c "$SH_REPORT" >out &&
+	for s in CapInh CapPrm CapEff CapAmb; do
+		test_grep -x "$s:	0000000000000000" out || return 1
+	done &&
+	test_grep -x "NoNewPrivs:	1" out &&
+	grep -x "[0-9]*" out | tr "\n" " " >got &&
+	test "$(cat got)" = "0 1 2 3 4 " &&
+	test_grep -x "nofile 5" out &&
+	rc=0 &&
+	nobody sh nofile.sh 5 "$RAWOPEN" vA 0x88b5 vA 0x88b5 -- true 2>err || rc=$? &&
+	if [ $rc != 0 ]; then
+		test $rc = 111 && test_line_count = 1 err && test_grep "^rawopen: " err
+	fi
+'
+
+test_expect_success RAWOPEN 'case 4: RLIMIT_CORE unlimited: passed on, nothing else changes' '
+	nobody sh -c "ulimit -c unlimited && exec \"$RAWOPEN\" vA 0x88b5 -- $REPORT" >out &&
+	unprivileged out "0 1 2 3" &&
+	test_grep -x "core (-1, -1)" out &&
+	nobody sh -c "ulimit -c unlimited && exec \"$RAWOPEN_SUID\" vA 0x88b5 -- $REPORT" >out &&
+	unprivileged out "0 1 2 3"
+'
+
+# case 5
+test_expect_success RAWOPEN 'case 5: ignored and blocked signals reach the program unchanged' '
+	cat >sigs.py <<-\EOF &&
+	import os, signal, sys
+	for s in (signal.SIGHUP, signal.SIGINT, signal.SIGTERM, signal.SIGPIPE,
+	          signal.SIGCHLD, signal.SIGTSTP, signal.SIGTTOU, signal.SIGUSR2):
+	    signal.signal(s, signal.SIG_IGN)
+	signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGSEGV, signal.SIGBUS,
+	    signal.SIGUSR1, signal.SIGALRM, signal.SIGTERM, signal.SIGRTMIN + 3])
+	os.execv(sys.argv[1], sys.argv[1:])
+	EOF
+	nobody /usr/bin/python3 sigs.py /usr/bin/python3 report.py >direct &&
+	for bin in "$RAWOPEN" "$RAWOPEN_SUID"; do
+		nobody /usr/bin/python3 sigs.py "$bin" vA 0x88b5 -- $REPORT >out &&
+		unprivileged out "0 1 2 3" &&
+		grep "^Sig" direct >expect && grep "^Sig" out >got &&
+		test_cmp expect got || return 1
+	done &&
+	test_grep -v "SigIgn:	0000000000000000" expect &&
+	test_grep -v "SigBlk:	0000000000000000" expect
+'
+
+# case 8
+test_expect_success RAWOPEN 'case 8: bad interface names under a policy of iface=*' '
+	policy "user:nobody packet iface=* ethertype=0x88b5" &&
+	for i in "" abcdefghijklmnop ../x "a b" "eth0;x" "vA/x" "*"; do
+		refused 100 "$i" 0x88b5 &&
+		test_grep -F "rawopen: $i: bad interface name" err || return 1
+	done &&
+	refused 111 nosuch0 0x88b5 &&
+	echo "rawopen: nosuch0: no such interface" >expect && test_cmp expect err
+'
+
+# case 9
+test_expect_success RAWOPEN 'case 9: 0x05ff only when listed, never from a range' '
+	policy "user:nobody packet iface=vA ethertype=0x0000-0xffff" &&
+	refused 1 vA 0x05ff &&
+	test_grep -F "$POLICY:1: ethertype range" err &&
+	test_grep -F "starts below 0x0600" err &&
+	policy "user:nobody packet iface=vA ethertype=0x0600-0xffff" &&
+	refused 1 vA 0x05ff &&
+	test_grep -F "may not open vA 0x05ff" err &&
+	refused 1 vA 0 &&
+	refused 100 vA 0x10000 &&
+	policy "user:nobody packet iface=vA ethertype=0x05ff" &&
+	nobody "$RAWOPEN" vA 0x05ff -- true
+'
+
+# case 12
+test_expect_success RAWOPEN 'case 12: a group-writable policy, a sticky world-writable directory' '
+	policy "user:nobody packet iface=vA ethertype=0x88b5" &&
+	chmod 0664 "$POLICY" &&
+	refused 1 vA 0x88b5 && test_grep -F "$POLICY" err &&
+	chmod 0646 "$POLICY" &&
+	refused 1 vA 0x88b5 && test_grep -F "$POLICY" err &&
+	chmod 0644 "$POLICY" && chmod 1777 "$PRIVDIR/etc" &&
+	refused 1 vA 0x88b5 && test_grep -F "$PRIVDIR/etc" err &&
+	chmod 0755 "$PRIVDIR/etc" && chown 65534 "$PRIVDIR/etc" &&
+	refused 1 vA 0x88b5 && test_grep -F "$PRIVDIR/etc" err &&
+	chown 0 "$PRIVDIR/etc" &&
+	nobody "$RAWOPEN" vA 0x88b5 -- true
+'
+
+# case 13
+test_expect_success RAWOPEN 'case 13: an unknown key refuses everything, naming file:line' '
+	policy "user:nobody packet iface=vA ethertype=0x88b5" \
+		"user:nobody packet iface=vB ethertype=0x88b5 colour=red" &&
+	refused 1 vA 0x88b5 &&
+	test_grep "^rawopen: refused: $POLICY:2: unknown key .colour." err
+'
+
+test_expect_success RAWOPEN 'case 13: a 2 MB line, in a rule or a comment, refuses everything' '
+	{ printf "user:nobody packet iface=vA ethertype=0x88b5 filter=\"" &&
+	  head -c 2000000 /dev/zero | tr "\0" x && echo "\""; } >"$POLICY" &&
+	refused 1 vA 0x88b5 &&
+	test_grep "^rawopen: refused: $POLICY: larger than" err &&
+	{ printf "# " && head -c 2000000 /dev/zero | tr "\0" x && echo &&
+	  echo "user:nobody packet iface=vA ethertype=0x88b5"; } >"$POLICY" &&
+	refused 1 vA 0x88b5 &&
+	test_grep "^rawopen: refused: $POLICY" err
+'
+
+test_expect_success RAWOPEN 'case 13: NUL bytes refuse everything, naming the line' '
+	printf "user:nobody packet iface=vA\0 ethertype=0x88b5\n" >"$POLICY" &&
+	refused 1 vA 0x88b5 &&
+	test_grep "^rawopen: refused: $POLICY:1: NUL byte" err &&
+	printf "user:nobody packet iface=vA ethertype=0x88b5\n# \0\n" >"$POLICY" &&
+	refused 1 vA 0x88b5 &&
+	test_grep "^rawopen: refused: $POLICY:2: NUL byte" err &&
+	printf "user:nobody packet iface=vA ethertype=0x88b5\n\0" >"$POLICY" &&
+	refused 1 vA 0x88b5 &&
+	test_grep "^rawopen: refused: $POLICY:2: NUL byte" err
+'
+
+# case 14.  Root inside a user namespace is not root outside: rawopen
+# takes it for root (the policy is not consulted), but the kernel refuses
+# a packet socket in a network namespace the user namespace does not own,
+# file capabilities and setuid root grant nothing there, and a socket in
+# the caller's own namespace is no privilege gained.
+test_expect_success RAWOPEN,UNSHARE 'case 14: root in a user namespace gets no socket outside it' '
+	policy "user:root packet iface=vB ethertype=0x88b5" &&
+	for bin in "$RAWOPEN" "$RAWOPEN_SUID"; do
+		rm -f w/ran &&
+		test_expect_code 111 nobody unshare --user --map-root-user \
+			"$bin" vA 0x88b5 -- touch "$TRASH/w/ran" 2>err &&
+		echo "rawopen: vA: socket: Operation not permitted" >expect &&
+		test_cmp expect err && ! test -e w/ran &&
+		test_expect_code 111 nobody unshare --user --map-root-user \
+			"$bin" -N /proc/1/ns/net vA 0x88b5 -- touch "$TRASH/w/ran" 2>err &&
+		test_grep "^rawopen: -N /proc/1/ns/net: Permission denied" err &&
+		test_expect_code 111 nobody unshare --user --map-root-user \
+			"$bin" --tcp 80 -- touch "$TRASH/w/ran" 2>err &&
+		test_grep "^rawopen: tcp:80: bind: Permission denied" err &&
+		! test -e w/ran || return 1
+	done
+'
+
+test_expect_success RAWOPEN,UNSHARE 'case 14: in its own network namespace it works, and drops all' '
+	nobody unshare --user --map-root-user --net sh -c \
+		"ip link add v0 type veth peer name v1 && ip link set v0 up &&
+		 exec \"$RAWOPEN\" v0 0x88b5 -- $REPORT" >out &&
+	unprivileged out "0 1 2 3" &&
+	test_grep -x "uid 0" out
+'
+
+# case 16
+test_expect_success RAWOPEN 'case 16: 64 pairs work, on fds 3 to 66; 65 are refused' '
+	args= &&
+	for i in $(seq 64); do args="$args vA 0x88b5"; done &&
+	nsrun $ns "$RAWOPEN" $args -- $REPORT >out &&
+	unprivileged out "$(seq -s " " 0 66)" &&
+	test_grep -x "LISTEN_FDS 64" out &&
+	test_expect_code 100 nsrun $ns "$RAWOPEN" $args vA 0x88b5 -- true 2>err &&
+	test_grep "^rawopen: too many sockets (at most 64)" err
+'
+
+# case 17
+test_expect_success RAWOPEN 'case 17: -o 1023 works; -o above RLIMIT_NOFILE is a clear error' '
+	policy "user:nobody packet iface=vA ethertype=0x88b5" &&
+	nobody "$RAWOPEN" -o 1023 vA 0x88b5 -- sh -c \
+		"readlink /proc/\$\$/fd/1023; ls /proc/\$\$/fd | sort -n | tr \"\n\" \" \"" >out &&
+	test_grep "^socket:" out &&
+	test_grep "^0 1 2 1023 $" out &&
+	rm -f w/ran &&
+	test_expect_code 111 nobody sh -c "ulimit -n 100 && exec \"$RAWOPEN\" -o 500 vA 0x88b5 -- touch $TRASH/w/ran" 2>err &&
+	test_line_count = 1 err && test_grep "^rawopen: " err &&
+	! test -e w/ran
+'
+
+test_done
