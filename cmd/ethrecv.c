@@ -1128,5 +1128,12 @@ main(int argc, char *argv[])
 		capture(&e, &waitmask);
 	}
 	summary(&e);
+	ring_close(&e.r);
+	close(e.fd);
+	for (i = 0; e.h != NULL && i < e.jobs; i++)
+		free(e.h[i].reply);
+	free(e.h);
+	free(e.o.buf);
+	free(e.frame);
 	return 0;
 }
