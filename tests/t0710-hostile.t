@@ -415,4 +415,205 @@ test_expect_success RAWOPEN 'case 17: -o 1023 works; -o above RLIMIT_NOFILE is a
 	! test -e w/ran
 '
 
+# fdsend, fdrecv, credcheck.
+
+# bg CMD...: CMD in the background, its pid in $pid, killed at exit.
+bg() {
+	"$@" &
+	pid=$!
+	test_at_exit "kill $pid 2>/dev/null"
+}
+
+# A holder run as nobody: its pid is the holder's.
+bg_nobody() {
+	bg setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"
+}
+
+# peer CODE: a Python peer with s connected to ./s (SOCK_SEQPACKET).
+peer() {
+	/usr/bin/python3 -c "
+import os, socket, struct, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect('s')
+$1"
+}
+
+# case 18
+test_expect_success SETPRIV 'case 18: a live socket of another user is neither replaced nor trusted' '
+	bg_nobody fdsend -l "$TRASH/w/h" 1 &&
+	wait_for test -S w/h &&
+	test_expect_code 111 fdrecv ./w/h -- true 2>err &&
+	echo "fdrecv: listen ./w/h: a socket in use (somebody listens on it)" >expect &&
+	test_cmp expect err &&
+	test_expect_code 1 fdrecv -c -u root ./w/h -- touch ran 2>err &&
+	test_grep "^fdrecv: holder pid=[0-9]* uid=65534 gid=65534 refused: uid not allowed$" err &&
+	! test -e ran && test -S w/h
+'
+
+test_expect_success SETPRIV 'case 18: in a sticky directory others may write, nobody takes our path' '
+	bg fdrecv ./w/s -- true &&
+	wait_for test -S w/s &&
+	test_expect_code 111 as_nobody fdrecv "$TRASH/w/s" -- true 2>err &&
+	test_line_count = 1 err &&
+	test_grep "^fdrecv: listen $TRASH/w/s: \(a socket in use\|Permission denied\)" err &&
+	test_must_fail as_nobody rm -f "$TRASH/w/s" 2>/dev/null &&
+	fdsend -u root ./w/s 1 && wait $pid &&
+	! test -e w/s &&
+	/usr/bin/python3 -c "import socket; socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET).bind(\"w/stale\")" &&
+	test_expect_code 111 as_nobody fdrecv "$TRASH/w/stale" -- true 2>err &&
+	test_line_count = 1 err &&
+	test_grep "^fdrecv: listen $TRASH/w/stale: \(Permission denied\|Operation not permitted\)$" err &&
+	test -S w/stale
+'
+
+test_expect_success SETPRIV 'case 18: in a directory anyone may write, -u refuses an impostor' '
+	mkdir -m 0777 open &&
+	bg_nobody fdrecv "$TRASH/open/s" -- touch "$TRASH/w/ran" &&
+	wait_for test -S open/s &&
+	test_expect_code 1 fdsend -u root ./open/s 1 2>err &&
+	test_grep "^fdsend: peer pid=[0-9]* uid=65534 gid=65534 refused: uid not allowed$" err &&
+	rc=0 && wait $pid || rc=$? && test $rc = 111 &&
+	! test -e w/ran
+'
+
+# case 19: nothing more than the 253 fds reaches the program.
+test_expect_success PYTHON 'case 19: 253 fds from Python: the program holds exactly them' '
+	bg fdrecv ./s -- sh -c "ls /proc/\$\$/fd | awk \"\\\$1 <= 255\" | wc -l; echo \$LISTEN_FDS" >out &&
+	wait_for test -S s &&
+	peer "socket.send_fds(s, [b\":\".join(b\"n%d\" % i for i in range(253))], [1] * 253)" &&
+	wait $pid &&
+	printf "%s\n" 256 253 >expect && test_cmp expect out
+'
+
+# case 21
+test_expect_success PYTHON 'case 21: SCM_CREDENTIALS instead of fds' '
+	bg fdrecv ./s -- touch ran 2>err &&
+	wait_for test -S s &&
+	peer "
+cred = struct.pack(\"iII\", os.getpid(), os.getuid(), os.getgid())
+s.sendmsg([b\"a\"], [(socket.SOL_SOCKET, socket.SCM_CREDENTIALS, cred)])" &&
+	rc=0 && wait $pid || rc=$? && test $rc = 111 &&
+	test_line_count = 1 err &&
+	test_grep "^fdrecv: ./s: " err &&
+	! test -e ran
+'
+
+test_expect_success PYTHON 'case 21: SCM_CREDENTIALS and fds together: the fds are closed' '
+	bg fdrecv ./s -- touch ran 2>err &&
+	wait_for test -S s &&
+	peer "
+cred = struct.pack(\"iII\", os.getpid(), os.getuid(), os.getgid())
+fds = struct.pack(\"ii\", 1, 2)
+s.sendmsg([b\"a:b\"], [(socket.SOL_SOCKET, socket.SCM_CREDENTIALS, cred),
+    (socket.SOL_SOCKET, socket.SCM_RIGHTS, fds)])" &&
+	rc=0 && wait $pid || rc=$? &&
+	if [ $rc = 0 ]; then test -e ran; else
+		test $rc = 111 && test_line_count = 1 err && ! test -e ran
+	fi
+'
+
+# case 22
+# Whether fdsend sends before or after the close is a race: it either
+# succeeds (the message was queued) or fails with one line, never SIGPIPE.
+test_expect_success PYTHON 'case 22: the receiver goes away before fdsend sends: no SIGPIPE' '
+	/usr/bin/python3 -c "
+import socket, sys
+l = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+l.bind(\"s\"); l.listen(1)
+print(\"ready\", flush=True)
+for i in range(20):
+    c, _ = l.accept()
+    c.close()
+" >ready &
+	pypid=$! &&
+	wait_for grep -q ready ready &&
+	for i in $(seq 20); do
+		rc=0 && fdsend ./s 1 2 2>err || rc=$? &&
+		case $rc in
+		0) test_line_count = 0 err ;;
+		111) test_line_count = 1 err && test_grep "^fdsend: " err ;;
+		*) echo "fdsend exited $rc" >&2; false ;;
+		esac || return 1
+	done &&
+	wait $pypid
+'
+
+test_expect_success PYTHON 'case 22: a holder outlives clients that go away at once' '
+	bg fdsend -l ./h 1 2>err &&
+	wait_for test -S h &&
+	/usr/bin/python3 -c "
+import socket
+for i in range(20):
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    c.connect(\"h\")
+    c.close()
+" &&
+	fdrecv -c ./h -- sh -c "echo \$LISTEN_FDS" >out &&
+	echo 1 >expect && test_cmp expect out &&
+	kill -0 $pid
+'
+
+test_expect_success PYTHON 'case 22: a sender gone before fdrecv reads: the message still arrives' '
+	bg fdrecv ./s -- sh -c "echo \$LISTEN_FDNAMES" >out &&
+	wait_for test -S s &&
+	peer "socket.send_fds(s, [b\"x\"], [1]); os._exit(0)" &&
+	wait $pid &&
+	echo x >expect && test_cmp expect out
+'
+
+# Always on: the error paths close what they opened.  valgrind lists the
+# fds open at exit, beyond 0, 1 and 2: each must be one the tool inherited
+# (the shell's, valgrind's log), none one it opened.
+vg() {
+	valgrind -q --track-fds=yes --log-file=vg.log "$@"
+}
+no_leak() {
+	test_grep -q "FILE DESCRIPTORS: " vg.log &&
+	test "$(grep -c "Open file descriptor" vg.log)" = \
+	    "$(grep -c "<inherited from parent>" vg.log)" || {
+		cat vg.log >&2; return 1; }
+}
+
+test_expect_success VALGRIND 'fd leaks: fdsend error paths under valgrind' '
+	test_expect_code 111 vg fdsend ./nosock 1 2>err && no_leak &&
+	test_expect_code 111 vg fdsend ./s 1 7 2>err && no_leak &&
+	echo x >file &&
+	test_expect_code 111 vg fdsend -l ./file 1 2>err && no_leak &&
+	bg fdsend -l ./h 1 &&
+	wait_for test -S h &&
+	test_expect_code 111 vg fdsend -l ./h 1 2>err && no_leak &&
+	bg_nobody fdrecv "$TRASH/w/r" -- true &&
+	wait_for test -S w/r &&
+	test_expect_code 1 vg fdsend -u root ./w/r 1 2>err && no_leak
+'
+
+test_expect_success VALGRIND,PYTHON 'fd leaks: fdrecv error paths under valgrind' '
+	test_expect_code 111 vg fdrecv -c ./nosock -- true 2>err && no_leak &&
+	test_expect_code 111 vg fdrecv ./file -- true 2>err && no_leak &&
+	for code in "s.close()" "s.send(b\"a\")" \
+	    "socket.send_fds(s, [b\"a\"], [0, 1])" \
+	    "socket.send_fds(s, [b\"a\"], [1] * 253)"; do
+		bg vg fdrecv ./s -- true 2>err &&
+		wait_for test -S s &&
+		peer "$code" &&
+		rc=0 && wait $pid || rc=$? &&
+		test $rc = 111 && no_leak || return 1
+	done &&
+	bg fdsend -l ./h2 1 &&
+	wait_for test -S h2 &&
+	test_expect_code 1 vg fdrecv -c -u nobody ./h2 -- true 2>err && no_leak
+'
+
+test_expect_success VALGRIND,PYTHON 'fd leaks: credcheck error paths under valgrind' '
+	echo x >file &&
+	test_expect_code 111 vg credcheck <file 2>err && no_leak &&
+	test_expect_code 111 vg credcheck -s 42 2>err && no_leak &&
+	/usr/bin/python3 -c "
+import socket, subprocess, sys
+a, b = socket.socketpair()
+sys.exit(subprocess.run(sys.argv[1:], stdin=a).returncode)
+" valgrind -q --track-fds=yes --log-file=vg.log credcheck -u 12345 -- true 2>err ||
+	test $? = 1 && no_leak
+'
+
 test_done
