@@ -18,6 +18,7 @@ trap 'exit 130' INT TERM HUP
 [ "$(id -u)" = 0 ] || { echo "bench: needs root (network namespaces, raw sockets)" >&2; exit 111; }
 
 start=$(date +%s)
+load=$(cut -d ' ' -f 1-3 /proc/loadavg)
 rc=0
 for t in ${BENCH_ONLY:-send recv relay exec mem}; do
 	[ -f "$dir/$t.sh" ] || { echo "bench: no bench/$t.sh" >&2; rc=100; continue; }
@@ -25,9 +26,9 @@ for t in ${BENCH_ONLY:-send recv relay exec mem}; do
 	sh "$dir/$t.sh" "$build" || { echo "bench: $t.sh failed" >&2; rc=111; }
 done
 
-printf '# fdcap bench, %s, kernel %s, %s CPUs, load %s, %s runs each, %ss\n' \
+printf '# fdcap bench, %s, kernel %s, %s CPUs, load before %s, %s runs each, %ss\n' \
     "$(date -u +%Y-%m-%dT%H:%MZ)" "$(uname -r)" "$(nproc)" \
-    "$(cut -d ' ' -f 1-3 /proc/loadavg)" "${BENCH_RUNS:-3}" \
+    "$load" "${BENCH_RUNS:-3}" \
     $(($(date +%s) - start))
 printf '# %s, tools from %s\n' \
     "$(git -C "$dir/.." describe --always --dirty 2>/dev/null || echo 'no git')" "$build"
