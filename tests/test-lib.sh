@@ -52,12 +52,23 @@ test_run_cleanups() {
 trap 'test_run_cleanups' EXIT
 trap 'exit 130' INT TERM HUP
 
-# A watchdog: a script that hangs is killed and fails, instead of hanging
-# the whole run.  Individual waits are bounded by wait_for's own timeout.
+# A watchdog: a script that hangs past $TEST_TIMEOUT seconds has every
+# process under it killed, says so, and fails, instead of hanging the whole
+# run.  Individual waits are bounded by wait_for's own timeout.  Its stdout
+# is not prove's pipe, or prove would wait for it; its shell's own notices
+# (a killed sleep) go to /dev/null.
 test_timeout=${TEST_TIMEOUT:-300}
-# Its stdout is not prove's pipe, or prove would wait for the sleep to end.
-( sleep "$test_timeout" && echo "# $test_name: timed out after ${test_timeout}s" >&2 &&
-	kill -TERM $$ ) >/dev/null &
+sh -c '
+	exec 3>&2 2>/dev/null
+	sleep "$1" || exit 0
+	echo "# $2: timed out after $1 s" >&3
+	kill_tree() {
+		for c in $(pgrep -P "$1"); do kill_tree "$c"; done
+		kill -TERM "$1"
+	}
+	for c in $(pgrep -P "$3"); do [ "$c" = "$$" ] || kill_tree "$c"; done
+	kill -TERM "$3"
+' fdcap-watchdog "$test_timeout" "$test_name" $$ >/dev/null &
 test_watchdog=$!
 
 say() { printf '%s\n' "$*"; }
@@ -129,9 +140,10 @@ test_done() {
 }
 
 # The command must fail, but not by a signal (a crash is never a pass).
+# Test bodies run under set -e: the command is run inside an && || list,
+# so that its failure is looked at here, not taken as the test's.
 test_must_fail() {
-	"$@"
-	_rc=$?
+	"$@" && _rc=0 || _rc=$?
 	if [ $_rc = 0 ]; then
 		echo "test_must_fail: '$*' succeeded" >&2
 		return 1
@@ -145,8 +157,7 @@ test_must_fail() {
 # test_expect_code CODE CMD...
 test_expect_code() {
 	_want=$1; shift
-	"$@"
-	_rc=$?
+	"$@" && _rc=0 || _rc=$?
 	[ $_rc = "$_want" ] && return 0
 	echo "test_expect_code: '$*' exited $_rc, want $_want" >&2
 	return 1
