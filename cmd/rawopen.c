@@ -669,7 +669,7 @@ explain(const struct opts *o, const struct priv_target *t,
 		err(EXIT_SYS, "fork");
 	if (pid == 0) {
 		if (priv_drop(t, &check) == -1 ||
-		    priv_describe(caps, sizeof(caps)) == -1 ||
+		    priv_describe(NULL, caps, sizeof(caps)) == -1 ||
 		    priv_verify(t, &check) == -1)
 			err(EXIT_SYS, "drop: %s", check != NULL ? check : "describe");
 		printf("capabilities after: %s\n", caps);
@@ -734,6 +734,7 @@ main(int argc, char **argv)
 	struct priv_target t;
 	gid_t *groups;
 	char before[1024];
+	cap_t start;
 	size_t i;
 	int n, allowed;
 
@@ -747,7 +748,8 @@ main(int argc, char **argv)
 	if ((n = priv_threads()) != 1)
 		errx(EXIT_SYS, "must start single-threaded (%d threads%s%s)",
 		    n, n == -1 ? ": " : "", n == -1 ? strerror(errno) : "");
-	if (priv_describe(before, sizeof(before)) == -1)
+	/* Kept for -x; the rest of what it says is told when it is asked. */
+	if ((start = cap_get_proc()) == NULL)
 		err(EXIT_SYS, "capabilities");
 	/* From here on only these are permitted, and none is effective. */
 	if (priv_limit(keep, sizeof(keep) / sizeof(keep[0])) == -1)
@@ -759,10 +761,13 @@ main(int argc, char **argv)
 	target(&o, &t);
 	allowed = check_policy(&o, &who);
 	if (o.explain) {
+		if (priv_describe(start, before, sizeof(before)) == -1)
+			err(EXIT_SYS, "capabilities");
 		if (allowed)
 			explain(&o, &t, before);
 		exit(allowed ? 0 : EXIT_REFUSED);
 	}
+	cap_free(start);
 	if (who.uid != 0 && priv_limit(keep, 3) == -1)
 		err(EXIT_SYS, "limit capabilities");
 	open_all(&o);

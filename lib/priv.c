@@ -452,18 +452,19 @@ priv_verify(const struct priv_target *t, const char **what)
 }
 
 int
-priv_describe(char *buf, size_t len)
+priv_describe(cap_t sets, char *buf, size_t len)
 {
-	cap_t cur;
+	cap_t cur = NULL;
 	char *text, *name, amb[512], bnd[32];
 	cap_value_t c, max = cap_max_bits();
 	size_t off = 0;
 	int nb, nnp;
 
-	if ((cur = cap_get_proc()) == NULL)
+	if (sets == NULL && (sets = cur = cap_get_proc()) == NULL)
 		return -1;
-	text = cap_to_text(cur, NULL);
-	priv_capfree(cur);
+	text = cap_to_text(sets, NULL);
+	if (cur != NULL)
+		priv_capfree(cur);
 	if (text == NULL)
 		return -1;
 	amb[0] = '\0';

@@ -108,11 +108,12 @@ int	priv_verify(const struct priv_target *t, const char **what);
 
 /*
  * Writes the capability state of this process as one line into buf, for
- * explaining: the sets as cap_to_text(3) says them, the ambient set, how
- * much of the bounding set is left, and no_new_privs:
+ * explaining: the sets as cap_to_text(3) says them (those of sets, taken
+ * earlier with cap_get_proc(3), or the current ones when sets is NULL), the
+ * ambient set, how much of the bounding set is left, and no_new_privs:
  * 'sets "cap_net_raw=p", ambient none, bounding all, no_new_privs 0'.
  * Returns 0 or -1 with errno.
  */
-int	priv_describe(char *buf, size_t len);
+int	priv_describe(cap_t sets, char *buf, size_t len);
 
 #endif /* LIB_PRIV_H */

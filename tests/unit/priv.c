@@ -286,11 +286,11 @@ c_describe(void)
 	cap_value_t keep[] = { CAP_NET_RAW };
 	char buf[1024];
 
-	if (priv_describe(buf, sizeof(buf)) == -1 ||
+	if (priv_describe(NULL, buf, sizeof(buf)) == -1 ||
 	    strstr(buf, "bounding none") != NULL ||
 	    strstr(buf, "no_new_privs 0") == NULL)
 		return 1;
-	if (priv_limit(keep, 1) == -1 || priv_describe(buf, sizeof(buf)) == -1)
+	if (priv_limit(keep, 1) == -1 || priv_describe(NULL, buf, sizeof(buf)) == -1)
 		return 2;
 	if (strstr(buf, "\"cap_net_raw=p\"") == NULL ||
 	    strstr(buf, "ambient none") == NULL)
