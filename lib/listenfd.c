@@ -122,9 +122,27 @@ listenfd_place(int *fds, size_t n, int first)
 		errno = EINVAL;
 		return -1;
 	}
+	/*
+	 * Already in place (a program that opened them in order): only the
+	 * close-on-exec flags change, and no fd above the range is needed,
+	 * which matters under a tight RLIMIT_NOFILE.
+	 */
+	for (i = 0; i < n && fds[i] == first + (int)i; i++)
+		;
+	if (i == n) {
+		for (i = 0; i < n; i++)
+			if (fcntl(fds[i], F_SETFD, 0) == -1) {
+				listenfd_closeall(fds, n);
+				return -1;
+			}
+		return 0;
+	}
 	above = first + (int)n;
 	for (i = 0; i < n; i++) {
 		if ((tmp = fcntl(fds[i], F_DUPFD_CLOEXEC, above)) == -1) {
+			/* EINVAL: above is past RLIMIT_NOFILE. */
+			if (errno == EINVAL)
+				errno = EMFILE;
 			listenfd_closeall(fds, n);
 			return -1;
 		}

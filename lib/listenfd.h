@@ -37,7 +37,8 @@ int	listenfd_name(size_t i, char *buf, size_t len);
  * and fds[] is updated to the new numbers.  The placed fds have FD_CLOEXEC
  * cleared; any other fd already at a target number is replaced (close it,
  * or move it above the range, before).  first must be >= 3.  Returns 0, or
- * -1 with errno EINVAL (first < 3, or the range overflows), EMFILE, EBADF.
+ * -1 with errno EINVAL (first < 3, or the range overflows), EMFILE (no
+ * room, under RLIMIT_NOFILE, for the copies made on the way), EBADF.
  * On failure every fd in fds[] is closed.
  */
 int	listenfd_place(int *fds, size_t n, int first);
