@@ -138,7 +138,7 @@ test_expect_success VETH 'SIGTERM: flush, summary, exit 0' '
 	pid=$! &&
 	wait_for bound $B 88b5 &&
 	send 3 80 >sent &&
-	wait_for test "$(wc -c <term.pcap)" -ge $((24 + 3 * 96)) &&
+	wait_for sh -c "test \$(wc -c <term.pcap) -ge $((24 + 3 * 96))" &&
 	kill -TERM $pid &&
 	rc=0 && wait $pid || rc=$? &&
 	test $rc = 0 &&
@@ -229,7 +229,7 @@ test_expect_success VETH 'the interface goes away: message, summary, exit 111, a
 	pid=$! &&
 	wait_for bound $B 88b5 &&
 	send 4 64 >sent &&
-	wait_for test "$(wc -c <gone.pcap)" -ge $((24 + 4 * 80)) &&
+	wait_for sh -c "test \$(wc -c <gone.pcap) -ge $((24 + 4 * 80))" &&
 	ip -n $A link del va &&
 	rc=0 && wait $pid || rc=$? &&
 	test $rc = 111 &&
