@@ -65,6 +65,8 @@ struct sock {
 struct opts {
 	const char	*filter, *netns, *names, *user;
 	int		 promisc, outgoing, explain, ofd;
+	int		 root;		/* uid 0 of the initial user namespace */
+	int		 nsroot;	/* uid 0 of another user namespace */
 	struct sock	 socks[MAXSOCKS];
 	size_t		 nsocks;
 	char		**prog;
@@ -268,8 +270,9 @@ parse(int argc, char **argv, struct opts *o)
 }
 
 /*
- * Whom to become.  A caller whose real uid is not 0 stays itself; root
- * becomes -u user, else SUDO_UID/SUDO_GID, else stays uid 0.
+ * Whom to become.  A caller other than root (uid 0 of the initial user
+ * namespace) stays itself; root becomes -u user, else SUDO_UID/SUDO_GID,
+ * else stays uid 0.
  */
 static void
 target(const struct opts *o, struct priv_target *t)
@@ -280,7 +283,7 @@ target(const struct opts *o, struct priv_target *t)
 	gid_t gid;
 
 	priv_target_self(t);
-	if (t->uid != 0) {
+	if (!o->root) {
 		if (o->user != NULL)
 			errx(EXIT_REFUSED, "refused: -u: only root may choose "
 			    "the user");
@@ -365,7 +368,7 @@ check_policy(struct opts *o, const struct policy_who *w)
 	char why[POLICY_ERRLEN], rule[256], what[64];
 	size_t i;
 
-	if (w->uid == 0) {
+	if (o->root) {
 		if (o->explain)
 			printf("policy: not consulted: the caller is root\n");
 		return 1;
@@ -387,7 +390,9 @@ check_policy(struct opts *o, const struct policy_who *w)
 		}
 		policy_suggest(w, &s->req, rule, sizeof(rule));
 		if (p == NULL)
-			warnx("refused: %s (rule needed: %s)", why, rule);
+			warnx("refused: %s%s (rule needed: %s)", o->nsroot ?
+			    "uid 0 of a user namespace is not root, and " : "",
+			    why, rule);
 		else
 			warnx("refused: uid %u may not open %s (rule needed "
 			    "in %s: %s)", (unsigned)w->uid, what,
@@ -758,6 +763,16 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	parse(argc, argv, &o);
 	who_am_i(&who, &groups);
+	/*
+	 * Root is unrestricted only in the initial user namespace: uid 0 of
+	 * a namespace a user made is that user, and the policy applies.
+	 */
+	if (who.uid == 0 && (n = priv_init_userns()) != 1) {
+		if (n == -1)
+			err(EXIT_SYS, "/proc/self/uid_map");
+		o.nsroot = 1;
+	} else
+		o.root = who.uid == 0;
 	target(&o, &t);
 	allowed = check_policy(&o, &who);
 	if (o.explain) {
@@ -768,7 +783,7 @@ main(int argc, char **argv)
 		exit(allowed ? 0 : EXIT_REFUSED);
 	}
 	cap_free(start);
-	if (who.uid != 0 && priv_limit(keep, 3) == -1)
+	if (!o.root && priv_limit(keep, 3) == -1)
 		err(EXIT_SYS, "limit capabilities");
 	open_all(&o);
 

@@ -83,6 +83,29 @@ priv_threads(void)
 }
 
 int
+priv_init_userns(void)
+{
+	char buf[128];
+	unsigned long inside, outside, count;
+	ssize_t n;
+	int fd, extra;
+
+	if ((fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n == -1)
+		return -1;
+	buf[n] = '\0';
+	/* One line, "0 0 4294967295", and nothing after it. */
+	if (sscanf(buf, "%lu %lu %lu %n", &inside, &outside, &count,
+	    &extra) != 3)
+		return 0;
+	return inside == 0 && outside == 0 && count == 4294967295UL &&
+	    buf[extra] == '\0';
+}
+
+int
 priv_limit(const cap_value_t *keep, size_t n)
 {
 	cap_t cur, new;

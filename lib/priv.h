@@ -40,6 +40,14 @@ int	priv_stdfds(void);
 int	priv_threads(void);
 
 /*
+ * Whether this process is in the initial user namespace (its uid_map is
+ * the identity over the whole range): 1 yes, 0 no (uid 0 here is root of a
+ * namespace only, and nobody's root outside it), -1 with errno when
+ * /proc/self/uid_map cannot be read.
+ */
+int	priv_init_userns(void);
+
+/*
  * Reduces the permitted set to its intersection with keep[0..n-1], and
  * empties the effective and inheritable sets.  A process with no
  * capabilities is left as it is.  Returns 0 or -1 with errno.
