@@ -134,7 +134,7 @@ add_ip(struct opts *o, const char *arg, int ip6)
 	else if (s->req.proto == IPPROTO_ICMPV6)
 		strlcpy(s->name, "icmpv6", sizeof(s->name));
 	else
-		snprintf(s->name, sizeof(s->name), "ip%s:%d", ip6 ? "6" : "",
+		snprintf(s->name, sizeof(s->name), "ip%s-%d", ip6 ? "6" : "",
 		    s->req.proto);
 }
 
@@ -148,7 +148,7 @@ add_port(struct opts *o, const char *arg, int proto)
 	s->req.proto = proto;
 	s->req.ip6 = s->ss.ss_family == AF_INET6;
 	s->req.port = inetsock_port(&s->ss);
-	snprintf(s->name, sizeof(s->name), "%s:%u",
+	snprintf(s->name, sizeof(s->name), "%s-%u",
 	    proto == IPPROTO_TCP ? "tcp" : "udp", s->req.port);
 }
 
