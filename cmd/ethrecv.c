@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 
 #include <endian.h>
@@ -44,6 +45,8 @@
 #include "textio.h"
 
 #define OUTBUF_SIZE	(1U << 20)	/* holds a block's records, or a hex line */
+#define OUT_IOV		1024	/* pieces per writev(2): IOV_MAX */
+#define COPY_MAX	512	/* longer frames leave straight from the ring */
 #define PIPE_WANT	(1U << 20)	/* F_SETPIPE_SZ on a stdout pipe */
 #define RETIRE_MS	10		/* block retire timeout */
 #define RETIRE_MS_U	1		/* the same under -U */
@@ -56,11 +59,19 @@ enum fmt { FMT_PCAP, FMT_TEXT, FMT_HEX, FMT_PAYLOAD };
 #define DIR_IN	1
 #define DIR_OUT	2
 
-/* The output: whole records gathered in buf, written in large chunks. */
+/*
+ * The output: whole records gathered in buf and written in large chunks.
+ * A long frame is not copied into buf: its record header is, and the
+ * frame is written from the ring, a piece of iov that points into the
+ * held block; such pieces are written before the block is given back.
+ */
 struct out {
 	int		 fd;
 	uint8_t		*buf;
 	size_t		 len, size;
+	size_t		 mark;		/* buf[mark, len) is not in iov yet */
+	struct iovec	*iov;		/* pieces of buf and of the ring */
+	int		 niov;
 	off_t		 good;		/* a regular file: its valid length */
 	int		 regular;
 };
@@ -243,20 +254,36 @@ summary(struct ethrecv *e)
 	    extra);
 }
 
+/* Ends the piece of buf that grows: what follows goes in another piece. */
+static void
+out_cut(struct out *o)
+{
+	if (o->len > o->mark) {
+		o->iov[o->niov].iov_base = o->buf + o->mark;
+		o->iov[o->niov].iov_len = o->len - o->mark;
+		o->niov++;
+		o->mark = o->len;
+	}
+}
+
 /*
- * Writes out what is buffered, whole, retrying after signals.  Returns 0,
- * or -1 with errno; a regular file is then cut back to its last complete
- * record, so that what it holds stays a valid capture.
+ * Writes out what is buffered, whole, retrying after signals and short
+ * writes.  Returns 0, or -1 with errno; a regular file is then cut back
+ * to its last complete record, so that what it holds stays a valid
+ * capture.
  */
 static int
 out_flush(struct out *o)
 {
-	size_t done = 0;
+	struct iovec *v = o->iov;
+	size_t done = 0, k;
 	ssize_t n;
-	int saved;
+	int cnt, saved;
 
-	while (done < o->len) {
-		n = write(o->fd, o->buf + done, o->len - done);
+	out_cut(o);
+	cnt = o->niov;
+	while (cnt > 0) {
+		n = writev(o->fd, v, cnt < OUT_IOV ? cnt : OUT_IOV);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -267,9 +294,16 @@ out_flush(struct out *o)
 			return -1;
 		}
 		done += (size_t)n;
+		for (k = (size_t)n; cnt > 0 && k >= v->iov_len; cnt--, v++)
+			k -= v->iov_len;
+		if (cnt > 0) {
+			v->iov_base = (uint8_t *)v->iov_base + k;
+			v->iov_len -= k;
+		}
 	}
-	o->good += (off_t)o->len;
-	o->len = 0;
+	o->good += (off_t)done;
+	o->len = o->mark = 0;
+	o->niov = 0;
 	return 0;
 }
 
@@ -284,13 +318,27 @@ out_fail(struct ethrecv *e)
 	exit(EXIT_SYS);
 }
 
-/* Room for n more bytes in the output buffer, flushing first if needed. */
+/*
+ * Room for n more bytes in the output buffer, and for two more pieces,
+ * flushing first if needed.
+ */
 static uint8_t *
 out_reserve(struct ethrecv *e, size_t n)
 {
-	if (e->o.len + n > e->o.size && out_flush(&e->o) == -1)
+	if ((e->o.len + n > e->o.size || e->o.niov + 2 >= OUT_IOV) &&
+	    out_flush(&e->o) == -1)
 		out_fail(e);
 	return e->o.buf + e->o.len;
+}
+
+/* n bytes at p, which stay valid until the next flush, as a piece. */
+static void
+out_ref(struct out *o, const uint8_t *p, size_t n)
+{
+	out_cut(o);
+	o->iov[o->niov].iov_base = (void *)(uintptr_t)p;
+	o->iov[o->niov].iov_len = n;
+	o->niov++;
 }
 
 /*
@@ -306,7 +354,8 @@ out_init(struct ethrecv *e)
 
 	e->o.fd = STDOUT_FILENO;
 	e->o.size = OUTBUF_SIZE;
-	if ((e->o.buf = malloc(e->o.size)) == NULL)
+	if ((e->o.buf = malloc(e->o.size)) == NULL ||
+	    (e->o.iov = calloc(OUT_IOV, sizeof(*e->o.iov))) == NULL)
 		err(EXIT_SYS, "malloc");
 	if (fstat(e->o.fd, &st) == -1)
 		err(EXIT_SYS, "stdout");
@@ -342,6 +391,15 @@ emit(struct ethrecv *e, const struct ring_frame *f)
 			    (unsigned long long)e->frames + 1,
 			    f->len + (full - f->caplen),
 			    full < e->snaplen ? full : e->snaplen);
+	}
+	if (e->fmt == FMT_PCAP && f->caplen > COPY_MAX && !f->vlan_valid) {
+		/* Long and as it was on the wire: written from the ring. */
+		p = out_reserve(e, PCAPIO_RECHDR_LEN);
+		caplen = f->caplen < e->snaplen ? f->caplen : e->snaplen;
+		pcapio_write_rechdr(p, f->ts_ns, caplen, f->len);
+		e->o.len += PCAPIO_RECHDR_LEN;
+		out_ref(&e->o, f->data, caplen);
+		return;
 	}
 	if (e->fmt == FMT_PCAP) {
 		p = out_reserve(e, PCAPIO_RECHDR_LEN + f->caplen + 4);
@@ -437,6 +495,9 @@ capture(struct ethrecv *e, const sigset_t *waitmask)
 				if (e->unbuffered && out_flush(&e->o) == -1)
 					out_fail(e);
 			}
+			/* Frames written from the ring go before it is reused. */
+			if (e->o.niov > 0 && out_flush(&e->o) == -1)
+				out_fail(e);
 			ring_block_done(&e->r);
 			continue;
 		}
@@ -1134,6 +1195,7 @@ main(int argc, char *argv[])
 		free(e.h[i].reply);
 	free(e.h);
 	free(e.o.buf);
+	free(e.o.iov);
 	free(e.frame);
 	return 0;
 }
