@@ -109,6 +109,7 @@ unit: $(UNITS) $(REPLAYS)
 # The tests read these to find what they test, and to build test-only
 # variants (a rawopen whose policy path lies in a scratch directory).
 export FDCAP_BUILD = $(CURDIR)/$(B)
+export FDCAP_SANITIZE = $(SANITIZE)
 export FDCAP_SRC = $(CURDIR)
 export FDCAP_CC = $(CC)
 export FDCAP_CFLAGS = $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS)

@@ -40,6 +40,24 @@
 #include "priv.h"
 #include "rawsock.h"
 
+#ifdef __SANITIZE_ADDRESS__
+#include <sys/auxv.h>
+const char *__asan_default_options(void);
+
+/*
+ * Sanitizer builds only.  ASan must leave RLIMIT_CORE alone, which the
+ * program inherits.  LeakSanitizer cannot inspect a process that started
+ * with privilege (it is not dumpable) and fails at exit: leaks are checked
+ * when rawopen runs unprivileged, as in most tests.
+ */
+const char *
+__asan_default_options(void)
+{
+	return getauxval(AT_SECURE) ? "disable_coredump=0:detect_leaks=0" :
+	    "disable_coredump=0";
+}
+#endif
+
 #ifndef RAWOPEN_POLICY
 #define RAWOPEN_POLICY	"/usr/local/etc/fdcap/rawopen.conf"
 #endif
@@ -67,6 +85,7 @@ struct opts {
 	int		 promisc, outgoing, explain, ofd;
 	int		 root;		/* uid 0 of the initial user namespace */
 	int		 nsroot;	/* uid 0 of another user namespace */
+	struct policy	*policy;	/* kept: grants point into it */
 	struct sock	 socks[MAXSOCKS];
 	size_t		 nsocks;
 	char		**prog;
@@ -376,7 +395,7 @@ check_policy(struct opts *o, const struct policy_who *w)
 	if (o->netns != NULL)
 		errx(EXIT_REFUSED, "refused: -N: only root may open sockets "
 		    "in another network namespace");
-	p = policy_load(RAWOPEN_POLICY, why);
+	p = o->policy = policy_load(RAWOPEN_POLICY, why);
 	for (i = 0; i < o->nsocks; i++) {
 		struct sock *s = &o->socks[i];
 
@@ -397,6 +416,8 @@ check_policy(struct opts *o, const struct policy_who *w)
 			warnx("refused: uid %u may not open %s (rule needed "
 			    "in %s: %s)", (unsigned)w->uid, what,
 			    RAWOPEN_POLICY, rule);
+		policy_free(p);
+		o->policy = NULL;
 		if (!o->explain)
 			exit(EXIT_REFUSED);
 		return 0;
@@ -689,6 +710,17 @@ explain(const struct opts *o, const struct priv_target *t,
 		exit(EXIT_SYS);
 }
 
+/* Closes every fd above 2 that is not one of the n placed from first. */
+static void
+close_others(int first, size_t n)
+{
+	int fd;
+
+	for (fd = LISTENFD_START; fd < first; fd++)
+		close(fd);
+	listenfd_closefrom(first + (int)n);
+}
+
 /* Places the sockets at 3... (or -o), closes everything else above 2. */
 static void
 handover(struct opts *o)
@@ -709,9 +741,7 @@ handover(struct opts *o)
 	}
 	if (listenfd_place(fds, o->nsocks, first) == -1)
 		err(EXIT_SYS, "place the sockets");
-	for (fd = LISTENFD_START; fd < first; fd++)
-		close(fd);
-	listenfd_closefrom(first + (int)o->nsocks);
+	close_others(first, o->nsocks);
 	if (o->ofd != 0) {
 		listenfd_unsetenv();
 		return;
@@ -778,6 +808,7 @@ main(int argc, char **argv)
 	if (o.explain) {
 		if (priv_describe(start, before, sizeof(before)) == -1)
 			err(EXIT_SYS, "capabilities");
+		cap_free(start);
 		if (allowed)
 			explain(&o, &t, before);
 		exit(allowed ? 0 : EXIT_REFUSED);
@@ -794,6 +825,8 @@ main(int argc, char **argv)
 			setup_packet(&o, &o.socks[i]);
 	handover(&o);
 	verify(&t);
+	/* Once more: nothing opened since (by libc, libpcap) goes along. */
+	close_others(o.ofd != 0 ? o.ofd : LISTENFD_START, o.nsocks);
 	execvp(o.prog[0], o.prog);
 	err(EXIT_EXECERR(errno), "%s", o.prog[0]);
 }

@@ -98,7 +98,7 @@ test_expect_success RAWOPEN 'no capabilities at all: a clear error, no exec' '
 	test_grep "^rawopen: vA: no cap_net_raw: no_new_privs is set" err
 '
 
-test_expect_success RAWOPEN 'LD_PRELOAD is not honoured, GLIBC_TUNABLES harmless' '
+test_expect_success RAWOPEN,NOSANITIZE 'LD_PRELOAD is not honoured, GLIBC_TUNABLES harmless' '
 	mkdir -m 1777 mark &&
 	cat >pre.c <<-\EOC &&
 	#include <fcntl.h>

@@ -78,7 +78,8 @@ if test_have_prereq SETPRIV,NETNS,PYTHON,RAWOPEN_BUILD && test_rawopen; then
 	test_netns ns
 	test_veth $ns vA $ns vB
 fi
-command -v valgrind >/dev/null && test_set_prereq VALGRIND
+command -v valgrind >/dev/null && test_have_prereq NOSANITIZE &&
+	test_set_prereq VALGRIND
 command -v unshare >/dev/null && test_set_prereq UNSHARE
 chmod 0755 "$TRASH"
 mkdir -m 1777 w
@@ -249,7 +250,7 @@ EOF
 ${FDCAP_CC:-cc} -static -o fds fds.c 2>/dev/null && chmod 0755 fds &&
 	test_set_prereq STATIC
 
-test_expect_success RAWOPEN,STATIC 'case 4: RLIMIT_NOFILE at 4 or 5: the sockets fit, or the limit is named' '
+test_expect_success RAWOPEN,STATIC,NOSANITIZE 'case 4: RLIMIT_NOFILE at 4 or 5: the sockets fit, or the limit is named' '
 	nobody sh nofile.sh 4 "$RAWOPEN" vA 0x88b5 -- "$TRASH/fds" >out &&
 	echo "0 1 2 3s " >expect && test_cmp expect out &&
 	nobody sh nofile.sh 5 "$RAWOPEN" vA 0x88b5 vA 0x88b5 -- "$TRASH/fds" >out &&
@@ -260,7 +261,7 @@ test_expect_success RAWOPEN,STATIC 'case 4: RLIMIT_NOFILE at 4 or 5: the sockets
 	test_grep "^rawopen: .*Too many open files" err
 '
 
-test_expect_success RAWOPEN 'case 4: RLIMIT_NOFILE at 5: no capability, the limit passed on' '
+test_expect_success RAWOPEN,NOSANITIZE 'case 4: RLIMIT_NOFILE at 5: no capability, the limit passed on' '
 	nobody sh nofile.sh 5 "$RAWOPEN" vA 0x88b5 -- sh -c "$SH_REPORT" >out &&
 	for s in CapInh CapPrm CapEff CapAmb; do
 		test_grep -x "$s:	0000000000000000" out || return 1
