@@ -47,6 +47,11 @@ bound() {
 }
 
 # The frames of tcpdump -xx / tshark -x output as one hex line each.
+# bound2 NS PROTO: two sockets are bound to PROTO in NS.
+bound2() {
+	ip netns exec "$1" cat /proc/net/packet | awk -v p="$2" '$4 == p { n++ } END { exit n < 2 }'
+}
+
 tcpdump_hex() {
 	awk '/^\t0x/ { sub(/^\t0x[0-9a-f]+:  /, ""); gsub(/ /, ""); h = h $0; next }
 	     { if (h != "") print h; h = "" } END { if (h != "") print h }'
@@ -222,6 +227,23 @@ test_expect_success VETH '--fd names the handed-over socket' '
 test_expect_success VETH '-F on a handed-over socket with a locked filter fails clearly' '
 	test_expect_code 111 nsrun $B /usr/bin/python3 "$TRASH/peer.py" hold vb 0x88b5 1 ethrecv -F "greater 100" -c 1 >got 2>err &&
 	test_grep "ethrecv: -F: vb: the socket.s filter is locked" err
+'
+
+test_expect_success VETH 'short, long and tagged frames mixed, through a small ring, to a pipe and a file' '
+	nsrun $B ethrecv -B 64k -c 35 vb all 2>err | cat >mixed.pcap &
+	nsrun $B ethrecv -B 64k -c 35 vb all >mixed2.pcap 2>err2 &
+	wait_for bound2 $B 0003 &&
+	for i in 1 2 3 4 5
+	do
+		send 2 60 && send 1 512 && send 1 513 && send 2 1514 &&
+		send 1 1514 7 || return 1
+	done >sent &&
+	wait &&
+	pcap_hex mixed.pcap >got &&
+	test_cmp sent got &&
+	pcap_hex mixed2.pcap >got2 &&
+	test_cmp sent got2 &&
+	test_grep "^35 frames received, 0 dropped by kernel$" err
 '
 
 test_expect_success VETH 'the interface goes away: message, summary, exit 111, a valid pcap' '
