@@ -109,7 +109,9 @@ usagex(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	verrx(EXIT_USAGE, fmt, ap);
+	vwarnx(fmt, ap);
+	va_end(ap);
+	exit(EXIT_USAGE);
 }
 
 static struct sock *
