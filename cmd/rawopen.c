@@ -411,9 +411,10 @@ check_policy(struct opts *o, const struct policy_who *w)
 		}
 		policy_suggest(w, &s->req, rule, sizeof(rule));
 		if (p == NULL)
-			warnx("refused: %s%s (rule needed: %s)", o->nsroot ?
-			    "uid 0 of a user namespace is not root, and " : "",
-			    why, rule);
+			warnx("refused: %s%s (policy %s unusable; rule "
+			    "needed: %s)", o->nsroot ? "uid 0 of a user "
+			    "namespace is not root, and " : "", why,
+			    RAWOPEN_POLICY, rule);
 		else
 			warnx("refused: uid %u may not open %s (rule needed "
 			    "in %s: %s)", (unsigned)w->uid, what,

@@ -32,7 +32,7 @@ test_expect_success RAWOPEN 'no policy file: refused, with the rule needed' '
 	rm -f "$POLICY" &&
 	refused vA 0x88b5 &&
 	test_grep "^rawopen: refused: $POLICY: No such file or directory" err &&
-	test_grep -F "(rule needed: user:nobody packet iface=vA ethertype=0x88b5)" err
+	test_grep -F "(policy $POLICY unusable; rule needed: user:nobody packet iface=vA ethertype=0x88b5)" err
 '
 
 test_expect_success RAWOPEN 'a rule for the user grants it' '
