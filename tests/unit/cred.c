@@ -20,8 +20,6 @@
 #include <unistd.h>
 
 #include "cred.h"
-/* Not every test uses every helper of tap.h. */
-#pragma GCC diagnostic ignored "-Wunused-function"
 #include "tap.h"
 
 #define NGROUPS_CHILD	100	/* more than cred.c's first guess of 32 */

@@ -14,8 +14,6 @@
 #include <unistd.h>
 
 #include "fdpass.h"
-/* Not every test uses every helper of tap.h. */
-#pragma GCC diagnostic ignored "-Wunused-function"
 #include "tap.h"
 
 #ifndef SO_PASSPIDFD

@@ -15,8 +15,6 @@
 
 #include "eth.h"
 #include "filter.h"
-/* Not every test uses every helper of tap.h. */
-#pragma GCC diagnostic ignored "-Wunused-function"
 #include "tap.h"
 
 /* What the kernel's ancillary loads see of a frame. */

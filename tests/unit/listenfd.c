@@ -13,8 +13,6 @@
 #include <unistd.h>
 
 #include "listenfd.h"
-/* Not every test uses every helper of tap.h. */
-#pragma GCC diagnostic ignored "-Wunused-function"
 #include "tap.h"
 
 /* The inode behind fd, to tell which file sits at a number; 0 if closed. */

@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include "pcapio.h"
-#pragma GCC diagnostic ignored "-Wunused-function"
 #include "tap.h"
 
 /* A growable byte buffer for building test files. */

@@ -24,8 +24,6 @@
 #include "eth.h"
 #include "filter.h"
 #include "rawsock.h"
-/* Not every test uses every helper of tap.h. */
-#pragma GCC diagnostic ignored "-Wunused-function"
 #include "tap.h"
 
 #define T1	0x88b5

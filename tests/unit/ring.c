@@ -207,7 +207,6 @@ main(void)
 	int rx, tx, i, got, all, one, round, ok_all;
 
 	/* tap.h helpers this test has no use for. */
-	(void)skip;
 	(void)tap_is_str;
 
 	if (geteuid() != 0)

@@ -15,7 +15,6 @@
 
 #include "pcapio.h"
 #include "textio.h"
-#pragma GCC diagnostic ignored "-Wunused-function"
 #include "tap.h"
 
 /* A reader over a memfd holding s[0..len), with a small buffer. */
