@@ -126,8 +126,8 @@ static const int policy_required[] = {
 };
 
 /*
- * Formats a message into err (POLICY_ERRLEN bytes, truncated if need be),
- * sets errno to e and returns -1.
+ * Formats a message into the buffer err, of POLICY_ERRLEN bytes (cut
+ * short if need be), sets errno to e and returns -1.
  */
 static int __attribute__((format(printf, 3, 4)))
 policy_fail(char *err, int e, const char *fmt, ...)
