@@ -6,15 +6,19 @@
 # A sender in ns1 (bench/sendmmsg.c at full speed, pinned to CPU 0) sends
 # 60 B frames; ns2 relays them from b0 to b1 (receive softirq of b0 on
 # CPU 1) with: the kernel bridge; `ethrecv b0 all | ethsend b1`; and
-# `tcpdump -U -w - | tcpreplay --topspeed -`.  Reported: the rate at which
-# frames arrive in ns3, and the ratio to the bridge.
+# `tcpdump -U -w - | tcpreplay --topspeed -`.  Each pipeline runs twice:
+# both halves on CPU 1 with the softirq (the bridge's CPU), and split, the
+# capture half on CPU 1 and the sending half on CPU 0 (`taskset` in the
+# pipeline, as a user would place them; the sender then shares CPU 0, and
+# offers less).  Reported: the rate at which frames arrive in ns3, and the
+# ratio to the bridge.
 
 . "$(dirname "$0")/lib.sh"
 
 RELAY_SIZE=${RELAY_SIZE:-60}
 RELAY_N=${RELAY_N:-2000000}
 RELAY_SECS=${RELAY_SECS:-4}
-RELAY_TOOLS=${RELAY_TOOLS:-bridge ethrecv-ethsend tcpdump-tcpreplay}
+RELAY_TOOLS=${RELAY_TOOLS:-bridge ethrecv-ethsend ethrecv-ethsend-split tcpdump-tcpreplay tcpdump-tcpreplay-split}
 
 bench_deps
 bench_build
@@ -54,6 +58,11 @@ relay_start() {
 	bench_wait_socket "$n2" b0 "$_before"
 }
 
+# relay_pin TOOL CPU: "taskset -c CPU " for a -split TOOL, else nothing.
+relay_pin() {
+	case $1 in *-split) printf 'taskset -c %s ' "$2" ;; esac
+}
+
 # relay_one TOOL: one run, recorded as relay-TOOL.
 relay_one() {
 	case $1 in
@@ -63,13 +72,15 @@ relay_one() {
 		ip -n "$n2" link set b1 master br0 &&
 		ip -n "$n2" link set br0 up || die "bridge"
 		;;
-	ethrecv-ethsend)
+	ethrecv-ethsend*)
 		have ethrecv && have ethsend || return 0
-		relay_start "exec '$B/ethrecv' b0 all | exec '$B/ethsend' -q b1 $BENCH_TYPE" ||
+		relay_start "exec $(relay_pin "$1" 1)'$B/ethrecv' b0 all |
+		    exec $(relay_pin "$1" 0)'$B/ethsend' -q b1 $BENCH_TYPE" ||
 			{ relay_stop; return 0; }
 		;;
-	tcpdump-tcpreplay)
-		relay_start "exec tcpdump -U -i b0 -w - | exec tcpreplay -q --topspeed -i b1 -" ||
+	tcpdump-tcpreplay*)
+		relay_start "exec $(relay_pin "$1" 1)tcpdump -U -i b0 -w - |
+		    exec $(relay_pin "$1" 0)tcpreplay -q --topspeed -i b1 -" ||
 			{ relay_stop; return 0; }
 		;;
 	esac
@@ -103,9 +114,12 @@ base=$(bench_median relay-bridge)
 for tool in $RELAY_TOOLS; do
 	case $tool in
 	bridge) note="kernel bridge, base" ;;
-	ethrecv-ethsend) note="ethrecv b0 all | ethsend b1"
+	ethrecv-ethsend) note="ethrecv b0 all | ethsend b1, both on CPU 1"
 		have ethrecv && have ethsend || note="not built in $B" ;;
-	tcpdump-tcpreplay) note="tcpdump -U -w - | tcpreplay --topspeed -" ;;
+	ethrecv-ethsend-split) note="the same, ethsend on CPU 0 (with the sender)"
+		have ethrecv && have ethsend || note="not built in $B" ;;
+	tcpdump-tcpreplay) note="tcpdump -U -w - | tcpreplay --topspeed -, both on CPU 1" ;;
+	tcpdump-tcpreplay-split) note="the same, tcpreplay on CPU 0 (with the sender)" ;;
 	*) note= ;;
 	esac
 	pps=$(bench_median "relay-$tool")

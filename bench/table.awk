@@ -2,6 +2,6 @@
 # tool, value, ratio, note) as the table run.sh prints.
 BEGIN {
 	FS = "\t"
-	printf "%-6s %-5s %-20s %10s %6s  %s\n", "test", "size", "tool", "pps", "ratio", "note"
+	printf "%-6s %-5s %-24s %10s %6s  %s\n", "test", "size", "tool", "pps", "ratio", "note"
 }
-{ printf "%-6s %-5s %-20s %10s %6s  %s\n", $1, $2, $3, $4, $5, $6 }
+{ printf "%-6s %-5s %-24s %10s %6s  %s\n", $1, $2, $3, $4, $5, $6 }
