@@ -21,7 +21,8 @@
 
 #define RING_SNAPLEN_MAX	262144	/* what pcap readers accept */
 #define RING_BLOCK_DEFAULT	(1U << 20)
-#define RING_SIZE_DEFAULT	(16U << 20)
+/* With a 1 MiB output buffer and the program, a capture stays under 16 MiB. */
+#define RING_SIZE_DEFAULT	(14U << 20)
 
 /*
  * One frame in the held block.  data points into the ring and is valid
