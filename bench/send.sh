@@ -3,8 +3,9 @@
 # veth, measured where they arrive (the peer's rx_packets, in its own
 # namespace).  The sender is pinned to CPU 0, the receive softirq steered to
 # CPU 1.  Senders: trafgen (TX_RING, from a config), tcpreplay --topspeed
-# (of a pcap), a plain C sendmmsg x 64 sender (bench/sendmmsg.c) and our
-# ethsend reading the same pcap on stdin.  Median of BENCH_RUNS runs, the
+# (of a pcap), a plain C sendmmsg x 64 sender (bench/sendmmsg.c) of one
+# frame over and over, the same reading the pcap file on stdin (-p), and
+# our ethsend reading that pcap on stdin.  Median of BENCH_RUNS runs, the
 # tools interleaved in each round; ratio to trafgen (to sendmmsg when
 # trafgen failed every run).
 
@@ -18,7 +19,7 @@ SEND_PCAP=${SEND_PCAP:-100000}
 SEND_LOOPS60=${SEND_LOOPS60:-20}
 SEND_LOOPS1514=${SEND_LOOPS1514:-15}
 SEND_SECS=${SEND_SECS:-4}
-SEND_TOOLS=${SEND_TOOLS:-trafgen tcpreplay sendmmsg ethsend}
+SEND_TOOLS=${SEND_TOOLS:-trafgen tcpreplay sendmmsg sendmmsg-pcap ethsend}
 
 bench_deps
 bench_build
@@ -42,6 +43,10 @@ send_one() {
 	sendmmsg)
 		bench_measure "$rx" r0 "$SEND_SECS" "$tx" \
 		    "$BENCH_TMP/sendmmsg" s0 "$1" "$_n" ;;
+	sendmmsg-pcap)
+		bench_measure "$rx" r0 "$SEND_SECS" "$tx" sh -c \
+		    'exec "$0" -p "$1" s0 <"$2"' "$BENCH_TMP/sendmmsg" \
+		    "$_loops" "$_pcap" ;;
 	ethsend)
 		have ethsend || return 0
 		bench_measure "$rx" r0 "$SEND_SECS" "$tx" sh -c \
@@ -69,8 +74,13 @@ for size in 60 1514; do
 		case $tool in
 		trafgen) note="TX_RING" ;;
 		tcpreplay) note="--topspeed --loop, pcap file" ;;
-		sendmmsg) note="bench/sendmmsg.c" ;;
-		ethsend) note="-l, pcap file on stdin"
+		sendmmsg) note="bench/sendmmsg.c, one frame" ;;
+		sendmmsg-pcap) note="bench/sendmmsg.c -p, pcap file on stdin" ;;
+		ethsend)
+			_p=$(bench_median "send-$size-ethsend")
+			note="-l, pcap file on stdin; $(ratio "$_p" \
+			    "$(bench_median "send-$size-sendmmsg-pcap")")x sendmmsg -p, $(ratio "$_p" \
+			    "$(bench_median "send-$size-sendmmsg")")x sendmmsg"
 			have ethsend || note="not built in $B" ;;
 		*) note= ;;
 		esac

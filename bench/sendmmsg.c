@@ -2,14 +2,22 @@
  * sendmmsg: the plain C sender the benchmarks hold ethsend against.
  *
  *	sendmmsg [-r pps] IFACE SIZE COUNT
+ *	sendmmsg -p LOOPS IFACE		(a pcap file on stdin)
  *
  * Opens an AF_PACKET socket on IFACE (needs CAP_NET_RAW) and sends COUNT
  * identical frames of SIZE bytes (broadcast, ethertype 0x88b5) with
  * sendmmsg(2), 64 at a time, with no qdisc bypass and no ring: what anyone
  * would write first.  With -r it keeps to pps frames a second (each batch
  * waits for its time on CLOCK_MONOTONIC), the fixed-rate source recv.sh
- * needs: trafgen's -b does not keep its rate on veth.  A frame the kernel drops (ENOBUFS) counts as sent, as
- * it does for trafgen; the receiver's counter tells what arrived.
+ * needs: trafgen's -b does not keep its rate on veth.  A frame the kernel
+ * drops (ENOBUFS) counts as sent, as it does for trafgen; the receiver's
+ * counter tells what arrived.
+ *
+ * With -p it sends the frames of the classic pcap file on its stdin, LOOPS
+ * times over (reading it again from the start): read(2) into a 1 MiB
+ * buffer, 64 records a sendmmsg(2) pointing into it, no checks beyond the
+ * record lengths.  The plain pcap sender anyone would write, to hold
+ * ethsend -l against on the same file.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -29,6 +37,68 @@
 #define BATCH	64
 #define MAXSIZE	9000
 
+/* -p: sends the pcap on stdin loops times; returns the frames sent. */
+static unsigned long long
+send_pcap(int fd, unsigned long loops)
+{
+	static uint8_t buf[1 << 20];
+	struct mmsghdr msgs[BATCH];
+	struct iovec iov[BATCH];
+	unsigned long long sent = 0;
+	size_t have, pos;
+	uint32_t caplen;
+	unsigned int n, i;
+	ssize_t r;
+	int k;
+
+	memset(msgs, 0, sizeof(msgs));
+	for (i = 0; i < BATCH; i++) {
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	while (loops-- > 0) {
+		if (lseek(STDIN_FILENO, 24, SEEK_SET) == -1)
+			err(111, "stdin");
+		have = pos = 0;
+		for (;;) {
+			/* A batch of whole records from the buffer. */
+			n = 0;
+			while (n < BATCH && have - pos >= 16) {
+				memcpy(&caplen, buf + pos + 8, 4);
+				if (caplen > MAXSIZE)
+					errx(111, "record of %u bytes", caplen);
+				if (have - pos < 16 + caplen)
+					break;
+				iov[n].iov_base = buf + pos + 16;
+				iov[n].iov_len = caplen;
+				pos += 16 + caplen;
+				n++;
+			}
+			for (i = 0; i < n; i += (unsigned int)k) {
+				k = sendmmsg(fd, msgs + i, n - i, 0);
+				if (k == -1) {
+					if (errno != ENOBUFS && errno != EINTR)
+						err(111, "sendmmsg");
+					k = errno == ENOBUFS;
+				}
+			}
+			sent += n;
+			if (n == BATCH)
+				continue;
+			/* Keep the partial record, read more. */
+			memmove(buf, buf + pos, have - pos);
+			have -= pos;
+			pos = 0;
+			if ((r = read(STDIN_FILENO, buf + have, sizeof(buf) - have)) == -1)
+				err(111, "read");
+			if (r == 0)
+				break;
+			have += (size_t)r;
+		}
+	}
+	return sent;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -41,7 +111,8 @@ main(int argc, char *argv[])
 	struct mmsghdr msgs[BATCH];
 	struct iovec iov;
 	struct sockaddr_ll sll;
-	unsigned long long count, sent = 0, dropped = 0;
+	unsigned long long count = 0, sent = 0, dropped = 0;
+	unsigned long loops = 0;
 	struct timespec start, due;
 	double rate = 0, at;
 	unsigned int ifindex, n, i;
@@ -49,31 +120,42 @@ main(int argc, char *argv[])
 	char *end;
 	int ch, fd, r;
 
-	while ((ch = getopt(argc, argv, "+r:")) != -1)
+	while ((ch = getopt(argc, argv, "+p:r:")) != -1)
 		switch (ch) {
+		case 'p':
+			loops = strtoul(optarg, &end, 10);
+			if (*end != '\0' || loops == 0)
+				errx(100, "%s: bad loop count", optarg);
+			break;
 		case 'r':
 			rate = strtod(optarg, &end);
 			if (*end != '\0' || rate <= 0)
 				errx(100, "%s: bad rate", optarg);
 			break;
 		default:
-			fprintf(stderr, "usage: sendmmsg [-r pps] IFACE SIZE COUNT\n");
-			return 100;
+			argc = 0;	/* usage */
+			break;
 		}
-	argc -= optind - 1;
-	argv += optind - 1;
-	if (argc != 4) {
-		fprintf(stderr, "usage: sendmmsg [-r pps] IFACE SIZE COUNT\n");
+	if (argc > 0) {
+		argc -= optind - 1;
+		argv += optind - 1;
+	}
+	if (argc != (loops > 0 ? 2 : 4)) {
+		fprintf(stderr, "usage: sendmmsg [-r pps] IFACE SIZE COUNT\n"
+		    "       sendmmsg -p LOOPS IFACE <PCAP\n");
 		return 100;
 	}
 	if ((ifindex = if_nametoindex(argv[1])) == 0)
 		err(111, "%s", argv[1]);
-	size = strtol(argv[2], &end, 10);
-	if (*end != '\0' || size < 14 || size > MAXSIZE)
-		errx(100, "%s: bad size (14..%d)", argv[2], MAXSIZE);
-	count = strtoull(argv[3], &end, 10);
-	if (*end != '\0' || argv[3][0] == '-')
-		errx(100, "%s: bad count", argv[3]);
+	size = 0;
+	if (loops == 0) {
+		size = strtol(argv[2], &end, 10);
+		if (*end != '\0' || size < 14 || size > MAXSIZE)
+			errx(100, "%s: bad size (14..%d)", argv[2], MAXSIZE);
+		count = strtoull(argv[3], &end, 10);
+		if (*end != '\0' || argv[3][0] == '-')
+			errx(100, "%s: bad count", argv[3]);
+	}
 
 	/* Protocol 0: this socket receives nothing. */
 	if ((fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0)) == -1)
@@ -85,6 +167,11 @@ main(int argc, char *argv[])
 	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) == -1)
 		err(111, "bind %s", argv[1]);
 
+	if (loops > 0) {
+		sent = send_pcap(fd, loops);
+		fprintf(stderr, "sendmmsg: %llu frames sent\n", sent);
+		return 0;
+	}
 	memcpy(frame, hdr, sizeof(hdr));
 	iov.iov_base = frame;
 	iov.iov_len = (size_t)size;
