@@ -5,7 +5,9 @@
 # (pinned to CPU 0, inside a fresh namespace whose lo is the interface);
 # each command ends by exec'ing bench/stamp (static), which prints when it
 # started.  Commands: stamp alone (fork + exec), under bench/wrapper.c
-# (static: socket + bind + exec, nothing else), under rawopen (as root: no
+# (static: socket + bind + exec, nothing else), the same wrapper linked
+# against the shared libc as rawopen is (what dynamic linking alone costs),
+# under rawopen (as root: no
 # policy file needed), and under rawopen -F 'ether proto 0x88b5' (libpcap
 # loaded to compile the filter).  Reported: the median time from fork to
 # the program's start, for stamp alone, and for the others what they add
@@ -16,13 +18,15 @@
 . "$(dirname "$0")/lib.sh"
 
 EXEC_N=${EXEC_N:-200}
-EXEC_TOOLS=${EXEC_TOOLS:-stamp wrapper rawopen rawopen-F}
+EXEC_TOOLS=${EXEC_TOOLS:-stamp wrapper wrapper-dyn rawopen rawopen-F}
 
 bench_deps
 for _c in wrapper stamp; do
 	cc -O2 -static -o "$BENCH_TMP/$_c" "$BENCH_DIR/$_c.c" ||
 		die "cannot build bench/$_c.c statically"
 done
+cc -O2 -o "$BENCH_TMP/wrapper-dyn" "$BENCH_DIR/wrapper.c" ||
+	die "cannot build bench/wrapper.c"
 cc -O2 -o "$BENCH_TMP/execloop" "$BENCH_DIR/execloop.c" ||
 	die "cannot build bench/execloop.c"
 bench_ns x
@@ -34,6 +38,7 @@ exec_one() {
 	case $1 in
 	stamp) set -- "$_s" ;;
 	wrapper) set -- "$BENCH_TMP/wrapper" lo "$_s" ;;
+	wrapper-dyn) set -- "$BENCH_TMP/wrapper-dyn" lo "$_s" ;;
 	rawopen) have rawopen || return 0
 		set -- "$B/rawopen" lo "$BENCH_TYPE" -- "$_s" ;;
 	rawopen-F) have rawopen || return 0
@@ -83,6 +88,7 @@ for tool in $EXEC_TOOLS; do
 		note="added to the start; whole run $tot"
 		case $tool in
 		wrapper) note="$note; static socket+bind+exec, base" ;;
+		wrapper-dyn) note="$note; the same wrapper, shared libc" ;;
 		rawopen-F) note="$note; -F 'ether proto $BENCH_TYPE' (libpcap)" ;;
 		esac
 		case $tool in rawopen*) have rawopen || note="not built in $B" ;; esac
