@@ -51,7 +51,7 @@ test_expect_success VETH 'an echo server answers: src and dst swapped, same ethe
 '
 
 test_expect_success VETH 'the handler sees ETH_* and only fds 0, 1 and 2' '
-	ip netns exec $B ethrecv -e -c 1 vb 0x88b5 -- sh -c "env | grep ^ETH_ | sort >env; ls /proc/\$\$/fd | sort -n | tr \"\\n\" \" \" >fds; cat >payload" 2>err &
+	ip netns exec $B ethrecv -e -c 1 vb 0x88b5 -- sh -c "env | grep ^ETH_ | sort >env; (ls /proc/\$\$/fd) >fdlist; cat >payload" 2>err &
 	wait_for bound $B 88b5 &&
 	ask ping 2 >reply &&
 	wait &&
@@ -59,7 +59,7 @@ test_expect_success VETH 'the handler sees ETH_* and only fds 0, 1 and 2' '
 	peer=$(sed -n 2p reply | sed "s/../&:/g; s/:\$//") &&
 	printf "ETH_DST=ff:ff:ff:ff:ff:ff\nETH_IFACE=vb\nETH_SRC=%s\nETH_TYPE=0x88b5\n" "$peer" >want &&
 	test_cmp want env &&
-	test "$(cat fds)" = "0 1 2 " &&
+	test "$(sort -n fdlist | tr "\n" " ")" = "0 1 2 " &&
 	test "$(head -c 4 payload)" = ping &&
 	test_grep "0 replies sent, 0 handlers failed" err
 '
