@@ -123,7 +123,9 @@ test_expect_success() {
 	fi
 	_desc=$1 _body=$2
 	_log="$TRASH/.test-$((test_count + 1)).log"
-	( set -e; eval "$_body" ) >"$_log" 2>&1 </dev/null
+	( test_in_body=1 test_body_pids=
+	  trap 'test_kill $test_body_pids' EXIT
+	  set -e; eval "$_body" ) >"$_log" 2>&1 </dev/null
 	_rc=$?
 	if [ $_rc = 0 ]; then
 		test_ok "$_desc"
@@ -202,12 +204,28 @@ wait_for() {
 }
 
 # test_bg NAME CMD...: start CMD in the background, its pid in $NAME;
-# it is killed at exit if still running.
+# it is killed (with its children) if still running when the test that
+# started it ends, or, outside a test, when the script exits.  A test body
+# runs in a subshell, so what it registers with test_at_exit would be lost.
 test_bg() {
 	_var=$1; shift
 	"$@" &
 	eval "$_var=\$!"
-	test_at_exit "kill $! 2>/dev/null; wait $! 2>/dev/null"
+	if [ -n "${test_in_body:-}" ]; then
+		test_body_pids="$test_body_pids $!"
+	else
+		test_at_exit "test_kill $!"
+	fi
+}
+
+# test_kill PID...: TERM to each and to its children, then reaped.  Runs
+# from a body's EXIT trap, under set -e: nothing here may fail.
+test_kill() {
+	for _p; do
+		pkill -TERM -P "$_p" 2>/dev/null || :
+		kill -TERM "$_p" 2>/dev/null || :
+		wait "$_p" 2>/dev/null || :
+	done
 }
 
 # Network namespaces and veth pairs, always created here and removed at
@@ -306,7 +324,9 @@ test_expect_failure() {
 		shift
 	fi
 	_log="$TRASH/.test-$((test_count + 1)).log"
-	( set -e; eval "$2" ) >"$_log" 2>&1 </dev/null
+	( test_in_body=1 test_body_pids=
+	  trap 'test_kill $test_body_pids' EXIT
+	  set -e; eval "$2" ) >"$_log" 2>&1 </dev/null
 	_rc=$?
 	test_count=$((test_count + 1))
 	if [ $_rc = 0 ]; then
