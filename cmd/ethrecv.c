@@ -288,8 +288,11 @@ out_flush(struct out *o)
 			if (errno == EINTR)
 				continue;
 			saved = errno;
-			if (o->regular && done > 0)
-				(void)ftruncate(o->fd, o->good);
+			/* A file is cut back to its last whole record. */
+			if (o->regular && done > 0 &&
+			    ftruncate(o->fd, o->good) == -1) {
+				/* The write's error is the one to report. */
+			}
 			errno = saved;
 			return -1;
 		}

@@ -140,4 +140,23 @@ test_expect_success NETNS 'a missing interface exits 111 with its name' '
 	echo "rawopen: eth9: no such interface" >expect && test_cmp expect err
 '
 
+command -v readelf >/dev/null && command -v nm >/dev/null && test_set_prereq BINUTILS
+
+# The Makefile builds every tool as Debian builds a privileged binary.
+test_expect_success BINUTILS 'every tool is built PIE with full RELRO and a stack protector' '
+	for t in rawopen ethsend ethrecv fdsend fdrecv credcheck; do
+		readelf -dW "$FDCAP_BUILD/$t" >dyn &&
+		readelf -lW "$FDCAP_BUILD/$t" >seg &&
+		nm "$FDCAP_BUILD/cmd/$t.o" >sym &&
+		test_grep "(FLAGS_1).*NOW.*PIE" dyn &&
+		test_grep GNU_RELRO seg &&
+		test_grep __stack_chk_fail sym || return 1
+	done
+'
+
+test_expect_success BINUTILS,NOSANITIZE 'rawopen is built with _FORTIFY_SOURCE' '
+	nm "$FDCAP_BUILD/cmd/rawopen.o" >sym &&
+	test_grep "U __[a-z]*printf_chk" sym
+'
+
 test_done

@@ -203,6 +203,17 @@ test_expect_success RAWOPEN 'case 3: LD_LIBRARY_PATH is not honoured by the priv
 	EOC
 	libbsd=$(ldd "$RAWOPEN" | sed -n "s/^[[:space:]]*\(libbsd[^ ]*\) =>.*/\1/p") &&
 	test -n "$libbsd" &&
+	# rawopen binds every symbol at start (-z now): the fake defines
+	# those it takes from libbsd, so that it loads and its constructor runs.
+	nm -D --undefined-only "$RAWOPEN" |
+		sed -n "s/^ *U \([A-Za-z_][A-Za-z0-9_]*\)@LIBBSD.*/\1/p" >syms &&
+	test -s syms &&
+	n=0 &&
+	for s in $(cat syms); do
+		n=$((n + 1)) &&
+		echo "void f$n(void) __asm__(\"$s\"); void f$n(void) { _exit(99); }" ||
+		return 1
+	done >>fake.c &&
 	${FDCAP_CC:-cc} -shared -fPIC -Wl,-soname,$libbsd -DMARK="\"$TRASH/w/mark\"" \
 		-o "lib/$libbsd" fake.c &&
 	chmod 0755 "lib/$libbsd" &&
