@@ -282,7 +282,9 @@ parse(int argc, char **argv, struct opts *o)
 	for (i = 0; (size_t)i < o->nsocks; i++)
 		if (o->socks[i].req.kind == POLICY_PACKET) {
 			o->socks[i].req.promisc = o->promisc;
-			o->socks[i].req.filter = o->filter != NULL;
+			/* An empty -F admits everything: no filter. */
+			o->socks[i].req.filter = o->filter != NULL &&
+			    o->filter[strspn(o->filter, " \t\n")] != '\0';
 		}
 	if (o->netns != NULL && (o->netns[0] == '\0' ||
 	    (strchr(o->netns, '/') == NULL && (strcmp(o->netns, ".") == 0 ||
@@ -428,15 +430,32 @@ check_policy(struct opts *o, const struct policy_who *w)
 	return 1;
 }
 
+/* Compiles expr into *prog, or exits with its message: msg names it. */
+static void
+compile_one(const char *expr, struct sock_fprog *prog, int code,
+    const char *msg)
+{
+	char errbuf[FILTER_ERRLEN];
+
+	if (filter_compile(expr, SNAPLEN, prog, errbuf) == 0)
+		return;
+	if (errno == EINVAL)
+		errx(code, "%s: %s", msg, errbuf);
+	errx(EXIT_SYS, "filter: %s", errbuf[0] != '\0' ? errbuf :
+	    strerror(errno));
+}
+
 /*
  * Compiles the filter of each packet socket: the rule's filter= and -F,
- * both when both are given.  The confining prefix is added per socket
- * once its interface index is known.
+ * each on its own, then chained (filter_and) when both are given, so that
+ * no text of the caller's can change what the rule's means.  The
+ * confining prefix is added per socket once its interface index is known.
  */
 static void
 compile_filters(struct opts *o)
 {
-	char errbuf[FILTER_ERRLEN], *expr;
+	struct sock_fprog rule, caller;
+	char msg[80];
 	size_t i;
 
 	for (i = 0; i < o->nsocks; i++) {
@@ -444,26 +463,28 @@ compile_filters(struct opts *o)
 
 		if (s->req.kind != POLICY_PACKET)
 			continue;
-		if (s->rulefilter != NULL && o->filter != NULL) {
-			if (asprintf(&expr, "(%s) and (%s)", s->rulefilter,
-			    o->filter) == -1)
-				err(EXIT_SYS, NULL);
-		} else if (s->rulefilter != NULL || o->filter != NULL) {
-			if ((expr = strdup(s->rulefilter != NULL ?
-			    s->rulefilter : o->filter)) == NULL)
-				err(EXIT_SYS, NULL);
-		} else
+		if (o->filter != NULL)
+			compile_one(o->filter, &caller, EXIT_USAGE, "-F");
+		if (s->rulefilter == NULL) {
+			if (o->filter != NULL)
+				s->inner = caller;
 			continue;
-		if (filter_compile(expr, SNAPLEN, &s->inner, errbuf) == -1) {
-			if (errno == EINVAL && s->rulefilter != NULL)
-				errx(EXIT_REFUSED, "refused: filter of the "
-				    "rule for %s: %s", s->name, errbuf);
-			if (errno == EINVAL)
-				errx(EXIT_USAGE, "-F: %s", errbuf);
-			errx(EXIT_SYS, "filter: %s", errbuf[0] != '\0' ?
-			    errbuf : strerror(errno));
 		}
-		free(expr);
+		(void)snprintf(msg, sizeof(msg),
+		    "refused: filter of the rule for %s", s->name);
+		compile_one(s->rulefilter, &rule, EXIT_REFUSED, msg);
+		if (o->filter == NULL) {
+			s->inner = rule;
+			continue;
+		}
+		if (filter_and(&rule, &caller, &s->inner) == -1) {
+			if (errno == EINVAL)
+				errx(EXIT_USAGE, "-F: the rule's filter for "
+				    "%s and -F together are too long", s->name);
+			err(EXIT_SYS, "filter");
+		}
+		filter_free(&rule);
+		filter_free(&caller);
 	}
 }
 

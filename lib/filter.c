@@ -271,6 +271,57 @@ filter_confine(int ifindex, uint16_t type, int flags,
 	return 0;
 }
 
+/*
+ * a, with each "ret #k" (k > 0, accept) turned into a jump to b:
+ *
+ *	... a, its "ret #0" kept, its "ret #k" now "ja b"
+ * b:
+ *	ld	#0				; A and X as a fresh program
+ *	ldx	#0				; finds them
+ *	... b
+ *
+ * A jump takes the place of a return, so a's own jumps keep their
+ * offsets; "ja" has 32 bits of offset and reaches b from anywhere.  A
+ * return of A or X (a verdict computed at run time) is refused rather
+ * than guessed at: libpcap never makes one.
+ */
+int
+filter_and(const struct sock_fprog *a, const struct sock_fprog *b,
+    struct sock_fprog *out)
+{
+	struct sock_filter *f;
+	size_t n, i;
+	uint16_t code;
+
+	if (a->len == 0 || a->filter == NULL || b->len == 0 ||
+	    b->filter == NULL || (size_t)a->len + 2 + b->len > BPF_MAXINSNS) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (i = 0; i < a->len; i++) {
+		code = a->filter[i].code;
+		if (BPF_CLASS(code) == BPF_RET && BPF_RVAL(code) != BPF_K) {
+			errno = EINVAL;
+			return -1;
+		}
+	}
+	n = (size_t)a->len + 2 + b->len;
+	if ((f = calloc(n, sizeof(*f))) == NULL)
+		return -1;
+	for (i = 0; i < a->len; i++) {
+		f[i] = a->filter[i];
+		if (BPF_CLASS(f[i].code) == BPF_RET && f[i].k != 0)
+			f[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA,
+			    (uint32_t)(a->len - i - 1), 0, 0);
+	}
+	f[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_IMM, 0);
+	f[i++] = (struct sock_filter)BPF_STMT(BPF_LDX | BPF_IMM, 0);
+	memcpy(f + i, b->filter, b->len * sizeof(*f));
+	out->len = (unsigned short)n;
+	out->filter = f;
+	return 0;
+}
+
 void
 filter_free(struct sock_fprog *prog)
 {

@@ -47,6 +47,20 @@ int	filter_compile(const char *expr, unsigned snaplen,
 int	filter_confine(int ifindex, uint16_t type, int flags,
 	    const struct sock_fprog *inner, struct sock_fprog *out);
 
+/*
+ * Builds into *out the program that accepts what both a and b accept, and
+ * returns b's verdict: a runs first, and where it would accept, b runs as
+ * if alone (A = 0, X = 0; M[] as a left it, which a program that stores
+ * before it loads, as libpcap's do, never sees).  Each program keeps its
+ * own meaning whatever its text was: two expressions pasted into one
+ * string could be made to mean something else ("R) or (x").  Allocated:
+ * release with filter_free().  Returns 0, or -1 with errno ENOMEM, or
+ * EINVAL when either is empty, a returns a computed verdict (ret A or
+ * ret X), or the whole would exceed BPF_MAXINSNS.
+ */
+int	filter_and(const struct sock_fprog *a, const struct sock_fprog *b,
+	    struct sock_fprog *out);
+
 /* Frees prog's instructions and zeroes it; prog may be empty. */
 void	filter_free(struct sock_fprog *prog);
 

@@ -109,9 +109,11 @@ test_expect_success RAWOPEN 'an unreadable or symlinked policy refuses everythin
 	rm "$POLICY" && mv "$POLICY.real" "$POLICY"
 '
 
-test_expect_success RAWOPEN 'filter=required wants -F; a bad -F is a usage error' '
+test_expect_success RAWOPEN 'filter=required wants a -F, not an empty one; a bad -F is a usage error' '
 	policy "user:nobody packet iface=vA ethertype=all filter=required" &&
 	refused vA all &&
+	refused -F "" vA all &&
+	refused -F " " vA all &&
 	nobody -F "ether proto 0x88b5" vA all -- true &&
 	test_expect_code 100 nobody -F "no such syntax((" vA all -- true 2>err &&
 	test_grep "^rawopen: -F: " err

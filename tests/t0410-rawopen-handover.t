@@ -135,4 +135,19 @@ test_expect_success RAWOPEN 'a rule filter and -F are both locked in' '
 	test_grep -x "got 88b5 ab-both" child.out
 '
 
+# Compiled apart and chained: pasted into one expression, this -F made
+# "(rule) and (ether[15] = 0x62) or (ether[15] = 0x62)", which the rule
+# no longer held.
+test_expect_success RAWOPEN 'no -F can reach past the rule filter; its errors are its own' '
+	printf "%s\n" "user:nobody packet iface=vA ethertype=0x88b5 filter=\"ether[14] = 0x61\"" >"$POLICY" &&
+	test_expect_code 100 as65534 "$RAWOPEN" \
+		-F "ether[15] = 0x62) or (ether[15] = 0x62" vA 0x88b5 -- true 2>err &&
+	test_grep "^rawopen: -F: .*syntax error" err &&
+	test_expect_code 100 as65534 "$RAWOPEN" -F "no such syntax((" vA 0x88b5 -- true 2>err &&
+	test_grep "^rawopen: -F: " err &&
+	printf "%s\n" "user:nobody packet iface=vA ethertype=0x88b5 filter=\"ether[14] = 0x61) or (ether[14] = 0x61\"" >"$POLICY" &&
+	test_expect_code 1 as65534 "$RAWOPEN" -F "ether[15] = 0x62" vA 0x88b5 -- true 2>err &&
+	test_grep "^rawopen: refused: filter of the rule for vA: .*syntax error" err
+'
+
 test_done

@@ -273,11 +273,77 @@ test_confine(void)
 	filter_free(&inner);
 }
 
+static void
+test_and(void)
+{
+	static const uint8_t frame_b5y[] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 1,
+		0x88, 0xb5, 'y',
+	};
+	/* Two ways to accept, each its own return: 'x' and 'y'. */
+	struct sock_filter two[] = {
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 14),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 'x', 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 5),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 'y', 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 7),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_filter reta[] = {
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 14),
+		BPF_STMT(BPF_RET | BPF_A, 0),
+	};
+	struct sock_fprog a = { 0, NULL }, b = { 0, NULL }, out = { 0, NULL };
+	struct sock_fprog hand = { 6, two }, bad = { 2, reta }, big;
+	struct pkt pk = { 7, 0x88b5, PACKET_HOST, frame_b5, sizeof(frame_b5) };
+	char err[FILTER_ERRLEN];
+
+	ok(filter_compile("ether[14] = 0x78", 0, &a, err) == 0 &&
+	    filter_compile("ether proto 0x88b5", 128, &b, err) == 0,
+	    "two programs");
+	ok(filter_and(&a, &b, &out) == 0, "and: built");
+	ok(kernel_takes(&out) == 1, "the kernel takes it");
+	is_int(bpf_run(&out, &pk), 128, "both accept: the second's verdict");
+	pk.data = frame_b6;
+	is_int(bpf_run(&out, &pk), 0, "the second drops");
+	pk.data = frame_b5y;
+	is_int(bpf_run(&out, &pk), 0, "the first drops");
+	filter_free(&out);
+
+	ok(filter_and(&hand, &b, &out) == 0 && kernel_takes(&out) == 1,
+	    "a first program with two accepting returns");
+	pk.data = frame_b5;
+	is_int(bpf_run(&out, &pk), 128, "the first return leads to the second");
+	pk.data = frame_b5y;
+	is_int(bpf_run(&out, &pk), 128, "so does the other");
+	pk.data = frame_b6;
+	is_int(bpf_run(&out, &pk), 0, "and the second still decides");
+	filter_free(&out);
+
+	errno = 0;
+	ok(filter_and(&bad, &b, &out) == -1 && errno == EINVAL &&
+	    out.filter == NULL, "a first program returning A: EINVAL");
+	ok(filter_and(&b, &bad, &out) == 0, "a second one may");
+	filter_free(&out);
+	big.len = 0;
+	big.filter = two;
+	errno = 0;
+	ok(filter_and(&big, &b, &out) == -1 && errno == EINVAL,
+	    "empty: EINVAL");
+	big.len = BPF_MAXINSNS;
+	errno = 0;
+	ok(filter_and(&hand, &big, &out) == -1 && errno == EINVAL,
+	    "too long: EINVAL");
+	filter_free(&a);
+	filter_free(&b);
+}
+
 int
 main(void)
 {
-	plan(15 + 37);
+	plan(15 + 37 + 14);
 	test_compile();
 	test_confine();
+	test_and();
 	return done();
 }
