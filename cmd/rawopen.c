@@ -72,6 +72,7 @@ enum { OPT_IP = 256, OPT_IP6, OPT_TCP, OPT_UDP };
 struct sock {
 	struct policy_req	req;
 	char			name[32];	/* in LISTEN_FDNAMES and messages */
+	char			ifname[IF_NAMESIZE];	/* its own name */
 	struct sockaddr_storage	ss;		/* PORT */
 	socklen_t		sslen;
 	const char		*rulefilter;	/* the granting rule's filter= */
@@ -378,6 +379,28 @@ describe(const struct sock *s, char *buf, size_t len)
 }
 
 /*
+ * The kernel also finds an interface by an alternative name (`ip link
+ * property add dev eth0 altname lab0`), which the policy never named: it
+ * is matched against the name the interface has, and open_packet() checks
+ * that the interface it opens still has it.  A name that matches nothing
+ * is left as typed, for the policy to refuse or open_packet() to report.
+ */
+static void
+own_ifname(struct sock *s)
+{
+	struct eth_if byname, byindex;
+
+	if (eth_if_byname(s->req.iface, &byname) == -1 ||
+	    eth_if_byindex(byname.index, &byindex) == -1) {
+		if (errno == ENODEV)
+			return;
+		err(EXIT_SYS, "%s", s->req.iface);
+	}
+	strlcpy(s->ifname, byindex.name, sizeof(s->ifname));
+	s->req.iface = s->ifname;
+}
+
+/*
  * A caller who is not root gets what the policy grants, all or nothing:
  * the first socket refused ends it with exit 1 and the rule it needs (with
  * -x, returns 0 instead).  Returns 1 when everything is granted.  The
@@ -403,6 +426,8 @@ check_policy(struct opts *o, const struct policy_who *w)
 	for (i = 0; i < o->nsocks; i++) {
 		struct sock *s = &o->socks[i];
 
+		if (s->req.kind == POLICY_PACKET)
+			own_ifname(s);
 		describe(s, what, sizeof(what));
 		if (p != NULL && policy_check(p, w, &s->req, &g)) {
 			s->rulefilter = g.filter;
@@ -523,9 +548,9 @@ lower_cap(cap_value_t cap, const char *name)
  * that happens with CAP_NET_RAW effective.
  */
 static void
-open_packet(struct sock *s)
+open_packet(const struct opts *o, struct sock *s)
 {
-	struct eth_if ifc;
+	struct eth_if ifc, own;
 	int e;
 
 	if (eth_if_byname(s->req.iface, &ifc) == -1) {
@@ -533,6 +558,11 @@ open_packet(struct sock *s)
 			errx(EXIT_SYS, "%s: no such interface", s->req.iface);
 		err(EXIT_SYS, "%s", s->req.iface);
 	}
+	/* The policy granted a name: the interface must still have it. */
+	if (!o->root && (eth_if_byindex(ifc.index, &own) == -1 ||
+	    strcmp(own.name, s->req.iface) != 0))
+		errx(EXIT_REFUSED, "refused: %s: the interface was renamed",
+		    s->req.iface);
 	s->ifindex = ifc.index;
 	raise_cap(CAP_NET_RAW, s->name, "cap_net_raw");
 	s->fd = rawsock_socket();
@@ -657,7 +687,7 @@ open_all(struct opts *o)
 	for (i = 0; i < o->nsocks; i++) {
 		switch (o->socks[i].req.kind) {
 		case POLICY_PACKET:
-			open_packet(&o->socks[i]);
+			open_packet(o, &o->socks[i]);
 			break;
 		case POLICY_IP:
 			open_ip(&o->socks[i]);

@@ -41,6 +41,22 @@ test_expect_success RAWOPEN 'a rule for the user grants it' '
 	echo "ran 65534" >expect && test_cmp expect out
 '
 
+# The kernel finds an interface by an alternative name too, which the
+# policy never named: the policy sees the interface's own name.
+test_expect_success RAWOPEN 'an alternative name is matched as the name it stands for' '
+	nsrun $ns ip link property add dev vB altname lab0 &&
+	policy "user:nobody packet iface=lab* ethertype=0x88b5" &&
+	refused lab0 0x88b5 &&
+	test_grep -F "may not open vB 0x88b5 (rule needed in $POLICY: user:nobody packet iface=vB ethertype=0x88b5)" err &&
+	policy "user:nobody packet iface=vB ethertype=0x88b5" &&
+	nobody -x lab0 0x88b5 -- true >out &&
+	test_grep -F "policy: vB 0x88b5: granted by $POLICY:1" out &&
+	nobody lab0 0x88b5 -- cat /proc/net/packet >out &&
+	ifindex=$(nsrun $ns cat /sys/class/net/vB/ifindex) &&
+	awk -v i="$ifindex" "NR > 1 && \$5 == i { n++ } END { exit n != 1 }" out &&
+	nsrun $ns ip link property del dev vB altname lab0
+'
+
 test_expect_success RAWOPEN 'a rule for the group grants it' '
 	policy "group:$(id -gn 65534) packet iface=v* ethertype=0x88b5-0x88b6" &&
 	nobody vA 0x88b6 -- true
