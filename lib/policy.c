@@ -877,6 +877,16 @@ policy_load(const char *path, char err[POLICY_ERRLEN])
 		    "checked", path);
 		goto fail;
 	}
+	/*
+	 * A setuid-root copy could read a file that others cannot, and then
+	 * quote its lines in messages: it refuses what a copy with file
+	 * capabilities could not read.
+	 */
+	if ((sb.st_mode & S_IROTH) == 0) {
+		policy_fail(err, EACCES, "%s: cannot read it (it must be "
+		    "readable by all: mode 0644)", path);
+		goto fail;
+	}
 	if (policy_safe(path, &sb, err) == -1)
 		goto fail;
 	if (sb.st_size > POLICY_MAXSIZE) {

@@ -170,11 +170,16 @@ test_expect_success RAWOPEN '-x explains a refusal, exits 1' '
 	test_grep -F "rule needed in $POLICY: user:nobody packet iface=vA ethertype=0x88b6" err
 '
 
-test_expect_success RAWOPEN 'the setuid copy follows the same policy' '
+test_expect_success RAWOPEN 'the setuid copy follows the same policy, and reads no more of it' '
 	policy "user:nobody packet iface=vA ethertype=0x88b5" &&
 	RAWOPEN=$RAWOPEN_SUID &&
 	refused vA 0x88b6 && test_grep -F "may not open vA 0x88b6" err &&
-	nobody vA 0x88b5 -- true
+	nobody vA 0x88b5 -- true &&
+	policy "user:nobody packet iface=vA ethertype=0x88b5" "user:nbdy packet" &&
+	chmod 0600 "$POLICY" &&
+	refused vA 0x88b5 &&
+	test_grep -F "$POLICY: cannot read it (it must be readable by all" err &&
+	! grep nbdy err
 '
 
 test_expect_success RAWOPEN 'the environment changes nothing' '

@@ -648,6 +648,10 @@ test_load(void)
 	must(put(path, good_text, 0600, 0), "put");
 	is_int(load_as_nobody(path, "cannot read it"), EACCES,
 	    "  and so is 0600");
+	snprintf(want, sizeof(want), "%s: cannot read it (it must be "
+	    "readable by all: mode 0644)", path);
+	refused(path, EACCES, want,
+	    "  0600 also for a reader who could read it (setuid root)");
 
 	must(put(path, good_text, 0644, 0), "put");
 	must(symlink(path, link), "symlink");
