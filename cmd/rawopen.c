@@ -857,6 +857,9 @@ main(int argc, char **argv)
 		o.nsroot = 1;
 	} else
 		o.root = who.uid == 0;
+	/* Known not to be root: the other three go before the policy. */
+	if (!o.root && priv_limit(keep, 3) == -1)
+		err(EXIT_SYS, "limit capabilities");
 	target(&o, &t);
 	allowed = check_policy(&o, &who);
 	if (o.explain) {
@@ -868,8 +871,6 @@ main(int argc, char **argv)
 		exit(allowed ? 0 : EXIT_REFUSED);
 	}
 	cap_free(start);
-	if (!o.root && priv_limit(keep, 3) == -1)
-		err(EXIT_SYS, "limit capabilities");
 	open_all(&o);
 
 	drop(&t);
