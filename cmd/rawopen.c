@@ -278,6 +278,8 @@ parse(int argc, char **argv, struct opts *o)
 		usagex("nothing to open");
 	if (o->ofd != 0 && o->nsocks != 1)
 		usagex("-o places one socket, not %zu", o->nsocks);
+	if (o->ofd != 0 && o->names != NULL)
+		usagex("-n names sockets in LISTEN_FDNAMES, which -o unsets");
 	if (o->names != NULL)
 		check_names(o);
 	for (i = 0; (size_t)i < o->nsocks; i++)

@@ -140,6 +140,11 @@ test_expect_success NETNS 'a missing interface exits 111 with its name' '
 	echo "rawopen: eth9: no such interface" >expect && test_cmp expect err
 '
 
+test_expect_success '-n with -o is a usage error: -o unsets LISTEN_FDNAMES' '
+	usage_error "-n names sockets in LISTEN_FDNAMES, which -o unsets" \
+		-o 5 -n x lo 0x88b5 -- true
+'
+
 command -v readelf >/dev/null && command -v nm >/dev/null && test_set_prereq BINUTILS
 
 # The Makefile builds every tool as Debian builds a privileged binary.
