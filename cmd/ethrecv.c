@@ -328,6 +328,9 @@ out_fail(struct ethrecv *e)
 static uint8_t *
 out_reserve(struct ethrecv *e, size_t n)
 {
+	/* out_init() sized it for the longest: this cannot happen. */
+	if (n > e->o.size)
+		errx(EXIT_SYS, "internal error: %zu bytes of output at once", n);
 	if ((e->o.len + n > e->o.size || e->o.niov + 2 >= OUT_IOV) &&
 	    out_flush(&e->o) == -1)
 		out_fail(e);
@@ -357,6 +360,14 @@ out_init(struct ethrecv *e)
 
 	e->o.fd = STDOUT_FILENO;
 	e->o.size = OUTBUF_SIZE;
+	/*
+	 * Hex lines and payloads are copied whole: the longest frame the
+	 * ring holds (a block, less its headers) must fit, and a hex line is
+	 * twice its size.  pcap copies only frames up to COPY_MAX.
+	 */
+	if ((e->fmt == FMT_HEX || e->fmt == FMT_PAYLOAD) && e->o.size <
+	    TEXTIO_HEXLINE_LEN((size_t)e->r.block_size + 4))
+		e->o.size = TEXTIO_HEXLINE_LEN((size_t)e->r.block_size + 4);
 	if ((e->o.buf = malloc(e->o.size)) == NULL ||
 	    (e->o.iov = calloc(OUT_IOV, sizeof(*e->o.iov))) == NULL)
 		err(EXIT_SYS, "malloc");

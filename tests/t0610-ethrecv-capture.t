@@ -104,6 +104,22 @@ test_expect_success VETH '-w hex: the frames as sent, 802.1Q tag restored on all
 	test_cmp sent got
 '
 
+# A ring block holds frames of up to about 1 MiB, whose hex line is twice
+# that: the output buffer must hold it whole.
+test_expect_success VETH '-w hex and -w payload: a frame of 600000 bytes, whole' '
+	ip -n $A link set lo up mtu 600000 &&
+	{ nsrun $A ethrecv -w hex -c 1 lo 0x88b5 >got 2>err & } &&
+	wait_for bound $A 88b5 &&
+	nsrun $A /usr/bin/python3 "$TRASH/peer.py" send lo 1 600000 >sent &&
+	wait &&
+	test_cmp sent got &&
+	{ nsrun $A ethrecv -w payload -c 1 lo 0x88b5 >got 2>err & } &&
+	wait_for bound $A 88b5 &&
+	nsrun $A /usr/bin/python3 "$TRASH/peer.py" send lo 1 600000 >sent &&
+	wait &&
+	test $(wc -c <got) = 599986
+'
+
 test_expect_success VETH 'bound to one ethertype, a tagged frame arrives without its tag' '
 	nsrun $B ethrecv -w hex -c 1 vb 0x88b5 >got 2>err &
 	wait_for bound $B 88b5 &&
