@@ -533,7 +533,8 @@ capture(struct ethrecv *e, const sigset_t *waitmask)
 				continue;
 			err(EXIT_SYS, "poll");
 		}
-		if (pfd[1].revents & POLLERR)
+		/* The reader is gone: a pipe says POLLERR, a socket POLLHUP. */
+		if (pfd[1].revents & (POLLERR | POLLHUP))
 			exit(0);
 		if ((pfd[0].revents & POLLERR) &&
 		    ring_block_next(&e->r) == 0 &&

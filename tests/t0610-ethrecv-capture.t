@@ -173,6 +173,29 @@ test_expect_success VETH 'a reader that goes away ends it at once: exit 0, nothi
 	test ! -s err
 '
 
+# A socket whose peer has closed polls as POLLHUP, never as POLLERR.
+test_expect_success VETH 'stdout a socket whose reader goes away, nothing flowing: exit 0 at once' '
+	cat >sockout.py <<-\EOF &&
+	import socket, subprocess, sys
+	a, b = socket.socketpair()
+	p = subprocess.Popen(sys.argv[1:], stdout=a, stderr=open("err", "w"))
+	a.close()
+	got = b""
+	while len(got) < 24:
+	    got += b.recv(24 - len(got))
+	b.close()
+	try:
+	    print("exit", p.wait(timeout=20))
+	except subprocess.TimeoutExpired:
+	    p.kill()
+	    print("still running")
+	EOF
+	nsrun $B /usr/bin/python3 sockout.py ethrecv vb 0x88b5 >out &&
+	echo "exit 0" >expect &&
+	test_cmp expect out &&
+	test_line_count = 0 err
+'
+
 test_expect_success VETH 'the reader goes away while frames flow: exit 0, nothing said' '
 	{ nsrun $B ethrecv vb 0x88b5 2>err; echo $? >rc; } | head -c 30 >/dev/null &
 	wait_for bound $B 88b5 &&
