@@ -343,7 +343,8 @@ add(const struct opts *o, struct run *r, const struct pcapio_rec *rec)
 			    "shorter than an Ethernet header", num, len);
 		memcpy(&tpid, rec->data + 12, 2);
 		tpid = be16toh(tpid);
-		if (tpid == 0x8100 || tpid == 0x88a8)
+		/* The kernel allows the 4 more for 802.1Q, not 802.1ad. */
+		if (tpid == 0x8100)
 			max += 4;
 		if (len > max)
 			return badframe(o, r, "frame %llu: %zu bytes exceeds "

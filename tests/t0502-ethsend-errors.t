@@ -86,6 +86,15 @@ test_expect_success NET 'a frame longer than the MTU: exit 111, frame named' '
 		send va 0x88b5 <big.pcap
 '
 
+test_expect_success NET 'an 802.1Q tag may pass the MTU by 4 bytes, an 802.1ad tag may not' '
+	pcap q.pcap - - "ffffffffffff0200000000018100000588b5$(printf "%03000d" 0)" &&
+	send va 0x88b5 <q.pcap 2>err &&
+	test_grep "^1 frames sent, 1518 bytes, 0 errors" err &&
+	pcap ad.pcap - - "$FRAME" "ffffffffffff02000000000188a8000588b5$(printf "%03000d" 0)" &&
+	fails 111 "ethsend: stdin: frame 2: 1518 bytes exceeds the MTU of va (1500 + 14)" \
+		send va 0x88b5 <ad.pcap
+'
+
 test_expect_success NET '-k skips bad frames, counts them, exits 0' '
 	printf "%s\n" "$FRAME" 0102 "$FRAME" >short.hex &&
 	send -k -f hex va 0x88b5 <short.hex 2>err &&
