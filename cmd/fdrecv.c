@@ -45,10 +45,11 @@ onsignal(int sig)
 }
 
 /*
- * While fdrecv waits for a peer, the signals that end it are caught (not
+ * While fdrecv listens for a peer, the signals that end it are caught (not
  * restarting accept(2)) so that it can remove its socket file; those the
- * caller ignores stay ignored.  restore_signals() puts back what PROG
- * must inherit.
+ * caller ignores stay ignored.  Once the peer is accepted,
+ * restore_signals() puts back what PROG must inherit, and a signal ends
+ * fdrecv while it waits for the fds.
  */
 static void
 catch_signals(void)
@@ -249,7 +250,6 @@ main(int argc, char *argv[])
 	if ((names = malloc(FDPASS_NAMESLEN + 1)) == NULL)
 		err(EXIT_SYS, "malloc");
 
-	catch_signals();
 	if (cflag) {
 		if ((s = usock_connect(path, SOCK_SEQPACKET)) == -1) {
 			if (errno == EPROTOTYPE)
@@ -259,7 +259,12 @@ main(int argc, char *argv[])
 		}
 		check_peer(s, &rule, "holder");
 	} else {
+		catch_signals();
 		s = accept_one(path);
+		/* The file is gone: a signal may now end fdrecv as it will. */
+		restore_signals();
+		if (stop)
+			raise(stop);
 		check_peer(s, &rule, "peer");
 	}
 	n = receive(s, path, fds, max, names, FDPASS_NAMESLEN + 1);
@@ -284,7 +289,6 @@ main(int argc, char *argv[])
 	free(all);
 	free(names);
 
-	restore_signals();
 	execvp(argv[2], argv + 2);
 	err(EXIT_EXECERR(errno), "%s", argv[2]);
 }

@@ -142,6 +142,53 @@ test_expect_success 'fdsend -l holds, fdrecv -c fetches; two clients get the sam
 	! test -e h
 '
 
+test_expect_success 'fdrecv passes an ignored SIGHUP on to PROG, connecting or listening' '
+	bg fdsend -l ./h 1 &&
+	wait_for test -S h &&
+	sh -c "trap \"\" HUP && exec fdrecv -c ./h -- cat /proc/self/status" >st &&
+	sed -n "s/^SigIgn:.*\(.\)$/\1/p" st >last &&
+	grep -q "[13579bdf]" last &&
+	{ sh -c "trap \"\" HUP && exec fdrecv ./r -- cat /proc/self/status" >st2 & } &&
+	wait_for test -S r &&
+	fdsend ./r 1 &&
+	wait $! &&
+	sed -n "s/^SigIgn:.*\(.\)$/\1/p" st2 >last &&
+	grep -q "[13579bdf]" last
+'
+
+# A peer that connects (or is connected to) and never sends: fdrecv waits,
+# and a signal ends it, by that signal, as it would end any program.
+test_expect_success PYTHON 'SIGTERM ends fdrecv waiting on a silent peer, either way' '
+	cat >silent.py <<-\EOF &&
+	import os, socket, sys, time
+	s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+	if sys.argv[1] == "listen":
+	    s.bind("q"); s.listen(1)
+	    c, _ = s.accept()
+	else:
+	    while True:
+	        try:
+	            s.connect("r2"); break
+	        except OSError:
+	            time.sleep(0.05)
+	open("connected", "w").close()
+	time.sleep(30)
+	EOF
+	bg /usr/bin/python3 silent.py listen &&
+	wait_for test -S q &&
+	{ fdrecv -c ./q -- true & } && fr=$! &&
+	wait_for test -e connected &&
+	kill $fr &&
+	{ rc=0; wait $fr || rc=$?; test $rc = 143; } &&
+	rm connected &&
+	{ fdrecv ./r2 -- true & } && fr=$! &&
+	bg /usr/bin/python3 silent.py connect &&
+	wait_for test -e connected &&
+	kill $fr &&
+	{ rc=0; wait $fr || rc=$?; test $rc = 143; } &&
+	! test -e r2
+'
+
 test_expect_success 'the holder keeps an ignored SIGHUP ignored and serves on' '
 	bg nohup fdsend -l ./h 1 >/dev/null 2>&1 &&
 	wait_for test -S h &&
