@@ -187,15 +187,16 @@ send_msgs(const struct opts *o, struct run *r, struct mmsghdr *msgs,
 			tries = 0;
 			continue;
 		}
-		if (errno == EINTR) {
-			if (stop)
-				break;
+		/* Stopped: what is left of the batch is not sent, no error. */
+		if (stop && (errno == EINTR || errno == ENOBUFS ||
+		    errno == EAGAIN))
+			break;
+		if (errno == EINTR)
 			continue;
-		}
 		if (errno == ENOBUFS || errno == EAGAIN) {
 			if (tries == 0)
 				first = now_ns();
-			if (now_ns() - first < RETRY_NS && !stop) {
+			if (now_ns() - first < RETRY_NS) {
 				backoff(r->fd, tries++);
 				continue;
 			}
@@ -210,8 +211,6 @@ send_msgs(const struct opts *o, struct run *r, struct mmsghdr *msgs,
 		i++;
 		tries = 0;
 	}
-	/* Interrupted: what was not sent is lost, and counted. */
-	r->errors += n - i;
 }
 
 /*
@@ -256,7 +255,7 @@ flush(const struct opts *o, struct run *r)
 		r->paced += k;
 		i += k;
 	}
-	r->errors += r->n - i;
+	/* Stopped (a signal) before the whole batch was due: not sent. */
 	r->n = 0;
 }
 

@@ -95,6 +95,20 @@ test_expect_success NET 'an 802.1Q tag may pass the MTU by 4 bytes, an 802.1ad t
 		send va 0x88b5 <ad.pcap
 '
 
+test_expect_success NET 'SIGINT while paced: summary, exit 0, what was not sent is no error' '
+	seq 50 >in &&
+	tx() { nsrun "$A" cat /sys/class/net/va/statistics/tx_packets; } &&
+	t0=$(tx) &&
+	{ ip netns exec "$A" ethsend -r 10 va 0x88b5 <in 2>err & } && pid=$! &&
+	wait_for sh -c "test \$(ip netns exec $A cat /sys/class/net/va/statistics/tx_packets) -ge $((t0 + 3))" &&
+	kill -INT $pid &&
+	{ rc=0; wait $pid || rc=$?; test $rc = 0; } &&
+	test_grep "^[0-9]* frames sent, [0-9]* bytes, 0 errors$" err &&
+	test_line_count = 1 err &&
+	n=$(sed -n "s/ frames sent.*//p" err) &&
+	test "$n" -ge 3 && test "$n" -lt 50
+'
+
 test_expect_success NET '-k skips bad frames, counts them, exits 0' '
 	printf "%s\n" "$FRAME" 0102 "$FRAME" >short.hex &&
 	send -k -f hex va 0x88b5 <short.hex 2>err &&
