@@ -74,6 +74,10 @@ struct out {
 	int		 niov;
 	off_t		 good;		/* a regular file: its valid length */
 	int		 regular;
+	int		 nonblock;	/* a write may say EAGAIN: out_wait() */
+	int		 sock;		/* fd is a socket: sendmsg(2) */
+	const sigset_t	*waitmask;	/* what ppoll(2) lets through */
+	const struct timespec *end;	/* -t, or NULL */
 };
 
 /* One running frame handler (-e). */
@@ -137,10 +141,32 @@ usage(void)
 	exit(EXIT_USAGE);
 }
 
+static volatile sig_atomic_t nsignals;	/* how many arrived */
+
 static void
 onsignal(int sig)
 {
 	stop = sig;
+	nsignals++;
+}
+
+/*
+ * A SIGINT or SIGTERM waiting while they are blocked, taken: under a
+ * flood the capture loop goes from block to block without a ppoll(2) in
+ * which they could arrive.
+ */
+static void
+take_pending(void)
+{
+	static const struct timespec zero;
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	if ((sig = sigtimedwait(&set, NULL, &zero)) > 0)
+		onsignal(sig);
 }
 
 /* A number in [min, max], or a usage error naming the option. */
@@ -267,10 +293,71 @@ out_cut(struct out *o)
 }
 
 /*
+ * Waits until o->fd takes more, with SIGINT and SIGTERM let through: a
+ * reader that has stopped reading holds nothing up but the output.
+ * Returns 0, or -1 with errno EINTR (a signal came after the flush began,
+ * at sigs), ETIMEDOUT (-t passed, when it had not yet at the start), EPIPE
+ * (the reader is gone) or poll's.
+ */
+static int
+out_wait(struct out *o, sig_atomic_t sigs, int late)
+{
+	struct pollfd p;
+	struct timespec ts, *tsp;
+	long long ms;
+
+	for (;;) {
+		if (nsignals != sigs) {
+			errno = EINTR;
+			return -1;
+		}
+		tsp = NULL;
+		if (o->end != NULL && !late) {
+			if ((ms = ms_until(o->end)) == 0) {
+				errno = ETIMEDOUT;
+				return -1;
+			}
+			ts.tv_sec = ms / 1000;
+			ts.tv_nsec = (ms % 1000) * 1000000;
+			tsp = &ts;
+		}
+		p.fd = o->fd;
+		p.events = POLLOUT;
+		p.revents = 0;
+		if (ppoll(&p, 1, tsp, o->waitmask) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (p.revents & (POLLERR | POLLHUP)) {
+			errno = EPIPE;
+			return -1;
+		}
+		if (p.revents & POLLOUT)
+			return 0;
+	}
+}
+
+/* One write of up to cnt pieces: writev(2), or sendmsg(2) to a socket. */
+static ssize_t
+out_write(const struct out *o, struct iovec *v, int cnt)
+{
+	struct msghdr m;
+
+	if (!o->sock)
+		return writev(o->fd, v, cnt);
+	memset(&m, 0, sizeof(m));
+	m.msg_iov = v;
+	m.msg_iovlen = (size_t)cnt;
+	return sendmsg(o->fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+/*
  * Writes out what is buffered, whole, retrying after signals and short
- * writes.  Returns 0, or -1 with errno; a regular file is then cut back
- * to its last complete record, so that what it holds stays a valid
- * capture.
+ * writes; when the output is full it waits in out_wait(), where a new
+ * signal or the end of -t gives up.  Returns 0, or -1 with errno; a
+ * regular file is then cut back to its last complete record, so that what
+ * it holds stays a valid capture.
  */
 static int
 out_flush(struct out *o)
@@ -278,14 +365,19 @@ out_flush(struct out *o)
 	struct iovec *v = o->iov;
 	size_t done = 0, k;
 	ssize_t n;
-	int cnt, saved;
+	sig_atomic_t sigs = nsignals;
+	int cnt, saved, late;
 
+	late = o->end != NULL && ms_until(o->end) == 0;
 	out_cut(o);
 	cnt = o->niov;
 	while (cnt > 0) {
-		n = writev(o->fd, v, cnt < OUT_IOV ? cnt : OUT_IOV);
+		n = out_write(o, v, cnt < OUT_IOV ? cnt : OUT_IOV);
 		if (n == -1) {
 			if (errno == EINTR)
+				continue;
+			if ((errno == EAGAIN || errno == EWOULDBLOCK) &&
+			    o->nonblock && out_wait(o, sigs, late) == 0)
 				continue;
 			saved = errno;
 			/* A file is cut back to its last whole record. */
@@ -316,6 +408,11 @@ out_fail(struct ethrecv *e)
 {
 	if (errno == EPIPE)
 		exit(0);
+	/* Stopped while the output would take nothing: a normal end. */
+	if (errno == EINTR || errno == ETIMEDOUT) {
+		summary(e);
+		exit(0);
+	}
 	warn("write to stdout");
 	summary(e);
 	exit(EXIT_SYS);
@@ -357,6 +454,7 @@ out_init(struct ethrecv *e)
 {
 	struct stat st;
 	off_t pos;
+	int fd;
 
 	e->o.fd = STDOUT_FILENO;
 	e->o.size = OUTBUF_SIZE;
@@ -373,11 +471,24 @@ out_init(struct ethrecv *e)
 		err(EXIT_SYS, "malloc");
 	if (fstat(e->o.fd, &st) == -1)
 		err(EXIT_SYS, "stdout");
+	e->o.end = e->seconds > 0 ? &e->end : NULL;
 	if (S_ISFIFO(st.st_mode)) {
 		if (fcntl(e->o.fd, F_GETPIPE_SZ) < (int)PIPE_WANT &&
 		    fcntl(e->o.fd, F_SETPIPE_SZ, PIPE_WANT) == -1)
 			(void)fcntl(e->o.fd, F_SETPIPE_SZ, 256 << 10);
-	} else if (S_ISREG(st.st_mode) &&
+		/*
+		 * A pipe of its own that does not block (O_NONBLOCK on fd 1
+		 * itself would reach whoever shares it): opened anew through
+		 * /proc, it is the same pipe.  Without /proc, writes block.
+		 */
+		if ((fd = open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK |
+		    O_CLOEXEC)) != -1) {
+			e->o.fd = fd;
+			e->o.nonblock = 1;
+		}
+	} else if (S_ISSOCK(st.st_mode))
+		e->o.sock = e->o.nonblock = 1;
+	else if (S_ISREG(st.st_mode) &&
 	    (pos = lseek(e->o.fd, 0, SEEK_CUR)) != -1) {
 		e->o.regular = 1;
 		e->o.good = pos;
@@ -513,6 +624,7 @@ capture(struct ethrecv *e, const sigset_t *waitmask)
 			if (e->o.niov > 0 && out_flush(&e->o) == -1)
 				out_fail(e);
 			ring_block_done(&e->r);
+			take_pending();
 			continue;
 		}
 		if (e->o.len > 0 && out_flush(&e->o) == -1)
@@ -1193,6 +1305,7 @@ main(int argc, char *argv[])
 		serve(&e, &waitmask);
 	} else {
 		out_init(&e);
+		e.o.waitmask = &waitmask;
 		if (e.fmt == FMT_PCAP) {
 			pcapio_write_filehdr(filehdr, e.snaplen);
 			memcpy(out_reserve(&e, sizeof(filehdr)), filehdr,

@@ -174,6 +174,22 @@ test_expect_success VETH 'a reader that goes away ends it at once: exit 0, nothi
 '
 
 # A socket whose peer has closed polls as POLLHUP, never as POLLERR.
+# A reader that reads nothing: the pipe and the buffer fill, and ethrecv
+# waits on its output, where a signal must still reach it.
+test_expect_success VETH 'SIGTERM reaches ethrecv stalled on a reader that reads nothing' '
+	{ sh -c "ip netns exec $B ethrecv vb 0x88b5 2>err & echo \$! >pid && wait \$! ; echo \$? >rc" |
+	  sh -c "echo \$\$ >rpid && exec sleep 60" &
+	} &&
+	wait_for test -s pid && wait_for test -s rpid &&
+	wait_for bound $B 88b5 &&
+	send 4000 1500 >/dev/null &&
+	kill -TERM $(cat pid) &&
+	wait_for test -s rc &&
+	kill $(cat rpid) &&
+	echo 0 >expect && test_cmp expect rc &&
+	test_grep "^[0-9]* frames received, [0-9]* dropped by kernel$" err
+'
+
 test_expect_success VETH 'stdout a socket whose reader goes away, nothing flowing: exit 0 at once' '
 	cat >sockout.py <<-\EOF &&
 	import socket, subprocess, sys
