@@ -687,6 +687,7 @@ spawn(struct ethrecv *e, struct handler *hd, const uint8_t *payload,
 {
 	char src[ETH_MACSTRLEN], dst[ETH_MACSTRLEN], type[8];
 	int in[2], out[2], saved;
+	ssize_t n;
 	pid_t pid;
 
 	if (pipe2(in, O_CLOEXEC) == -1)
@@ -698,12 +699,22 @@ spawn(struct ethrecv *e, struct handler *hd, const uint8_t *payload,
 		errno = saved;
 		return -1;
 	}
-	/* A pipe holds the whole payload, so this write cannot block. */
+	/*
+	 * The payload goes in before there is a reader: the pipe must hold
+	 * it whole.  It is grown when needed, and the write does not block,
+	 * so a pipe that could not grow (past pipe-user-pages-soft a new
+	 * pipe has two pages) fails the frame instead of hanging ethrecv.
+	 */
 	if (plen > 65536)
 		(void)fcntl(in[1], F_SETPIPE_SZ, (int)plen);
-	if ((plen > 0 && write(in[1], payload, plen) != (ssize_t)plen) ||
+	if (fcntl(in[1], F_SETFL, O_NONBLOCK) == -1 ||
 	    fcntl(out[0], F_SETFL, O_NONBLOCK) == -1)
 		goto fail;
+	if (plen > 0 && (n = write(in[1], payload, plen)) != (ssize_t)plen) {
+		if (n >= 0 || errno == EAGAIN)
+			errno = EMSGSIZE;
+		goto fail;
+	}
 	eth_format_mac(hd->req.src, src);
 	eth_format_mac(hd->req.dst, dst);
 	snprintf(type, sizeof(type), "0x%04x", hd->req.type);
