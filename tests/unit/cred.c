@@ -164,7 +164,9 @@ spawn_nobody(int ls, int go, int gow)
 	if ((s = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
 	    connect(s, (struct sockaddr *)&sun, len) == -1)
 		_exit(3);
-	(void)read(go, &c, 1);
+	/* Until the parent says go, or goes. */
+	if (read(go, &c, 1) == -1)
+		_exit(4);
 	_exit(0);
 }
 
