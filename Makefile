@@ -43,13 +43,16 @@ endif
 # Hardening, as Debian builds a privileged binary (dpkg-buildflags
 # hardening=+all): stack protector and clash protection, control-flow
 # protection where the target has it, _FORTIFY_SOURCE (not under the
-# sanitizers, which it would blind), and full RELRO: the GOT is read-only
-# before main.  A flag the compiler lacks is left out.
-cc_has = $(shell $(CC) $(1) -Werror -E -x c /dev/null >/dev/null 2>&1 && echo $(1))
+# sanitizers, which it would blind; nor over a level CPPFLAGS or CFLAGS
+# already set, as dpkg-buildflags does), and full RELRO: the GOT is
+# read-only before main.  A flag the compiler cannot build with is left out.
+cc_has = $(shell $(CC) $(1) -Werror -c -x c /dev/null -o /dev/null >/dev/null 2>&1 && echo $(1))
 HARDEN_CFLAGS := $(call cc_has,-fstack-protector-strong) \
 	$(call cc_has,-fstack-clash-protection) $(call cc_has,-fcf-protection)
 ifneq ($(SANITIZE),1)
+ifeq ($(findstring _FORTIFY_SOURCE,$(CPPFLAGS) $(CFLAGS)),)
 HARDEN_CPPFLAGS = -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3
+endif
 endif
 HARDEN_LDFLAGS = -Wl,-z,relro -Wl,-z,now
 
