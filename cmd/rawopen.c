@@ -287,7 +287,7 @@ parse(int argc, char **argv, struct opts *o)
 			o->socks[i].req.promisc = o->promisc;
 			/* An empty -F admits everything: no filter. */
 			o->socks[i].req.filter = o->filter != NULL &&
-			    o->filter[strspn(o->filter, " \t\n")] != '\0';
+			    o->filter[strspn(o->filter, " \t\n\r\f\v")] != '\0';
 		}
 	if (o->netns != NULL && (o->netns[0] == '\0' ||
 	    (strchr(o->netns, '/') == NULL && (strcmp(o->netns, ".") == 0 ||
@@ -493,8 +493,13 @@ compile_filters(struct opts *o)
 		if (o->filter != NULL)
 			compile_one(o->filter, &caller, EXIT_USAGE, "-F");
 		if (s->rulefilter == NULL) {
-			if (o->filter != NULL)
-				s->inner = caller;
+			if (o->filter == NULL)
+				continue;
+			if (caller.len > BPF_MAXINSNS - FILTER_CONFINE_MAX)
+				errx(EXIT_USAGE, "-F: too long: %u "
+				    "instructions, at most %d", caller.len,
+				    BPF_MAXINSNS - FILTER_CONFINE_MAX);
+			s->inner = caller;
 			continue;
 		}
 		(void)snprintf(msg, sizeof(msg),

@@ -294,7 +294,8 @@ filter_and(const struct sock_fprog *a, const struct sock_fprog *b,
 	uint16_t code;
 
 	if (a->len == 0 || a->filter == NULL || b->len == 0 ||
-	    b->filter == NULL || (size_t)a->len + 2 + b->len > BPF_MAXINSNS) {
+	    b->filter == NULL || (size_t)a->len + 2 + b->len >
+	    BPF_MAXINSNS - FILTER_CONFINE_MAX) {
 		errno = EINVAL;
 		return -1;
 	}

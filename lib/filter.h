@@ -56,7 +56,8 @@ int	filter_confine(int ifindex, uint16_t type, int flags,
  * string could be made to mean something else ("R) or (x").  Allocated:
  * release with filter_free().  Returns 0, or -1 with errno ENOMEM, or
  * EINVAL when either is empty, a returns a computed verdict (ret A or
- * ret X), or the whole would exceed BPF_MAXINSNS.
+ * ret X), or the whole would leave no room for filter_confine()'s prefix
+ * (BPF_MAXINSNS - FILTER_CONFINE_MAX).
  */
 int	filter_and(const struct sock_fprog *a, const struct sock_fprog *b,
 	    struct sock_fprog *out);

@@ -130,6 +130,7 @@ test_expect_success RAWOPEN 'filter=required wants a -F, not an empty one; a bad
 	refused vA all &&
 	refused -F "" vA all &&
 	refused -F " " vA all &&
+	refused -F "$(printf "\r\t")" vA all &&
 	nobody -F "ether proto 0x88b5" vA all -- true &&
 	test_expect_code 100 nobody -F "no such syntax((" vA all -- true 2>err &&
 	test_grep "^rawopen: -F: " err

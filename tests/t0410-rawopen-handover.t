@@ -150,4 +150,22 @@ test_expect_success RAWOPEN 'no -F can reach past the rule filter; its errors ar
 	test_grep "^rawopen: refused: filter of the rule for vA: .*syntax error" err
 '
 
+# About 4090 instructions (libpcap 1.10 makes 4089 of this): too long for
+# the confining prefix to be put before it, alone or after the rule's.
+# Whatever another libpcap makes of it, never a late EINVAL from the kernel.
+test_expect_success RAWOPEN 'a -F too long to be confined is a usage error' '
+	long="ether[14:2] = 0" &&
+	for i in $(seq 2170); do long="$long or ether[14:2] = $i"; done &&
+	for rule in "" " filter=\"ether[16] = 1\""; do
+		printf "%s\n" "user:nobody packet iface=vA ethertype=0x88b5$rule" >"$POLICY" &&
+		rc=0 &&
+		as65534 "$RAWOPEN" -F "$long" vA 0x88b5 -- true 2>err || rc=$? &&
+		case $rc in
+		0) ;;
+		100) test_grep "^rawopen: -F: .*too long" err ;;
+		*) cat err >&2; false ;;
+		esac || return 1
+	done
+'
+
 test_done

@@ -330,10 +330,23 @@ test_and(void)
 	errno = 0;
 	ok(filter_and(&big, &b, &out) == -1 && errno == EINVAL,
 	    "empty: EINVAL");
-	big.len = BPF_MAXINSNS;
+	/* Room is left for filter_confine()'s prefix. */
+	if ((big.filter = calloc(BPF_MAXINSNS, sizeof(*big.filter))) == NULL)
+		abort();
+	for (big.len = 0; big.len < BPF_MAXINSNS; big.len++)
+		big.filter[big.len] = (struct sock_filter)BPF_STMT(BPF_RET |
+		    BPF_K, 1);
+	big.len = BPF_MAXINSNS - FILTER_CONFINE_MAX - 6 - 2;
+	ok(filter_and(&hand, &big, &out) == 0 &&
+	    filter_confine(7, 0x88b5, 0, &out, &a) == 0 &&
+	    kernel_takes(&a) == 1, "the longest pair, confined, fits");
+	filter_free(&out);
+	filter_free(&a);
+	big.len++;
 	errno = 0;
 	ok(filter_and(&hand, &big, &out) == -1 && errno == EINVAL,
-	    "too long: EINVAL");
+	    "one more: EINVAL");
+	free(big.filter);
 	filter_free(&a);
 	filter_free(&b);
 }
@@ -341,7 +354,7 @@ test_and(void)
 int
 main(void)
 {
-	plan(15 + 37 + 14);
+	plan(15 + 37 + 15);
 	test_compile();
 	test_confine();
 	test_and();
