@@ -40,6 +40,7 @@
 #include "filter.h"
 #include "listenfd.h"
 #include "pcapio.h"
+#include "priv.h"
 #include "rawsock.h"
 #include "ring.h"
 #include "textio.h"
@@ -338,14 +339,37 @@ out_wait(struct out *o, sig_atomic_t sigs, int late)
 	}
 }
 
-/* One write of up to cnt pieces: writev(2), or sendmsg(2) to a socket. */
+/*
+ * One write of up to cnt pieces: writev(2), or sendmsg(2) to a socket.
+ * An output that blocks (a pipe /proc could not reopen, a terminal) is
+ * written with SIGINT and SIGTERM let through, so that a stalled reader
+ * does not keep them out: the write then fails with EINTR, or returns
+ * short.  (A signal between the check and the write is seen at the next
+ * one, or when a second comes.)
+ */
 static ssize_t
-out_write(const struct out *o, struct iovec *v, int cnt)
+out_write(const struct out *o, struct iovec *v, int cnt, sig_atomic_t sigs)
 {
 	struct msghdr m;
+	sigset_t saved;
+	ssize_t n;
+	int e;
 
-	if (!o->sock)
+	if (!o->sock && (o->nonblock || o->regular || o->waitmask == NULL))
 		return writev(o->fd, v, cnt);
+	if (!o->sock) {
+		if (sigprocmask(SIG_SETMASK, o->waitmask, &saved) == -1)
+			return -1;
+		if (nsignals != sigs) {
+			n = -1;
+			errno = EINTR;
+		} else
+			n = writev(o->fd, v, cnt);
+		e = errno;
+		(void)sigprocmask(SIG_SETMASK, &saved, NULL);
+		errno = e;
+		return n;
+	}
 	memset(&m, 0, sizeof(m));
 	m.msg_iov = v;
 	m.msg_iovlen = (size_t)cnt;
@@ -372,9 +396,9 @@ out_flush(struct out *o)
 	out_cut(o);
 	cnt = o->niov;
 	while (cnt > 0) {
-		n = out_write(o, v, cnt < OUT_IOV ? cnt : OUT_IOV);
+		n = out_write(o, v, cnt < OUT_IOV ? cnt : OUT_IOV, sigs);
 		if (n == -1) {
-			if (errno == EINTR)
+			if (errno == EINTR && nsignals == sigs)
 				continue;
 			if ((errno == EAGAIN || errno == EWOULDBLOCK) &&
 			    o->nonblock && out_wait(o, sigs, late) == 0)
@@ -452,6 +476,8 @@ out_ref(struct out *o, const uint8_t *p, size_t n)
 static void
 out_init(struct ethrecv *e)
 {
+	struct sockaddr_storage ss;
+	socklen_t sslen;
 	struct stat st;
 	off_t pos;
 	int fd;
@@ -486,9 +512,13 @@ out_init(struct ethrecv *e)
 			e->o.fd = fd;
 			e->o.nonblock = 1;
 		}
-	} else if (S_ISSOCK(st.st_mode))
+	} else if (S_ISSOCK(st.st_mode)) {
+		/* Unconnected, it would poll as hung up: say so now. */
+		sslen = sizeof(ss);
+		if (getpeername(e->o.fd, (struct sockaddr *)&ss, &sslen) == -1)
+			err(EXIT_SYS, "stdout");
 		e->o.sock = e->o.nonblock = 1;
-	else if (S_ISREG(st.st_mode) &&
+	} else if (S_ISREG(st.st_mode) &&
 	    (pos = lseek(e->o.fd, 0, SEEK_CUR)) != -1) {
 		e->o.regular = 1;
 		e->o.good = pos;
@@ -1153,6 +1183,9 @@ main(int argc, char *argv[])
 	uint8_t filehdr[PCAPIO_FILEHDR_LEN];
 	int ch, i, n, server = 0, promisc = 0, sockfd = -1, nargs;
 
+	/* A socket opened onto a closed 0, 1 or 2 would get our output. */
+	if (priv_stdfds() == -1)
+		err(EXIT_SYS, "fds 0-2");
 	memset(&e, 0, sizeof(e));
 	e.fd = -1;
 	e.dir = DIR_IN;

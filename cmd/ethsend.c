@@ -34,6 +34,7 @@
 #include "fdcap.h"
 #include "listenfd.h"
 #include "pcapio.h"
+#include "priv.h"
 #include "rawsock.h"
 #include "textio.h"
 
@@ -489,6 +490,9 @@ main(int argc, char *argv[])
 	off_t seekable;
 	int ch, ret, hl;
 
+	/* A socket opened onto a closed 0, 1 or 2 would get our output. */
+	if (priv_stdfds() == -1)
+		err(EXIT_SYS, "fds 0-2");
 	memset(&o, 0, sizeof(o));
 	o.fd = -1;
 	o.loops = 1;

@@ -190,6 +190,43 @@ test_expect_success VETH 'SIGTERM reaches ethrecv stalled on a reader that reads
 	test_grep "^[0-9]* frames received, [0-9]* dropped by kernel$" err
 '
 
+# The same, where ethrecv cannot reopen the pipe through /proc (it runs as
+# another user than the pipe's): its blocking write lets the signal in.
+test_expect_success VETH 'SIGTERM reaches it stalled on a pipe it cannot reopen' '
+	{ sh -c "ip netns exec $B /usr/bin/python3 $TRASH/peer.py hold vb 0x88b5 0 setpriv --reuid=65534 --regid=65534 --clear-groups ethrecv 2>err & echo \$! >pid && wait \$! ; echo \$? >rc" |
+	  sh -c "echo \$\$ >rpid && exec sleep 60" &
+	} &&
+	wait_for test -s pid && wait_for test -s rpid &&
+	wait_for grep -q "^Name:.*ethrecv" /proc/$(cat pid)/status &&
+	send 4000 1500 >/dev/null &&
+	wait_for grep -q pipe_write /proc/$(cat pid)/wchan &&
+	kill -TERM $(cat pid) &&
+	wait_for test -s rc &&
+	kill $(cat rpid) &&
+	echo 0 >expect && test_cmp expect rc &&
+	test_grep "^[0-9]* frames received, [0-9]* dropped by kernel$" err
+'
+
+test_expect_success VETH 'stdout an unconnected socket: said at once, exit 111' '
+	nsrun $B /usr/bin/python3 -c "
+import socket, subprocess, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+sys.exit(subprocess.call([\"ethrecv\", \"vb\", \"0x88b5\"], stdout=s))" 2>err ||
+	rc=$? && test "$rc" = 111 &&
+	test_grep "^ethrecv: stdout: Transport endpoint is not connected$" err
+'
+
+test_expect_success VETH 'stdout closed: nothing of ours goes out on the socket' '
+	{ nsrun $A ethrecv -t 3 -w hex va all >peer.hex 2>/dev/null & } &&
+	wait_for bound $A 0003 &&
+	{ nsrun $B ethrecv -c 1 vb 0x88b5 >&- 2>err & } &&
+	wait_for bound $B 88b5 &&
+	send 1 64 >/dev/null &&
+	wait &&
+	! grep -q "^4d3cb2a1" peer.hex &&
+	test_grep "^1 frames received" err
+'
+
 test_expect_success VETH 'stdout a socket whose reader goes away, nothing flowing: exit 0 at once' '
 	cat >sockout.py <<-\EOF &&
 	import socket, subprocess, sys
