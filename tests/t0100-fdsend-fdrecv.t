@@ -33,11 +33,9 @@ abs=fdcap-t0100-$test_tag
 
 # bg CMD...: CMD in the background, its pid in $pid, killed when the test
 # ends (each test body runs in a subshell of its own).
+# bg CMD...: CMD in the background, $pid; killed when the test ends.
 bg() {
-	"$@" &
-	pid=$!
-	bgpids="${bgpids:-} $pid"
-	trap 'kill $bgpids 2>/dev/null || :' EXIT
+	test_bg pid "$@"
 }
 
 test_expect_success 'a pipe end passes and is written through' '
@@ -176,12 +174,12 @@ test_expect_success PYTHON 'SIGTERM ends fdrecv waiting on a silent peer, either
 	EOF
 	bg /usr/bin/python3 silent.py listen &&
 	wait_for test -S q &&
-	{ fdrecv -c ./q -- true & } && fr=$! &&
+	test_bg fr fdrecv -c ./q -- true &&
 	wait_for test -e connected &&
 	kill $fr &&
 	{ rc=0; wait $fr || rc=$?; test $rc = 143; } &&
 	rm connected &&
-	{ fdrecv ./r2 -- true & } && fr=$! &&
+	test_bg fr fdrecv ./r2 -- true &&
 	bg /usr/bin/python3 silent.py connect &&
 	wait_for test -e connected &&
 	kill $fr &&

@@ -2,11 +2,9 @@
 test_description='fdsend and fdrecv: bad input and failures, each with its own message'
 . "$(dirname "$0")/test-lib.sh"
 
+# bg CMD...: CMD in the background, $pid; killed when the test ends.
 bg() {
-	"$@" &
-	pid=$!
-	bgpids="${bgpids:-} $pid"
-	trap 'kill $bgpids 2>/dev/null || :' EXIT
+	test_bg pid "$@"
 }
 
 test_expect_success 'usage: exit 100 and the synopsis' '
@@ -82,11 +80,10 @@ test_expect_success PYTHON 'a stale socket: nobody listens' '
 '
 
 test_expect_success PYTHON 'a socket of another type' '
-	/usr/bin/python3 -c "
+	bg /usr/bin/python3 -c "
 import socket, time
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.bind(\"stream\"); s.listen(1); time.sleep(20)" &
-	pid=$! && trap "kill $pid" EXIT &&
+s.bind(\"stream\"); s.listen(1); time.sleep(20)" &&
 	wait_for test -S stream &&
 	test_expect_code 111 fdsend ./stream 1 2>err &&
 	echo "fdsend: connect ./stream: not a SOCK_SEQPACKET socket" >expect &&

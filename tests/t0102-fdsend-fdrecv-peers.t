@@ -2,11 +2,9 @@
 test_description='fdsend and fdrecv: Python peers both ways, and peers refused by -u/-g'
 . "$(dirname "$0")/test-lib.sh"
 
+# bg CMD...: CMD in the background, $pid; killed when the test ends.
 bg() {
-	"$@" &
-	pid=$!
-	bgpids="${bgpids:-} $pid"
-	trap 'kill $bgpids 2>/dev/null || :' EXIT
+	test_bg pid "$@"
 }
 abs=fdcap-t0102-$test_tag
 

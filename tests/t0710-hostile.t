@@ -445,10 +445,9 @@ test_expect_success RAWOPEN 'case 17: -o 1023 works; -o above RLIMIT_NOFILE is a
 # fdsend, fdrecv, credcheck.
 
 # bg CMD...: CMD in the background, its pid in $pid, killed at exit.
+# bg CMD...: CMD in the background, $pid; killed when the test ends.
 bg() {
-	"$@" &
-	pid=$!
-	test_at_exit "kill $pid 2>/dev/null"
+	test_bg pid "$@"
 }
 
 # A holder run as nobody: its pid is the holder's.
