@@ -699,7 +699,8 @@ capture(struct ethrecv *e, const sigset_t *waitmask)
 static const struct eth_if *
 iface(struct ethrecv *e, int ifindex)
 {
-	if (e->ifc.index != ifindex && eth_if_byindex(ifindex, &e->ifc) == -1)
+	if (e->ifc.index != ifindex &&
+	    eth_if_ofsocket(e->fd, ifindex, &e->ifc) == -1)
 		return NULL;
 	return &e->ifc;
 }
@@ -1136,7 +1137,7 @@ open_inherited(struct ethrecv *e, int fd, const char *expr, size_t bsize,
 	}
 	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
 		err(EXIT_SYS, "fd %d", fd);
-	if (ifindex > 0 && eth_if_byindex(ifindex, &e->ifc) == 0)
+	if (ifindex > 0 && eth_if_ofsocket(fd, ifindex, &e->ifc) == 0)
 		strlcpy(name, e->ifc.name, namelen);
 	else
 		snprintf(name, namelen, "fd %d", fd);

@@ -433,7 +433,7 @@ open_socket(const struct opts *o, struct run *r, char **argv, int argc,
 	}
 	if (ifindex == 0)
 		errx(EXIT_USAGE, "fd %d: not bound to an interface", r->fd);
-	if (eth_if_byindex(ifindex, &r->ifc) == -1)
+	if (eth_if_ofsocket(r->fd, ifindex, &r->ifc) == -1)
 		err(EXIT_SYS, "fd %d: interface %d", r->fd, ifindex);
 	if (argc == 2 && strcmp(argv[0], r->ifc.name) != 0)
 		errx(EXIT_USAGE, "fd %d is bound to %s, not %s", r->fd,

@@ -370,19 +370,18 @@ eth_if_byname(const char *name, struct eth_if *ifp)
 	return rc;
 }
 
-int
-eth_if_byindex(int index, struct eth_if *ifp)
+/* eth_if_byindex(), through the socket s: in s's network namespace. */
+static int
+eth_if_index_on(int s, int index, struct eth_if *ifp)
 {
 	struct ifreq ifr;
 	struct eth_if r;
-	int s, rc;
+	int rc;
 
 	if (index <= 0) {
 		errno = ENODEV;
 		return -1;
 	}
-	if ((s = eth_ioctl_socket()) == -1)
-		return -1;
 	memset(&ifr, 0, sizeof(ifr));
 	ifr.ifr_ifindex = index;
 	if ((rc = ioctl(s, SIOCGIFNAME, &ifr)) == 0) {
@@ -396,6 +395,23 @@ eth_if_byindex(int index, struct eth_if *ifp)
 		if (rc == 0)
 			*ifp = r;
 	}
+	return rc;
+}
+
+int
+eth_if_byindex(int index, struct eth_if *ifp)
+{
+	int s, rc;
+
+	if ((s = eth_ioctl_socket()) == -1)
+		return -1;
+	rc = eth_if_index_on(s, index, ifp);
 	eth_close(s);
 	return rc;
+}
+
+int
+eth_if_ofsocket(int fd, int index, struct eth_if *ifp)
+{
+	return eth_if_index_on(fd, index, ifp);
 }

@@ -105,4 +105,11 @@ int	eth_ifname_check(const char *name);
 int	eth_if_byname(const char *name, struct eth_if *ifp);
 int	eth_if_byindex(int index, struct eth_if *ifp);
 
+/*
+ * eth_if_byindex() for the interface a socket fd is bound to: the ioctls
+ * go through fd, so that index is looked up in the network namespace the
+ * socket was opened in (rawopen -N), not the caller's.
+ */
+int	eth_if_ofsocket(int fd, int index, struct eth_if *ifp);
+
 #endif /* LIB_ETH_H */

@@ -166,6 +166,19 @@ test_expect_success RAWOPEN 'root -N opens in another namespace, runs in its own
 	test_grep "^rawopen: vB: no such interface" err
 '
 
+# vB is not in the program's namespace ($ns1, where vA is): ethsend must
+# find the socket's interface (name, MAC, MTU) where the socket lives.
+test_expect_success RAWOPEN 'a socket from -N: ethsend finds its interface where it lives' '
+	macB=$(nsrun $ns2 cat /sys/class/net/vB/address | tr -d :) &&
+	test_bg cap nsrun $ns1 "$FDCAP_BUILD/ethrecv" -c 1 -w hex vA 0x88b5 >got 2>/dev/null &&
+	wait_for sh -c "ip netns exec $ns1 cat /proc/net/packet | grep -q \" 88b5 \"" &&
+	echo hello | nsrun $ns1 "$RAWOPEN" -N "$ns2" vB 0x88b5 -- \
+		"$FDCAP_BUILD/ethsend" vB 0x88b5 2>err &&
+	test_grep "^1 frames sent" err &&
+	wait $cap &&
+	cut -c 13-24 got >src && echo "$macB" >expect && test_cmp expect src
+'
+
 test_expect_success RAWOPEN 'the program inherits signal dispositions' '
 	nsrun $ns1 sh -c "trap \"\" HUP; exec \"$RAWOPEN\" vA 0x88b5 -- grep SigIgn /proc/self/status" >out &&
 	grep SigIgn out | grep -v "0000000000000000$" >/dev/null

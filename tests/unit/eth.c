@@ -319,13 +319,14 @@ fail:
 	return -1;
 }
 
-#define NIF	14
+#define NIF	16
 
 static void
 test_if(void)
 {
 	static const uint8_t zero[ETH_ALEN_];
 	struct eth_if i, j, keep;
+	int fd;
 
 	if (geteuid() != 0) {
 		skip(NIF, "interface lookups need root for a network namespace");
@@ -360,6 +361,15 @@ test_if(void)
 	    "missing index: ENODEV");
 	errno = 0;
 	ok(eth_if_byindex(0, &j) == -1 && errno == ENODEV, "index 0: ENODEV");
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM, 0)) == -1)
+		abort();
+	memset(&j, 0, sizeof(j));
+	ok(eth_if_ofsocket(fd, i.index, &j) == 0 &&
+	    memcmp(&i, &j, sizeof(i)) == 0, "lo found through a socket");
+	errno = 0;
+	ok(eth_if_ofsocket(fd, 4242, &j) == -1 && errno == ENODEV,
+	    "  a missing index: ENODEV");
+	close(fd);
 	errno = 0;
 	ok(eth_if_byname("../x", &j) == -1 && errno == EINVAL,
 	    "bad name: EINVAL");
