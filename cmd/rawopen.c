@@ -732,15 +732,24 @@ verify(const struct priv_target *t)
  * drop (the drop is done for real, in a child).
  */
 static void
-explain(const struct opts *o, const struct priv_target *t,
-    const char *before)
+explain(struct opts *o, const struct priv_target *t, const char *before)
 {
 	char what[64], caps[1024];
 	const char *check;
+	struct eth_if ifc;
 	size_t i;
 	pid_t pid;
 	int st;
 
+	/* What the real run would fail on, it fails on here, alike. */
+	for (i = 0; i < o->nsocks && o->netns == NULL; i++)
+		if (o->socks[i].req.kind == POLICY_PACKET &&
+		    eth_if_byname(o->socks[i].req.iface, &ifc) == -1) {
+			if (errno == ENODEV)
+				errx(EXIT_SYS, "%s: no such interface",
+				    o->socks[i].req.iface);
+			err(EXIT_SYS, "%s", o->socks[i].req.iface);
+		}
 	for (i = 0; i < o->nsocks; i++) {
 		describe(&o->socks[i], what, sizeof(what));
 		printf("open: fd %d: %s%s%s%s\n", o->ofd != 0 ? o->ofd :
@@ -763,12 +772,23 @@ explain(const struct opts *o, const struct priv_target *t,
 		printf("verified: ids, capabilities, ambient, no_new_privs, "
 		    "canary socket refused\n");
 		fflush(stdout);
+		/* As in the real run: compiled with no privilege left. */
+		compile_filters(o);
+		for (i = 0; i < o->nsocks; i++)
+			if (o->socks[i].inner.len > 0)
+				printf("filter: fd %d: %u instructions\n",
+				    o->ofd != 0 ? o->ofd :
+				    LISTENFD_START + (int)i,
+				    o->socks[i].inner.len);
+		fflush(stdout);
 		_exit(0);
 	}
 	if (waitpid(pid, &st, 0) == -1)
 		err(EXIT_SYS, "waitpid");
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+	if (!WIFEXITED(st))
 		exit(EXIT_SYS);
+	if (WEXITSTATUS(st) != 0)
+		exit(WEXITSTATUS(st));
 }
 
 /* Closes every fd above 2 that is not one of the n placed from first. */

@@ -165,6 +165,19 @@ test_expect_success RAWOPEN '-x explains a grant, opens nothing, exits 0' '
 	test_grep "no_new_privs 1" out
 '
 
+test_expect_success RAWOPEN '-x fails as the run would: a bad -F, a bad filter=, no interface' '
+	policy "user:nobody packet iface=v* ethertype=0x88b5" &&
+	nobody -x -F "ether proto 0x88b5" vA 0x88b5 -- true >out &&
+	test_grep "^filter: fd 3: [0-9]* instructions" out &&
+	test_expect_code 100 nobody -x -F "ether src" vA 0x88b5 -- true >out 2>err &&
+	test_grep "^rawopen: -F: " err &&
+	test_expect_code 111 nobody -x vZ 0x88b5 -- true >out 2>err &&
+	test_grep "^rawopen: vZ: no such interface" err &&
+	policy "user:nobody packet iface=vA ethertype=0x88b5 filter=\"ether src\"" &&
+	test_expect_code 1 nobody -x vA 0x88b5 -- true >out 2>err &&
+	test_grep "^rawopen: refused: filter of the rule for vA" err
+'
+
 test_expect_success RAWOPEN '-x explains a refusal, exits 1' '
 	policy "user:nobody packet iface=vA ethertype=0x88b5" &&
 	test_expect_code 1 nobody -x vA 0x88b6 -- true 2>err &&
