@@ -186,8 +186,14 @@ check_names(const struct opts *o)
 			n++;
 		else if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
 			usagex("-n: names are printable, without spaces");
+		if (*p == ':' && (p == o->names || p[1] == '\0' ||
+		    p[1] == ':'))
+			usagex("-n: an empty name");
 	}
-	if (n > o->nsocks)
+	if (o->names[0] == '\0')
+		usagex("-n: an empty name");
+	/* sd_listen_fds_with_names(3) wants one name for each fd. */
+	if (n != o->nsocks)
 		usagex("-n: %zu names for %zu sockets", n, o->nsocks);
 }
 
