@@ -210,6 +210,9 @@ parse_size(const char *s)
 	}
 	if (mult != 1)
 		digits[n - 1] = '\0';
+	v = strtonum(digits, 1, LLONG_MAX, NULL);
+	if (v > 0 && v > (1LL << 30) / (long long)mult)
+		errx(EXIT_USAGE, "-B %s: too large (at most 1g)", s);
 	v = number('B', digits, 1, (1LL << 30) / (long long)mult);
 	if ((size_t)v * mult < (16U << 10))
 		errx(EXIT_USAGE, "-B %s: too small (at least 16k)", s);

@@ -322,9 +322,12 @@ target(const struct opts *o, struct priv_target *t)
 		return;
 	}
 	if (o->user != NULL) {
-		if (priv_target_user(o->user, t) == -1)
-			err(errno == ENOENT ? EXIT_USAGE : EXIT_SYS, "-u %s",
-			    o->user);
+		if (priv_target_user(o->user, t) == -1) {
+			if (errno == ENOENT)
+				errx(EXIT_USAGE, "-u %s: no such user",
+				    o->user);
+			err(EXIT_SYS, "-u %s", o->user);
+		}
 		return;
 	}
 	if ((s = getenv("SUDO_UID")) == NULL)

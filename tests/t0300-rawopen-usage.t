@@ -144,6 +144,11 @@ test_expect_success NETNS 'a missing interface exits 111 with its name' '
 	echo "rawopen: eth9: no such interface" >expect && test_cmp expect err
 '
 
+test_expect_success ROOT '-u names a user that exists' '
+	usage_error "-u fdcap-no-such-user: no such user" \
+		-u fdcap-no-such-user lo 0x88b5 -- true
+'
+
 test_expect_success '-n with -o is a usage error: -o unsets LISTEN_FDNAMES' '
 	usage_error "-n names sockets in LISTEN_FDNAMES, which -o unsets" \
 		-o 5 -n x lo 0x88b5 -- true

@@ -24,6 +24,10 @@ test_expect_success 'bad option values are named, exit 100' '
 	test_grep "ethrecv: -B 4k: too small" err &&
 	test_expect_code 100 ethrecv -B 2t lo all 2>err &&
 	test_grep "ethrecv: -B 2t: invalid" err &&
+	test_expect_code 100 ethrecv -B 2g lo all 2>err &&
+	test_grep "ethrecv: -B 2g: too large (at most 1g)" err &&
+	test_expect_code 100 ethrecv -B 1048577k lo all 2>err &&
+	test_grep "ethrecv: -B 1048577k: too large" err &&
 	test_expect_code 100 ethrecv lo 0x1ffff 2>err &&
 	test_grep "ethrecv: ethertype 0x1ffff" err
 '
