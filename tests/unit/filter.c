@@ -295,6 +295,7 @@ test_and(void)
 	};
 	struct sock_fprog a = { 0, NULL }, b = { 0, NULL }, out = { 0, NULL };
 	struct sock_fprog hand = { 6, two }, bad = { 2, reta }, big;
+	struct sock_fprog conf = { 0, NULL };
 	struct pkt pk = { 7, 0x88b5, PACKET_HOST, frame_b5, sizeof(frame_b5) };
 	char err[FILTER_ERRLEN];
 
@@ -338,10 +339,10 @@ test_and(void)
 		    BPF_K, 1);
 	big.len = BPF_MAXINSNS - FILTER_CONFINE_MAX - 6 - 2;
 	ok(filter_and(&hand, &big, &out) == 0 &&
-	    filter_confine(7, 0x88b5, 0, &out, &a) == 0 &&
-	    kernel_takes(&a) == 1, "the longest pair, confined, fits");
+	    filter_confine(7, 0x88b5, 0, &out, &conf) == 0 &&
+	    kernel_takes(&conf) == 1, "the longest pair, confined, fits");
 	filter_free(&out);
-	filter_free(&a);
+	filter_free(&conf);
 	big.len++;
 	errno = 0;
 	ok(filter_and(&hand, &big, &out) == -1 && errno == EINVAL,
