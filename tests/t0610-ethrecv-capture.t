@@ -61,6 +61,25 @@ tshark_hex() {
 	     { if (h != "") print h; h = "" } END { if (h != "") print h }'
 }
 
+# stalled CMD: runs the command line CMD, its stderr in ./err, its stdout
+# on a reader that reads nothing; ./pid holds CMD's pid, ./rpid the
+# reader's, and ./rc will hold CMD's exit status.
+stalled() {
+	{ sh -c "$1 2>err & echo \$! >pid && wait \$! ; echo \$? >rc" |
+	  sh -c "echo \$\$ >rpid && exec sleep 60" &
+	} &&
+	wait_for test -s pid && wait_for test -s rpid
+}
+
+# stalled_term: SIGTERM ends the stalled ethrecv: exit 0, with its summary.
+stalled_term() {
+	kill -TERM $(cat pid) &&
+	wait_for test -s rc &&
+	kill $(cat rpid) &&
+	echo 0 >expect && test_cmp expect rc &&
+	test_grep "^[0-9]* frames received, [0-9]* dropped by kernel$" err
+}
+
 if test_have_prereq NETNS,PYTHON; then
 	test_netns A B && test_veth $A va $B vb && test_set_prereq VETH
 fi
@@ -177,34 +196,20 @@ test_expect_success VETH 'a reader that goes away ends it at once: exit 0, nothi
 # A reader that reads nothing: the pipe and the buffer fill, and ethrecv
 # waits on its output, where a signal must still reach it.
 test_expect_success VETH 'SIGTERM reaches ethrecv stalled on a reader that reads nothing' '
-	{ sh -c "ip netns exec $B ethrecv vb 0x88b5 2>err & echo \$! >pid && wait \$! ; echo \$? >rc" |
-	  sh -c "echo \$\$ >rpid && exec sleep 60" &
-	} &&
-	wait_for test -s pid && wait_for test -s rpid &&
+	stalled "ip netns exec $B ethrecv vb 0x88b5" &&
 	wait_for bound $B 88b5 &&
 	send 4000 1500 >/dev/null &&
-	kill -TERM $(cat pid) &&
-	wait_for test -s rc &&
-	kill $(cat rpid) &&
-	echo 0 >expect && test_cmp expect rc &&
-	test_grep "^[0-9]* frames received, [0-9]* dropped by kernel$" err
+	stalled_term
 '
 
 # The same, where ethrecv cannot reopen the pipe through /proc (it runs as
 # another user than the pipe's): its blocking write lets the signal in.
 test_expect_success VETH 'SIGTERM reaches it stalled on a pipe it cannot reopen' '
-	{ sh -c "ip netns exec $B /usr/bin/python3 $TRASH/peer.py hold vb 0x88b5 0 setpriv --reuid=65534 --regid=65534 --clear-groups ethrecv 2>err & echo \$! >pid && wait \$! ; echo \$? >rc" |
-	  sh -c "echo \$\$ >rpid && exec sleep 60" &
-	} &&
-	wait_for test -s pid && wait_for test -s rpid &&
+	stalled "ip netns exec $B /usr/bin/python3 $TRASH/peer.py hold vb 0x88b5 0 setpriv --reuid=65534 --regid=65534 --clear-groups ethrecv" &&
 	wait_for grep -q "^Name:.*ethrecv" /proc/$(cat pid)/status &&
 	send 4000 1500 >/dev/null &&
 	wait_for grep -q pipe_write /proc/$(cat pid)/wchan &&
-	kill -TERM $(cat pid) &&
-	wait_for test -s rc &&
-	kill $(cat rpid) &&
-	echo 0 >expect && test_cmp expect rc &&
-	test_grep "^[0-9]* frames received, [0-9]* dropped by kernel$" err
+	stalled_term
 '
 
 test_expect_success VETH 'stdout an unconnected socket: said at once, exit 111' '
