@@ -65,10 +65,30 @@ tshark_hex() {
 # on a reader that reads nothing; ./pid holds CMD's pid, ./rpid the
 # reader's, and ./rc will hold CMD's exit status.
 stalled() {
-	{ sh -c "$1 2>err & echo \$! >pid && wait \$! ; echo \$? >rc" |
-	  sh -c "echo \$\$ >rpid && exec sleep 60" &
+	{ sh -c "$1 2>err & echo \$! >pid && wait \$! ; echo \$? >rc" 2>/dev/null |
+	  sh -c "echo \$\$ >rpid && exec sleep 60" >/dev/null 2>&1 &
 	} &&
-	wait_for test -s pid && wait_for test -s rpid
+	wait_for test -s pid && wait_for test -s rpid &&
+	test_kill_at_end $(cat pid) $(cat rpid)
+}
+
+# stall: sends frames until the reader's pipe is full (ethrecv sets its
+# ring up after it starts: what comes before may be lost), at most 40
+# rounds of 500 frames of 1500 bytes.
+stall() {
+	cat >pipefull.py <<-\EOF
+	import fcntl, os, struct, sys, termios
+	fd = os.open("/proc/%s/fd/0" % sys.argv[1], os.O_RDONLY | os.O_NONBLOCK)
+	size = fcntl.fcntl(fd, 1032)                    # F_GETPIPE_SZ
+	used = struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0]
+	sys.exit(0 if size - used < 65536 + 4096 else 1)
+	EOF
+	_n=0
+	until /usr/bin/python3 pipefull.py $(cat rpid); do
+		[ $_n -lt 40 ] || return 1
+		send 500 1500 >/dev/null || return 1
+		_n=$((_n + 1))
+	done
 }
 
 # stalled_term: SIGTERM ends the stalled ethrecv: exit 0, with its summary.
@@ -198,7 +218,7 @@ test_expect_success VETH 'a reader that goes away ends it at once: exit 0, nothi
 test_expect_success VETH 'SIGTERM reaches ethrecv stalled on a reader that reads nothing' '
 	stalled "ip netns exec $B ethrecv vb 0x88b5" &&
 	wait_for bound $B 88b5 &&
-	send 4000 1500 >/dev/null &&
+	stall &&
 	stalled_term
 '
 
@@ -207,7 +227,7 @@ test_expect_success VETH 'SIGTERM reaches ethrecv stalled on a reader that reads
 test_expect_success VETH 'SIGTERM reaches it stalled on a pipe it cannot reopen' '
 	stalled "ip netns exec $B /usr/bin/python3 $TRASH/peer.py hold vb 0x88b5 0 setpriv --reuid=65534 --regid=65534 --clear-groups ethrecv" &&
 	wait_for grep -q "^Name:.*ethrecv" /proc/$(cat pid)/status &&
-	send 4000 1500 >/dev/null &&
+	stall &&
 	wait_for grep -q pipe_write /proc/$(cat pid)/wchan &&
 	stalled_term
 '

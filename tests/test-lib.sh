@@ -218,6 +218,16 @@ test_bg() {
 	fi
 }
 
+# test_kill_at_end PID...: processes started some other way than test_bg,
+# killed as test_bg's are.
+test_kill_at_end() {
+	if [ -n "${test_in_body:-}" ]; then
+		test_body_pids="$test_body_pids $*"
+	else
+		test_at_exit "test_kill $*"
+	fi
+}
+
 # test_kill PID...: TERM to each and to its children, then reaped.  Runs
 # from a body's EXIT trap, under set -e: nothing here may fail.
 test_kill() {
