@@ -1289,7 +1289,7 @@ main(int argc, char *argv[])
 		if (sockfd != -1)
 			errx(EXIT_USAGE, "-S and iface ethertype: choose one");
 		if (eth_parse_type(argv[1], &type) == -1)
-			err(EXIT_USAGE, "ethertype %s", argv[1]);
+			errx(EXIT_USAGE, "%s: not an ethertype", argv[1]);
 		e.fd = open_own(&e, argv[0], type, promisc, expr, bsize, bnr,
 		    retire);
 		strlcpy(name, argv[0], sizeof(name));

@@ -406,6 +406,9 @@ open_socket(const struct opts *o, struct run *r, char **argv, int argc,
 	} else if (n > 0) {
 		r->fd = LISTENFD_START;
 	} else {
+		if (argc == 0)
+			errx(EXIT_USAGE, "no socket: give iface ethertype, or "
+			    "run it under rawopen(1)");
 		if (argc != 2)
 			usage();
 		if (eth_if_byname(argv[0], &r->ifc) == -1)

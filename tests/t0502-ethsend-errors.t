@@ -35,6 +35,8 @@ fails() {
 test_expect_success 'usage: synopsis and exit 100' '
 	fails 100 "usage: ethsend [-kPq]" ethsend -z &&
 	fails 100 "usage: ethsend" ethsend onlyiface </dev/null &&
+	fails 100 "ethsend: no socket: give iface ethertype, or run it under rawopen(1)" \
+		env -u LISTEN_FDS ethsend </dev/null &&
 	fails 100 "ethsend: -f pcap: not hex, lines or raw" ethsend -f pcap &&
 	fails 100 "ethsend: -d nomac: not a MAC address" ethsend -d nomac &&
 	fails 100 "ethsend: -t 0x10000: not an ethertype" ethsend -t 0x10000 &&

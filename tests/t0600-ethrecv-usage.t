@@ -29,7 +29,7 @@ test_expect_success 'bad option values are named, exit 100' '
 	test_expect_code 100 ethrecv -B 1048577k lo all 2>err &&
 	test_grep "ethrecv: -B 1048577k: too large" err &&
 	test_expect_code 100 ethrecv lo 0x1ffff 2>err &&
-	test_grep "ethrecv: ethertype 0x1ffff" err
+	test_grep "^ethrecv: 0x1ffff: not an ethertype$" err
 '
 
 test_expect_success '-j and -T need -e; -w, -U, -Q do not go with it' '
