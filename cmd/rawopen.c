@@ -484,23 +484,28 @@ compile_one(const char *expr, struct sock_fprog *prog, int code,
 /*
  * Compiles the filter of each packet socket: the rule's filter= and -F,
  * each on its own, then chained (filter_and) when both are given, so that
- * no text of the caller's can change what the rule's means.  The
- * confining prefix is added per socket once its interface index is known.
+ * no text of the caller's can change what the rule's means.  -F is
+ * compiled once (each compilation loads libpcap), and each socket gets its
+ * own copy.  The confining prefix is added per socket once its interface
+ * index is known.
  */
 static void
 compile_filters(struct opts *o)
 {
-	struct sock_fprog rule, caller;
+	struct sock_fprog rule, caller = { 0, NULL };
 	char msg[80];
 	size_t i;
 
+	for (i = 0; i < o->nsocks && o->filter != NULL; i++)
+		if (o->socks[i].req.kind == POLICY_PACKET) {
+			compile_one(o->filter, &caller, EXIT_USAGE, "-F");
+			break;
+		}
 	for (i = 0; i < o->nsocks; i++) {
 		struct sock *s = &o->socks[i];
 
 		if (s->req.kind != POLICY_PACKET)
 			continue;
-		if (o->filter != NULL)
-			compile_one(o->filter, &caller, EXIT_USAGE, "-F");
 		if (s->rulefilter == NULL) {
 			if (o->filter == NULL)
 				continue;
@@ -508,7 +513,12 @@ compile_filters(struct opts *o)
 				errx(EXIT_USAGE, "-F: too long: %u "
 				    "instructions, at most %d", caller.len,
 				    BPF_MAXINSNS - FILTER_CONFINE_MAX);
-			s->inner = caller;
+			if ((s->inner.filter = calloc(caller.len,
+			    sizeof(*caller.filter))) == NULL)
+				err(EXIT_SYS, "filter");
+			memcpy(s->inner.filter, caller.filter,
+			    caller.len * sizeof(*caller.filter));
+			s->inner.len = caller.len;
 			continue;
 		}
 		(void)snprintf(msg, sizeof(msg),
@@ -525,8 +535,8 @@ compile_filters(struct opts *o)
 			err(EXIT_SYS, "filter");
 		}
 		filter_free(&rule);
-		filter_free(&caller);
 	}
+	filter_free(&caller);
 }
 
 /* The message for a capability that could not be raised. */
@@ -558,6 +568,17 @@ lower_cap(cap_value_t cap, const char *name)
 		err(EXIT_SYS, "lower %s", name);
 }
 
+/* Looks the interface name up, or exits saying why. */
+static void
+find_iface(const char *name, struct eth_if *ifc)
+{
+	if (eth_if_byname(name, ifc) == -1) {
+		if (errno == ENODEV)
+			errx(EXIT_SYS, "%s: no such interface", name);
+		err(EXIT_SYS, "%s", name);
+	}
+}
+
 /*
  * Looks the interface up and opens the socket: protocol 0, so nothing
  * arrives until setup_packet() has confined and bound it.  This is all
@@ -569,11 +590,7 @@ open_packet(const struct opts *o, struct sock *s)
 	struct eth_if ifc, own;
 	int e;
 
-	if (eth_if_byname(s->req.iface, &ifc) == -1) {
-		if (errno == ENODEV)
-			errx(EXIT_SYS, "%s: no such interface", s->req.iface);
-		err(EXIT_SYS, "%s", s->req.iface);
-	}
+	find_iface(s->req.iface, &ifc);
 	/* The policy granted a name: the interface must still have it. */
 	if (!o->root && (eth_if_byindex(ifc.index, &own) == -1 ||
 	    strcmp(own.name, s->req.iface) != 0))
@@ -752,13 +769,8 @@ explain(struct opts *o, const struct priv_target *t, const char *before)
 
 	/* What the real run would fail on, it fails on here, alike. */
 	for (i = 0; i < o->nsocks && o->netns == NULL; i++)
-		if (o->socks[i].req.kind == POLICY_PACKET &&
-		    eth_if_byname(o->socks[i].req.iface, &ifc) == -1) {
-			if (errno == ENODEV)
-				errx(EXIT_SYS, "%s: no such interface",
-				    o->socks[i].req.iface);
-			err(EXIT_SYS, "%s", o->socks[i].req.iface);
-		}
+		if (o->socks[i].req.kind == POLICY_PACKET)
+			find_iface(o->socks[i].req.iface, &ifc);
 	for (i = 0; i < o->nsocks; i++) {
 		describe(&o->socks[i], what, sizeof(what));
 		printf("open: fd %d: %s%s%s%s\n", o->ofd != 0 ? o->ofd :

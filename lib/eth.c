@@ -370,9 +370,8 @@ eth_if_byname(const char *name, struct eth_if *ifp)
 	return rc;
 }
 
-/* eth_if_byindex(), through the socket s: in s's network namespace. */
-static int
-eth_if_index_on(int s, int index, struct eth_if *ifp)
+int
+eth_if_ofsocket(int s, int index, struct eth_if *ifp)
 {
 	struct ifreq ifr;
 	struct eth_if r;
@@ -405,13 +404,7 @@ eth_if_byindex(int index, struct eth_if *ifp)
 
 	if ((s = eth_ioctl_socket()) == -1)
 		return -1;
-	rc = eth_if_index_on(s, index, ifp);
+	rc = eth_if_ofsocket(s, index, ifp);
 	eth_close(s);
 	return rc;
-}
-
-int
-eth_if_ofsocket(int fd, int index, struct eth_if *ifp)
-{
-	return eth_if_index_on(fd, index, ifp);
 }
