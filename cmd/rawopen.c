@@ -412,6 +412,22 @@ own_ifname(struct sock *s)
 }
 
 /*
+ * Whether req, refused, would be granted with a filter of the caller's
+ * (a filter=required rule): then the refusal says so, not a rule to add.
+ */
+static int
+needs_filter(const struct policy *p, const struct policy_who *w,
+    const struct policy_req *req, struct policy_grant *g)
+{
+	struct policy_req with = *req;
+
+	if (req->kind != POLICY_PACKET || req->filter)
+		return 0;
+	with.filter = 1;
+	return policy_check(p, w, &with, g);
+}
+
+/*
  * A caller who is not root gets what the policy grants, all or nothing:
  * the first socket refused ends it with exit 1 and the rule it needs (with
  * -x, returns 0 instead).  Returns 1 when everything is granted.  The
@@ -448,7 +464,11 @@ check_policy(struct opts *o, const struct policy_who *w)
 			continue;
 		}
 		policy_suggest(w, &s->req, rule, sizeof(rule));
-		if (p == NULL)
+		if (p != NULL && needs_filter(p, w, &s->req, &g))
+			warnx("refused: uid %u may not open %s without a "
+			    "filter (%s:%d has filter=required: give -F EXPR)",
+			    (unsigned)w->uid, what, RAWOPEN_POLICY, g.line);
+		else if (p == NULL)
 			warnx("refused: %s%s (policy %s unusable; rule "
 			    "needed: %s)", o->nsroot ? "uid 0 of a user "
 			    "namespace is not root, and " : "", why,
