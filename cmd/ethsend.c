@@ -614,8 +614,8 @@ main(int argc, char *argv[])
 	r->payload = fmt == PCAPIO_FMT_LINES || fmt == PCAPIO_FMT_RAW;
 	if (r->payload) {
 		if (!o.have_type)
-			errx(EXIT_USAGE, "-t is needed: %s frames need an "
-			    "ethertype", r->ifc.name);
+			errx(EXIT_USAGE, "the input is payload, not frames: "
+			    "give its ethertype with -t");
 		memset(&h, 0, sizeof(h));
 		memcpy(h.dst, o.have_dst ? o.dst :
 		    (const uint8_t *)"\xff\xff\xff\xff\xff\xff", ETH_ALEN_);

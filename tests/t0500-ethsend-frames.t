@@ -135,7 +135,7 @@ os.execvp(sys.argv[1], sys.argv[1:])
 " sh -c "echo x | ethsend 2>err1; echo \$? >rc1; echo x | ethsend -t 0x88b6 -q" &&
 	capture_wait &&
 	echo 100 >want && test_cmp want rc1 &&
-	test_grep "ethsend: -t is needed" err1 &&
+	test_grep "ethsend: the input is payload, not frames: give its ethertype with -t" err1 &&
 	test_line_count = 1 got
 '
 

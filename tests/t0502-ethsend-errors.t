@@ -60,7 +60,7 @@ test_expect_success NET 'without CAP_NET_RAW: exit 111, pointing at rawopen' '
 '
 
 test_expect_success NET 'a bound ethertype of all needs -t for payloads' '
-	fails 100 "ethsend: -t is needed" sh -c "echo x | ip netns exec $A ethsend va all"
+	fails 100 "ethsend: the input is payload, not frames: give its ethertype with -t" sh -c "echo x | ip netns exec $A ethsend va all"
 '
 
 test_expect_success NET 'odd hex digits: exit 111, line named, nothing sent' '
