@@ -251,12 +251,9 @@ main(int argc, char *argv[])
 		err(EXIT_SYS, "malloc");
 
 	if (cflag) {
-		if ((s = usock_connect(path, SOCK_SEQPACKET)) == -1) {
-			if (errno == EPROTOTYPE)
-				errx(EXIT_SYS, "connect %s: not a "
-				    "SOCK_SEQPACKET socket", path);
-			err(EXIT_SYS, "connect %s", path);
-		}
+		if ((s = usock_connect(path, SOCK_SEQPACKET)) == -1)
+			errx(EXIT_SYS, "connect %s: %s", path,
+			    usock_strerror(errno, SOCK_SEQPACKET));
 		check_peer(s, &rule, "holder");
 	} else {
 		catch_signals();

@@ -241,12 +241,9 @@ main(int argc, char *argv[])
 	if (lflag)
 		hold(path, fds, names, n, &rule);
 
-	if ((s = usock_connect(path, SOCK_SEQPACKET)) == -1) {
-		if (errno == EPROTOTYPE)
-			errx(EXIT_SYS, "connect %s: not a SOCK_SEQPACKET "
-			    "socket", path);
-		err(EXIT_SYS, "connect %s", path);
-	}
+	if ((s = usock_connect(path, SOCK_SEQPACKET)) == -1)
+		errx(EXIT_SYS, "connect %s: %s", path,
+		    usock_strerror(errno, SOCK_SEQPACKET));
 	switch (peer_ok(s, &rule)) {
 	case 0:
 		exit(EXIT_REFUSED);

@@ -64,6 +64,7 @@ int
 usock_connect(const char *spec, int type)
 {
 	struct sockaddr_un sun;
+	struct stat st;
 	socklen_t len;
 	int fd, saved;
 
@@ -74,10 +75,26 @@ usock_connect(const char *spec, int type)
 	if (usock_connect_fd(fd, &sun, len) == -1) {
 		saved = errno;
 		close(fd);
+		/* The kernel refuses a path that is no socket at all. */
+		if (saved == ECONNREFUSED && spec[0] != '@' &&
+		    stat(spec, &st) == 0 && !S_ISSOCK(st.st_mode))
+			saved = ENOTSOCK;
 		errno = saved;
 		return -1;
 	}
 	return fd;
+}
+
+const char *
+usock_strerror(int e, int type)
+{
+	if (e == ENOTSOCK)
+		return "not a socket";
+	if (e == EPROTOTYPE)
+		return type == SOCK_SEQPACKET ? "not a SOCK_SEQPACKET socket" :
+		    type == SOCK_STREAM ? "not a SOCK_STREAM socket" :
+		    "a socket of another type";
+	return strerror(e);
 }
 
 /*

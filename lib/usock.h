@@ -30,10 +30,16 @@ int	usock_addr(const char *spec, struct sockaddr_un *sun, socklen_t *len);
  * Connects a new socket of the given type (SOCK_SEQPACKET, SOCK_STREAM),
  * close-on-exec, to spec.  Returns the fd, or -1 with errno from
  * usock_addr() or connect(2): ENOENT (no such path), ECONNREFUSED (nobody
- * listens), EACCES (permission denied on the path), EPROTOTYPE (a socket
- * of another type), ...
+ * listens), ENOTSOCK (the path is not a socket), EACCES (permission denied
+ * on the path), EPROTOTYPE (a socket of another type), ...
  */
 int	usock_connect(const char *spec, int type);
+
+/*
+ * What a failed usock_connect() of the given type says, for a message:
+ * "not a socket", "not a SOCK_SEQPACKET socket", or strerror(e).
+ */
+const char *usock_strerror(int e, int type);
 
 /*
  * Binds a new close-on-exec socket of the given type to spec and listens

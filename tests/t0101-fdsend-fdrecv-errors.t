@@ -72,6 +72,16 @@ test_expect_success 'no socket there' '
 	test_cmp expect err
 '
 
+test_expect_success 'a path that is no socket is named so, not refused' '
+	: >plain &&
+	test_expect_code 111 fdsend ./plain 1 2>err &&
+	echo "fdsend: connect ./plain: not a socket" >expect &&
+	test_cmp expect err &&
+	test_expect_code 111 fdrecv -c . -- true 2>err &&
+	echo "fdrecv: connect .: not a socket" >expect &&
+	test_cmp expect err
+'
+
 test_expect_success PYTHON 'a stale socket: nobody listens' '
 	/usr/bin/python3 -c "import socket; socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET).bind(\"stale\")" &&
 	test_expect_code 111 fdsend ./stale 1 2>err &&
