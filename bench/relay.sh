@@ -12,13 +12,20 @@
 # pipeline, as a user would place them; the sender then shares CPU 0, and
 # offers less).  Reported: the rate at which frames arrive in ns3, and the
 # ratio to the bridge.
+#
+# And two bounds, no relay at all: while the sender floods b0 as before,
+# a plain sendmmsg sender in ns2 sends its own frames out of b1 (no input,
+# nothing read), on CPU 1 beside b0's receive softirq (bound) or on CPU 0
+# beside the sender (bound-split).  Whatever the relay, its sending half
+# has at most that CPU left to send with, so no userspace relay placed
+# the same way can beat these rates.
 
 . "$(dirname "$0")/lib.sh"
 
 RELAY_SIZE=${RELAY_SIZE:-60}
 RELAY_N=${RELAY_N:-2000000}
 RELAY_SECS=${RELAY_SECS:-4}
-RELAY_TOOLS=${RELAY_TOOLS:-bridge ethrecv-ethsend ethrecv-ethsend-split tcpdump-tcpreplay tcpdump-tcpreplay-split}
+RELAY_TOOLS=${RELAY_TOOLS:-bridge bound bound-split ethrecv-ethsend ethrecv-ethsend-split tcpdump-tcpreplay tcpdump-tcpreplay-split}
 
 bench_deps
 bench_build
@@ -63,9 +70,28 @@ relay_pin() {
 	case $1 in *-split) printf 'taskset -c %s ' "$2" ;; esac
 }
 
+# relay_bound CPU: the sender on a0 (pinned to CPU 0 by bench_measure) and,
+# while it runs, bench/sendmmsg in ns2 on b1 pinned to CPU; ends both.
+relay_bound() {
+	bench_measure "$n3" c0 "$RELAY_SECS" "$n1" sh -c '
+		"$0" a0 "$1" "$2" & g=$!
+		taskset -c "$3" ip netns exec "$4" "$0" b1 "$1" 4000000000 & s=$!
+		trap "kill $g $s 2>/dev/null; exit 130" INT TERM
+		wait $g
+		kill $s 2>/dev/null
+		wait $s
+		exit 0' "$BENCH_TMP/sendmmsg" "$RELAY_SIZE" "$RELAY_N" "$1" "$n2"
+}
+
 # relay_one TOOL: one run, recorded as relay-TOOL.
 relay_one() {
 	case $1 in
+	bound*)
+		case $1 in *-split) relay_bound 0 ;; *) relay_bound 1 ;; esac
+		relay_stop
+		bench_record "relay-$1" "$PPS"
+		return 0
+		;;
 	bridge)
 		ip -n "$n2" link add br0 type bridge &&
 		ip -n "$n2" link set b0 master br0 &&
@@ -114,6 +140,8 @@ base=$(bench_median relay-bridge)
 for tool in $RELAY_TOOLS; do
 	case $tool in
 	bridge) note="kernel bridge, base" ;;
+	bound) note="no relay: sendmmsg on b1 on CPU 1 beside b0's softirq, the most a relay's sending half can send there" ;;
+	bound-split) note="no relay: sendmmsg on b1 on CPU 0 beside the sender, the most a -split relay's sending half can send" ;;
 	ethrecv-ethsend) note="ethrecv b0 all | ethsend b1, both on CPU 1"
 		have ethrecv && have ethsend || note="not built in $B" ;;
 	ethrecv-ethsend-split) note="the same, ethsend on CPU 0 (with the sender)"
@@ -124,6 +152,11 @@ for tool in $RELAY_TOOLS; do
 	esac
 	pps=$(bench_median "relay-$tool")
 	runs=$(bench_runs "relay-$tool")
+	case $tool in
+	bound*|bridge) ;;
+	*-split) note="$note; $(ratio "$pps" "$(bench_median relay-bound-split)")x bound-split" ;;
+	*) note="$note; $(ratio "$pps" "$(bench_median relay-bound)")x bound" ;;
+	esac
 	bench_row relay "$RELAY_SIZE" "$tool" "$pps" "$(ratio "$pps" "$base")" \
 	    "$note${runs:+; $runs}"
 done
