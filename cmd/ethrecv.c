@@ -1073,17 +1073,20 @@ serve(struct ethrecv *e, const sigset_t *waitmask)
 
 /*
  * Opens a socket on ifname for type, ring first and bound last, so that
- * nothing arrives before the ring is there to take it.
+ * nothing arrives before the ring is there to take it.  The kernel copies
+ * outgoing frames only to sockets of every ethertype: for -Q out or inout
+ * on one ethertype, the socket is bound to all and a filter keeps it to
+ * the one (with -F inside).
  */
 static int
 open_own(struct ethrecv *e, const char *ifname, uint16_t type, int promisc,
     const char *expr, size_t bsize, unsigned bnr, unsigned retire)
 {
 	struct rawsock_opts o;
-	struct sock_fprog prog;
+	struct sock_fprog prog, one;
 	struct eth_if ifc;
 	char errbuf[FILTER_ERRLEN];
-	int fd;
+	int fd, widen;
 
 	if (eth_if_byname(ifname, &ifc) == -1) {
 		if (errno == ENODEV)
@@ -1104,15 +1107,27 @@ open_own(struct ethrecv *e, const char *ifname, uint16_t type, int promisc,
 	if (ring_setup(&e->r, fd, bsize, bnr, retire) == -1)
 		err(EXIT_SYS, "%s: receive ring of %zu bytes", ifname,
 		    bsize * bnr);
+	widen = (e->dir & DIR_OUT) && type != ETHTYPE_ALL &&
+	    type != ETHTYPE_NONE;
+	memset(&one, 0, sizeof(one));
+	if (widen && filter_confine(ifc.index, type,
+	    FILTER_OTHERHOST | FILTER_OUTGOING, expr != NULL ? &prog : NULL,
+	    &one) == -1) {
+		if (errno == EINVAL)
+			errx(EXIT_USAGE, "-F: too long to add the ethertype "
+			    "test -Q needs (give all, the type in -F)");
+		err(EXIT_SYS, "%s: filter", ifname);
+	}
 	memset(&o, 0, sizeof(o));
 	o.ifindex = ifc.index;
-	o.type = type;
+	o.type = widen ? ETHTYPE_ALL : type;
 	o.promisc = promisc;
 	o.outgoing = (e->dir & DIR_OUT) != 0;
-	o.filter = expr != NULL ? &prog : NULL;
+	o.filter = widen ? &one : expr != NULL ? &prog : NULL;
 	if (rawsock_setup(fd, &o) == -1)
 		err(EXIT_SYS, "%s", ifname);
 	filter_free(&prog);
+	filter_free(&one);
 	e->ifc = ifc;
 	return fd;
 }
@@ -1144,6 +1159,11 @@ open_inherited(struct ethrecv *e, int fd, const char *expr, size_t bsize,
 		strlcpy(name, e->ifc.name, namelen);
 	else
 		snprintf(name, namelen, "fd %d", fd);
+	/* Outgoing frames would never come: say so rather than wait. */
+	if ((e->dir & DIR_OUT) && type != ETHTYPE_ALL && type != ETHTYPE_NONE)
+		errx(EXIT_USAGE, "-Q: %s: the socket is bound to ethertype "
+		    "0x%04x, and the kernel copies outgoing frames only to "
+		    "sockets bound to all (rawopen -L does that)", name, type);
 	if (ring_setup(&e->r, fd, bsize, bnr, retire) == -1)
 		err(EXIT_SYS, "%s: receive ring of %zu bytes", name,
 		    bsize * bnr);

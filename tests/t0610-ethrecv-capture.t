@@ -3,7 +3,8 @@ test_description='ethrecv: frames off a veth into pcap, text, hex and payload'
 . "$(dirname "$0")/test-lib.sh"
 
 # peer.py send IFACE COUNT LEN [VLAN]: sends COUNT numbered frames of LEN
-# bytes (ethertype 0x88b5, optionally 802.1Q-tagged) and prints each as hex.
+# bytes (ethertype 0x88b5, or $TYPE, optionally 802.1Q-tagged) and prints
+# each as hex.
 # peer.py hold IFACE TYPE LOCK PROG...: runs PROG with a packet socket on
 # fd 3 and LISTEN_FDS=1, its filter locked when LOCK is 1.
 cat >peer.py <<'PY'
@@ -18,7 +19,7 @@ if cmd == "send":
         f = b"\xff" * 6 + b"\x02\x00\x00\x00\x00\x01"
         if tag is not None:
             f += struct.pack("!HH", 0x8100, tag)
-        f += struct.pack("!HI", 0x88b5, i)
+        f += struct.pack("!HI", int(os.environ.get("TYPE", "0x88b5"), 0), i)
         f += bytes([i & 0xff]) * (ln - len(f))
         s.send(f)
         print(f.hex())
@@ -47,16 +48,6 @@ bound() {
 }
 
 # The frames of tcpdump -xx / tshark -x output as one hex line each.
-# ringed NS: a process in NS has mapped a packet ring.  A handed-over
-# socket is bound before ethrecv runs, and what arrives before its ring is
-# set up is not read from the ring: wait for the ring, not the bind.
-ringed() {
-	for _p in $(ip netns pids "$1"); do
-		grep -q "socket:\[" /proc/$_p/maps 2>/dev/null && return 0
-	done
-	return 1
-}
-
 # bound2 NS PROTO: two sockets are bound to PROTO in NS.
 bound2() {
 	ip netns exec "$1" cat /proc/net/packet | awk -v p="$2" '$4 == p { n++ } END { exit n < 2 }'
@@ -315,6 +306,32 @@ test_expect_success VETH '-Q out captures only our own outgoing frames' '
 	send 3 70 >sent &&
 	wait &&
 	sort -u out >a && sort sent >b && test_cmp b a
+'
+
+test_expect_success VETH '-Q out and inout on one ethertype: our frames of that type only' '
+	test_bg out nsrun $A ethrecv -Q out -w hex -c 3 va 0x88b5 >qout 2>err &&
+	wait_for bound $A 0003 &&
+	nsrun $A env TYPE=0x88b6 /usr/bin/python3 "$TRASH/peer.py" send va 2 80 >/dev/null &&
+	nsrun $B /usr/bin/python3 "$TRASH/peer.py" send vb 2 90 >/dev/null &&
+	send 3 70 >sent &&
+	wait_for test "$(wc -l <qout)" = 3 &&
+	wait "$out" &&
+	test_cmp sent qout &&
+	test_bg inout nsrun $A ethrecv -Q inout -w hex -c 4 -F "greater 85" va 0x88b5 >qboth 2>err &&
+	wait_for bound $A 0003 &&
+	nsrun $A env TYPE=0x88b6 /usr/bin/python3 "$TRASH/peer.py" send va 2 100 >/dev/null &&
+	send 2 70 >/dev/null &&
+	send 2 100 >sent &&
+	nsrun $B /usr/bin/python3 "$TRASH/peer.py" send vb 2 90 >>sent &&
+	wait_for test "$(wc -l <qboth)" = 4 &&
+	wait "$inout" &&
+	test_cmp sent qboth
+'
+
+test_expect_success VETH '-Q out on a handed-over socket of one ethertype: exit 100' '
+	test_expect_code 100 nsrun $B /usr/bin/python3 "$TRASH/peer.py" hold vb 0x88b5 0 \
+		ethrecv -Q out -c 1 -t 3 2>err &&
+	test_grep "^ethrecv: -Q: vb: the socket is bound to ethertype 0x88b5, and the kernel" err
 '
 
 test_expect_success VETH '-Q inout captures both directions' '

@@ -266,6 +266,16 @@ test_veth() {
 # nsrun NS CMD...
 nsrun() { _ns=$1; shift; ip netns exec "$_ns" "$@"; }
 
+# ringed NS: a process in NS has mapped a packet ring.  A handed-over
+# socket is bound before ethrecv runs, and what arrives before its ring is
+# set up is not read from the ring: wait for the ring, not the bind.
+ringed() {
+	for _p in $(ip netns pids "$1"); do
+		grep -q "socket:\[" /proc/$_p/maps 2>/dev/null && return 0
+	done
+	return 1
+}
+
 # A directory for privileged binaries and policy files: on a filesystem that
 # honours setuid and file capabilities, reached only through root-owned
 # directories nobody else may write, and traversable by uid 65534.
