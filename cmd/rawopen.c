@@ -650,6 +650,13 @@ setup_packet(const struct opts *o, struct sock *s)
 	memset(&ro, 0, sizeof(ro));
 	ro.ifindex = s->ifindex;
 	ro.type = s->req.ethertype;
+	/*
+	 * The kernel copies outgoing frames only to sockets bound to every
+	 * ethertype: with -L the socket is bound to all, and the locked
+	 * filter keeps it to its ethertype (as it does after any rebind).
+	 */
+	if (o->outgoing && ro.type != ETHTYPE_NONE)
+		ro.type = ETHTYPE_ALL;
 	ro.promisc = o->promisc;
 	ro.outgoing = o->outgoing;
 	ro.filter = &prog;

@@ -123,6 +123,21 @@ test_expect_success RAWOPEN 'the socket sends and receives; nothing else arrives
 	test_grep -x "got 88b5 wanted" child.out
 '
 
+# The kernel copies outgoing frames only to sockets bound to all: with -L
+# the socket is, and the locked filter still keeps it to its ethertype.
+test_expect_success RAWOPEN '-L on one ethertype: our outgoing frames of that type, no other' '
+	test_bg child as65534 "$RAWOPEN" -L vA 0x88b5 -- \
+		ethrecv -Q out -w hex -c 1 -t 10 >lout 2>err &&
+	wait_for ringed $ns1 &&
+	nsrun $ns1 /usr/bin/python3 peer.py send vA 0x88b6 other-type &&
+	nsrun $ns2 /usr/bin/python3 peer.py send vB 0x88b5 incoming &&
+	nsrun $ns1 /usr/bin/python3 peer.py send vA 0x88b5 outgoing &&
+	wait "$child" &&
+	# ff.. broadcast, 02:00:00:00:00:01, 88b5, "outgoing", 38 zero bytes
+	{ printf ffffffffffff02000000000188b56f7574676f696e67 && printf "%076d\n" 0; } >expect &&
+	test_cmp expect lout
+'
+
 test_expect_success RAWOPEN 'a rule filter and -F are both locked in' '
 	printf "%s\n" "user:nobody packet iface=vA ethertype=0x88b5 filter=\"ether[14] = 0x61\"" >"$POLICY" &&
 	test_bg child as65534 "$RAWOPEN" -F "ether[15] = 0x62" vA 0x88b5 -- \
