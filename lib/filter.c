@@ -225,7 +225,7 @@ filter_confine(int ifindex, uint16_t type, int flags,
 	}
 
 	/* Counted first: the drop's place fixes every jump's offset. */
-	drop = 3 + (type != ETHTYPE_ALL ? 2 : 0) +
+	drop = 3 + (type != ETHTYPE_ALL ? 4 : 0) +
 	    (otherhost && outgoing ? 0 : 1) + !otherhost + !outgoing;
 	pre[n++] = (struct sock_filter)LD_ANC(SKF_AD_IFINDEX);
 	pre[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
@@ -235,6 +235,17 @@ filter_confine(int ifindex, uint16_t type, int flags,
 		pre[n++] = (struct sock_filter)LD_ANC(SKF_AD_PROTOCOL);
 		pre[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ |
 		    BPF_K, type, 0, (uint8_t)(drop - n - 1));
+		n++;
+		/*
+		 * A tagged frame still carries its tag when it reaches a
+		 * socket bound to all, and skb->protocol is then the inner
+		 * type: a socket bound to that type never gets it so (the
+		 * kernel takes the tag off first, and the frame belongs to
+		 * the VLAN's interface or to no host).
+		 */
+		pre[n++] = (struct sock_filter)LD_ANC(SKF_AD_VLAN_TAG_PRESENT);
+		pre[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ |
+		    BPF_K, 0, 0, (uint8_t)(drop - n - 1));
 		n++;
 	}
 	if (!otherhost || !outgoing)

@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #define FILTER_ERRLEN	256	/* PCAP_ERRBUF_SIZE */
-#define FILTER_CONFINE_MAX 10	/* filter_confine() adds at most this */
+#define FILTER_CONFINE_MAX 12	/* filter_confine() adds at most this */
 
 /*
  * Compiles the tcpdump expression expr for DLT_EN10MB with the given
@@ -33,7 +33,9 @@ int	filter_compile(const char *expr, unsigned snaplen,
 /*
  * Builds into *out the program that accepts a frame only when it arrived
  * on interface ifindex, carries ethertype type (any when type is
- * ETHTYPE_ALL; nothing at all when it is ETHTYPE_NONE), is not addressed to
+ * ETHTYPE_ALL; nothing at all when it is ETHTYPE_NONE; with one type, not
+ * with a VLAN tag the kernel has yet to take off, which a socket bound to
+ * that type never sees, so that one bound to all gets no more), is not addressed to
  * another host unless flags has FILTER_OTHERHOST (promiscuous mode was
  * granted), is not an outgoing frame (of any process on this host) unless
  * flags has FILTER_OUTGOING, and, when inner is not NULL, is

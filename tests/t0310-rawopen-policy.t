@@ -128,7 +128,7 @@ test_expect_success RAWOPEN 'an unreadable or symlinked policy refuses everythin
 test_expect_success RAWOPEN 'filter=required wants a -F, not an empty one; a bad -F is a usage error' '
 	policy "# a comment" "user:nobody packet iface=vA ethertype=all filter=required" &&
 	refused vA all &&
-	test_grep -F "may not open vA all without a filter ($POLICY:2 has filter=required: give -F EXPR)" err &&
+	test_grep -F "may not open vA all without a filter ($POLICY:2 has filter=required: give one with -F)" err &&
 	refused -F "" vA all &&
 	test_grep -F "without a filter" err &&
 	refused -F " " vA all &&

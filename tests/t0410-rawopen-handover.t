@@ -13,9 +13,10 @@ fi
 chmod 0755 "$TRASH"
 
 # peer.py send IFACE TYPE PAYLOAD [DSTBYTE] | recv IFACE TYPE: a root peer
-# (broadcast, or to 02:00:00:00:00:DSTBYTE, a host that is not there).
+# (broadcast, or to 02:00:00:00:00:DSTBYTE, a host that is not there;
+# 802.1Q-tagged with VLAN $VLAN when set).
 cat >peer.py <<\EOF
-import socket, sys
+import os, socket, sys
 cmd, iface, etype = sys.argv[1], sys.argv[2], int(sys.argv[3], 0)
 if cmd == "send":
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
@@ -23,7 +24,10 @@ if cmd == "send":
     dst = b"\xff" * 6
     if len(sys.argv) > 5:
         dst = b"\x02\0\0\0\0" + bytes([int(sys.argv[5], 0)])
-    s.send(dst + b"\x02\0\0\0\0\x01" + etype.to_bytes(2, "big") +
+    tag = b""
+    if os.environ.get("VLAN"):
+        tag = b"\x81\x00" + int(os.environ["VLAN"]).to_bytes(2, "big")
+    s.send(dst + b"\x02\0\0\0\0\x01" + tag + etype.to_bytes(2, "big") +
            sys.argv[4].encode().ljust(46, b"\0"))
 else:
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(etype))
@@ -118,6 +122,7 @@ test_expect_success RAWOPEN 'the socket sends and receives; nothing else arrives
 	nsrun $ns1 /usr/bin/python3 peer.py send lo 0x88b5 other-iface &&
 	nsrun $ns1 /usr/bin/python3 peer.py send vA 0x88b5 outgoing &&
 	nsrun $ns2 /usr/bin/python3 peer.py send vB 0x88b5 other-host 0x99 &&
+	nsrun $ns2 env VLAN=5 /usr/bin/python3 peer.py send vB 0x88b5 tagged &&
 	nsrun $ns2 /usr/bin/python3 peer.py send vB 0x88b5 wanted &&
 	wait_for grep -q "^got" child.out &&
 	test_grep -x "got 88b5 wanted" child.out
@@ -130,6 +135,7 @@ test_expect_success RAWOPEN '-L on one ethertype: our outgoing frames of that ty
 		ethrecv -Q out -w hex -c 1 -t 10 >lout 2>err &&
 	wait_for ringed $ns1 &&
 	nsrun $ns1 /usr/bin/python3 peer.py send vA 0x88b6 other-type &&
+	nsrun $ns1 env VLAN=5 /usr/bin/python3 peer.py send vA 0x88b5 tagged &&
 	nsrun $ns2 /usr/bin/python3 peer.py send vB 0x88b5 incoming &&
 	nsrun $ns1 /usr/bin/python3 peer.py send vA 0x88b5 outgoing &&
 	wait "$child" &&

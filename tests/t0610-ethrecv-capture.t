@@ -320,6 +320,7 @@ test_expect_success VETH '-Q out and inout on one ethertype: our frames of that 
 	test_bg inout nsrun $A ethrecv -Q inout -w hex -c 4 -F "greater 85" va 0x88b5 >qboth 2>err &&
 	wait_for bound $A 0003 &&
 	nsrun $A env TYPE=0x88b6 /usr/bin/python3 "$TRASH/peer.py" send va 2 100 >/dev/null &&
+	nsrun $B /usr/bin/python3 "$TRASH/peer.py" send vb 2 95 5 >/dev/null &&
 	send 2 70 >/dev/null &&
 	send 2 100 >sent &&
 	nsrun $B /usr/bin/python3 "$TRASH/peer.py" send vb 2 90 >>sent &&

@@ -24,6 +24,7 @@ struct pkt {
 	int		 pkttype;
 	const uint8_t	*data;
 	size_t		 len;
+	int		 vlan;		/* a tag the kernel has not taken off */
 };
 
 /*
@@ -52,6 +53,9 @@ bpf_run(const struct sock_fprog *prog, const struct pkt *p)
 				a = p->proto;
 			else if (k == (uint32_t)(SKF_AD_OFF + SKF_AD_PKTTYPE))
 				a = (uint32_t)p->pkttype;
+			else if (k == (uint32_t)(SKF_AD_OFF +
+			    SKF_AD_VLAN_TAG_PRESENT))
+				a = p->vlan != 0;
 			else if (BPF_SIZE(f->code) == BPF_H && k + 2 <= p->len)
 				a = (uint32_t)p->data[k] << 8 | p->data[k + 1];
 			else if (BPF_SIZE(f->code) == BPF_B && k < p->len)
@@ -99,7 +103,7 @@ static void
 test_compile(void)
 {
 	struct sock_fprog p = { 0, NULL };
-	struct pkt pk = { 1, 0x88b5, PACKET_HOST, frame_b5, sizeof(frame_b5) };
+	struct pkt pk = { 1, 0x88b5, PACKET_HOST, frame_b5, sizeof(frame_b5), 0 };
 	char err[FILTER_ERRLEN];
 
 	ok(filter_compile("ether proto 0x88b5", 0, &p, err) == 0,
@@ -158,7 +162,7 @@ static void
 test_confine(void)
 {
 	struct sock_fprog inner = { 0, NULL }, out = { 0, NULL }, big;
-	struct pkt pk = { 7, 0x88b5, PACKET_HOST, frame_b5, sizeof(frame_b5) };
+	struct pkt pk = { 7, 0x88b5, PACKET_HOST, frame_b5, sizeof(frame_b5), 0 };
 	char err[FILTER_ERRLEN];
 	size_t i;
 
@@ -179,6 +183,9 @@ test_confine(void)
 	pk.proto = 0x88b6;
 	is_int(bpf_run(&out, &pk), 0, "drops another ethertype");
 	pk.proto = 0x88b5;
+	pk.vlan = 1;
+	is_int(bpf_run(&out, &pk), 0, "drops it with a VLAN tag on");
+	pk.vlan = 0;
 	filter_free(&out);
 
 	ok(filter_confine(7, 0x88b5, FILTER_OUTGOING, NULL, &out) == 0,
@@ -214,6 +221,9 @@ test_confine(void)
 	ok(kernel_takes(&out) == 1, "the kernel takes it");
 	pk.proto = 0x0800;
 	is_int(bpf_run(&out, &pk), 0x40000, "accepts any ethertype");
+	pk.vlan = 1;
+	is_int(bpf_run(&out, &pk), 0x40000, "tagged too");
+	pk.vlan = 0;
 	pk.ifindex = 2;
 	is_int(bpf_run(&out, &pk), 0, "but not another interface");
 	pk.ifindex = 7;
@@ -296,7 +306,7 @@ test_and(void)
 	struct sock_fprog a = { 0, NULL }, b = { 0, NULL }, out = { 0, NULL };
 	struct sock_fprog hand = { 6, two }, bad = { 2, reta }, big;
 	struct sock_fprog conf = { 0, NULL };
-	struct pkt pk = { 7, 0x88b5, PACKET_HOST, frame_b5, sizeof(frame_b5) };
+	struct pkt pk = { 7, 0x88b5, PACKET_HOST, frame_b5, sizeof(frame_b5), 0 };
 	char err[FILTER_ERRLEN];
 
 	ok(filter_compile("ether[14] = 0x78", 0, &a, err) == 0 &&
@@ -355,7 +365,7 @@ test_and(void)
 int
 main(void)
 {
-	plan(15 + 37 + 15);
+	plan(15 + 39 + 15);
 	test_compile();
 	test_confine();
 	test_and();
