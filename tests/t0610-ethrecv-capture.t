@@ -48,6 +48,10 @@ bound() {
 }
 
 # The frames of tcpdump -xx / tshark -x output as one hex line each.
+# has_lines N FILE: FILE holds N lines (for wait_for, which must run the
+# count each time, not once as "$(wc -l <FILE)" in its arguments would).
+has_lines() { test "$(wc -l <"$2")" = "$1"; }
+
 # bound2 NS PROTO: two sockets are bound to PROTO in NS.
 bound2() {
 	ip netns exec "$1" cat /proc/net/packet | awk -v p="$2" '$4 == p { n++ } END { exit n < 2 }'
@@ -314,7 +318,7 @@ test_expect_success VETH '-Q out and inout on one ethertype: our frames of that 
 	nsrun $A env TYPE=0x88b6 /usr/bin/python3 "$TRASH/peer.py" send va 2 80 >/dev/null &&
 	nsrun $B /usr/bin/python3 "$TRASH/peer.py" send vb 2 90 >/dev/null &&
 	send 3 70 >sent &&
-	wait_for test "$(wc -l <qout)" = 3 &&
+	wait_for has_lines 3 qout &&
 	wait "$out" &&
 	test_cmp sent qout &&
 	test_bg inout nsrun $A ethrecv -Q inout -w hex -c 4 -F "greater 85" va 0x88b5 >qboth 2>err &&
@@ -324,7 +328,7 @@ test_expect_success VETH '-Q out and inout on one ethertype: our frames of that 
 	send 2 70 >/dev/null &&
 	send 2 100 >sent &&
 	nsrun $B /usr/bin/python3 "$TRASH/peer.py" send vb 2 90 >>sent &&
-	wait_for test "$(wc -l <qboth)" = 4 &&
+	wait_for has_lines 4 qboth &&
 	wait "$inout" &&
 	test_cmp sent qboth
 '
