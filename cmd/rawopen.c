@@ -466,8 +466,9 @@ check_policy(struct opts *o, const struct policy_who *w)
 		policy_suggest(w, &s->req, rule, sizeof(rule));
 		if (p != NULL && needs_filter(p, w, &s->req, &g))
 			warnx("refused: uid %u may not open %s without a "
-			    "filter (%s:%d has filter=required: give one with -F)",
-			    (unsigned)w->uid, what, RAWOPEN_POLICY, g.line);
+			    "filter (%s:%d has filter=required: give one "
+			    "with -F)", (unsigned)w->uid, what, RAWOPEN_POLICY,
+			    g.line);
 		else if (p == NULL)
 			warnx("refused: %s%s (policy %s unusable; rule "
 			    "needed: %s)", o->nsroot ? "uid 0 of a user "

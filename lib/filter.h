@@ -31,20 +31,20 @@ int	filter_compile(const char *expr, unsigned snaplen,
 #define FILTER_OUTGOING		0x2	/* let outgoing frames through */
 
 /*
- * Builds into *out the program that accepts a frame only when it arrived
- * on interface ifindex, carries ethertype type (any when type is
- * ETHTYPE_ALL; nothing at all when it is ETHTYPE_NONE; with one type, not
- * with a VLAN tag the kernel has yet to take off, which a socket bound to
- * that type never sees, so that one bound to all gets no more), is not addressed to
+ * Builds into *out the program that accepts a frame only when it arrived on
+ * interface ifindex, carries ethertype type (any when type is ETHTYPE_ALL;
+ * nothing at all when it is ETHTYPE_NONE; with one type, not with a VLAN
+ * tag the kernel has yet to take off, which a socket bound to that type
+ * never sees, so that one bound to all gets no more), is not addressed to
  * another host unless flags has FILTER_OTHERHOST (promiscuous mode was
  * granted), is not an outgoing frame (of any process on this host) unless
- * flags has FILTER_OUTGOING, and, when inner is not NULL, is
- * accepted by inner; then it returns inner's verdict (or 0x40000, the whole
- * frame).  The inner program starts with A = 0 and X and M[] untouched, as
- * if it ran alone.  Allocated: release with filter_free().  Returns 0 or -1
- * with errno ENOMEM, or EINVAL when ifindex <= 0, inner is empty, or the
- * whole would exceed BPF_MAXINSNS (the prefix takes at most
- * FILTER_CONFINE_MAX instructions).
+ * flags has FILTER_OUTGOING, and, when inner is not NULL, is accepted by
+ * inner; then it returns inner's verdict (or 0x40000, the whole frame).
+ * The inner program starts with A = 0 and X and M[] untouched, as if it ran
+ * alone.  Allocated: release with filter_free().  Returns 0 or -1 with
+ * errno ENOMEM, or EINVAL when ifindex <= 0, inner is empty, or the whole
+ * would exceed BPF_MAXINSNS (the prefix takes at most FILTER_CONFINE_MAX
+ * instructions).
  */
 int	filter_confine(int ifindex, uint16_t type, int flags,
 	    const struct sock_fprog *inner, struct sock_fprog *out);

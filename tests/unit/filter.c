@@ -24,7 +24,7 @@ struct pkt {
 	int		 pkttype;
 	const uint8_t	*data;
 	size_t		 len;
-	int		 vlan;		/* a tag the kernel has not taken off */
+	int		 vlan;		/* a tag not yet taken off */
 };
 
 /*
@@ -103,7 +103,8 @@ static void
 test_compile(void)
 {
 	struct sock_fprog p = { 0, NULL };
-	struct pkt pk = { 1, 0x88b5, PACKET_HOST, frame_b5, sizeof(frame_b5), 0 };
+	struct pkt pk = { 1, 0x88b5, PACKET_HOST, frame_b5, sizeof(frame_b5),
+	    0 };
 	char err[FILTER_ERRLEN];
 
 	ok(filter_compile("ether proto 0x88b5", 0, &p, err) == 0,
@@ -162,7 +163,8 @@ static void
 test_confine(void)
 {
 	struct sock_fprog inner = { 0, NULL }, out = { 0, NULL }, big;
-	struct pkt pk = { 7, 0x88b5, PACKET_HOST, frame_b5, sizeof(frame_b5), 0 };
+	struct pkt pk = { 7, 0x88b5, PACKET_HOST, frame_b5, sizeof(frame_b5),
+	    0 };
 	char err[FILTER_ERRLEN];
 	size_t i;
 
@@ -306,7 +308,8 @@ test_and(void)
 	struct sock_fprog a = { 0, NULL }, b = { 0, NULL }, out = { 0, NULL };
 	struct sock_fprog hand = { 6, two }, bad = { 2, reta }, big;
 	struct sock_fprog conf = { 0, NULL };
-	struct pkt pk = { 7, 0x88b5, PACKET_HOST, frame_b5, sizeof(frame_b5), 0 };
+	struct pkt pk = { 7, 0x88b5, PACKET_HOST, frame_b5, sizeof(frame_b5),
+	    0 };
 	char err[FILTER_ERRLEN];
 
 	ok(filter_compile("ether[14] = 0x78", 0, &a, err) == 0 &&
