@@ -4,8 +4,9 @@
 # namespace).  The sender is pinned to CPU 0, the receive softirq steered to
 # CPU 1.  Senders: trafgen (TX_RING, from a config), tcpreplay --topspeed
 # (of a pcap), a plain C sendmmsg x 64 sender (bench/sendmmsg.c) of one
-# frame over and over, the same reading the pcap file on stdin (-p), and
-# our ethsend reading that pcap on stdin.  Median of BENCH_RUNS runs, the
+# frame over and over, the same reading the pcap file on stdin (-p), the
+# same sending it through a TX_RING (-T -p: ring-pcap), and our ethsend
+# reading that pcap on stdin.  Median of BENCH_RUNS runs, the
 # tools interleaved in each round; ratio to trafgen (to sendmmsg when
 # trafgen failed every run).
 
@@ -19,7 +20,7 @@ SEND_PCAP=${SEND_PCAP:-100000}
 SEND_LOOPS60=${SEND_LOOPS60:-20}
 SEND_LOOPS1514=${SEND_LOOPS1514:-15}
 SEND_SECS=${SEND_SECS:-4}
-SEND_TOOLS=${SEND_TOOLS:-trafgen tcpreplay sendmmsg sendmmsg-pcap ethsend}
+SEND_TOOLS=${SEND_TOOLS:-trafgen tcpreplay sendmmsg sendmmsg-pcap ring-pcap ethsend}
 
 bench_deps
 bench_build
@@ -46,6 +47,10 @@ send_one() {
 	sendmmsg-pcap)
 		bench_measure "$rx" r0 "$SEND_SECS" "$tx" sh -c \
 		    'exec "$0" -p "$1" s0 <"$2"' "$BENCH_TMP/sendmmsg" \
+		    "$_loops" "$_pcap" ;;
+	ring-pcap)
+		bench_measure "$rx" r0 "$SEND_SECS" "$tx" sh -c \
+		    'exec "$0" -T -p "$1" s0 <"$2"' "$BENCH_TMP/sendmmsg" \
 		    "$_loops" "$_pcap" ;;
 	ethsend)
 		have ethsend || return 0
@@ -76,6 +81,7 @@ for size in 60 1514; do
 		tcpreplay) note="--topspeed --loop, pcap file" ;;
 		sendmmsg) note="bench/sendmmsg.c, one frame" ;;
 		sendmmsg-pcap) note="bench/sendmmsg.c -p, pcap file on stdin" ;;
+		ring-pcap) note="bench/sendmmsg.c -T -p: TX_RING, the same" ;;
 		ethsend)
 			_p=$(bench_median "send-$size-ethsend")
 			note="-l, pcap file on stdin; $(ratio "$_p" \
