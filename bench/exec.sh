@@ -46,8 +46,12 @@ exec_one() {
 	esac
 	BENCH_FAIL=
 	_start=0 _total=0
-	if ! taskset -c 0 ip netns exec "$x" "$BENCH_TMP/execloop" "$EXEC_N" "$@" \
-	    >"$BENCH_TMP/exec.out" 2>"$BENCH_TMP/exec.err"; then
+	bench_perf_start
+	taskset -c 0 ip netns exec "$x" "$BENCH_TMP/execloop" "$EXEC_N" "$@" \
+	    >"$BENCH_TMP/exec.out" 2>"$BENCH_TMP/exec.err"
+	_rc=$?
+	bench_perf_stop
+	if [ $_rc != 0 ]; then
 		BENCH_FAIL="$(grep -v '^ *$' "$BENCH_TMP/exec.err" | head -n 1 | cut -c 1-80)"
 	else
 		read -r _start _total <"$BENCH_TMP/exec.out"

@@ -20,6 +20,7 @@
 #   bench_median KEY, bench_runs KEY  the median of KEY's runs; the runs
 #   median N...               the median of its arguments
 #   have TOOL                 our TOOL is built
+#   bench_perf_start, bench_perf_stop  BENCH_PROFILE=DIR: see below
 #
 # Everything it creates (namespaces, temporary files, background processes)
 # is removed by a trap at exit, and only that.  Nothing is sent outside the
@@ -79,7 +80,8 @@ bench_deps() {
 	_missing=
 	for _d in trafgen:netsniff-ng netsniff-ng:netsniff-ng \
 	    tcpreplay:tcpreplay tcpdump:tcpdump bridge:iproute2 ip:iproute2 \
-	    taskset:util-linux timeout:coreutils cc:gcc; do
+	    taskset:util-linux timeout:coreutils cc:gcc \
+	    ${BENCH_PROFILE:+perf:linux-perf}; do
 		command -v "${_d%%:*}" >/dev/null 2>&1 || _missing="$_missing ${_d#*:}"
 	done
 	# The static wrapper needs libc.a (cc prints the bare name when it has
@@ -216,9 +218,11 @@ bench_measure() {
 		_i=$((_i + 1))
 	done
 	rm -f "$BENCH_TMP/meter.ready"
+	bench_perf_start
 	timeout -s INT -k 2 "$_max" taskset -c 0 ip netns exec "$_txns" "$@" \
 	    >"$BENCH_TMP/cmd.out" 2>"$BENCH_TMP/cmd.err" </dev/null
 	_rc=$?
+	bench_perf_stop
 	# 124: stopped by timeout, which is how long runs end.
 	BENCH_FAIL=
 	[ $_rc = 0 ] || [ $_rc = 124 ] || [ $_rc = 130 ] ||
@@ -288,14 +292,71 @@ bench_capture_stop() {
 	    -e '^$' "$BENCH_TMP/cap.err" >"$BENCH_TMP/cap.err2"
 }
 
+# BENCH_PROFILE=DIR: where the time goes.  Each measured command runs
+# under perf record, sampling both CPUs (cpu-clock, BENCH_PROFILE_HZ times a
+# second, default 999), and bench_record writes perf's report of the run to
+# DIR/KEY.N.txt: the share of the samples by CPU, command, object and
+# symbol ([k]: kernel), idle included.  Off by default: it costs the tools
+# a few percent.
+BENCH_PERF=
+bench_perf_start() {
+	[ -n "${BENCH_PROFILE:-}" ] || return 0
+	rm -f "$BENCH_TMP/perf.data"
+	perf record -q -a -e cpu-clock -F "${BENCH_PROFILE_HZ:-999}" \
+	    -o "$BENCH_TMP/perf.data" >/dev/null 2>"$BENCH_TMP/perf.err" &
+	BENCH_PERF=$!
+	BENCH_PIDS="$BENCH_PIDS $BENCH_PERF"
+	# It writes the file's header when its counters are on.
+	_i=0
+	while [ ! -s "$BENCH_TMP/perf.data" ] && [ $_i -lt 250 ]; do
+		kill -0 "$BENCH_PERF" 2>/dev/null || die "perf record: $(cat "$BENCH_TMP/perf.err")"
+		sleep 0.02
+		_i=$((_i + 1))
+	done
+	BENCH_PERF_T0=$(cut -d ' ' -f 1 /proc/uptime)
+}
+bench_perf_stop() {
+	[ -n "$BENCH_PERF" ] || return 0
+	kill -INT "$BENCH_PERF" 2>/dev/null
+	wait "$BENCH_PERF"
+	BENCH_PERF_SECS=$(awk -v t0="$BENCH_PERF_T0" '{ print $1 - t0 }' /proc/uptime)
+	BENCH_PIDS=$(printf '%s\n' $BENCH_PIDS | grep -vx "$BENCH_PERF")
+	BENCH_PERF=
+}
+# bench_perf_report KEY VALUE: the report of the run just profiled.  A CPU
+# in the idle loop is sampled little or not at all here (a VM's idle vCPU
+# is halted), so each CPU's busy share is its samples over those it would
+# have had busy the whole time; the shares below are of all samples.
+bench_perf_report() {
+	[ -n "${BENCH_PROFILE:-}" ] && [ -s "$BENCH_TMP/perf.data" ] || return 0
+	mkdir -p "$BENCH_PROFILE" || die "mkdir $BENCH_PROFILE"
+	_n=$(cat "$BENCH_TMP/$1.val" "$BENCH_TMP/$1.fail" 2>/dev/null | wc -l)
+	_rep="perf report -i $BENCH_TMP/perf.data --stdio --no-children"
+	{
+		printf '# %s, run %d: %s\n' "$1" "$_n" "${BENCH_FAIL:-$2}"
+		$_rep --sort cpu -F cpu,sample 2>/dev/null | grep -v -e '^#' -e '^$' |
+		    awk -v s="$BENCH_PERF_SECS" -v hz="${BENCH_PROFILE_HZ:-999}" '{
+			printf "# cpu %s: %d samples in %.1f s, busy %.0f %%\n",
+			    $1, $2, s, 100 * $2 / (s * hz) }'
+		printf '# by CPU, command and object\n'
+		$_rep --sort cpu,comm,dso --percent-limit 0.5 2>/dev/null |
+		    grep -v -e '^#' -e '^$'
+		printf '# by symbol ([k]: kernel)\n'
+		$_rep --sort cpu,comm,dso,sym --percent-limit 0.5 2>/dev/null |
+		    grep -v -e '^#' -e '^$'
+	} >"$BENCH_PROFILE/$1.$_n.txt"
+	rm -f "$BENCH_TMP/perf.data"
+}
+
 # bench_record KEY VALUE: keeps VALUE as one run of KEY, or, when the run
-# failed (BENCH_FAIL set), the reason.
+# failed (BENCH_FAIL set), the reason; and its profile (BENCH_PROFILE).
 bench_record() {
 	if [ -n "${BENCH_FAIL:-}" ]; then
 		printf '%s\n' "$BENCH_FAIL" >>"$BENCH_TMP/$1.fail"
 	else
 		printf '%s\n' "$2" >>"$BENCH_TMP/$1.val"
 	fi
+	bench_perf_report "$1" "$2"
 }
 
 # bench_median KEY: the median of KEY's runs, or n/a.
