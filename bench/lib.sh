@@ -323,26 +323,28 @@ bench_perf_stop() {
 	BENCH_PIDS=$(printf '%s\n' $BENCH_PIDS | grep -vx "$BENCH_PERF")
 	BENCH_PERF=
 }
-# bench_perf_report KEY VALUE: the report of the run just profiled.  A CPU
-# in the idle loop is sampled little or not at all here (a VM's idle vCPU
-# is halted), so each CPU's busy share is its samples over those it would
-# have had busy the whole time; the shares below are of all samples.
+# bench_perf_report KEY VALUE: the report of the run just profiled.  A
+# halted idle vCPU is sampled little or not at all here, so each CPU's
+# samples are also given as a share of the rate (a low one: mostly idle);
+# the shares below are of all samples, down to BENCH_PROFILE_LIMIT %
+# (default 0.5).
 bench_perf_report() {
 	[ -n "${BENCH_PROFILE:-}" ] && [ -s "$BENCH_TMP/perf.data" ] || return 0
 	mkdir -p "$BENCH_PROFILE" || die "mkdir $BENCH_PROFILE"
 	_n=$(cat "$BENCH_TMP/$1.val" "$BENCH_TMP/$1.fail" 2>/dev/null | wc -l)
 	_rep="perf report -i $BENCH_TMP/perf.data --stdio --no-children"
+	_lim=${BENCH_PROFILE_LIMIT:-0.5}
 	{
 		printf '# %s, run %d: %s\n' "$1" "$_n" "${BENCH_FAIL:-$2}"
 		$_rep --sort cpu -F cpu,sample 2>/dev/null | grep -v -e '^#' -e '^$' |
 		    awk -v s="$BENCH_PERF_SECS" -v hz="${BENCH_PROFILE_HZ:-999}" '{
-			printf "# cpu %s: %d samples in %.1f s, busy %.0f %%\n",
+			printf "# cpu %s: %d samples in %.1f s, %.0f %% of the rate\n",
 			    $1, $2, s, 100 * $2 / (s * hz) }'
 		printf '# by CPU, command and object\n'
-		$_rep --sort cpu,comm,dso --percent-limit 0.5 2>/dev/null |
+		$_rep --sort cpu,comm,dso --percent-limit "$_lim" 2>/dev/null |
 		    grep -v -e '^#' -e '^$'
 		printf '# by symbol ([k]: kernel)\n'
-		$_rep --sort cpu,comm,dso,sym --percent-limit 0.5 2>/dev/null |
+		$_rep --sort cpu,comm,dso,sym --percent-limit "$_lim" 2>/dev/null |
 		    grep -v -e '^#' -e '^$'
 	} >"$BENCH_PROFILE/$1.$_n.txt"
 	rm -f "$BENCH_TMP/perf.data"
