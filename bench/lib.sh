@@ -303,7 +303,8 @@ bench_perf_start() {
 	[ -n "${BENCH_PROFILE:-}" ] || return 0
 	rm -f "$BENCH_TMP/perf.data"
 	perf record -q -a -e cpu-clock -F "${BENCH_PROFILE_HZ:-999}" \
-	    -o "$BENCH_TMP/perf.data" >/dev/null 2>"$BENCH_TMP/perf.err" &
+	    ${BENCH_PROFILE_CALLERS:+-g} -o "$BENCH_TMP/perf.data" \
+	    >/dev/null 2>"$BENCH_TMP/perf.err" &
 	BENCH_PERF=$!
 	BENCH_PIDS="$BENCH_PIDS $BENCH_PERF"
 	# It writes the file's header when its counters are on.
@@ -327,12 +328,13 @@ bench_perf_stop() {
 # halted idle vCPU is sampled little or not at all here, so each CPU's
 # samples are also given as a share of the rate (a low one: mostly idle);
 # the shares below are of all samples, down to BENCH_PROFILE_LIMIT %
-# (default 0.5).
+# (default 0.5).  BENCH_PROFILE_CALLERS=1: perf record -g, and the data is
+# kept as DIR/KEY.N.data for perf report.
 bench_perf_report() {
 	[ -n "${BENCH_PROFILE:-}" ] && [ -s "$BENCH_TMP/perf.data" ] || return 0
 	mkdir -p "$BENCH_PROFILE" || die "mkdir $BENCH_PROFILE"
 	_n=$(cat "$BENCH_TMP/$1.val" "$BENCH_TMP/$1.fail" 2>/dev/null | wc -l)
-	_rep="perf report -i $BENCH_TMP/perf.data --stdio --no-children"
+	_rep="perf report -i $BENCH_TMP/perf.data --stdio --no-children -g none"
 	_lim=${BENCH_PROFILE_LIMIT:-0.5}
 	{
 		printf '# %s, run %d: %s\n' "$1" "$_n" "${BENCH_FAIL:-$2}"
@@ -347,7 +349,11 @@ bench_perf_report() {
 		$_rep --sort cpu,comm,dso,sym --percent-limit "$_lim" 2>/dev/null |
 		    grep -v -e '^#' -e '^$'
 	} >"$BENCH_PROFILE/$1.$_n.txt"
-	rm -f "$BENCH_TMP/perf.data"
+	if [ -n "${BENCH_PROFILE_CALLERS:-}" ]; then
+		mv "$BENCH_TMP/perf.data" "$BENCH_PROFILE/$1.$_n.data"
+	else
+		rm -f "$BENCH_TMP/perf.data"
+	fi
 }
 
 # bench_record KEY VALUE: keeps VALUE as one run of KEY, or, when the run
