@@ -96,6 +96,24 @@ stall() {
 	done
 }
 
+# stall_write: sends frames, as stall does, until ethrecv blocks in
+# write(2) on its full pipe.  A full pipe is not enough there: what
+# ethrecv had may just have fit, and then it waits for frames instead.
+blocked() { grep -q pipe_write /proc/$(cat pid)/wchan; }
+stall_write() {
+	_n=0
+	until blocked; do
+		[ $_n -lt 40 ] || return 1
+		send 500 1500 >/dev/null || return 1
+		_n=$((_n + 1))
+		_i=0
+		while [ $_i -lt 20 ] && ! blocked; do
+			sleep 0.05
+			_i=$((_i + 1))
+		done
+	done
+}
+
 # stalled_term: SIGTERM ends the stalled ethrecv: exit 0, with its summary.
 stalled_term() {
 	kill -TERM $(cat pid) &&
@@ -232,8 +250,7 @@ test_expect_success VETH 'SIGTERM reaches ethrecv stalled on a reader that reads
 test_expect_success VETH 'SIGTERM reaches it stalled on a pipe it cannot reopen' '
 	stalled "ip netns exec $B /usr/bin/python3 $TRASH/peer.py hold vb 0x88b5 0 setpriv --reuid=65534 --regid=65534 --clear-groups ethrecv" &&
 	wait_for grep -q "^Name:.*ethrecv" /proc/$(cat pid)/status &&
-	stall &&
-	wait_for grep -q pipe_write /proc/$(cat pid)/wchan &&
+	stall_write &&
 	stalled_term
 '
 
