@@ -22,8 +22,13 @@
  * With -T as well it sends them through a PACKET_MMAP TX_RING instead
  * (TPACKET_V2, 1024 slots of 2048 bytes, no qdisc bypass): each batch of
  * 64 is copied into the next slots and handed over with one send(2) that
- * does not wait, and a slot still in use is waited for with a blocking
- * send(2).  The ring sender anyone would write, trafgen's way without its
+ * does not wait.  When the next slot is still in use, a blocking send(2)
+ * waits until every frame handed over is done (the kernel's blocking send
+ * drains the ring, rare here: veth is done with a frame when send(2)
+ * returns).  A frame the kernel refuses for lack of buffers (ENOBUFS) stays
+ * in its slot and goes again.  Records must fit the interface's MTU: the
+ * kernel refuses a longer one, and so the run (EMSGSIZE).  The ring
+ * sender anyone would write, trafgen's method less its qdisc bypass and its
  * configuration language, to tell what the ring gains over sendmmsg(2).
  */
 #define _GNU_SOURCE
@@ -82,6 +87,17 @@ ring_init(struct sender *s)
 		err(111, "mmap");
 }
 
+/* -T: whether slot i is free. */
+static int
+ring_free(const struct sender *s, unsigned int i)
+{
+	const struct tpacket2_hdr *h = (const void *)(s->ring +
+	    (size_t)i * RING_FRAME);
+
+	return __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE) ==
+	    TP_STATUS_AVAILABLE;
+}
+
 /*
  * -T: has the kernel send what the ring holds.  Blocking, send(2) returns
  * when every frame handed over is sent and its slot free again.
@@ -98,9 +114,9 @@ ring_send(struct sender *s, int flags)
 }
 
 /*
- * Sends the n frames of iov: with sendmmsg(2), or copied into the ring's
- * next slots and handed over with one send(2) that does not wait.  A full
- * ring is waited for.  A frame the kernel drops (ENOBUFS) counts as sent.
+ * Sends the n frames of iov: with sendmmsg(2), where a frame the kernel
+ * drops (ENOBUFS) counts as sent; or copied into the ring's next slots and
+ * handed over with one send(2) that does not wait, a full ring waited for.
  */
 static void
 send_batch(struct sender *s, unsigned int n)
@@ -126,8 +142,7 @@ send_batch(struct sender *s, unsigned int n)
 			errx(111, "-T: record of %zu bytes", s->iov[i].iov_len);
 		h = (struct tpacket2_hdr *)(void *)(s->ring +
 		    (size_t)s->cur * RING_FRAME);
-		while (__atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE) !=
-		    TP_STATUS_AVAILABLE)
+		while (!ring_free(s, s->cur))
 			ring_send(s, 0);
 		memcpy((uint8_t *)h + off, s->iov[i].iov_base,
 		    s->iov[i].iov_len);
@@ -188,8 +203,10 @@ send_pcap(struct sender *s, unsigned long loops)
 			have += (size_t)r;
 		}
 	}
-	if (s->ring != NULL)
-		ring_send(s, 0);
+	/* What is still in the ring, refused frames included, goes now. */
+	for (i = 0; s->ring != NULL && i < RING_FRAMES; i++)
+		while (!ring_free(s, i))
+			ring_send(s, 0);
 	return sent;
 }
 
