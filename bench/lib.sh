@@ -302,8 +302,11 @@ BENCH_PERF=
 bench_perf_start() {
 	[ -n "${BENCH_PROFILE:-}" ] || return 0
 	rm -f "$BENCH_TMP/perf.data"
-	perf record -q -a -e cpu-clock -F "${BENCH_PROFILE_HZ:-999}" \
-	    ${BENCH_PROFILE_CALLERS:+-g} -o "$BENCH_TMP/perf.data" \
+	_g=
+	[ "${BENCH_PROFILE_CALLERS:-0}" = 1 ] && _g=-g
+	# -N: no copies of the binaries in ~/.debug, which would outlive us.
+	perf record -q -N -a -e cpu-clock -F "${BENCH_PROFILE_HZ:-999}" \
+	    $_g -o "$BENCH_TMP/perf.data" \
 	    >/dev/null 2>"$BENCH_TMP/perf.err" &
 	BENCH_PERF=$!
 	BENCH_PIDS="$BENCH_PIDS $BENCH_PERF"
@@ -318,9 +321,9 @@ bench_perf_start() {
 }
 bench_perf_stop() {
 	[ -n "$BENCH_PERF" ] || return 0
+	BENCH_PERF_SECS=$(awk -v t0="$BENCH_PERF_T0" '{ print $1 - t0 }' /proc/uptime)
 	kill -INT "$BENCH_PERF" 2>/dev/null
 	wait "$BENCH_PERF"
-	BENCH_PERF_SECS=$(awk -v t0="$BENCH_PERF_T0" '{ print $1 - t0 }' /proc/uptime)
 	BENCH_PIDS=$(printf '%s\n' $BENCH_PIDS | grep -vx "$BENCH_PERF")
 	BENCH_PERF=
 }
@@ -341,7 +344,7 @@ bench_perf_report() {
 		$_rep --sort cpu -F cpu,sample 2>/dev/null | grep -v -e '^#' -e '^$' |
 		    awk -v s="$BENCH_PERF_SECS" -v hz="${BENCH_PROFILE_HZ:-999}" '{
 			printf "# cpu %s: %d samples in %.1f s, %.0f %% of the rate\n",
-			    $1, $2, s, 100 * $2 / (s * hz) }'
+			    $1, $2, s, (s > 0 ? 100 * $2 / (s * hz) : 0) }'
 		printf '# by CPU, command and object\n'
 		$_rep --sort cpu,comm,dso --percent-limit "$_lim" 2>/dev/null |
 		    grep -v -e '^#' -e '^$'
@@ -349,7 +352,7 @@ bench_perf_report() {
 		$_rep --sort cpu,comm,dso,sym --percent-limit "$_lim" 2>/dev/null |
 		    grep -v -e '^#' -e '^$'
 	} >"$BENCH_PROFILE/$1.$_n.txt"
-	if [ -n "${BENCH_PROFILE_CALLERS:-}" ]; then
+	if [ "${BENCH_PROFILE_CALLERS:-0}" = 1 ]; then
 		mv "$BENCH_TMP/perf.data" "$BENCH_PROFILE/$1.$_n.data"
 	else
 		rm -f "$BENCH_TMP/perf.data"
