@@ -295,9 +295,8 @@ bench_capture_stop() {
 # BENCH_PROFILE=DIR: where the time goes.  Each measured command runs
 # under perf record, sampling both CPUs (cpu-clock, BENCH_PROFILE_HZ times a
 # second, default 999), and bench_record writes perf's report of the run to
-# DIR/KEY.N.txt: the share of the samples by CPU, command, object and
-# symbol ([k]: kernel), idle included.  Off by default: it costs the tools
-# a few percent.
+# DIR/KEY.N.txt (see bench_perf_report).  Off by default: it costs the
+# tools a few percent.
 BENCH_PERF=
 bench_perf_start() {
 	[ -n "${BENCH_PROFILE:-}" ] || return 0
