@@ -2,11 +2,13 @@
  * policy: rawopen.conf(5), who may open what.
  *
  * One rule per line: a principal, a kind, then key=value pairs.  Parsing is
- * strict and fails closed: the first bad line refuses the whole file.
- * User and group names are resolved once, when the file is parsed.
+ * strict and fails closed: the first bad line refuses the whole file (a
+ * lint goes on to the next line, to report them all).  User and group
+ * names are resolved once, when the file is parsed.
  */
 #include <sys/stat.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -49,7 +51,13 @@ struct span {
 #define L4_TCP		1
 #define L4_UDP		2
 
-struct rule {
+/* An address of addr=: 4 bytes of IPv4 or 16 of IPv6, network order. */
+struct paddr {
+	int		family;		/* AF_INET or AF_INET6 */
+	unsigned char	a[16];
+};
+
+struct policy_rule {
 	int		 line;
 	enum principal	 prin;
 	unsigned	 id;		/* uid or gid */
@@ -64,6 +72,9 @@ struct rule {
 	int		 promisc;
 	enum filtmode	 filtmode;
 	char		*filter;
+	enum policy_send send;
+	int		 spoof;
+	int		 outgoing;
 
 	/* ip */
 	unsigned char	 protos[256];
@@ -73,11 +84,14 @@ struct rule {
 	int		 l4;
 	struct span	*ports;
 	size_t		 nports;
+	struct paddr	*addrs;		/* addr=, or NULL: any address */
+	size_t		 naddrs;
 };
 
 struct policy {
-	struct rule	*rules;
+	struct policy_rule	*rules;
 	size_t		 nrules;
+	char		*name;		/* the path or name it was parsed as */
 };
 
 /* What the parser carries from line to line. */
@@ -95,6 +109,10 @@ struct pctx {
 #define K_PROTO		0x10
 #define K_FAMILY	0x20
 #define K_PORT		0x40
+#define K_SEND		0x80
+#define K_SPOOF		0x100
+#define K_OUTGOING	0x200
+#define K_ADDR		0x400
 
 #define KIND(k)		(1u << (k))
 
@@ -110,6 +128,10 @@ static const struct {
 	{ "proto",	K_PROTO,	KIND(POLICY_IP) | KIND(POLICY_PORT) },
 	{ "family",	K_FAMILY,	KIND(POLICY_IP) },
 	{ "port",	K_PORT,		KIND(POLICY_PORT) },
+	{ "send",	K_SEND,		KIND(POLICY_PACKET) },
+	{ "spoof",	K_SPOOF,	KIND(POLICY_PACKET) },
+	{ "outgoing",	K_OUTGOING,	KIND(POLICY_PACKET) },
+	{ "addr",	K_ADDR,		KIND(POLICY_PORT) },
 };
 
 static const char *const policy_kinds[] = {
@@ -242,7 +264,7 @@ policy_pattern_ok(const char *s)
 
 /* iface=: a list of interface names or fnmatch(3) patterns. */
 static int
-policy_iface(struct pctx *c, struct rule *r, const char *val)
+policy_iface(struct pctx *c, struct policy_rule *r, const char *val)
 {
 	char *s, *item;
 	size_t n;
@@ -279,7 +301,7 @@ policy_type1(struct pctx *c, const char *s, uint16_t *t)
  * ranges A-B of numbers; a range may not start below 0x0600.
  */
 static int
-policy_ethertype(struct pctx *c, struct rule *r, char *val)
+policy_ethertype(struct pctx *c, struct policy_rule *r, char *val)
 {
 	struct span *sp;
 	char *item, *dash;
@@ -320,22 +342,37 @@ policy_ethertype(struct pctx *c, struct rule *r, char *val)
 	return 0;
 }
 
-/* promisc=yes|no. */
+/* promisc=, spoof=, outgoing=: yes or no, into *v. */
 static int
-policy_promisc(struct pctx *c, struct rule *r, const char *val)
+policy_yesno(struct pctx *c, const char *key, const char *val, int *v)
 {
 	if (strcmp(val, "yes") == 0)
-		r->promisc = 1;
+		*v = 1;
 	else if (strcmp(val, "no") == 0)
-		r->promisc = 0;
+		*v = 0;
 	else
-		return perr(c, "promisc= is yes or no, not '%.64s'", val);
+		return perr(c, "%s= is yes or no, not '%.64s'", key, val);
+	return 0;
+}
+
+/* send=iface|no|any. */
+static int
+policy_send(struct pctx *c, struct policy_rule *r, const char *val)
+{
+	if (strcmp(val, "iface") == 0)
+		r->send = POLICY_SEND_IFACE;
+	else if (strcmp(val, "no") == 0)
+		r->send = POLICY_SEND_NO;
+	else if (strcmp(val, "any") == 0)
+		r->send = POLICY_SEND_ANY;
+	else
+		return perr(c, "send= is iface, no or any, not '%.64s'", val);
 	return 0;
 }
 
 /* filter="EXPR" (quoted, not blank) or filter=required (not quoted). */
 static int
-policy_filter(struct pctx *c, struct rule *r, const char *val, int quoted)
+policy_filter(struct pctx *c, struct policy_rule *r, const char *val, int quoted)
 {
 	if (!quoted) {
 		if (strcmp(val, "required") != 0)
@@ -354,7 +391,7 @@ policy_filter(struct pctx *c, struct rule *r, const char *val, int quoted)
 
 /* proto= of an ip rule: icmp, icmpv6, or 0-255. */
 static int
-policy_ipproto(struct pctx *c, struct rule *r, char *val)
+policy_ipproto(struct pctx *c, struct policy_rule *r, char *val)
 {
 	unsigned long n;
 	char *item;
@@ -376,7 +413,7 @@ policy_ipproto(struct pctx *c, struct rule *r, char *val)
 
 /* family= of an ip rule: ipv4, ipv6. */
 static int
-policy_family(struct pctx *c, struct rule *r, char *val)
+policy_family(struct pctx *c, struct policy_rule *r, char *val)
 {
 	char *item;
 
@@ -394,7 +431,7 @@ policy_family(struct pctx *c, struct rule *r, char *val)
 
 /* proto= of a port rule: tcp, udp. */
 static int
-policy_l4(struct pctx *c, struct rule *r, char *val)
+policy_l4(struct pctx *c, struct policy_rule *r, char *val)
 {
 	char *item;
 
@@ -412,7 +449,7 @@ policy_l4(struct pctx *c, struct rule *r, char *val)
 
 /* port=: a list of ports and ranges A-B, 1-65535. */
 static int
-policy_ports(struct pctx *c, struct rule *r, char *val)
+policy_ports(struct pctx *c, struct policy_rule *r, char *val)
 {
 	struct span *sp;
 	unsigned long lo, hi;
@@ -444,11 +481,38 @@ policy_ports(struct pctx *c, struct rule *r, char *val)
 }
 
 /*
+ * addr= of a port rule: numeric IPv4 and IPv6 addresses, as inet_pton(3)
+ * reads them (IPv6 without brackets, no scope, no prefix length).
+ */
+static int
+policy_addrs(struct pctx *c, struct policy_rule *r, char *val)
+{
+	struct paddr *a;
+	char *item;
+
+	if ((r->addrs = calloc(policy_nitems(val), sizeof(*r->addrs))) == NULL)
+		return pnomem(c);
+	while ((item = policy_item(&val)) != NULL) {
+		if (*item == '\0')
+			return perr(c, "empty item in addr= list");
+		a = &r->addrs[r->naddrs++];
+		if (inet_pton(AF_INET, item, a->a) == 1)
+			a->family = AF_INET;
+		else if (inet_pton(AF_INET6, item, a->a) == 1)
+			a->family = AF_INET6;
+		else
+			return perr(c, "bad address '%.64s' (a numeric IPv4 or "
+			    "IPv6 address, without brackets)", item);
+	}
+	return 0;
+}
+
+/*
  * The principal: "*", user:NAME|UID or group:NAME|GID, resolved now
  * through ids_uid()/ids_gid(); an unknown name is an error.
  */
 static int
-policy_principal(struct pctx *c, struct rule *r, const char *s)
+policy_principal(struct pctx *c, struct policy_rule *r, const char *s)
 {
 	uid_t uid;
 	gid_t gid;
@@ -560,7 +624,7 @@ policy_tok(char **pp, struct tok *t, const char **why)
  * or -1 with the message in c->err.
  */
 static int
-policy_line(struct pctx *c, char *line, struct rule *r)
+policy_line(struct pctx *c, char *line, struct policy_rule *r)
 {
 	const char *why;
 	struct tok t;
@@ -616,7 +680,19 @@ policy_line(struct pctx *c, char *line, struct rule *r)
 			rc = policy_ethertype(c, r, t.val);
 			break;
 		case K_PROMISC:
-			rc = policy_promisc(c, r, t.val);
+			rc = policy_yesno(c, t.key, t.val, &r->promisc);
+			break;
+		case K_SEND:
+			rc = policy_send(c, r, t.val);
+			break;
+		case K_SPOOF:
+			rc = policy_yesno(c, t.key, t.val, &r->spoof);
+			break;
+		case K_OUTGOING:
+			rc = policy_yesno(c, t.key, t.val, &r->outgoing);
+			break;
+		case K_ADDR:
+			rc = policy_addrs(c, r, t.val);
 			break;
 		case K_FILTER:
 			rc = policy_filter(c, r, t.val, t.quoted);
@@ -642,6 +718,12 @@ policy_line(struct pctx *c, char *line, struct rule *r)
 		    !(seen & policy_keys[i].bit))
 			return perr(c, "%s rule without %s=",
 			    policy_kinds[r->kind], policy_keys[i].name);
+	/* A rule reads exactly as wide as it grants. */
+	if ((seen & K_SPOOF) && r->spoof && r->send == POLICY_SEND_NO)
+		return perr(c, "spoof=yes with send=no (nothing is sent)");
+	if ((seen & K_SPOOF) && !r->spoof && r->send == POLICY_SEND_ANY)
+		return perr(c, "spoof=no with send=any (the program holds the "
+		    "socket and can send any frame)");
 	if (r->kind == POLICY_IP && r->families == 0)
 		r->families = FAM_IPV4 | FAM_IPV6;
 	return 1;
@@ -649,13 +731,14 @@ policy_line(struct pctx *c, char *line, struct rule *r)
 
 /* Frees what r holds (not r itself); r may be partly filled or zeroed. */
 static void
-policy_rule_free(struct rule *r)
+policy_rule_free(struct policy_rule *r)
 {
 	free(r->ifbuf);
 	free(r->ifaces);
 	free(r->types);
 	free(r->filter);
 	free(r->ports);
+	free(r->addrs);
 }
 
 void
@@ -668,23 +751,34 @@ policy_free(struct policy *p)
 	for (i = 0; i < p->nrules; i++)
 		policy_rule_free(&p->rules[i]);
 	free(p->rules);
+	free(p->name);
 	free(p);
 }
+
+/* A lint: where bad lines go, and how many there were. */
+struct lint {
+	void		(*report)(void *arg, const char *msg);
+	void		*arg;
+	int		 nerr;
+};
 
 /*
  * Lines are checked byte by byte before they are cut into words: a NUL, a
  * control character other than a tab, or a byte outside ASCII anywhere is
  * an error, and so is a line longer than POLICY_MAXLINE, however long.
+ * Without lint, the first bad line ends the parse: NULL with errno and
+ * err.  With lint, each bad line is reported and skipped, and the parse
+ * goes on with the next; only EFBIG and ENOMEM end it (NULL).
  */
-struct policy *
-policy_parse(const char *text, size_t len, const char *name,
-    char err[POLICY_ERRLEN])
+static struct policy *
+policy_parse_lint(const char *text, size_t len, const char *name,
+    char err[POLICY_ERRLEN], struct lint *lint)
 {
 	char line[POLICY_MAXLINE + 1];
 	struct pctx c = { name, 0, err };
 	struct policy *p;
-	struct rule r, *nr;
-	const char *end = text + len, *nl;
+	struct policy_rule r, *nr;
+	const char *end = text + len, *nl, *next;
 	size_t cap = 0, ll, i;
 	int rc;
 
@@ -693,17 +787,20 @@ policy_parse(const char *text, size_t len, const char *name,
 		    POLICY_MAXSIZE);
 		return NULL;
 	}
-	if ((p = calloc(1, sizeof(*p))) == NULL) {
+	if ((p = calloc(1, sizeof(*p))) == NULL ||
+	    (p->name = strdup(name)) == NULL) {
+		free(p);
 		policy_fail(err, ENOMEM, "%s: %s", name, strerror(ENOMEM));
 		return NULL;
 	}
-	while (text < end) {
+	for (; text < end; text = next) {
 		c.line++;
 		nl = memchr(text, '\n', (size_t)(end - text));
 		ll = (size_t)((nl != NULL ? nl : end) - text);
+		next = text + ll + (nl != NULL);
 		if (ll > POLICY_MAXLINE) {
 			perr(&c, "line longer than %d bytes", POLICY_MAXLINE);
-			goto fail;
+			goto bad;
 		}
 		for (i = 0; i < ll; i++) {
 			unsigned char ch = (unsigned char)text[i];
@@ -718,15 +815,14 @@ policy_parse(const char *text, size_t len, const char *name,
 				perr(&c, "byte 0x%02x outside ASCII", ch);
 			else
 				continue;
-			goto fail;
+			goto bad;
 		}
 		memcpy(line, text, ll);
 		line[ll] = '\0';
-		text += ll + (nl != NULL);
 
 		if ((rc = policy_line(&c, line, &r)) == -1) {
 			policy_rule_free(&r);
-			goto fail;
+			goto bad;
 		}
 		if (rc == 0)
 			continue;
@@ -741,6 +837,12 @@ policy_parse(const char *text, size_t len, const char *name,
 			p->rules = nr;
 		}
 		p->rules[p->nrules++] = r;
+		continue;
+bad:
+		if (lint == NULL || errno == ENOMEM)
+			goto fail;
+		lint->report(lint->arg, err);
+		lint->nerr++;
 	}
 	return p;
 fail:
@@ -748,6 +850,32 @@ fail:
 	policy_free(p);
 	errno = rc;
 	return NULL;
+}
+
+struct policy *
+policy_parse(const char *text, size_t len, const char *name,
+    char err[POLICY_ERRLEN])
+{
+	return policy_parse_lint(text, len, name, err, NULL);
+}
+
+int
+policy_lint_text(const char *text, size_t len, const char *name,
+    void (*report)(void *arg, const char *msg), void *arg)
+{
+	struct lint lint = { report, arg, 0 };
+	char err[POLICY_ERRLEN];
+	struct policy *p;
+	int e;
+
+	if ((p = policy_parse_lint(text, len, name, err, &lint)) == NULL) {
+		e = errno;
+		report(arg, err);
+		errno = e;
+		return -1;
+	}
+	policy_free(p);
+	return lint.nerr;
 }
 
 /*
@@ -834,28 +962,29 @@ policy_walk(const char *path, struct stat *sb, char *err)
 }
 
 /*
+ * Reads the policy file at path, after the checks policy_load() promises,
+ * into *bufp (malloc'd, POLICY_MAXSIZE + 1 bytes) and *lenp.  Returns 0,
+ * or -1 with errno and err.
+ *
  * The file is opened only after the walk, with O_NOFOLLOW, and its open
  * fd is checked again against the walk's lstat, so that nothing swapped in
  * between is read.  (Nobody but root can swap anything: the walk saw every
  * directory above owned by root and writable by nobody else.)
  */
-struct policy *
-policy_load(const char *path, char err[POLICY_ERRLEN])
+static int
+policy_read(const char *path, char *err, char **bufp, size_t *lenp)
 {
 	struct stat lsb, sb;
-	struct policy *p;
 	char *buf;
 	size_t len = 0;
 	ssize_t n;
 	int fd, e;
 
-	if (path == NULL || path[0] != '/' || path[strlen(path) - 1] == '/') {
-		policy_fail(err, EINVAL, "%s: not an absolute path to a file",
-		    path != NULL ? path : "(null)");
-		return NULL;
-	}
+	if (path == NULL || path[0] != '/' || path[strlen(path) - 1] == '/')
+		return policy_fail(err, EINVAL, "%s: not an absolute path to a "
+		    "file", path != NULL ? path : "(null)");
 	if (policy_walk(path, &lsb, err) == -1)
-		return NULL;
+		return -1;
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
 	    O_CLOEXEC)) == -1) {
 		if (errno == EACCES)
@@ -865,7 +994,7 @@ policy_load(const char *path, char err[POLICY_ERRLEN])
 			policy_fail(err, EPERM, "%s: a symbolic link", path);
 		else
 			policy_syserr(path, errno, err);
-		return NULL;
+		return -1;
 	}
 	if (fstat(fd, &sb) == -1) {
 		policy_syserr(path, errno, err);
@@ -912,22 +1041,58 @@ policy_load(const char *path, char err[POLICY_ERRLEN])
 			break;
 	}
 	close(fd);
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+fail:
+	e = errno;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+struct policy *
+policy_load(const char *path, char err[POLICY_ERRLEN])
+{
+	struct policy *p;
+	char *buf;
+	size_t len;
+	int e;
+
+	if (policy_read(path, err, &buf, &len) == -1)
+		return NULL;
 	/* policy_parse() refuses len > POLICY_MAXSIZE with EFBIG. */
 	p = policy_parse(buf, len, path, err);
 	e = errno;
 	free(buf);
 	errno = e;
 	return p;
-fail:
+}
+
+int
+policy_lint(const char *path, void (*report)(void *arg, const char *msg),
+    void *arg)
+{
+	char err[POLICY_ERRLEN], *buf;
+	size_t len;
+	int e, n;
+
+	if (policy_read(path, err, &buf, &len) == -1) {
+		e = errno;
+		report(arg, err);
+		errno = e;
+		return -1;
+	}
+	n = policy_lint_text(buf, len, path, report, arg);
 	e = errno;
-	close(fd);
+	free(buf);
 	errno = e;
-	return NULL;
+	return n;
 }
 
 /* Whether r's principal is who. */
 static int
-policy_who_match(const struct rule *r, const struct policy_who *who)
+policy_who_match(const struct policy_rule *r, const struct policy_who *who)
 {
 	size_t i;
 
@@ -953,7 +1118,7 @@ policy_who_match(const struct rule *r, const struct policy_who *who)
  * 0x0600 or above (the parser sees to it), and the check is repeated here.
  */
 static int
-policy_type_match(const struct rule *r, uint16_t t)
+policy_type_match(const struct policy_rule *r, uint16_t t)
 {
 	size_t i;
 
@@ -970,13 +1135,15 @@ policy_type_match(const struct rule *r, uint16_t t)
 
 /* Whether the packet rule r grants req. */
 static int
-policy_packet_match(const struct rule *r, const struct policy_req *req)
+policy_packet_match(const struct policy_rule *r, const struct policy_req *req)
 {
 	size_t i;
 
 	if (req->iface == NULL || !policy_type_match(r, req->ethertype))
 		return 0;
 	if (req->promisc && !r->promisc)
+		return 0;
+	if (req->outgoing && !r->outgoing)
 		return 0;
 	if (r->filtmode == FILT_REQUIRED && !req->filter)
 		return 0;
@@ -986,14 +1153,70 @@ policy_packet_match(const struct rule *r, const struct policy_req *req)
 	return 0;
 }
 
+/*
+ * The address req asks to bind, into *a: the wildcard of req->ip6's
+ * family for a NULL req->addr.  Returns 0, or -1 for an address of
+ * another family or too short for its own.
+ */
+static int
+policy_req_addr(const struct policy_req *req, struct paddr *a)
+{
+	struct sockaddr_in sin;
+	struct sockaddr_in6 sin6;
+
+	memset(a, 0, sizeof(*a));
+	if (req->addr == NULL) {
+		a->family = req->ip6 ? AF_INET6 : AF_INET;
+		return 0;
+	}
+	if (req->addr->sa_family == AF_INET &&
+	    req->addrlen >= (socklen_t)sizeof(sin)) {
+		memcpy(&sin, req->addr, sizeof(sin));
+		a->family = AF_INET;
+		memcpy(a->a, &sin.sin_addr, 4);
+		return 0;
+	}
+	if (req->addr->sa_family == AF_INET6 &&
+	    req->addrlen >= (socklen_t)sizeof(sin6)) {
+		memcpy(&sin6, req->addr, sizeof(sin6));
+		a->family = AF_INET6;
+		memcpy(a->a, &sin6.sin6_addr, 16);
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * Whether r's addr= grants the address req asks for: always without the
+ * key; else when it is listed, of the same family (the wildcards too).
+ */
+static int
+policy_addr_match(const struct policy_rule *r, const struct policy_req *req)
+{
+	struct paddr a;
+	size_t i;
+
+	if (r->addrs == NULL)
+		return 1;
+	if (policy_req_addr(req, &a) == -1)
+		return 0;
+	for (i = 0; i < r->naddrs; i++)
+		if (r->addrs[i].family == a.family &&
+		    memcmp(r->addrs[i].a, a.a, sizeof(a.a)) == 0)
+			return 1;
+	return 0;
+}
+
 /* Whether the port rule r grants req. */
 static int
-policy_port_match(const struct rule *r, const struct policy_req *req)
+policy_port_match(const struct policy_rule *r, const struct policy_req *req)
 {
 	size_t i;
 
 	if (!(req->proto == IPPROTO_TCP && (r->l4 & L4_TCP)) &&
 	    !(req->proto == IPPROTO_UDP && (r->l4 & L4_UDP)))
+		return 0;
+	if (!policy_addr_match(r, req))
 		return 0;
 	for (i = 0; i < r->nports; i++)
 		if (req->port >= r->ports[i].lo && req->port <= r->ports[i].hi)
@@ -1005,7 +1228,7 @@ int
 policy_check(const struct policy *p, const struct policy_who *who,
     const struct policy_req *req, struct policy_grant *g)
 {
-	const struct rule *r;
+	const struct policy_rule *r;
 	size_t i;
 	int yes;
 
@@ -1033,12 +1256,59 @@ policy_check(const struct policy *p, const struct policy_who *who,
 		if (!yes)
 			continue;
 		if (g != NULL) {
+			memset(g, 0, sizeof(*g));
 			g->line = r->line;
 			g->filter = r->filtmode == FILT_EXPR ? r->filter : NULL;
+			g->rule = r;
+			if (r->kind == POLICY_PACKET) {
+				g->send = r->send;
+				g->spoof = r->spoof || r->send == POLICY_SEND_ANY;
+				g->outgoing = r->outgoing;
+			} else
+				g->send = POLICY_SEND_ANY;
 		}
 		return 1;
 	}
 	return 0;
+}
+
+int
+policy_grant_type(const struct policy_grant *g, uint16_t type)
+{
+	const struct policy_rule *r;
+
+	if (g == NULL || (r = g->rule) == NULL || r->kind != POLICY_PACKET)
+		return 0;
+	/* all, listed alone (a range never holds it), grants every type. */
+	if (policy_type_match(r, ETHTYPE_ALL))
+		return 1;
+	return policy_type_match(r, type);
+}
+
+int
+policy_grant_type_cb(const void *grant, uint16_t type)
+{
+	return policy_grant_type(grant, type);
+}
+
+const char *
+policy_name(const struct policy *p)
+{
+	return p != NULL ? p->name : "";
+}
+
+int
+policy_filter_at(const struct policy *p, size_t i, const char **expr,
+    int *line)
+{
+	const struct policy_rule *r;
+
+	if (p == NULL || i >= p->nrules)
+		return 0;
+	r = &p->rules[i];
+	*expr = r->filtmode == FILT_EXPR ? r->filter : NULL;
+	*line = r->line;
+	return 1;
 }
 
 /*
@@ -1069,7 +1339,9 @@ void
 policy_suggest(const struct policy_who *who, const struct policy_req *req,
     char *buf, size_t len)
 {
-	char user[64], type[16], proto[16];
+	char user[64], type[16], proto[16], addr[INET6_ADDRSTRLEN + 8];
+	struct paddr a;
+	static const unsigned char zero[16];
 
 	if (len == 0)
 		return;
@@ -1082,9 +1354,10 @@ policy_suggest(const struct policy_who *who, const struct policy_req *req,
 			strlcpy(type, "none", sizeof(type));
 		else
 			snprintf(type, sizeof(type), "0x%04x", req->ethertype);
-		snprintf(buf, len, "%s packet iface=%s ethertype=%s%s", user,
+		snprintf(buf, len, "%s packet iface=%s ethertype=%s%s%s", user,
 		    req->iface != NULL ? req->iface : "?", type,
-		    req->promisc ? " promisc=yes" : "");
+		    req->promisc ? " promisc=yes" : "",
+		    req->outgoing ? " outgoing=yes" : "");
 		break;
 	case POLICY_IP:
 		if (req->proto == IPPROTO_ICMP)
@@ -1096,8 +1369,17 @@ policy_suggest(const struct policy_who *who, const struct policy_req *req,
 		snprintf(buf, len, "%s ip proto=%s", user, proto);
 		break;
 	case POLICY_PORT:
-		snprintf(buf, len, "%s port proto=%s port=%u", user,
-		    req->proto == IPPROTO_UDP ? "udp" : "tcp", req->port);
+		/* The wildcard, or an address no rule can list: no addr=. */
+		addr[0] = '\0';
+		if (policy_req_addr(req, &a) == 0 &&
+		    memcmp(a.a, zero, sizeof(zero)) != 0) {
+			strlcpy(addr, " addr=", sizeof(addr));
+			if (inet_ntop(a.family, a.a, addr + 6,
+			    sizeof(addr) - 6) == NULL)
+				addr[0] = '\0';
+		}
+		snprintf(buf, len, "%s port proto=%s port=%u%s", user,
+		    req->proto == IPPROTO_UDP ? "udp" : "tcp", req->port, addr);
 		break;
 	default:
 		buf[0] = '\0';
