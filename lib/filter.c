@@ -194,7 +194,7 @@ out:
  *	ret	#0
  * inner:
  *	ld	#0				; A as a fresh program finds it
- *	... inner, or ret #0x40000
+ *	... inner, or ret #FILTER_WHOLE
  *
  * Every jump of the prefix is short, so jt/jf (8 bits) always reach; the
  * inner program's jumps are relative and stay valid.  X and the scratch
@@ -276,7 +276,7 @@ filter_confine(int ifindex, uint16_t type, int flags,
 		for (i = 0; i < ninner; i++)
 			f[n + i] = inner->filter[i];
 	else
-		f[n] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0x40000);
+		f[n] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, FILTER_WHOLE);
 	out->len = (unsigned short)(n + ninner);
 	out->filter = f;
 	return 0;

@@ -15,6 +15,7 @@
 
 #define FILTER_ERRLEN	256	/* PCAP_ERRBUF_SIZE */
 #define FILTER_CONFINE_MAX 12	/* filter_confine() adds at most this */
+#define FILTER_WHOLE	0xffffffffU	/* a verdict: the whole frame */
 
 /*
  * Compiles the tcpdump expression expr for DLT_EN10MB with the given
@@ -39,7 +40,8 @@ int	filter_compile(const char *expr, unsigned snaplen,
  * another host unless flags has FILTER_OTHERHOST (promiscuous mode was
  * granted), is not an outgoing frame (of any process on this host) unless
  * flags has FILTER_OUTGOING, and, when inner is not NULL, is accepted by
- * inner; then it returns inner's verdict (or 0x40000, the whole frame).
+ * inner; then it returns inner's verdict (or FILTER_WHOLE: the whole
+ * frame, however long; a loopback frame may be longer than any snaplen).
  * The inner program starts with A = 0 and X and M[] untouched, as if it ran
  * alone.  Allocated: release with filter_free().  Returns 0 or -1 with
  * errno ENOMEM, or EINVAL when ifindex <= 0, inner is empty, or the whole

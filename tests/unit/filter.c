@@ -171,9 +171,9 @@ test_confine(void)
 	ok(filter_confine(7, 0x88b5, 0, NULL, &out) == 0,
 	    "confine to ifindex 7, 0x88b5");
 	ok(kernel_takes(&out) == 1, "the kernel takes it");
-	is_int(bpf_run(&out, &pk), 0x40000, "accepts 7/0x88b5/host whole");
+	is_int(bpf_run(&out, &pk), FILTER_WHOLE, "accepts 7/0x88b5/host whole");
 	pk.pkttype = PACKET_BROADCAST;
-	is_int(bpf_run(&out, &pk), 0x40000, "accepts broadcast");
+	is_int(bpf_run(&out, &pk), FILTER_WHOLE, "accepts broadcast");
 	pk.pkttype = PACKET_OUTGOING;
 	is_int(bpf_run(&out, &pk), 0, "drops outgoing (of any process)");
 	pk.pkttype = PACKET_OTHERHOST;
@@ -194,7 +194,7 @@ test_confine(void)
 	    "confine with outgoing");
 	ok(kernel_takes(&out) == 1, "the kernel takes it");
 	pk.pkttype = PACKET_OUTGOING;
-	is_int(bpf_run(&out, &pk), 0x40000, "accepts outgoing then");
+	is_int(bpf_run(&out, &pk), FILTER_WHOLE, "accepts outgoing then");
 	pk.pkttype = PACKET_OTHERHOST;
 	is_int(bpf_run(&out, &pk), 0, "but still drops otherhost");
 	filter_free(&out);
@@ -203,7 +203,7 @@ test_confine(void)
 	    &out) == 0, "confine with otherhost and outgoing");
 	ok(kernel_takes(&out) == 1, "the kernel takes it");
 	pk.pkttype = PACKET_OUTGOING;
-	is_int(bpf_run(&out, &pk), 0x40000, "accepts outgoing");
+	is_int(bpf_run(&out, &pk), FILTER_WHOLE, "accepts outgoing");
 	filter_free(&out);
 
 	ok(filter_confine(7, 0x88b5, FILTER_OTHERHOST, NULL, &out) == 0,
@@ -211,7 +211,7 @@ test_confine(void)
 	pk.pkttype = PACKET_OUTGOING;
 	is_int(bpf_run(&out, &pk), 0, "drops outgoing then");
 	pk.pkttype = PACKET_OTHERHOST;
-	is_int(bpf_run(&out, &pk), 0x40000, "accepts otherhost then");
+	is_int(bpf_run(&out, &pk), FILTER_WHOLE, "accepts otherhost then");
 	pk.ifindex = 1;
 	is_int(bpf_run(&out, &pk), 0, "still drops another interface");
 	pk.ifindex = 7;
@@ -222,9 +222,9 @@ test_confine(void)
 	    "confine to all ethertypes");
 	ok(kernel_takes(&out) == 1, "the kernel takes it");
 	pk.proto = 0x0800;
-	is_int(bpf_run(&out, &pk), 0x40000, "accepts any ethertype");
+	is_int(bpf_run(&out, &pk), FILTER_WHOLE, "accepts any ethertype");
 	pk.vlan = 1;
-	is_int(bpf_run(&out, &pk), 0x40000, "tagged too");
+	is_int(bpf_run(&out, &pk), FILTER_WHOLE, "tagged too");
 	pk.vlan = 0;
 	pk.ifindex = 2;
 	is_int(bpf_run(&out, &pk), 0, "but not another interface");
