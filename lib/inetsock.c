@@ -122,7 +122,8 @@ inetsock_socket(const struct sockaddr_storage *ss, int type)
 
 	if ((fd = socket(ss->ss_family, type | SOCK_CLOEXEC, 0)) == -1)
 		return -1;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
+	if ((type == SOCK_STREAM && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR,
+	    &on, sizeof(on)) == -1) ||
 	    (ss->ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
 	    IPV6_V6ONLY, &on, sizeof(on)) == -1)) {
 		e = errno;

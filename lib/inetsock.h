@@ -34,8 +34,12 @@ int	inetsock_raw(int ip6, int proto);
 
 /*
  * A socket of type (SOCK_STREAM or SOCK_DGRAM) for ss's family, with
- * SO_REUSEADDR (and IPV6_V6ONLY for IPv6), not yet bound.  Returns the fd
- * or -1 with errno.
+ * IPV6_V6ONLY for IPv6, not yet bound.  A stream socket gets SO_REUSEADDR
+ * (so a listener restarts over connections in TIME_WAIT); a datagram
+ * socket never does, because on UDP it would let the socket share a port
+ * another program holds with SO_REUSEADDR and take its unicast traffic:
+ * its bind fails with EADDRINUSE instead.  Returns the fd or -1 with
+ * errno.
  */
 int	inetsock_socket(const struct sockaddr_storage *ss, int type);
 
