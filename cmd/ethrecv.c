@@ -1082,11 +1082,11 @@ static int
 open_own(struct ethrecv *e, const char *ifname, uint16_t type, int promisc,
     const char *expr, size_t bsize, unsigned bnr, unsigned retire)
 {
-	struct rawsock_opts o;
-	struct sock_fprog prog, one;
+	struct rawsock_conf c;
+	struct sock_fprog prog;
 	struct eth_if ifc;
 	char errbuf[FILTER_ERRLEN];
-	int fd, widen;
+	int fd;
 
 	if (eth_if_byname(ifname, &ifc) == -1) {
 		if (errno == ENODEV)
@@ -1107,27 +1107,21 @@ open_own(struct ethrecv *e, const char *ifname, uint16_t type, int promisc,
 	if (ring_setup(&e->r, fd, bsize, bnr, retire) == -1)
 		err(EXIT_SYS, "%s: receive ring of %zu bytes", ifname,
 		    bsize * bnr);
-	widen = (e->dir & DIR_OUT) && type != ETHTYPE_ALL &&
-	    type != ETHTYPE_NONE;
-	memset(&one, 0, sizeof(one));
-	if (widen && filter_confine(ifc.index, type,
-	    FILTER_OTHERHOST | FILTER_OUTGOING, expr != NULL ? &prog : NULL,
-	    &one) == -1) {
-		if (errno == EINVAL)
-			errx(EXIT_USAGE, "-F: too long to add the ethertype "
-			    "test -Q needs (give all, the type in -F)");
-		err(EXIT_SYS, "%s: filter", ifname);
-	}
-	memset(&o, 0, sizeof(o));
-	o.ifindex = ifc.index;
-	o.type = widen ? ETHTYPE_ALL : type;
-	o.promisc = promisc;
-	o.outgoing = (e->dir & DIR_OUT) != 0;
-	o.filter = widen ? &one : expr != NULL ? &prog : NULL;
-	if (rawsock_setup(fd, &o) == -1)
+	/* Confined as rawopen confines, but neither locked nor pinned. */
+	memset(&c, 0, sizeof(c));
+	c.ifindex = ifc.index;
+	c.type = type;
+	c.promisc = promisc;
+	c.otherhost = 1;
+	c.outgoing = (e->dir & DIR_OUT) != 0;
+	c.inner = expr != NULL ? &prog : NULL;
+	if (rawsock_confine(fd, &c) == -1) {
+		if (errno == EINVAL && expr != NULL)
+			errx(EXIT_USAGE, "-F: too long to add the interface "
+			    "and ethertype test");
 		err(EXIT_SYS, "%s", ifname);
+	}
 	filter_free(&prog);
-	filter_free(&one);
 	e->ifc = ifc;
 	return fd;
 }
@@ -1145,7 +1139,7 @@ open_inherited(struct ethrecv *e, int fd, const char *expr, size_t bsize,
 	struct sock_fprog prog;
 	char errbuf[FILTER_ERRLEN];
 	uint16_t type;
-	int ifindex, ign;
+	int ifindex;
 
 	if (rawsock_info(fd, &ifindex, &type) == -1) {
 		if (errno == ENOTSOCK || errno == EAFNOSUPPORT ||
@@ -1167,25 +1161,18 @@ open_inherited(struct ethrecv *e, int fd, const char *expr, size_t bsize,
 	if (ring_setup(&e->r, fd, bsize, bnr, retire) == -1)
 		err(EXIT_SYS, "%s: receive ring of %zu bytes", name,
 		    bsize * bnr);
-	ign = (e->dir & DIR_OUT) == 0;
-	if (setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &ign,
-	    sizeof(ign)) == -1)
-		err(EXIT_SYS, "%s: PACKET_IGNORE_OUTGOING", name);
-	if (expr != NULL) {
-		if (filter_compile(expr, RING_SNAPLEN_MAX, &prog,
-		    errbuf) == -1)
-			errx(errno == EINVAL ? EXIT_USAGE : EXIT_SYS, "-F: %s",
-			    errbuf);
-		if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
-		    sizeof(prog)) == -1) {
-			if (errno == EPERM)
-				errx(EXIT_SYS, "-F: %s: the socket's filter "
-				    "is locked (give the filter to rawopen -F)",
-				    name);
-			err(EXIT_SYS, "-F: %s", name);
-		}
-		filter_free(&prog);
+	memset(&prog, 0, sizeof(prog));
+	if (expr != NULL && filter_compile(expr, RING_SNAPLEN_MAX, &prog,
+	    errbuf) == -1)
+		errx(errno == EINVAL ? EXIT_USAGE : EXIT_SYS, "-F: %s", errbuf);
+	if (rawsock_adopt(fd, (e->dir & DIR_OUT) != 0, expr != NULL ? &prog :
+	    NULL) == -1) {
+		if (errno == EPERM && expr != NULL)
+			errx(EXIT_SYS, "-F: %s: the socket's filter is locked "
+			    "(give the filter to rawopen -F)", name);
+		err(EXIT_SYS, "%s", name);
 	}
+	filter_free(&prog);
 	return fd;
 }
 

@@ -630,41 +630,27 @@ open_packet(const struct opts *o, struct sock *s)
 
 /*
  * After the drop: attaches and locks the confining filter (with the rule's
- * and the caller's filter inside), then binds.  None of it needs privilege,
- * so libpcap parses the caller's expression in a process that has none.
+ * and the caller's filter inside), binds, and pins the socket in a fanout
+ * group of its own, so that its holder can neither rebind it nor join it
+ * to another program's group.  None of it needs privilege.
  */
 static void
 setup_packet(const struct opts *o, struct sock *s)
 {
-	struct rawsock_opts ro;
-	struct sock_fprog prog;
-	int flags = 0;
+	struct rawsock_conf c;
 
+	memset(&c, 0, sizeof(c));
+	c.ifindex = s->ifindex;
+	c.type = s->req.ethertype;
+	c.promisc = o->promisc;
 	/* Frames to other hosts only when promiscuity was asked (and granted). */
-	if (o->promisc)
-		flags |= FILTER_OTHERHOST;
-	if (o->outgoing)
-		flags |= FILTER_OUTGOING;
-	if (filter_confine(s->ifindex, s->req.ethertype, flags,
-	    s->inner.len > 0 ? &s->inner : NULL, &prog) == -1)
-		err(EXIT_SYS, "%s: filter", s->name);
-	memset(&ro, 0, sizeof(ro));
-	ro.ifindex = s->ifindex;
-	ro.type = s->req.ethertype;
-	/*
-	 * The kernel copies outgoing frames only to sockets bound to every
-	 * ethertype: with -L the socket is bound to all, and the locked
-	 * filter keeps it to its ethertype (as it does after any rebind).
-	 */
-	if (o->outgoing && ro.type != ETHTYPE_NONE)
-		ro.type = ETHTYPE_ALL;
-	ro.promisc = o->promisc;
-	ro.outgoing = o->outgoing;
-	ro.filter = &prog;
-	ro.lock = 1;
-	if (rawsock_setup(s->fd, &ro) == -1)
+	c.otherhost = o->promisc;
+	c.outgoing = o->outgoing;
+	c.inner = s->inner.len > 0 ? &s->inner : NULL;
+	c.lock = 1;
+	c.pin = 1;
+	if (rawsock_confine(s->fd, &c) == -1)
 		err(EXIT_SYS, "%s", s->name);
-	filter_free(&prog);
 	filter_free(&s->inner);
 }
 

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "eth.h"
+#include "filter.h"
 #include "rawsock.h"
 
 int
@@ -60,6 +62,57 @@ rawsock_setup(int fd, const struct rawsock_opts *o)
 	sll.sll_protocol = htons(o->type);
 	sll.sll_ifindex = o->ifindex;
 	return bind(fd, (struct sockaddr *)&sll, sizeof(sll));
+}
+
+int
+rawsock_confine(int fd, const struct rawsock_conf *c)
+{
+	struct rawsock_opts o;
+	struct sock_fprog prog;
+	int flags = 0, rc, e;
+
+	if (c->otherhost)
+		flags |= FILTER_OTHERHOST;
+	if (c->outgoing)
+		flags |= FILTER_OUTGOING;
+	if (filter_confine(c->ifindex, c->type, flags, c->inner, &prog) == -1)
+		return -1;
+	memset(&o, 0, sizeof(o));
+	o.ifindex = c->ifindex;
+	o.type = c->type;
+	if ((c->outgoing && c->type != ETHTYPE_NONE) ||
+	    (c->pin && c->type == ETHTYPE_NONE))
+		o.type = ETHTYPE_ALL;
+	o.promisc = c->promisc;
+	o.outgoing = c->outgoing;
+	o.filter = &prog;
+	o.lock = c->lock;
+	rc = rawsock_setup(fd, &o);
+	if (rc == 0 && c->pin)
+		rc = rawsock_pin(fd);
+	e = errno;
+	filter_free(&prog);
+	errno = e;
+	return rc;
+}
+
+int
+rawsock_pin(int fd)
+{
+	return rawsock_setint(fd, SOL_PACKET, PACKET_FANOUT,
+	    (PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_UNIQUEID) << 16);
+}
+
+int
+rawsock_adopt(int fd, int outgoing, const struct sock_fprog *prog)
+{
+	if (rawsock_setint(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING,
+	    !outgoing) == -1)
+		return -1;
+	if (prog != NULL && setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, prog,
+	    sizeof(*prog)) == -1)
+		return -1;
+	return 0;
 }
 
 int

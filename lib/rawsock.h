@@ -37,6 +37,53 @@ int	rawsock_socket(void);
  */
 int	rawsock_setup(int fd, const struct rawsock_opts *o);
 
+/* How rawsock_confine() prepares a socket. */
+struct rawsock_conf {
+	int		ifindex;
+	uint16_t	type;		/* host order; ETHTYPE_ALL, ETHTYPE_NONE */
+	int		promisc;	/* PACKET_MR_PROMISC membership */
+	int		otherhost;	/* frames to other hosts pass the filter */
+	int		outgoing;	/* outgoing frames too (-L, -Q out) */
+	const struct sock_fprog	*inner;	/* the rule's and caller's, or NULL */
+	int		lock;		/* SO_LOCK_FILTER */
+	int		pin;		/* a fanout group of its own */
+};
+
+/*
+ * The one place where a packet socket is confined, for rawopen and for
+ * ethrecv alike.  Attaches to fd (from rawsock_socket()) the program that
+ * filter_confine() builds from c (ifindex, type, otherhost, outgoing,
+ * inner), locks it when c->lock, and binds with rawsock_setup().  The
+ * kernel copies outgoing frames only to sockets bound to every ethertype:
+ * with c->outgoing and one ethertype, the socket is bound to all and the
+ * filter keeps it to its type (as it does after any rebind).  With c->pin
+ * the bound socket is then made the only member of a fanout group of its
+ * own (rawsock_pin()); a socket of ETHTYPE_NONE, which a bind to protocol
+ * 0 would leave unpinnable, is then bound to all, its filter dropping
+ * every frame.  Returns 0, or -1 with errno (EINVAL: ifindex <= 0, or
+ * inner too long for the prefix; ENOMEM; or the failing call's error);
+ * on failure fd is left open for the caller to close.
+ */
+int	rawsock_confine(int fd, const struct rawsock_conf *c);
+
+/*
+ * Makes the bound socket fd the only member of a fanout group of its own
+ * (PACKET_FANOUT, PACKET_FANOUT_FLAG_UNIQUEID): from then on the kernel
+ * refuses to rebind it (EINVAL) and to make it join any other group
+ * (EALREADY), so whoever holds it can neither move it to another
+ * interface or ethertype nor take frames from another program's group.
+ * Returns 0, or -1 with errno (EINVAL: fd is not bound to a protocol;
+ * EALREADY: already in a group).
+ */
+int	rawsock_pin(int fd);
+
+/*
+ * For a socket handed over by someone else: PACKET_IGNORE_OUTGOING set,
+ * or cleared when outgoing, then prog attached when not NULL.  Returns 0, or -1
+ * with errno (EPERM: the socket's filter is locked).
+ */
+int	rawsock_adopt(int fd, int outgoing, const struct sock_fprog *prog);
+
 /*
  * What an inherited fd is bound to: fails with ENOTSOCK (not a socket),
  * EAFNOSUPPORT (not AF_PACKET), EPROTOTYPE (not SOCK_RAW) or EBADF.

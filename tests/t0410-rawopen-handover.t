@@ -40,8 +40,9 @@ EOF
 
 # child.py: an sd_listen_fds()-style program, run by rawopen as nobody.
 # With "confine" it sends a frame, tries to escape its socket (detach the
-# filter, a second socket, see outgoing frames, promiscuous mode), rebinds
-# it to every interface and ETH_P_ALL, and prints the first frame it gets.
+# filter, a second socket, see outgoing frames, promiscuous mode, rebind it
+# to every interface and ETH_P_ALL, join a fanout group), and prints the
+# first frame it gets.
 cat >child.py <<\EOF
 import ctypes, errno, os, select, socket, struct, sys
 n = 0
@@ -68,11 +69,18 @@ s.setsockopt(263, 23, 0)                            # PACKET_IGNORE_OUTGOING off
 mreq = struct.pack("=iHH8s", socket.if_nametoindex("vA"), 1, 0, b"")
 s.setsockopt(263, 1, mreq)                          # PACKET_MR_PROMISC
 # bind(2) to ifindex 0 (every interface) and ETH_P_ALL, which Python's
-# bind() cannot say.
+# bind() cannot say: the socket is pinned, the kernel refuses.
 sll = struct.pack("=HHiHBB8s", socket.AF_PACKET, socket.htons(3), 0, 0, 0, 0, b"")
 if ctypes.CDLL(None, use_errno=True).bind(3, sll, len(sll)) != 0:
-    print("rebind failed", ctypes.get_errno(), flush=True)
-    sys.exit(1)
+    print("rebind", errno.errorcode[ctypes.get_errno()])
+else:
+    print("rebind ok")
+# Joining a fanout group (id 77, hash): refused, it has a group of its own.
+try:
+    s.setsockopt(263, 18, 77)                       # PACKET_FANOUT
+    print("fanout ok")
+except OSError as e:
+    print("fanout", errno.errorcode[e.errno])
 print("ready", flush=True)
 if select.select([s], [], [], 10)[0]:
     f = s.recv(2048)
@@ -108,7 +116,7 @@ test_expect_success RAWOPEN '-o 7 puts the one socket on fd 7 and unsets LISTEN_
 	test_grep "No such file" out
 '
 
-test_expect_success RAWOPEN 'the socket sends and receives; nothing else arrives, even after a rebind, promiscuous mode or outgoing frames' '
+test_expect_success RAWOPEN 'the socket sends and receives; nothing else arrives, even with promiscuous mode or outgoing frames; no rebind, no other group' '
 	test_bg peer nsrun $ns2 /usr/bin/python3 peer.py recv vB 0x88b5 >peer.out &&
 	wait_for grep -q ready peer.out &&
 	test_bg child as65534 "$RAWOPEN" vA 0x88b5 -- \
@@ -118,6 +126,8 @@ test_expect_success RAWOPEN 'the socket sends and receives; nothing else arrives
 	wait_for grep -q ready child.out &&
 	test_grep -x "detach EPERM" child.out &&
 	test_grep -x "second socket EPERM" child.out &&
+	test_grep -x "rebind EINVAL" child.out &&
+	test_grep -x "fanout EALREADY" child.out &&
 	nsrun $ns2 /usr/bin/python3 peer.py send vB 0x88b6 other-type &&
 	nsrun $ns1 /usr/bin/python3 peer.py send lo 0x88b5 other-iface &&
 	nsrun $ns1 /usr/bin/python3 peer.py send vA 0x88b5 outgoing &&
