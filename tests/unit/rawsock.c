@@ -376,6 +376,77 @@ test_promisc(void)
 	is_int(lo_promiscuity(), 0, "closing the socket ends it");
 }
 
+/*
+ * rawsock_confine with pin: the socket is in a group of its own, so its
+ * holder can neither rebind it nor join another group; it still receives
+ * its own type.  A pinned ETHTYPE_NONE socket is bound (to all) and gets
+ * nothing.  Unpinned, a rebind works as before.
+ */
+static void
+test_pin(void)
+{
+	struct rawsock_conf c;
+	struct rawsock_opts so = { 0, ETHTYPE_NONE, 0, 0, NULL, 0 };
+	struct sockaddr_ll sll;
+	struct timeval tv = { 2, 0 };
+	int r, s, n, pt, v, ifindex;
+	uint16_t type;
+
+	memset(&c, 0, sizeof(c));
+	c.ifindex = lo;
+	c.type = T1;
+	c.lock = 1;
+	c.pin = 1;
+	so.ifindex = lo;
+	if ((r = rawsock_socket()) == -1 || (s = open_sock(&so, 2000)) == -1)
+		abort();
+	ok(rawsock_confine(r, &c) == 0, "confine and pin a socket for T1");
+	(void)setsockopt(r, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_protocol = htons(ETHTYPE_ALL);
+	errno = 0;
+	ok(bind(r, (struct sockaddr *)&sll, sizeof(sll)) == -1 &&
+	    errno == EINVAL, "a pinned socket cannot be rebound: EINVAL");
+	v = 77 | (PACKET_FANOUT_HASH << 16);
+	errno = 0;
+	ok(setsockopt(r, SOL_PACKET, PACKET_FANOUT, &v, sizeof(v)) == -1 &&
+	    errno == EALREADY, "nor join another group: EALREADY");
+	errno = 0;
+	ok(rawsock_pin(r) == -1 && errno == EALREADY,
+	    "pinning twice: EALREADY");
+	ok(rawsock_info(r, &ifindex, &type) == 0 && ifindex == lo &&
+	    type == T1, "still bound to lo and T1");
+	n = send_frame(s, T1, 71) == 0 ? recv_frame(r, &type, &pt) : -1;
+	ok(n == 71 && type == T1, "and receives T1");
+	close(r);
+
+	c.type = ETHTYPE_NONE;
+	if ((r = rawsock_socket()) == -1)
+		abort();
+	ok(rawsock_confine(r, &c) == 0, "a pinned ETHTYPE_NONE socket");
+	ok(rawsock_info(r, &ifindex, &type) == 0 && ifindex == lo &&
+	    type == ETHTYPE_ALL, "is bound to all, so it can be pinned");
+	errno = 0;
+	ok(rawsock_pin(r) == -1 && errno == EALREADY, "and it is pinned");
+	ok(send_frame(s, T1, 72) == 0 && nothing_more(r),
+	    "and it receives nothing");
+	close(r);
+
+	c.pin = 0;
+	c.type = T1;
+	if ((r = rawsock_socket()) == -1)
+		abort();
+	errno = 0;
+	ok(rawsock_pin(r) == -1 && errno == EINVAL,
+	    "an unbound socket cannot be pinned: EINVAL");
+	ok(rawsock_confine(r, &c) == 0 &&
+	    bind(r, (struct sockaddr *)&sll, sizeof(sll)) == 0,
+	    "unpinned, a rebind works");
+	close(r);
+	close(s);
+}
+
 int
 main(void)
 {
@@ -383,11 +454,12 @@ main(void)
 		skip_all("needs root for a network namespace and packet sockets");
 	if (netns_lo() == -1)
 		skip_all("cannot make a network namespace with lo up");
-	plan(5 + 3 + 22 + 12 + 3);
+	plan(5 + 3 + 22 + 12 + 3 + 12);
 	test_info();
 	test_setup_errors();
 	test_confine();
 	test_outgoing();
 	test_promisc();
+	test_pin();
 	return done();
 }
