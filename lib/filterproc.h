@@ -1,0 +1,62 @@
+/*
+ * filterproc: tcpdump expressions compiled in a child process that holds
+ * no privilege and no socket, so that libpcap never runs beside either.
+ *
+ * The child is forked, moves the pipe's write end to fd 3 and closes every
+ * other fd but 0-2, calls the caller's drop function (rawopen's privilege
+ * drop), closes again whatever that left open, compiles each expression
+ * with filter_compile() and writes the programs to the pipe.  The parent
+ * trusts nothing it reads: every record is read with an exact, bounded
+ * length, every field is checked, and a program is used only when it has
+ * 1..BPF_MAXINSNS instructions, the child sent every record and an end
+ * mark, and it then exited 0.
+ *
+ * Call it from a single-threaded process (the child allocates and loads
+ * libpcap after fork(2)).
+ */
+#ifndef LIB_FILTERPROC_H
+#define LIB_FILTERPROC_H
+
+#include <linux/filter.h>
+#include <stddef.h>
+
+#include "filter.h"
+
+/*
+ * The drop function, called in the child before anything is compiled,
+ * with every fd but 0-3 already closed (fd 3 is the pipe).  It returns 0,
+ * or -1 with errno and, optionally, *what naming the step that failed
+ * (priv_drop()'s and priv_verify()'s names fit); the child then reports
+ * the failure and compiles nothing.
+ */
+typedef int	(*filterproc_drop_fn)(void *arg, const char **what);
+
+/*
+ * Compiles exprs[0..n-1] (as filter_compile() would, with snaplen) in a
+ * child process that first calls drop(arg) when drop is not NULL, and
+ * fills progs[0..n-1] with the programs (allocated: release each with
+ * filter_free()).  exprs[i] may be NULL: progs[i] is then left empty (len
+ * 0, filter NULL).  The child is reaped before this returns, whatever
+ * happens, and no fd is left open.  Returns 0; or -1 with every progs[i]
+ * empty, *bad set to the index of the expression at fault (or to n when
+ * none is), a message in errbuf, and errno
+ *	EINVAL	expression *bad has a syntax error (libpcap's message)
+ *	EMSGSIZE expression *bad compiles to more than BPF_MAXINSNS
+ *		instructions, or the child claimed a program that long
+ *	ENOSYS	libpcap cannot be loaded (*bad: the first expression)
+ *	ENOMEM	the child or the parent ran out of memory
+ *	ECHILD	the child failed: its drop function failed ("filter compiler
+ *		cannot drop privilege: setresuid: Operation not permitted"),
+ *		or it was killed ("filter compiler killed by signal 11
+ *		(Segmentation fault)"), or it exited with a status other than
+ *		its own
+ *	EPROTO	the child wrote something malformed, or its output ended
+ *		before the end mark
+ * or the error of pipe(2), fork(2), read(2) or waitpid(2).
+ */
+int	filterproc_compile(const char *const *exprs, size_t n,
+	    unsigned snaplen, filterproc_drop_fn drop, void *arg,
+	    struct sock_fprog *progs, size_t *bad,
+	    char errbuf[FILTER_ERRLEN]);
+
+#endif /* LIB_FILTERPROC_H */
