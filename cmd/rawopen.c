@@ -919,7 +919,14 @@ main(int argc, char **argv)
 		o.nsroot = 1;
 	} else
 		o.root = who.uid == 0;
-	/* Known not to be root: the other three go before the policy. */
+	/*
+	 * Known not to be root.  Started setuid root, it becomes the caller
+	 * first (keeping its capabilities), so that every socket it makes
+	 * belongs to the caller, never to root; then the other three go,
+	 * before the policy is read.
+	 */
+	if (!o.root && priv_become_real() == -1)
+		err(EXIT_SYS, "become uid %u", (unsigned)who.uid);
 	if (!o.root && priv_limit(keep, 3) == -1)
 		err(EXIT_SYS, "limit capabilities");
 	target(&o, &t);

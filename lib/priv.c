@@ -134,6 +134,37 @@ out:
 }
 
 int
+priv_become_real(void)
+{
+	uid_t r, e, sv;
+	int rc, err;
+
+	if (getresuid(&r, &e, &sv) == -1)
+		return -1;
+	if (e != 0 || r == 0)
+		return 0;
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) == -1)
+		return -1;
+	rc = priv_raise(CAP_SETUID);
+	if (rc == 0)
+		rc = setresuid(r, r, r);
+	err = errno;
+	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) == -1 && rc == 0) {
+		err = errno;
+		rc = -1;
+	}
+	/* Lowers CAP_SETUID where the switch failed; a no-op where it took. */
+	(void)priv_lower(CAP_SETUID);
+	if (rc == 0 && (getresuid(&r, &e, &sv) == -1 || r != e || r != sv ||
+	    r == 0)) {
+		err = EPERM;
+		rc = -1;
+	}
+	errno = err;
+	return rc == 0 ? 1 : -1;
+}
+
+int
 priv_permitted(cap_value_t cap)
 {
 	cap_t cur;

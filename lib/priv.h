@@ -60,6 +60,19 @@ int	priv_limit(const cap_value_t *keep, size_t n);
 int	priv_permitted(cap_value_t cap);
 
 /*
+ * For a setuid-root start (effective uid 0, real uid not 0): becomes the
+ * real uid (real, effective and saved) and keeps the permitted set
+ * (PR_SET_KEEPCAPS around setresuid(2), as ping does; the kernel empties
+ * the effective set), so that every socket created from then on belongs
+ * to the caller.  CAP_SETUID must be permitted.  Returns 1 when it
+ * switched, 0 when there was nothing to switch (effective uid not 0, or
+ * real uid 0), or -1 with errno (EPERM: CAP_SETUID not permitted, or the
+ * ids are not all the real uid afterwards; or the error of prctl(2) or
+ * setresuid(2)).
+ */
+int	priv_become_real(void);
+
+/*
  * Raises cap in the effective set (it must be permitted: EPERM otherwise),
  * or lowers it again.  Return 0 or -1 with errno.
  */

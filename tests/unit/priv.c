@@ -115,6 +115,51 @@ c_limit_raise(void)
 	return 0;
 }
 
+/*
+ * A setuid-root start (real uid 65534, effective 0): priv_become_real()
+ * makes every id 65534 and keeps the permitted set, and a packet socket
+ * made afterwards belongs to uid 65534.  Run as root, it does nothing.
+ */
+static int
+c_become_real(void)
+{
+	cap_value_t keep[] = { CAP_NET_RAW, CAP_SETUID };
+	struct stat sb;
+	uid_t r, e, s;
+	int fd;
+
+	if (priv_become_real() != 0)
+		return 1;
+	if (setresuid(65534, 0, 0) == -1 || priv_limit(keep, 2) == -1)
+		return 2;
+	if (priv_become_real() != 1)
+		return 3;
+	if (getresuid(&r, &e, &s) == -1 || r != 65534 || e != 65534 ||
+	    s != 65534)
+		return 4;
+	if (priv_permitted(CAP_NET_RAW) != 1 || can_packet())
+		return 5;
+	if (priv_raise(CAP_NET_RAW) == -1)
+		return 6;
+	if ((fd = socket(AF_PACKET, SOCK_RAW, 0)) == -1 ||
+	    fstat(fd, &sb) == -1 || sb.st_uid != 65534)
+		return 7;
+	return 0;
+}
+
+static int
+c_become_real_nocap(void)
+{
+	cap_value_t keep[] = { CAP_NET_RAW };
+
+	if (setresuid(65534, 0, 0) == -1 || priv_limit(keep, 1) == -1)
+		return 1;
+	errno = 0;
+	if (priv_become_real() != -1 || errno != EPERM)
+		return 2;
+	return 0;
+}
+
 static int
 c_targets(void)
 {
@@ -303,11 +348,15 @@ main(void)
 {
 	if (geteuid() != 0)
 		skip_all("needs root");
-	plan(13);
+	plan(15);
 	is_int(run(c_stdfds), 0, "stdfds: closed 0 and 2 become /dev/null");
 	is_int(run(c_threads), 0, "threads: counts 1, then 2");
 	is_int(run(c_limit_raise), 0,
 	    "limit keeps only what is asked; raise/lower the effective bit");
+	is_int(run(c_become_real), 0,
+	    "become_real: a setuid start becomes the caller, caps kept");
+	is_int(run(c_become_real_nocap), 0,
+	    "become_real without CAP_SETUID: EPERM");
 	is_int(run(c_targets), 0, "targets: by name, number, ids, self");
 	is_int(run(c_drop_nobody), 0, "drop root to nobody, verified");
 	is_int(run(c_drop_root), 0, "drop to uid 0 without capabilities, verified");
