@@ -1,8 +1,10 @@
 /*
  * Unit tests of lib/policy: the grammar (good files, and every kind of bad
- * line, each with its exact message), what rules grant, the suggested
- * rule line, and the file checks of policy_load() in a scratch directory
- * under /var/lib (only when root).
+ * line, each with its exact message), what rules grant, the keys of
+ * "rawopen, part 2" (send=, spoof=, outgoing=, addr=) and what a grant
+ * says of them, the suggested rule line, the lint that reports every bad
+ * line, and the file checks of policy_load() and policy_lint() in a
+ * scratch directory under /var/lib (only when root).
  *
  * Users and groups are Debian's base ones: root 0, daemon 1, www-data 33,
  * nobody 65534; groups adm 4, www-data 33, staff 50, nogroup 65534.
@@ -10,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -64,6 +67,24 @@ static const struct {
 	{ "* port proto=tcp,udp port=1-1023,65535\n", "port ranges" },
 	{ "user:www-data port proto=udp port=53\n"
 	  "group:nogroup packet iface=lo ethertype=0x88b5\n", "two rules" },
+	/* rawopen, part 2 */
+	{ "* packet iface=eth0 ethertype=1 send=iface\n", "send=iface" },
+	{ "* packet iface=eth0 ethertype=1 send=no\n", "send=no" },
+	{ "* packet iface=eth0 ethertype=1 send=any\n", "send=any" },
+	{ "* packet iface=eth0 ethertype=1 spoof=yes\n", "spoof=yes" },
+	{ "* packet iface=eth0 ethertype=1 send=iface spoof=no\n",
+	    "spoof=no" },
+	{ "* packet spoof=yes iface=eth0 ethertype=1 send=any\n",
+	    "spoof=yes with send=any (redundant)" },
+	{ "* packet iface=eth0 ethertype=1 send=no spoof=no\n",
+	    "spoof=no with send=no" },
+	{ "* packet iface=eth0 ethertype=1 outgoing=yes\n", "outgoing=yes" },
+	{ "* packet iface=eth0 ethertype=1 outgoing=no\n", "outgoing=no" },
+	{ "* port proto=tcp port=80 addr=127.0.0.1\n", "an IPv4 address" },
+	{ "* port proto=tcp port=80 addr=::1,fe80::1,2001:db8::a:b\n",
+	    "IPv6 addresses" },
+	{ "* port proto=udp port=53 addr=0.0.0.0,::,10.0.0.1,::ffff:10.0.0.1\n",
+	    "wildcards, a v4-mapped address" },
 };
 
 /* Lines that are refused, each with its exact message (as "t:LINE: ..."). */
@@ -186,6 +207,64 @@ static const struct {
 	{ "* port proto=tcp port=100-80", "t:1: empty port range '100-80'" },
 	{ "* port proto=tcp port=80-", "t:1: bad port '80-' (1-65535)" },
 	{ "* port proto=tcp port=1-0", "t:1: bad port '1-0' (1-65535)" },
+	/* send=, spoof=, outgoing= */
+	{ "* packet iface=eth0 ethertype=1 send=maybe",
+	  "t:1: send= is iface, no or any, not 'maybe'" },
+	{ "* packet iface=eth0 ethertype=1 send=IFACE",
+	  "t:1: send= is iface, no or any, not 'IFACE'" },
+	{ "* packet iface=eth0 ethertype=1 send=", "t:1: empty value for send=" },
+	{ "* packet iface=eth0 ethertype=1 spoof=", "t:1: empty value for spoof=" },
+	{ "* packet iface=eth0 ethertype=1 spoof=true",
+	  "t:1: spoof= is yes or no, not 'true'" },
+	{ "* packet iface=eth0 ethertype=1 outgoing=1",
+	  "t:1: outgoing= is yes or no, not '1'" },
+	{ "* packet iface=eth0 ethertype=1 send=any send=any",
+	  "t:1: duplicate key 'send'" },
+	{ "* packet iface=eth0 ethertype=1 spoof=no spoof=yes",
+	  "t:1: duplicate key 'spoof'" },
+	{ "* packet iface=eth0 ethertype=1 outgoing=yes outgoing=yes",
+	  "t:1: duplicate key 'outgoing'" },
+	{ "* packet iface=eth0 ethertype=1 send=no spoof=yes",
+	  "t:1: spoof=yes with send=no (nothing is sent)" },
+	{ "* packet spoof=no iface=eth0 ethertype=1 send=any",
+	  "t:1: spoof=no with send=any (the program holds the socket and can "
+	  "send any frame)" },
+	{ "* packet iface=eth0 ethertype=1 send=\"any\"",
+	  "t:1: only filter= takes a quoted value" },
+	{ "* port proto=tcp port=80 send=any",
+	  "t:1: key 'send' does not apply to port rules" },
+	{ "* ip proto=icmp spoof=yes",
+	  "t:1: key 'spoof' does not apply to ip rules" },
+	{ "* port proto=tcp port=80 outgoing=yes",
+	  "t:1: key 'outgoing' does not apply to port rules" },
+	/* addr= */
+	{ "* port proto=tcp port=80 addr=300.1.1.1",
+	  "t:1: bad address '300.1.1.1' (a numeric IPv4 or IPv6 address, "
+	  "without brackets)" },
+	{ "* port proto=tcp port=80 addr=[::1]",
+	  "t:1: bad address '[::1]' (a numeric IPv4 or IPv6 address, "
+	  "without brackets)" },
+	{ "* port proto=tcp port=80 addr=10.1",
+	  "t:1: bad address '10.1' (a numeric IPv4 or IPv6 address, "
+	  "without brackets)" },
+	{ "* port proto=tcp port=80 addr=10.0.0.0/8",
+	  "t:1: bad address '10.0.0.0/8' (a numeric IPv4 or IPv6 address, "
+	  "without brackets)" },
+	{ "* port proto=tcp port=80 addr=fe80::1%eth0",
+	  "t:1: bad address 'fe80::1%eth0' (a numeric IPv4 or IPv6 address, "
+	  "without brackets)" },
+	{ "* port proto=tcp port=80 addr=localhost",
+	  "t:1: bad address 'localhost' (a numeric IPv4 or IPv6 address, "
+	  "without brackets)" },
+	{ "* port proto=tcp port=80 addr=::1,,127.0.0.1",
+	  "t:1: empty item in addr= list" },
+	{ "* port proto=tcp port=80 addr=", "t:1: empty value for addr=" },
+	{ "* port proto=tcp port=80 addr=::1 addr=::2",
+	  "t:1: duplicate key 'addr'" },
+	{ "* packet iface=eth0 ethertype=1 addr=127.0.0.1",
+	  "t:1: key 'addr' does not apply to packet rules" },
+	{ "* ip proto=icmp addr=127.0.0.1",
+	  "t:1: key 'addr' does not apply to ip rules" },
 	/* bytes */
 	{ "* packet iface=eth0 ethertype=1\r\n",
 	  "t:1: carriage return (a DOS line end?)" },
@@ -447,6 +526,346 @@ test_check(void)
 	policy_free(p);
 }
 
+/* Bind addresses, filled by addrs_init(). */
+static struct sockaddr_storage lo4, lo4b, lo6, any4, any6, mapped, mapped_lo,
+    ten, doc, unixaddr;
+
+#define A4(a)	.addr = (const struct sockaddr *)&(a), \
+		.addrlen = sizeof(struct sockaddr_in)
+#define A6(a)	.addr = (const struct sockaddr *)&(a), \
+		.addrlen = sizeof(struct sockaddr_in6)
+
+/* Fills *ss with the numeric address text (IPv4 or IPv6), port 99. */
+static void
+addr1(struct sockaddr_storage *ss, const char *text)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, text, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(99);
+	} else if (inet_pton(AF_INET6, text, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(99);
+	} else {
+		diag("bad test address %s", text);
+		exit(1);
+	}
+}
+
+static void
+addrs_init(void)
+{
+	addr1(&lo4, "127.0.0.1");
+	addr1(&lo4b, "127.0.0.2");
+	addr1(&lo6, "::1");
+	addr1(&any4, "0.0.0.0");
+	addr1(&any6, "::");
+	addr1(&mapped, "::ffff:10.0.0.1");
+	addr1(&mapped_lo, "::ffff:127.0.0.1");
+	addr1(&ten, "10.0.0.1");
+	addr1(&doc, "192.0.2.1");
+	memset(&unixaddr, 0, sizeof(unixaddr));
+	unixaddr.ss_family = AF_UNIX;
+}
+
+static const char part2_rules[] =
+    "user:nobody packet iface=eth0 ethertype=0x88b5\n"			/* 1 */
+    "user:nobody packet iface=eth1 ethertype=0x88b5 outgoing=yes send=no\n"
+    "user:nobody packet iface=eth2 ethertype=0x88b5,0x9000-0x90ff,4 "
+    "send=any filter=\"ether proto 0x88b5\"\n"
+    "user:nobody packet iface=eth3 ethertype=all spoof=yes\n"
+    "user:nobody packet iface=eth4 ethertype=0x88b5 outgoing=yes\n"	/* 5 */
+    "user:nobody port proto=tcp port=80 addr=127.0.0.1,::1\n"
+    "user:nobody port proto=tcp port=81 addr=0.0.0.0,::ffff:10.0.0.1\n"
+    "user:nobody port proto=tcp port=82 addr=::\n"
+    "user:nobody port proto=tcp port=83\n"
+    "user:nobody ip proto=icmp\n"					/* 10 */
+    "user:nobody packet iface=eth5 ethertype=0x0600-0xffff\n"
+    "\n"
+    "# rule 12 is on line 13\n"
+    "user:nobody packet iface=eth6 ethertype=none\n";			/* 14 */
+
+static const struct {
+	struct policy_req req;
+	int		 line;		/* the granting rule, or 0 */
+	int		 send, spoof, outgoing;
+	const char	*what;
+} part2[] = {
+#define PKT(i, t)	.kind = POLICY_PACKET, .iface = (i), .ethertype = (t)
+#define PORT(n)		.kind = POLICY_PORT, .proto = IPPROTO_TCP, .port = (n)
+	{ { PKT("eth0", 0x88b5) }, 1, POLICY_SEND_IFACE, 0, 0,
+	  "defaults: send=iface, spoof=no, outgoing=no" },
+	{ { PKT("eth0", 0x88b5), .outgoing = 1 }, 0, 0, 0, 0,
+	  "-L is refused without outgoing=yes" },
+	{ { PKT("eth1", 0x88b5), .outgoing = 1 }, 2, POLICY_SEND_NO, 0, 1,
+	  "-L with outgoing=yes; send=no" },
+	{ { PKT("eth1", 0x88b5) }, 2, POLICY_SEND_NO, 0, 1,
+	  "outgoing=yes grants without -L too" },
+	{ { PKT("eth2", 0x9001) }, 3, POLICY_SEND_ANY, 1, 0,
+	  "send=any: the socket, which can spoof" },
+	{ { PKT("eth3", ETHTYPE_ALL) }, 4, POLICY_SEND_IFACE, 1, 0,
+	  "spoof=yes" },
+	{ { PKT("eth3", 0x0800) }, 0, 0, 0, 0,
+	  "a request for 0x0800 is still not granted by all" },
+	{ { PKT("eth4", 0x88b5), .outgoing = 1, .promisc = 1 }, 0, 0, 0, 0,
+	  "outgoing=yes is not promisc=yes" },
+	{ { PORT(80), A4(lo4) }, 6, POLICY_SEND_ANY, 0, 0,
+	  "addr=: a listed IPv4 address" },
+	{ { PORT(80), A6(lo6), .ip6 = 1 }, 6, POLICY_SEND_ANY, 0, 0,
+	  "addr=: a listed IPv6 address" },
+	{ { PORT(80), A4(lo4b) }, 0, 0, 0, 0,
+	  "addr=: not another address" },
+	{ { PORT(80) }, 0, 0, 0, 0,
+	  "addr=: not the wildcard (NULL) unlisted" },
+	{ { PORT(80), A4(any4) }, 0, 0, 0, 0,
+	  "addr=: not 0.0.0.0 unlisted" },
+	{ { PORT(80), A6(any6), .ip6 = 1 }, 0, 0, 0, 0,
+	  "addr=: not :: unlisted" },
+	{ { PORT(80), A6(mapped_lo), .ip6 = 1 }, 0, 0, 0, 0,
+	  "addr=: ::ffff:127.0.0.1 is not 127.0.0.1" },
+	{ { PORT(80), .addr = (const struct sockaddr *)&lo4, .addrlen = 8 },
+	  0, 0, 0, 0, "addr=: not a short sockaddr" },
+	{ { PORT(80), .addr = (const struct sockaddr *)&unixaddr,
+	  .addrlen = sizeof(unixaddr) }, 0, 0, 0, 0,
+	  "addr=: not another family" },
+	{ { PORT(81) }, 7, POLICY_SEND_ANY, 0, 0,
+	  "addr=0.0.0.0: the wildcard (NULL)" },
+	{ { PORT(81), A4(any4) }, 7, POLICY_SEND_ANY, 0, 0,
+	  "  and 0.0.0.0 given" },
+	{ { PORT(81), .ip6 = 1 }, 0, 0, 0, 0,
+	  "  but not :: (NULL, ip6)" },
+	{ { PORT(81), A6(mapped), .ip6 = 1 }, 7, POLICY_SEND_ANY, 0, 0,
+	  "addr=::ffff:10.0.0.1 grants itself" },
+	{ { PORT(81), A4(ten) }, 0, 0, 0, 0,
+	  "  but not 10.0.0.1" },
+	{ { PORT(82), .ip6 = 1 }, 8, POLICY_SEND_ANY, 0, 0,
+	  "addr=::: the IPv6 wildcard (NULL, ip6)" },
+	{ { PORT(82), A6(any6), .ip6 = 1 }, 8, POLICY_SEND_ANY, 0, 0,
+	  "  and :: given" },
+	{ { PORT(82) }, 0, 0, 0, 0, "  but not 0.0.0.0" },
+	{ { PORT(82), A6(lo6), .ip6 = 1 }, 0, 0, 0, 0, "  nor ::1" },
+	{ { PORT(83), A4(doc) }, 9, POLICY_SEND_ANY, 0, 0,
+	  "no addr=: any address" },
+	{ { PORT(83), .addr = (const struct sockaddr *)&unixaddr,
+	  .addrlen = sizeof(unixaddr) }, 9, POLICY_SEND_ANY, 0, 0,
+	  "  whatever it is" },
+	{ { .kind = POLICY_IP, .proto = IPPROTO_ICMP }, 10, POLICY_SEND_ANY,
+	  0, 0, "an ip grant: send=any" },
+#undef PKT
+#undef PORT
+};
+
+/* Whether a relay of the grant of req would pass each type of types. */
+static void
+grant_types(const struct policy *p, const struct policy_req *req,
+    const uint16_t *yes, size_t nyes, const uint16_t *no, size_t nno,
+    const char *what)
+{
+	struct policy_who who = { NOBODY, NOBODY, NULL, 0 };
+	struct policy_grant g;
+	char name[160];
+	size_t i;
+	int pass = 1;
+
+	if (!ok(policy_check(p, &who, req, &g) == 1, what))
+		return;
+	for (i = 0; i < nyes; i++)
+		if (policy_grant_type(&g, yes[i]) != 1 ||
+		    policy_grant_type_cb(&g, yes[i]) != 1) {
+			diag("  0x%04x not granted", yes[i]);
+			pass = 0;
+		}
+	snprintf(name, sizeof(name), "  grants its %zu types", nyes);
+	ok(pass, name);
+	pass = 1;
+	for (i = 0; i < nno; i++)
+		if (policy_grant_type(&g, no[i]) != 0 ||
+		    policy_grant_type_cb(&g, no[i]) != 0) {
+			diag("  0x%04x granted", no[i]);
+			pass = 0;
+		}
+	snprintf(name, sizeof(name), "  and not the %zu others", nno);
+	ok(pass, name);
+}
+
+/* A lint report: counts, and keeps the messages joined by newlines. */
+struct reports {
+	int	 n;
+	char	 all[4 * POLICY_ERRLEN];
+};
+
+static void
+report(void *arg, const char *msg)
+{
+	struct reports *r = arg;
+
+	r->n++;
+	strlcat(r->all, msg, sizeof(r->all));
+	strlcat(r->all, "\n", sizeof(r->all));
+}
+
+static void
+test_part2(void)
+{
+	static const uint16_t list_yes[] = { 0x88b5, 0x9000, 0x9001, 0x90ff, 4 };
+	static const uint16_t list_no[] = { 0x88b6, 0x8fff, 0x9100, 5, 3, 0,
+	    0x0800, 0xffff };
+	static const uint16_t range_yes[] = { 0x0600, 0x0800, 0x88b5, 0xffff };
+	static const uint16_t range_no[] = { 0x05ff, ETHTYPE_ALL, ETHTYPE_NONE,
+	    4, 0x0001 };
+	static const uint16_t all_yes[] = { 0x0800, 0x88b5, 0xffff, 0x0600,
+	    0x05ff, 4, ETHTYPE_ALL, ETHTYPE_NONE };
+	static const uint16_t none_yes[] = { ETHTYPE_NONE };
+	static const uint16_t none_no[] = { 0x0800, ETHTYPE_ALL, 0x0600 };
+	static const struct policy_req eth2 = { .kind = POLICY_PACKET,
+	    .iface = "eth2", .ethertype = 0x88b5 };
+	static const struct policy_req eth3 = { .kind = POLICY_PACKET,
+	    .iface = "eth3", .ethertype = ETHTYPE_ALL };
+	static const struct policy_req eth5 = { .kind = POLICY_PACKET,
+	    .iface = "eth5", .ethertype = 0x0700 };
+	static const struct policy_req eth6 = { .kind = POLICY_PACKET,
+	    .iface = "eth6", .ethertype = ETHTYPE_NONE };
+	static const struct policy_req icmp = { .kind = POLICY_IP,
+	    .proto = IPPROTO_ICMP };
+	static const int lines[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 14 };
+	static const char three[] =
+	    "* ip proto=icmp\n"
+	    "* ip proto=icmpx\n"
+	    "# fine\n"
+	    "* packet iface=eth0 send=no\n"
+	    "\n"
+	    "* port proto=tcp port=80 addr=1.2.3.400\n"
+	    "* port proto=tcp port=80 addr=1.2.3.4\n";
+	struct policy_who who = { NOBODY, NOBODY, NULL, 0 };
+	struct policy_grant g;
+	struct reports r;
+	struct policy *p;
+	char err[POLICY_ERRLEN], what[160], *big;
+	const char *expr;
+	size_t i;
+	int yes, line, pass;
+
+	p = policy_parse(part2_rules, sizeof(part2_rules) - 1, "part2", err);
+	if (!ok(p != NULL, "the part 2 rules parse")) {
+		diag("  %s", err);
+		return;
+	}
+	for (i = 0; i < NELEM(part2); i++) {
+		memset(&g, 0xa5, sizeof(g));
+		yes = policy_check(p, &who, &part2[i].req, &g);
+		snprintf(what, sizeof(what), "%s: %s", part2[i].what,
+		    part2[i].line ? "granted" : "refused");
+		if (part2[i].line == 0) {
+			is_int(yes, 0, what);
+			continue;
+		}
+		if (!is_int(yes, 1, what))
+			continue;
+		ok(g.line == part2[i].line && g.send == part2[i].send &&
+		    g.spoof == part2[i].spoof &&
+		    g.outgoing == part2[i].outgoing && g.rule != NULL,
+		    "  by its line, with its send, spoof and outgoing");
+		if (g.line != part2[i].line)
+			diag("  line %d, want %d", g.line, part2[i].line);
+	}
+	ok(policy_check(p, &who, &eth2, &g) == 1 && g.filter != NULL &&
+	    strcmp(g.filter, "ether proto 0x88b5") == 0,
+	    "a send=any grant keeps its filter");
+
+	grant_types(p, &eth2, list_yes, NELEM(list_yes), list_no,
+	    NELEM(list_no), "policy_grant_type: a list and a range");
+	grant_types(p, &eth5, range_yes, NELEM(range_yes), range_no,
+	    NELEM(range_no), "policy_grant_type: a range from 0x0600");
+	grant_types(p, &eth3, all_yes, NELEM(all_yes), NULL, 0,
+	    "policy_grant_type: all grants every type");
+	grant_types(p, &eth6, none_yes, NELEM(none_yes), none_no,
+	    NELEM(none_no), "policy_grant_type: none is type 0 only");
+	ok(policy_check(p, &who, &icmp, &g) == 1 &&
+	    policy_grant_type(&g, 0x0800) == 0,
+	    "policy_grant_type: an ip grant grants no frame");
+	memset(&g, 0, sizeof(g));
+	ok(policy_grant_type(&g, 0x0800) == 0 &&
+	    policy_grant_type(NULL, 0x0800) == 0 &&
+	    policy_grant_type_cb(NULL, 0x0800) == 0,
+	    "policy_grant_type: a zeroed or NULL grant grants nothing");
+
+	is_str(policy_name(p), "part2", "policy_name: the name it was parsed as");
+	is_str(policy_name(NULL), "", "  \"\" for NULL");
+	pass = 1;
+	for (i = 0; policy_filter_at(p, i, &expr, &line) == 1; i++) {
+		if (i >= NELEM(lines) || line != lines[i] ||
+		    (i == 2) != (expr != NULL) || (expr != NULL &&
+		    strcmp(expr, "ether proto 0x88b5") != 0)) {
+			diag("  rule %zu: line %d, filter %s", i, line,
+			    expr != NULL ? expr : "(none)");
+			pass = 0;
+		}
+	}
+	ok(pass && i == NELEM(lines),
+	    "policy_filter_at: every rule, its line, its filter or NULL");
+	line = -7;
+	ok(policy_filter_at(p, 999, &expr, &line) == 0 && line == -7 &&
+	    policy_filter_at(NULL, 0, &expr, &line) == 0,
+	    "  0 past the end, and for NULL");
+	policy_free(p);
+
+	/* The lint reports every bad line, each with its number. */
+	memset(&r, 0, sizeof(r));
+	is_int(policy_lint_text(three, sizeof(three) - 1, "t", report, &r), 3,
+	    "policy_lint_text: 3 bad lines, 3 errors");
+	is_int(r.n, 3, "  3 reports");
+	is_str(r.all,
+	    "t:2: bad IP protocol 'icmpx' (icmp, icmpv6 or 0-255)\n"
+	    "t:4: packet rule without ethertype=\n"
+	    "t:6: bad address '1.2.3.400' (a numeric IPv4 or IPv6 address, "
+	    "without brackets)\n", "  each with its line and why");
+	p = policy_parse(three, sizeof(three) - 1, "t", err);
+	ok(p == NULL && strcmp(err, "t:2: bad IP protocol 'icmpx' (icmp, "
+	    "icmpv6 or 0-255)") == 0, "  policy_parse() says the first");
+	memset(&r, 0, sizeof(r));
+	is_int(policy_lint_text(part2_rules, sizeof(part2_rules) - 1, "t",
+	    report, &r), 0, "policy_lint_text: a clean file, 0");
+	is_int(r.n, 0, "  and no report");
+	memset(&r, 0, sizeof(r));
+	is_int(policy_lint_text("", 0, "t", report, &r), 0,
+	    "  an empty one too");
+
+	/* Bad bytes and long lines are a line's error, not the file's. */
+	if ((big = malloc(2 * POLICY_MAXSIZE + 1)) == NULL) {
+		diag("malloc: %s", strerror(errno));
+		exit(1);
+	}
+	memset(big, 'x', POLICY_MAXLINE + 1);
+	strlcpy(big + POLICY_MAXLINE + 1, "\n* ip proto=icmp\r\n"
+	    "* ip proto=icmp\n* ip proto=ic\001mp\n* ip\n",
+	    POLICY_MAXSIZE);
+	memset(&r, 0, sizeof(r));
+	is_int(policy_lint_text(big, strlen(big), "t", report, &r), 4,
+	    "policy_lint_text: a long line, a CR, a control byte, a bad line");
+	is_str(r.all, "t:1: line longer than 4096 bytes\n"
+	    "t:2: carriage return (a DOS line end?)\n"
+	    "t:4: control character 0x01\n"
+	    "t:5: ip rule without proto=\n", "  each reported");
+	memset(big, '#', 2 * POLICY_MAXSIZE);
+	memset(&r, 0, sizeof(r));
+	errno = 0;
+	is_int(policy_lint_text(big, 2 * POLICY_MAXSIZE, "t", report, &r), -1,
+	    "policy_lint_text: a 2 MB text, -1");
+	ok(errno == EFBIG && r.n == 1 &&
+	    strcmp(r.all, "t: larger than 1048576 bytes\n") == 0,
+	    "  EFBIG, reported once");
+	free(big);
+	memset(&r, 0, sizeof(r));
+	errno = 0;
+	is_int(policy_lint("rawopen.conf", report, &r), -1,
+	    "policy_lint: a relative path, -1");
+	ok(errno == EINVAL && r.n == 1 && strcmp(r.all, "rawopen.conf: not "
+	    "an absolute path to a file\n") == 0, "  EINVAL, reported once");
+}
+
 static void
 test_suggest(void)
 {
@@ -481,6 +900,32 @@ test_suggest(void)
 		  .port = 80 }, "user:www-data port proto=tcp port=80" },
 		{ WWW, { .kind = POLICY_PORT, .proto = IPPROTO_UDP,
 		  .port = 53 }, "user:www-data port proto=udp port=53" },
+		{ NOBODY, { .kind = POLICY_PACKET, .iface = "eth0",
+		  .ethertype = 0x88b5, .outgoing = 1 },
+		  "user:nobody packet iface=eth0 ethertype=0x88b5 "
+		  "outgoing=yes" },
+		{ NOBODY, { .kind = POLICY_PACKET, .iface = "eth0",
+		  .ethertype = ETHTYPE_ALL, .outgoing = 1, .promisc = 1 },
+		  "user:nobody packet iface=eth0 ethertype=all promisc=yes "
+		  "outgoing=yes" },
+		{ WWW, { .kind = POLICY_PORT, .proto = IPPROTO_TCP,
+		  .port = 80, A4(lo4) },
+		  "user:www-data port proto=tcp port=80 addr=127.0.0.1" },
+		{ WWW, { .kind = POLICY_PORT, .proto = IPPROTO_UDP,
+		  .port = 53, A6(lo6), .ip6 = 1 },
+		  "user:www-data port proto=udp port=53 addr=::1" },
+		{ WWW, { .kind = POLICY_PORT, .proto = IPPROTO_UDP,
+		  .port = 53, A6(mapped), .ip6 = 1 },
+		  "user:www-data port proto=udp port=53 addr=::ffff:10.0.0.1" },
+		{ WWW, { .kind = POLICY_PORT, .proto = IPPROTO_TCP,
+		  .port = 80, A4(any4) },
+		  "user:www-data port proto=tcp port=80" },
+		{ WWW, { .kind = POLICY_PORT, .proto = IPPROTO_TCP,
+		  .port = 80, A6(any6), .ip6 = 1 },
+		  "user:www-data port proto=tcp port=80" },
+		{ WWW, { .kind = POLICY_PORT, .proto = IPPROTO_TCP,
+		  .port = 80, .ip6 = 1 },
+		  "user:www-data port proto=tcp port=80" },
 	};
 	struct policy_who who = { 0, 0, NULL, 0 };
 	struct policy_grant g;
@@ -591,15 +1036,46 @@ load_as_nobody(const char *path, const char *want)
 	return WEXITSTATUS(st);
 }
 
+/*
+ * policy_lint() of path as uid 65534 in a child, which exits with 0 when
+ * it found no error, 253 with errors, else with errno (252 when it
+ * reported other than once).  Returns that.
+ */
+static int
+load_as_nobody_lint(const char *path)
+{
+	struct reports r;
+	pid_t pid;
+	int st, n;
+
+	fflush(stdout);
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		if (setgroups(0, NULL) == -1 ||
+		    setresgid(NOBODY, NOBODY, NOBODY) == -1 ||
+		    setresuid(NOBODY, NOBODY, NOBODY) == -1)
+			_exit(255);
+		memset(&r, 0, sizeof(r));
+		if ((n = policy_lint(path, report, &r)) == -1)
+			_exit(r.n == 1 ? errno : 252);
+		_exit(n == 0 ? 0 : 253);
+	}
+	if (waitpid(pid, &st, 0) == -1 || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
 static void
 test_load(void)
 {
-	char path[256], sub[128], link[128], want[512];
+	char path[256], sub[128], link[128], want[1024];
 	char err[POLICY_ERRLEN];
 	struct policy_who who = { NOBODY, NOBODY, NULL, 0 };
 	struct policy_req req = { .kind = POLICY_PACKET, .iface = "eth0",
 	    .ethertype = 0x88b5 };
 	struct policy_grant g;
+	struct reports r;
 	struct policy *p;
 	struct stat sb;
 	char *big;
@@ -736,6 +1212,51 @@ test_load(void)
 	    "icmpv6 or 0-255)", path);
 	refused(path, EINVAL, want, "a bad line refuses the file, file:line");
 
+	/* policy_lint(): the same checks, then every bad line. */
+	memset(&r, 0, sizeof(r));
+	is_int(policy_lint(path, report, &r), 1,
+	    "policy_lint: a file with one bad line, 1");
+	strlcat(want, "\n", sizeof(want));
+	is_str(r.all, want, "  reported as policy_load() says it");
+	must(put(path, "* ip proto=icmpx\n* ip proto=icmp\n"
+	    "* packet iface=eth0 ethertype=1 send=maybe\n#\n"
+	    "* port proto=tcp port=80 addr=::1 addr=::2\n", 0644, 0), "put");
+	memset(&r, 0, sizeof(r));
+	is_int(policy_lint(path, report, &r), 3,
+	    "policy_lint: a file with 3 bad lines, 3");
+	snprintf(want, sizeof(want), "%s:1: bad IP protocol 'icmpx' (icmp, "
+	    "icmpv6 or 0-255)\n%s:3: send= is iface, no or any, not 'maybe'\n"
+	    "%s:5: duplicate key 'addr'\n", path, path, path);
+	is_str(r.all, want, "  each with path:line");
+	must(put(path, good_text, 0644, 0), "put");
+	memset(&r, 0, sizeof(r));
+	is_int(policy_lint(path, report, &r), 0, "policy_lint: a clean file, 0");
+	is_int(r.n, 0, "  no report");
+	must(put(path, "* ip proto=icmpx\n", 0664, 0), "put");
+	memset(&r, 0, sizeof(r));
+	errno = 0;
+	is_int(policy_lint(path, report, &r), -1,
+	    "policy_lint: a group-writable file, -1");
+	snprintf(want, sizeof(want), "%s: writable by group\n", path);
+	ok(errno == EPERM && r.n == 1 && strcmp(r.all, want) == 0,
+	    "  EPERM, one report, its lines unread");
+	snprintf(path, sizeof(path), "%s/missing.conf", scratch);
+	memset(&r, 0, sizeof(r));
+	errno = 0;
+	ok(policy_lint(path, report, &r) == -1 && errno == ENOENT &&
+	    r.n == 1, "policy_lint: a missing file, -1 ENOENT, one report");
+	is_int(load_as_nobody_lint(path), ENOENT, "  as uid 65534 too");
+	snprintf(path, sizeof(path), "%s/rawopen.conf", scratch);
+	must(put(path, "* ip proto=icmpx\n", 0600, 0), "put");
+	is_int(load_as_nobody_lint(path), EACCES,
+	    "policy_lint: a 0600 file, EACCES for uid 65534");
+	memset(&r, 0, sizeof(r));
+	errno = 0;
+	ok(policy_lint(path, report, &r) == -1 && errno == EACCES &&
+	    r.n == 1 && strstr(r.all, "icmpx") == NULL,
+	    "  and for root: no line of it is quoted");
+	must(put(path, good_text, 0644, 0), "put");
+
 	if ((big = malloc(POLICY_MAXSIZE + 2)) == NULL) {
 		diag("malloc: %s", strerror(errno));
 		exit(1);
@@ -771,8 +1292,10 @@ int
 main(void)
 {
 	atexit(cleanup);
+	addrs_init();
 	test_parse();
 	test_check();
+	test_part2();
 	test_suggest();
 	test_load();
 	return done();
