@@ -357,3 +357,79 @@ test_expect_failure() {
 	fi
 	return 0
 }
+
+# test_syslog CMD...: runs CMD (its status is test_syslog's) where
+# /dev/log is a datagram socket of this script's own, and appends what
+# reaches it to $TRASH/syslog, one line per datagram as sent ("<PRI>TIME
+# IDENT[PID]: MESSAGE", a newline within written as \n), before it returns.
+# CMD runs in a private mount namespace, over a tmpfs on /dev in which
+# every entry of the real /dev but log is bound (devices, pts, shm) or
+# copied (symbolic links): the host's /dev and /dev/log are not touched,
+# and /dev/log need not exist.  The listener (/usr/bin/python3) starts on
+# the first call and is killed as test_bg's are; its socket takes
+# datagrams from any uid.  CMD is a program, not a shell function, but
+# for as_nobody: "test_syslog as_nobody "$RAWOPEN" ..." works.  Needs
+# root, unshare(1) and python3: SYSLOG.
+[ "$(id -u)" = 0 ] && command -v unshare >/dev/null && [ -x /usr/bin/python3 ] &&
+	test_set_prereq SYSLOG
+test_syslog() {
+	test_syslog_listen || return 1
+	if [ "$1" = as_nobody ]; then
+		shift
+		set -- setpriv --reuid=65534 --regid=65534 --clear-groups \
+			--inh-caps=-all "$@"
+	fi
+	unshare -m --propagation private /bin/sh -c '
+		t=$1; shift
+		mkdir -p "$t/dev.real" && mount --rbind /dev "$t/dev.real" &&
+			mount -t tmpfs -o mode=0755 fdcap-test-dev /dev || exit 125
+		for e in "$t"/dev.real/* "$t"/dev.real/.[!.]*; do
+			n=${e##*/}
+			if [ "$n" = log ] || { [ ! -e "$e" ] && [ ! -L "$e" ]; }; then
+				continue
+			elif [ -L "$e" ]; then
+				cp -P "$e" "/dev/$n"
+			elif [ -d "$e" ]; then
+				mkdir "/dev/$n" && mount --rbind "$e" "/dev/$n"
+			else
+				touch "/dev/$n" && mount --bind "$e" "/dev/$n"
+			fi || { echo "test_syslog: cannot bind /dev/$n" >&2; exit 125; }
+		done
+		touch /dev/log && mount --bind "$t/syslog.sock" /dev/log || exit 125
+		exec "$@"
+	' test_syslog "$TRASH" "$@" && _rc=0 || _rc=$?
+	# Datagrams arrive in order: once a mark sent now is seen, every
+	# line CMD logged is in $TRASH/syslog.
+	rm -f "$TRASH/syslog.sync"
+	(cd "$TRASH" && /usr/bin/python3 -c '
+import socket
+socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(
+    b"fdcap-test-syslog-sync", "syslog.sock")') &&
+		wait_for test -e "$TRASH/syslog.sync" || return 1
+	return $_rc
+}
+
+# The listener of test_syslog, started when none of this shell's runs.
+# The socket's path is relative: $TRASH's may be longer than sun_path.
+test_syslog_listen() {
+	[ -n "${test_syslog_pid:-}" ] && kill -0 "$test_syslog_pid" 2>/dev/null &&
+		return 0
+	rm -f "$TRASH/syslog.sock"
+	: >>"$TRASH/syslog"
+	cat >"$TRASH/syslog.py" <<'EOP' || return 1
+import os, socket, sys
+os.chdir(sys.argv[1])
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+os.umask(0)		# any uid may send, from the moment it exists
+s.bind("syslog.sock")
+out = open("syslog", "ab", buffering=0)
+while True:
+    d = s.recv(65536)
+    if d == b"fdcap-test-syslog-sync":
+        open("syslog.sync", "w").close()
+        continue
+    out.write(d.rstrip(b"\0\n").replace(b"\n", b"\\n") + b"\n")
+EOP
+	test_bg test_syslog_pid /usr/bin/python3 "$TRASH/syslog.py" "$TRASH"
+	wait_for test -S "$TRASH/syslog.sock"
+}
