@@ -8,10 +8,10 @@
  * Keys of "rawopen, part 2" (rawopen.conf(5) has the whole grammar):
  *
  *   packet rules:
- *	send=iface|no|any	default iface.  iface: the program gets a relayed
- *				fd, whose frames go out on the bound interface
- *				only, of a granted ethertype, from the
- *				interface's own MAC; no: the relay sends
+ *	send=iface|no|any	default iface.  iface: the program gets a
+ *				relayed fd, whose frames go out on the bound
+ *				interface only, of a granted ethertype, from
+ *				the interface's own MAC; no: the relay sends
  *				nothing; any: the program gets the packet
  *				socket itself and can send anything anywhere.
  *	spoof=yes|no		default no.  yes lets a send=iface relay send
@@ -53,7 +53,7 @@ enum policy_kind {
 
 /* send= of a packet rule: what the program may send. */
 enum policy_send {
-	POLICY_SEND_IFACE,	/* relayed: on the bound interface, granted types */
+	POLICY_SEND_IFACE,	/* relayed: bound interface, granted types */
 	POLICY_SEND_NO,		/* relayed: nothing is sent */
 	POLICY_SEND_ANY		/* the socket itself: anything, anywhere */
 };
@@ -73,7 +73,7 @@ struct policy_req {
 	uint16_t	ethertype;	/* PACKET, host order */
 	int		promisc;	/* PACKET: -p */
 	int		filter;		/* PACKET: the caller gave -F */
-	int		ip6;		/* IP: IPv6 (family=); PORT: the wildcard of a NULL addr is :: */
+	int		ip6;		/* IP: IPv6 (family=); PORT: see addr */
 	int		proto;		/* IP: protocol number; PORT: IPPROTO_TCP or IPPROTO_UDP */
 	unsigned	port;		/* PORT */
 	int		outgoing;	/* PACKET: -L, outgoing frames too */
@@ -96,10 +96,10 @@ struct policy_rule;
 struct policy_grant {
 	int		line;		/* the granting rule's line number */
 	const char	*filter;	/* filter=EXPR of that rule, or NULL; owned by the policy */
-	int		send;		/* enum policy_send; POLICY_SEND_ANY for ip and port grants */
-	int		spoof;		/* 1: any source MAC (spoof=yes, or send=any) */
+	int		send;		/* enum policy_send; ip, port: ANY */
+	int		spoof;		/* any source MAC: spoof=yes or send=any */
 	int		outgoing;	/* 1: the rule has outgoing=yes */
-	const struct policy_rule *rule;	/* the granting rule, for policy_grant_type() */
+	const struct policy_rule *rule;	/* for policy_grant_type() */
 };
 
 struct policy;
@@ -217,7 +217,8 @@ int		 policy_lint(const char *path,
  * checks (as policy_parse()).  Returns the number of errors, or -1 with
  * errno EFBIG (len > POLICY_MAXSIZE) or ENOMEM after one report call.
  */
-int		 policy_lint_text(const char *text, size_t len, const char *name,
-		    void (*report)(void *arg, const char *msg), void *arg);
+int		 policy_lint_text(const char *text, size_t len,
+		    const char *name, void (*report)(void *arg, const char *msg),
+		    void *arg);
 
 #endif /* LIB_POLICY_H */

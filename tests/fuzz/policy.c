@@ -138,8 +138,8 @@ ask(const struct policy *p, const struct policy_req *req)
 		    (policy_grant_type(&g, req->ethertype) != 1 ||
 		    policy_grant_type_cb(&g, req->ethertype) != 1))
 			__builtin_trap();
-		if (req->kind != POLICY_PACKET &&
-		    (g.send != POLICY_SEND_ANY || policy_grant_type(&g, 0x0800)))
+		if (req->kind != POLICY_PACKET && (g.send != POLICY_SEND_ANY ||
+		    policy_grant_type(&g, 0x0800)))
 			__builtin_trap();
 	}
 }

@@ -212,8 +212,10 @@ static const struct {
 	  "t:1: send= is iface, no or any, not 'maybe'" },
 	{ "* packet iface=eth0 ethertype=1 send=IFACE",
 	  "t:1: send= is iface, no or any, not 'IFACE'" },
-	{ "* packet iface=eth0 ethertype=1 send=", "t:1: empty value for send=" },
-	{ "* packet iface=eth0 ethertype=1 spoof=", "t:1: empty value for spoof=" },
+	{ "* packet iface=eth0 ethertype=1 send=",
+	  "t:1: empty value for send=" },
+	{ "* packet iface=eth0 ethertype=1 spoof=",
+	  "t:1: empty value for spoof=" },
 	{ "* packet iface=eth0 ethertype=1 spoof=true",
 	  "t:1: spoof= is yes or no, not 'true'" },
 	{ "* packet iface=eth0 ethertype=1 outgoing=1",
@@ -710,7 +712,8 @@ report(void *arg, const char *msg)
 static void
 test_part2(void)
 {
-	static const uint16_t list_yes[] = { 0x88b5, 0x9000, 0x9001, 0x90ff, 4 };
+	static const uint16_t list_yes[] = { 0x88b5, 0x9000, 0x9001, 0x90ff,
+	    4 };
 	static const uint16_t list_no[] = { 0x88b6, 0x8fff, 0x9100, 5, 3, 0,
 	    0x0800, 0xffff };
 	static const uint16_t range_yes[] = { 0x0600, 0x0800, 0x88b5, 0xffff };
@@ -792,7 +795,8 @@ test_part2(void)
 	    policy_grant_type_cb(NULL, 0x0800) == 0,
 	    "policy_grant_type: a zeroed or NULL grant grants nothing");
 
-	is_str(policy_name(p), "part2", "policy_name: the name it was parsed as");
+	is_str(policy_name(p), "part2",
+	    "policy_name: the name it was parsed as");
 	is_str(policy_name(NULL), "", "  \"\" for NULL");
 	pass = 1;
 	for (i = 0; policy_filter_at(p, i, &expr, &line) == 1; i++) {
@@ -1230,7 +1234,8 @@ test_load(void)
 	is_str(r.all, want, "  each with path:line");
 	must(put(path, good_text, 0644, 0), "put");
 	memset(&r, 0, sizeof(r));
-	is_int(policy_lint(path, report, &r), 0, "policy_lint: a clean file, 0");
+	is_int(policy_lint(path, report, &r), 0,
+	    "policy_lint: a clean file, 0");
 	is_int(r.n, 0, "  no report");
 	must(put(path, "* ip proto=icmpx\n", 0664, 0), "put");
 	memset(&r, 0, sizeof(r));
