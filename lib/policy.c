@@ -1,98 +1,28 @@
 /*
- * policy: rawopen.conf(5), who may open what.
+ * policy: rawopen.conf(5), who may open what: the grammar.
  *
  * One rule per line: a principal, a kind, then key=value pairs.  Parsing is
  * strict and fails closed: the first bad line refuses the whole file (a
  * lint goes on to the next line, to report them all).  User and group
- * names are resolved once, when the file is parsed.
+ * names are resolved once, when the file is parsed.  The file checks are
+ * policyfile.c's, granting and suggesting policymatch.c's.
  */
-#include <sys/stat.h>
+#include <sys/socket.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <fnmatch.h>
-#include <limits.h>
 #include <netinet/in.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "eth.h"
 #include "ids.h"
 #include "policy.h"
+#include "policy_int.h"
 
 #define POLICY_MAXPAT	64	/* an interface pattern with glob characters */
-#define ETHTYPE_MIN	0x0600	/* below: lengths and kernel pseudo-types */
-
-enum principal {
-	PRIN_ANY,		/* * */
-	PRIN_USER,		/* user:NAME|UID */
-	PRIN_GROUP		/* group:NAME|GID */
-};
-
-enum filtmode {
-	FILT_NONE,		/* no filter= */
-	FILT_REQUIRED,		/* filter=required */
-	FILT_EXPR		/* filter="EXPR" */
-};
-
-/* An ethertype or a port, or a range of them. */
-struct span {
-	unsigned	lo, hi;
-	int		range;		/* written as A-B */
-};
-
-#define FAM_IPV4	1
-#define FAM_IPV6	2
-#define L4_TCP		1
-#define L4_UDP		2
-
-/* An address of addr=: 4 bytes of IPv4 or 16 of IPv6, network order. */
-struct paddr {
-	int		family;		/* AF_INET or AF_INET6 */
-	unsigned char	a[16];
-};
-
-struct policy_rule {
-	int		 line;
-	enum principal	 prin;
-	unsigned	 id;		/* uid or gid */
-	enum policy_kind kind;
-
-	/* packet */
-	char		*ifbuf;		/* the iface= value, cut at the commas */
-	char		**ifaces;
-	size_t		 nifaces;
-	struct span	*types;
-	size_t		 ntypes;
-	int		 promisc;
-	enum filtmode	 filtmode;
-	char		*filter;
-	enum policy_send send;
-	int		 spoof;
-	int		 outgoing;
-
-	/* ip */
-	unsigned char	 protos[256];
-	int		 families;
-
-	/* port */
-	int		 l4;
-	struct span	*ports;
-	size_t		 nports;
-	struct paddr	*addrs;		/* addr=, or NULL: any address */
-	size_t		 naddrs;
-};
-
-struct policy {
-	struct policy_rule	*rules;
-	size_t		 nrules;
-	char		*name;		/* the path or name it was parsed as */
-};
 
 /* What the parser carries from line to line. */
 struct pctx {
@@ -100,7 +30,6 @@ struct pctx {
 	int		 line;
 	char		*err;
 };
-
 /* The keys, and the kinds of rule each applies to. */
 #define K_IFACE		0x01
 #define K_ETHERTYPE	0x02
@@ -146,12 +75,11 @@ static const int policy_required[] = {
 	[POLICY_IP] = K_PROTO,
 	[POLICY_PORT] = K_PROTO | K_PORT,
 };
-
 /*
  * Formats a message into the buffer err, of POLICY_ERRLEN bytes (cut
  * short if need be), sets errno to e and returns -1.
  */
-static int __attribute__((format(printf, 3, 4)))
+int
 policy_fail(char *err, int e, const char *fmt, ...)
 {
 	va_list ap;
@@ -162,7 +90,6 @@ policy_fail(char *err, int e, const char *fmt, ...)
 	errno = e;
 	return -1;
 }
-
 /*
  * Formats "name:line: why" into the error buffer, sets errno to EINVAL and
  * returns -1, so that a parser can say "return perr(c, ...)".
@@ -372,7 +299,8 @@ policy_send(struct pctx *c, struct policy_rule *r, const char *val)
 
 /* filter="EXPR" (quoted, not blank) or filter=required (not quoted). */
 static int
-policy_filter(struct pctx *c, struct policy_rule *r, const char *val, int quoted)
+policy_filter(struct pctx *c, struct policy_rule *r, const char *val,
+    int quoted)
 {
 	if (!quoted) {
 		if (strcmp(val, "required") != 0)
@@ -878,419 +806,6 @@ policy_lint_text(const char *text, size_t len, const char *name,
 	return lint.nerr;
 }
 
-/*
- * Whether the owner and mode of sb, the stat of name, are safe: owned by
- * root, and writable by nobody else.  Fills err and sets errno to EPERM
- * when not.
- */
-static int
-policy_safe(const char *name, const struct stat *sb, char *err)
-{
-	const char *why;
-
-	if (sb->st_uid != 0)
-		why = "not owned by root";
-	else if (sb->st_mode & S_IWOTH)
-		why = "writable by others";
-	else if (sb->st_mode & S_IWGRP)
-		why = "writable by group";
-	else
-		return 0;
-	return policy_fail(err, EPERM, "%s: %s", name, why);
-}
-
-/* Fills err with "name: strerror(e)" and returns -1 with errno e. */
-static int
-policy_syserr(const char *name, int e, char *err)
-{
-	return policy_fail(err, e, "%s: %s", name, strerror(e));
-}
-
-/*
- * Walks path from / down with lstat(2), checking every directory above
- * the file and the file itself, which must be a regular file.  Leaves the
- * file's lstat in *sb.  Returns 0, or -1 with errno and err.
- */
-static int
-policy_walk(const char *path, struct stat *sb, char *err)
-{
-	char cur[PATH_MAX];
-	const char *p, *q;
-	size_t n = 0;
-
-	if (lstat("/", sb) == -1)
-		return policy_syserr("/", errno, err);
-	if (policy_safe("/", sb, err) == -1)
-		return -1;
-	for (p = path; ; p = q) {
-		p += strspn(p, "/");
-		q = p + strcspn(p, "/");
-		if ((q - p == 1 && p[0] == '.') ||
-		    (q - p == 2 && p[0] == '.' && p[1] == '.')) {
-			return policy_fail(err, EINVAL, "%s: '.' or '..' in "
-			    "the path", path);
-		}
-		if (n + 1 + (size_t)(q - p) >= sizeof(cur))
-			return policy_syserr(path, ENAMETOOLONG, err);
-		cur[n++] = '/';
-		memcpy(cur + n, p, (size_t)(q - p));
-		n += (size_t)(q - p);
-		cur[n] = '\0';
-		if (lstat(cur, sb) == -1) {
-			if (errno == EACCES)
-				return policy_fail(err, EACCES, "%s: %s (every "
-				    "directory above it must be searchable by "
-				    "all)", cur, strerror(EACCES));
-			return policy_syserr(cur, errno, err);
-		}
-		if (S_ISLNK(sb->st_mode)) {
-			return policy_fail(err, EPERM, "%s: a symbolic link "
-			    "(name the real path)", cur);
-		}
-		if (policy_safe(cur, sb, err) == -1)
-			return -1;
-		if (*q == '\0')
-			break;
-		if (!S_ISDIR(sb->st_mode))
-			return policy_syserr(cur, ENOTDIR, err);
-	}
-	if (!S_ISREG(sb->st_mode)) {
-		return policy_fail(err, EPERM, "%s: not a regular file",
-		    path);
-	}
-	return 0;
-}
-
-/*
- * Reads the policy file at path, after the checks policy_load() promises,
- * into *bufp (malloc'd, POLICY_MAXSIZE + 1 bytes) and *lenp.  Returns 0,
- * or -1 with errno and err.
- *
- * The file is opened only after the walk, with O_NOFOLLOW, and its open
- * fd is checked again against the walk's lstat, so that nothing swapped in
- * between is read.  (Nobody but root can swap anything: the walk saw every
- * directory above owned by root and writable by nobody else.)
- */
-static int
-policy_read(const char *path, char *err, char **bufp, size_t *lenp)
-{
-	struct stat lsb, sb;
-	char *buf;
-	size_t len = 0;
-	ssize_t n;
-	int fd, e;
-
-	if (path == NULL || path[0] != '/' || path[strlen(path) - 1] == '/')
-		return policy_fail(err, EINVAL, "%s: not an absolute path to a "
-		    "file", path != NULL ? path : "(null)");
-	if (policy_walk(path, &lsb, err) == -1)
-		return -1;
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
-	    O_CLOEXEC)) == -1) {
-		if (errno == EACCES)
-			policy_fail(err, EACCES, "%s: cannot read it (it must "
-			    "be readable by all: mode 0644)", path);
-		else if (errno == ELOOP)
-			policy_fail(err, EPERM, "%s: a symbolic link", path);
-		else
-			policy_syserr(path, errno, err);
-		return -1;
-	}
-	if (fstat(fd, &sb) == -1) {
-		policy_syserr(path, errno, err);
-		goto fail;
-	}
-	if (sb.st_dev != lsb.st_dev || sb.st_ino != lsb.st_ino ||
-	    !S_ISREG(sb.st_mode)) {
-		policy_fail(err, EPERM, "%s: changed while it was being "
-		    "checked", path);
-		goto fail;
-	}
-	/*
-	 * A setuid-root copy could read a file that others cannot, and then
-	 * quote its lines in messages: it refuses what a copy with file
-	 * capabilities could not read.
-	 */
-	if ((sb.st_mode & S_IROTH) == 0) {
-		policy_fail(err, EACCES, "%s: cannot read it (it must be "
-		    "readable by all: mode 0644)", path);
-		goto fail;
-	}
-	if (policy_safe(path, &sb, err) == -1)
-		goto fail;
-	if (sb.st_size > POLICY_MAXSIZE) {
-		policy_fail(err, EFBIG, "%s: larger than %d bytes", path,
-		    POLICY_MAXSIZE);
-		goto fail;
-	}
-	/* One byte more than allowed, to see a file that grew. */
-	if ((buf = malloc(POLICY_MAXSIZE + 1)) == NULL) {
-		policy_syserr(path, ENOMEM, err);
-		goto fail;
-	}
-	for (;;) {
-		n = read(fd, buf + len, POLICY_MAXSIZE + 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			policy_syserr(path, errno, err);
-			free(buf);
-			goto fail;
-		}
-		if (n == 0 || (len += (size_t)n) == POLICY_MAXSIZE + 1)
-			break;
-	}
-	close(fd);
-	*bufp = buf;
-	*lenp = len;
-	return 0;
-fail:
-	e = errno;
-	close(fd);
-	errno = e;
-	return -1;
-}
-
-struct policy *
-policy_load(const char *path, char err[POLICY_ERRLEN])
-{
-	struct policy *p;
-	char *buf;
-	size_t len;
-	int e;
-
-	if (policy_read(path, err, &buf, &len) == -1)
-		return NULL;
-	/* policy_parse() refuses len > POLICY_MAXSIZE with EFBIG. */
-	p = policy_parse(buf, len, path, err);
-	e = errno;
-	free(buf);
-	errno = e;
-	return p;
-}
-
-int
-policy_lint(const char *path, void (*report)(void *arg, const char *msg),
-    void *arg)
-{
-	char err[POLICY_ERRLEN], *buf;
-	size_t len;
-	int e, n;
-
-	if (policy_read(path, err, &buf, &len) == -1) {
-		e = errno;
-		report(arg, err);
-		errno = e;
-		return -1;
-	}
-	n = policy_lint_text(buf, len, path, report, arg);
-	e = errno;
-	free(buf);
-	errno = e;
-	return n;
-}
-
-/* Whether r's principal is who. */
-static int
-policy_who_match(const struct policy_rule *r, const struct policy_who *who)
-{
-	size_t i;
-
-	switch (r->prin) {
-	case PRIN_ANY:
-		return 1;
-	case PRIN_USER:
-		return who->uid == (uid_t)r->id;
-	case PRIN_GROUP:
-		if (who->gid == (gid_t)r->id)
-			return 1;
-		for (i = 0; i < who->ngroups; i++)
-			if (who->groups[i] == (gid_t)r->id)
-				return 1;
-		return 0;
-	}
-	return 0;
-}
-
-/*
- * Whether the ethertype t is in r's list.  A value below 0x0600 (ETH_P_ALL
- * among them) is granted only by an entry naming it alone: ranges start at
- * 0x0600 or above (the parser sees to it), and the check is repeated here.
- */
-static int
-policy_type_match(const struct policy_rule *r, uint16_t t)
-{
-	size_t i;
-
-	for (i = 0; i < r->ntypes; i++) {
-		if (!r->types[i].range) {
-			if (t == r->types[i].lo)
-				return 1;
-		} else if (t >= ETHTYPE_MIN && t >= r->types[i].lo &&
-		    t <= r->types[i].hi)
-			return 1;
-	}
-	return 0;
-}
-
-/* Whether the packet rule r grants req. */
-static int
-policy_packet_match(const struct policy_rule *r, const struct policy_req *req)
-{
-	size_t i;
-
-	if (req->iface == NULL || !policy_type_match(r, req->ethertype))
-		return 0;
-	if (req->promisc && !r->promisc)
-		return 0;
-	if (req->outgoing && !r->outgoing)
-		return 0;
-	if (r->filtmode == FILT_REQUIRED && !req->filter)
-		return 0;
-	for (i = 0; i < r->nifaces; i++)
-		if (fnmatch(r->ifaces[i], req->iface, 0) == 0)
-			return 1;
-	return 0;
-}
-
-/*
- * The address req asks to bind, into *a: the wildcard of req->ip6's
- * family for a NULL req->addr.  Returns 0, or -1 for an address of
- * another family or too short for its own.
- */
-static int
-policy_req_addr(const struct policy_req *req, struct paddr *a)
-{
-	struct sockaddr_in sin;
-	struct sockaddr_in6 sin6;
-
-	memset(a, 0, sizeof(*a));
-	if (req->addr == NULL) {
-		a->family = req->ip6 ? AF_INET6 : AF_INET;
-		return 0;
-	}
-	if (req->addr->sa_family == AF_INET &&
-	    req->addrlen >= (socklen_t)sizeof(sin)) {
-		memcpy(&sin, req->addr, sizeof(sin));
-		a->family = AF_INET;
-		memcpy(a->a, &sin.sin_addr, 4);
-		return 0;
-	}
-	if (req->addr->sa_family == AF_INET6 &&
-	    req->addrlen >= (socklen_t)sizeof(sin6)) {
-		memcpy(&sin6, req->addr, sizeof(sin6));
-		a->family = AF_INET6;
-		memcpy(a->a, &sin6.sin6_addr, 16);
-		return 0;
-	}
-	return -1;
-}
-
-/*
- * Whether r's addr= grants the address req asks for: always without the
- * key; else when it is listed, of the same family (the wildcards too).
- */
-static int
-policy_addr_match(const struct policy_rule *r, const struct policy_req *req)
-{
-	struct paddr a;
-	size_t i;
-
-	if (r->addrs == NULL)
-		return 1;
-	if (policy_req_addr(req, &a) == -1)
-		return 0;
-	for (i = 0; i < r->naddrs; i++)
-		if (r->addrs[i].family == a.family &&
-		    memcmp(r->addrs[i].a, a.a, sizeof(a.a)) == 0)
-			return 1;
-	return 0;
-}
-
-/* Whether the port rule r grants req. */
-static int
-policy_port_match(const struct policy_rule *r, const struct policy_req *req)
-{
-	size_t i;
-
-	if (!(req->proto == IPPROTO_TCP && (r->l4 & L4_TCP)) &&
-	    !(req->proto == IPPROTO_UDP && (r->l4 & L4_UDP)))
-		return 0;
-	if (!policy_addr_match(r, req))
-		return 0;
-	for (i = 0; i < r->nports; i++)
-		if (req->port >= r->ports[i].lo && req->port <= r->ports[i].hi)
-			return 1;
-	return 0;
-}
-
-int
-policy_check(const struct policy *p, const struct policy_who *who,
-    const struct policy_req *req, struct policy_grant *g)
-{
-	const struct policy_rule *r;
-	size_t i;
-	int yes;
-
-	if (p == NULL)
-		return 0;
-	for (i = 0; i < p->nrules; i++) {
-		r = &p->rules[i];
-		if (r->kind != req->kind || !policy_who_match(r, who))
-			continue;
-		switch (r->kind) {
-		case POLICY_PACKET:
-			yes = policy_packet_match(r, req);
-			break;
-		case POLICY_IP:
-			yes = req->proto >= 0 && req->proto <= 255 &&
-			    r->protos[req->proto] &&
-			    (r->families & (req->ip6 ? FAM_IPV6 : FAM_IPV4));
-			break;
-		case POLICY_PORT:
-			yes = policy_port_match(r, req);
-			break;
-		default:
-			yes = 0;
-		}
-		if (!yes)
-			continue;
-		if (g != NULL) {
-			memset(g, 0, sizeof(*g));
-			g->line = r->line;
-			g->filter = r->filtmode == FILT_EXPR ? r->filter : NULL;
-			g->rule = r;
-			if (r->kind == POLICY_PACKET) {
-				g->send = r->send;
-				g->spoof = r->spoof || r->send == POLICY_SEND_ANY;
-				g->outgoing = r->outgoing;
-			} else
-				g->send = POLICY_SEND_ANY;
-		}
-		return 1;
-	}
-	return 0;
-}
-
-int
-policy_grant_type(const struct policy_grant *g, uint16_t type)
-{
-	const struct policy_rule *r;
-
-	if (g == NULL || (r = g->rule) == NULL || r->kind != POLICY_PACKET)
-		return 0;
-	/* all, listed alone (a range never holds it), grants every type. */
-	if (policy_type_match(r, ETHTYPE_ALL))
-		return 1;
-	return policy_type_match(r, type);
-}
-
-int
-policy_grant_type_cb(const void *grant, uint16_t type)
-{
-	return policy_grant_type(grant, type);
-}
-
 const char *
 policy_name(const struct policy *p)
 {
@@ -1309,79 +824,4 @@ policy_filter_at(const struct policy *p, size_t i, const char **expr,
 	*expr = r->filtmode == FILT_EXPR ? r->filter : NULL;
 	*line = r->line;
 	return 1;
-}
-
-/*
- * The principal of a suggested rule: user:NAME when the uid has a name
- * that reads back as the same uid in a rule, else user:UID.
- */
-static void
-policy_suggest_user(uid_t uid, char *buf, size_t len)
-{
-	static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
-	struct passwd *pw;
-	char name[48];
-	uid_t back;
-
-	/* Copied first: the lookup below may reuse getpwuid()'s buffer. */
-	if ((pw = getpwuid(uid)) != NULL && pw->pw_name != NULL &&
-	    strlcpy(name, pw->pw_name, sizeof(name)) < sizeof(name) &&
-	    name[0] != '\0' && name[strspn(name, ok)] == '\0' &&
-	    ids_uid(name, &back) == 0 && back == uid) {
-		snprintf(buf, len, "user:%s", name);
-		return;
-	}
-	snprintf(buf, len, "user:%u", (unsigned)uid);
-}
-
-void
-policy_suggest(const struct policy_who *who, const struct policy_req *req,
-    char *buf, size_t len)
-{
-	char user[64], type[16], proto[16], addr[INET6_ADDRSTRLEN + 8];
-	struct paddr a;
-	static const unsigned char zero[16];
-
-	if (len == 0)
-		return;
-	policy_suggest_user(who->uid, user, sizeof(user));
-	switch (req->kind) {
-	case POLICY_PACKET:
-		if (req->ethertype == ETHTYPE_ALL)
-			strlcpy(type, "all", sizeof(type));
-		else if (req->ethertype == ETHTYPE_NONE)
-			strlcpy(type, "none", sizeof(type));
-		else
-			snprintf(type, sizeof(type), "0x%04x", req->ethertype);
-		snprintf(buf, len, "%s packet iface=%s ethertype=%s%s%s", user,
-		    req->iface != NULL ? req->iface : "?", type,
-		    req->promisc ? " promisc=yes" : "",
-		    req->outgoing ? " outgoing=yes" : "");
-		break;
-	case POLICY_IP:
-		if (req->proto == IPPROTO_ICMP)
-			strlcpy(proto, "icmp", sizeof(proto));
-		else if (req->proto == IPPROTO_ICMPV6)
-			strlcpy(proto, "icmpv6", sizeof(proto));
-		else
-			snprintf(proto, sizeof(proto), "%d", req->proto);
-		snprintf(buf, len, "%s ip proto=%s", user, proto);
-		break;
-	case POLICY_PORT:
-		/* The wildcard, or an address no rule can list: no addr=. */
-		addr[0] = '\0';
-		if (policy_req_addr(req, &a) == 0 &&
-		    memcmp(a.a, zero, sizeof(zero)) != 0) {
-			strlcpy(addr, " addr=", sizeof(addr));
-			if (inet_ntop(a.family, a.a, addr + 6,
-			    sizeof(addr) - 6) == NULL)
-				addr[0] = '\0';
-		}
-		snprintf(buf, len, "%s port proto=%s port=%u%s", user,
-		    req->proto == IPPROTO_UDP ? "udp" : "tcp", req->port, addr);
-		break;
-	default:
-		buf[0] = '\0';
-	}
 }
