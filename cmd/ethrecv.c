@@ -42,6 +42,7 @@
 #include "pcapio.h"
 #include "priv.h"
 #include "rawsock.h"
+#include "relay.h"
 #include "ring.h"
 #include "textio.h"
 
@@ -53,6 +54,9 @@
 #define RETIRE_MS_U	1		/* the same under -U */
 #define JOBS_DEFAULT	1
 #define HTIMEOUT_DEFAULT 10
+#define RELAYED_BATCH	64	/* messages per recvmmsg(2) on a relayed fd */
+/* A relayed frame's buffer: the longest the relay carries, and more. */
+#define RELAYED_BUF	(RELAY_FRAME_MAX + 64)
 
 enum fmt { FMT_PCAP, FMT_TEXT, FMT_HEX, FMT_PAYLOAD };
 
@@ -112,6 +116,11 @@ struct ethrecv {
 	struct out	 o;
 	uint64_t	 frames;	/* frames received (written or served) */
 	uint64_t	 truncated;
+	/* A relayed fd (rawopen's send=iface or send=no): no ring. */
+	int		 relayed;
+	uint8_t		*rbuf;		/* RELAYED_BATCH frames */
+	struct mmsghdr	*rmsg;
+	struct iovec	*riov;
 	/* -e */
 	char		**prog;
 	int		 jobs;
@@ -269,6 +278,16 @@ summary(struct ethrecv *e)
 {
 	char extra[128] = "";
 
+	if (e->relayed) {
+		if (e->truncated > 0)
+			snprintf(extra, sizeof(extra), ", %llu truncated to "
+			    "%u bytes", (unsigned long long)e->truncated,
+			    e->snaplen);
+		fprintf(stderr, "ethrecv: %llu frames received (kernel drops "
+		    "are counted by rawopen's relay)%s\n",
+		    (unsigned long long)e->frames, extra);
+		return;
+	}
 	if (e->r.map != NULL)
 		(void)ring_stats(&e->r);
 	if (e->prog != NULL)
@@ -691,6 +710,110 @@ capture(struct ethrecv *e, const sigset_t *waitmask)
 			summary(e);
 			exit(EXIT_SYS);
 		}
+		if (pfd[0].revents & POLLNVAL)
+			errx(EXIT_SYS, "%s: socket closed", e->name);
+	}
+	if (e->o.len > 0 && out_flush(&e->o) == -1)
+		out_fail(e);
+}
+
+/*
+ * Whether a relayed fd's peer has shut down its side: then the empty
+ * messages a SOCK_SEQPACKET socket returns mean the end of file.
+ */
+static int
+relayed_eof(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLRDHUP };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP));
+}
+
+/*
+ * The capture loop on a relayed fd: one frame per message, read in
+ * batches with recvmmsg(2) (never more than -c still wants) and stamped
+ * on arrival, once per batch.  A message longer than its buffer is
+ * written cut short and counted, as the ring's are.  The end of file (the
+ * relay has gone) ends the capture as -c does.
+ */
+static void
+capture_relayed(struct ethrecv *e, const sigset_t *waitmask)
+{
+	struct ring_frame f;
+	struct pollfd pfd[2];
+	struct timespec ts, *tsp;
+	long long ms;
+	unsigned want;
+	int i, j, k, eof = 0;
+
+	while (!stop && !done(e) && !eof) {
+		want = RELAYED_BATCH;
+		if (e->count > 0 && e->count - e->frames < want)
+			want = (unsigned)(e->count - e->frames);
+		k = recvmmsg(e->fd, e->rmsg, want, MSG_DONTWAIT | MSG_TRUNC,
+		    NULL);
+		if (k > 0) {
+			clock_gettime(CLOCK_REALTIME, &ts);
+			memset(&f, 0, sizeof(f));
+			f.ts_ns = (uint64_t)ts.tv_sec * 1000000000ULL +
+			    (uint64_t)ts.tv_nsec;
+			f.ifindex = e->ifc.index;
+			for (i = 0; i < k; i++) {
+				f.len = e->rmsg[i].msg_len;
+				if (f.len == 0) {
+					/* Only empty ones left: the end? */
+					for (j = i; j < k &&
+					    e->rmsg[j].msg_len == 0; j++)
+						;
+					if (j == k && relayed_eof(e->fd)) {
+						eof = 1;
+						break;
+					}
+					continue;	/* no frame */
+				}
+				f.data = e->rbuf + (size_t)i * RELAYED_BUF;
+				f.caplen = f.len < RELAYED_BUF ? f.len :
+				    RELAYED_BUF;
+				emit(e, &f);
+				e->frames++;
+				if (e->unbuffered && out_flush(&e->o) == -1)
+					out_fail(e);
+			}
+			/* Frames written from the buffers go before reuse. */
+			if (e->o.niov > 0 && out_flush(&e->o) == -1)
+				out_fail(e);
+			take_pending();
+			continue;
+		}
+		/* ECONNRESET: the relay went with frames of ours unread. */
+		if (k == -1 && errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR && errno != ECONNRESET) {
+			if (e->o.len > 0 && out_flush(&e->o) == -1)
+				out_fail(e);
+			warn("%s", e->name);
+			summary(e);
+			exit(EXIT_SYS);
+		}
+		if (e->o.len > 0 && out_flush(&e->o) == -1)
+			out_fail(e);
+		pfd[0].fd = e->fd;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = e->o.fd;
+		pfd[1].events = 0;
+		ms = e->seconds > 0 ? sooner(-1, &e->end) : -1;
+		tsp = NULL;
+		if (ms >= 0) {
+			ts.tv_sec = ms / 1000;
+			ts.tv_nsec = (ms % 1000) * 1000000;
+			tsp = &ts;
+		}
+		if (ppoll(pfd, 2, tsp, waitmask) == -1) {
+			if (errno == EINTR)
+				continue;
+			err(EXIT_SYS, "poll");
+		}
+		if (pfd[1].revents & (POLLERR | POLLHUP))
+			exit(0);
 		if (pfd[0].revents & POLLNVAL)
 			errx(EXIT_SYS, "%s: socket closed", e->name);
 	}
@@ -1176,6 +1299,48 @@ open_inherited(struct ethrecv *e, int fd, const char *expr, size_t bsize,
 	return fd;
 }
 
+/*
+ * Takes over a relayed fd: rawopen's send=iface or send=no grant hands
+ * over one end of a SOCK_SEQPACKET pair whose other end, the relay, holds
+ * the packet socket.  What needs the packet socket itself is refused.
+ * Its buffers: RELAYED_BATCH frames of RELAYED_BUF bytes, allocated once.
+ */
+static int
+open_relayed(struct ethrecv *e, int fd, const char *expr, int bset,
+    int server, char *name, size_t namelen)
+{
+	const char *what = NULL;
+	int i;
+
+	if (e->dir != DIR_IN)
+		what = "-Q";
+	else if (expr != NULL)
+		what = "-F";
+	else if (bset)
+		what = "-B";
+	else if (server)
+		what = "-e";
+	if (what != NULL)
+		errx(EXIT_USAGE, "%s needs a packet socket, and fd %d is "
+		    "relayed by rawopen (send=iface or send=no; send=any "
+		    "hands over the socket)", what, fd);
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
+		err(EXIT_SYS, "fd %d", fd);
+	snprintf(name, namelen, "fd %d", fd);
+	e->relayed = 1;
+	if ((e->rbuf = malloc((size_t)RELAYED_BATCH * RELAYED_BUF)) == NULL ||
+	    (e->rmsg = calloc(RELAYED_BATCH, sizeof(*e->rmsg))) == NULL ||
+	    (e->riov = calloc(RELAYED_BATCH, sizeof(*e->riov))) == NULL)
+		err(EXIT_SYS, "malloc");
+	for (i = 0; i < RELAYED_BATCH; i++) {
+		e->riov[i].iov_base = e->rbuf + (size_t)i * RELAYED_BUF;
+		e->riov[i].iov_len = RELAYED_BUF;
+		e->rmsg[i].msg_hdr.msg_iov = &e->riov[i];
+		e->rmsg[i].msg_hdr.msg_iovlen = 1;
+	}
+	return fd;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -1192,7 +1357,7 @@ main(int argc, char *argv[])
 	unsigned bnr, retire;
 	uint16_t type;
 	uint8_t filehdr[PCAPIO_FILEHDR_LEN];
-	int ch, i, n, server = 0, promisc = 0, sockfd = -1, nargs;
+	int ch, i, n, server = 0, promisc = 0, sockfd = -1, nargs, bset = 0;
 
 	/* A socket opened onto a closed 0, 1 or 2 would get our output. */
 	if (priv_stdfds() == -1)
@@ -1207,6 +1372,7 @@ main(int argc, char *argv[])
 		switch (ch) {
 		case 'B':
 			ringsize = parse_size(optarg);
+			bset = 1;
 			break;
 		case 'c':
 			e.count = (uint64_t)number(ch, optarg, 1, LLONG_MAX);
@@ -1312,13 +1478,18 @@ main(int argc, char *argv[])
 				    "ethertype, or run it under rawopen(1)");
 			sockfd = LISTENFD_START;
 		}
-		e.fd = open_inherited(&e, sockfd, expr, bsize, bnr, retire,
-		    name, sizeof(name));
+		if (relay_fd(sockfd) == 1)
+			e.fd = open_relayed(&e, sockfd, expr, bset, server,
+			    name, sizeof(name));
+		else
+			e.fd = open_inherited(&e, sockfd, expr, bsize, bnr,
+			    retire, name, sizeof(name));
 	}
 	listenfd_unsetenv();
 	e.name = name;
-	e.snaplen = ring_snaplen(&e.r);
-	if ((e.frame = malloc((size_t)e.r.block_size + 4)) == NULL)
+	e.snaplen = e.relayed ? RELAYED_BUF : ring_snaplen(&e.r);
+	if ((e.frame = malloc(e.relayed ? (size_t)RELAYED_BUF + 4 :
+	    (size_t)e.r.block_size + 4)) == NULL)
 		err(EXIT_SYS, "malloc");
 
 	/*
@@ -1369,7 +1540,10 @@ main(int argc, char *argv[])
 			if (out_flush(&e.o) == -1)
 				out_fail(&e);
 		}
-		capture(&e, &waitmask);
+		if (e.relayed)
+			capture_relayed(&e, &waitmask);
+		else
+			capture(&e, &waitmask);
 	}
 	summary(&e);
 	ring_close(&e.r);
@@ -1380,5 +1554,8 @@ main(int argc, char *argv[])
 	free(e.o.buf);
 	free(e.o.iov);
 	free(e.frame);
+	free(e.rbuf);
+	free(e.rmsg);
+	free(e.riov);
 	return 0;
 }

@@ -36,11 +36,13 @@
 #include "pcapio.h"
 #include "priv.h"
 #include "rawsock.h"
+#include "relay.h"
 #include "textio.h"
 
 #define BATCH		256	/* messages per sendmmsg(2) */
 #define KEEP_MAX	(256U * 1024 * 1024)	/* -l on a pipe */
 #define RETRY_NS	(2 * 1000000000LL)	/* ENOBUFS: give up after */
+#define RELAYED_MTU	1500	/* payloads on a relayed fd without IFACE */
 
 static volatile sig_atomic_t stop;
 
@@ -66,6 +68,8 @@ struct run {
 	struct eth_if	 ifc;
 	size_t		 maxframe;	/* untagged; +4 when tagged */
 	int		 payload;	/* the input is payloads, not frames */
+	int		 relayed;	/* fd is a relay's SOCK_SEQPACKET end */
+	int		 have_ifc;	/* ifc holds a real interface */
 	uint8_t		 hdr[ETH_VLAN_HLEN];
 	size_t		 hdrlen;
 	uint64_t	 sent, bytes, errors, skipped;
@@ -179,7 +183,8 @@ send_msgs(const struct opts *o, struct run *r, struct mmsghdr *msgs,
 	int k;
 
 	while (i < n) {
-		k = sendmmsg(r->fd, msgs + i, n - i, 0);
+		k = sendmmsg(r->fd, msgs + i, n - i,
+		    r->relayed ? MSG_NOSIGNAL : 0);
 		if (k > 0) {
 			for (j = i; j < i + (unsigned int)k; j++)
 				r->bytes += lens[j];
@@ -388,6 +393,30 @@ next(struct pcapio_reader *rd, enum pcapio_format fmt, size_t mtu,
 }
 
 /*
+ * A relayed fd (rawopen's send=iface or send=no): one frame per message,
+ * sent without an address; the relay checks each and sends it on its
+ * interface.  That interface is what IFACE names, looked up here for its
+ * MTU and address; without IFACE, frames of up to what the relay carries
+ * are passed on (the relay drops those its interface's MTU does not
+ * allow) and payloads, with -s, are of at most RELAYED_MTU bytes.
+ */
+static void
+open_relayed(struct run *r, char **argv, int argc)
+{
+	if (argc != 0 && argc != 2)
+		usage();
+	r->relayed = 1;
+	if (argc == 2) {
+		if (eth_if_byname(argv[0], &r->ifc) == -1)
+			err(EXIT_SYS, "%s", argv[0]);
+		r->have_ifc = 1;
+		return;
+	}
+	snprintf(r->ifc.name, sizeof(r->ifc.name), "fd %d", r->fd);
+	r->ifc.mtu = RELAY_FRAME_MAX - ETH_VLAN_HLEN;
+}
+
+/*
  * The socket: -S fd, or the first handed over (LISTEN_FDS), or IFACE
  * opened here.  Fills r->fd and r->ifc, and *btype with the bound type.
  */
@@ -426,6 +455,11 @@ open_socket(const struct opts *o, struct run *r, char **argv, int argc,
 		if (rawsock_setup(r->fd, &ro) == -1)
 			err(EXIT_SYS, "%s", argv[0]);
 		*btype = ETHTYPE_NONE;
+		r->have_ifc = 1;
+		return;
+	}
+	if (relay_fd(r->fd) == 1) {
+		open_relayed(r, argv, argc);
 		return;
 	}
 	if (rawsock_info(r->fd, &ifindex, btype) == -1) {
@@ -438,6 +472,7 @@ open_socket(const struct opts *o, struct run *r, char **argv, int argc,
 		errx(EXIT_USAGE, "fd %d: not bound to an interface", r->fd);
 	if (eth_if_ofsocket(r->fd, ifindex, &r->ifc) == -1)
 		err(EXIT_SYS, "fd %d: interface %d", r->fd, ifindex);
+	r->have_ifc = 1;
 	if (argc == 2 && strcmp(argv[0], r->ifc.name) != 0)
 		errx(EXIT_USAGE, "fd %d is bound to %s, not %s", r->fd,
 		    r->ifc.name, argv[0]);
@@ -616,6 +651,11 @@ main(int argc, char *argv[])
 		if (!o.have_type)
 			errx(EXIT_USAGE, "the input is payload, not frames: "
 			    "give its ethertype with -t");
+		if (!r->have_ifc && !o.have_src)
+			errx(EXIT_USAGE, "the input is payload, not frames: "
+			    "on a relayed fd give iface ethertype, or -s");
+		if (!r->have_ifc)
+			r->ifc.mtu = RELAYED_MTU;
 		memset(&h, 0, sizeof(h));
 		memcpy(h.dst, o.have_dst ? o.dst :
 		    (const uint8_t *)"\xff\xff\xff\xff\xff\xff", ETH_ALEN_);

@@ -536,6 +536,22 @@ out:
 	return rc;
 }
 
+int
+relay_fd(int fd)
+{
+	socklen_t len;
+	int v;
+
+	if (fcntl(fd, F_GETFD) == -1)
+		return -1;
+	if (sock_domain(fd) != AF_UNIX)
+		return 0;
+	len = sizeof(v);
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &v, &len) == -1)
+		return 0;
+	return v == SOCK_SEQPACKET;
+}
+
 pid_t
 relay_fork(void)
 {

@@ -130,6 +130,14 @@ enum relay_verdict relay_check(const struct relay_conf *c,
 int	relay_run(const struct relay_conf *c, struct relay_stats *st);
 
 /*
+ * Whether fd is the program's end of a relay, as rawopen hands it over
+ * under send=iface or send=no: 1 for an AF_UNIX SOCK_SEQPACKET socket, 0
+ * for any other socket or file (an AF_PACKET socket: send=any), or -1 with
+ * errno EBADF when fd is not open.  Tools tell the two kinds apart by it.
+ */
+int	relay_fd(int fd);
+
+/*
  * Forks twice, so that the relay is not the caller's child: the middle
  * process forks the relay, tells the caller its pid through a pipe, and
  * exits at once; the caller reaps it.  Returns 0 in the relay, the relay's

@@ -864,6 +864,27 @@ test_isolate(void)
 	close(b[1]);
 }
 
+static void
+test_fd(void)
+{
+	int sv[2], dg[2], p[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == -1 ||
+	    socketpair(AF_UNIX, SOCK_DGRAM, 0, dg) == -1 || pipe(p) == -1)
+		die("socketpair");
+	is_int(relay_fd(sv[0]), 1, "relay_fd: a SOCK_SEQPACKET socket is one");
+	is_int(relay_fd(dg[0]), 0, "relay_fd: a SOCK_DGRAM socket is not");
+	is_int(relay_fd(p[0]), 0, "relay_fd: a pipe is not");
+	close(p[0]);
+	errno = 0;
+	ok(relay_fd(p[0]) == -1 && errno == EBADF, "relay_fd: a closed fd");
+	close(p[1]);
+	close(sv[0]);
+	close(sv[1]);
+	close(dg[0]);
+	close(dg[1]);
+}
+
 int
 main(void)
 {
@@ -876,6 +897,7 @@ main(void)
 	test_holders();
 	test_backpressure();
 	test_shutdown();
+	test_fd();
 	test_fork();
 	test_isolate();
 	return done();

@@ -1,0 +1,183 @@
+#!/bin/sh
+test_description='ethsend and ethrecv on a relayed fd (a SOCK_SEQPACKET end)'
+. "$(dirname "$0")/test-lib.sh"
+
+# relay.py MODE FILE PROG [ARG]...: PROG runs with one end of a
+# SOCK_SEQPACKET pair on fd 3 (LISTEN_FDS=1, LISTEN_PID its pid), as
+# rawopen hands it over under send=iface; this process plays the relay on
+# the other end, and exits with PROG's status.
+#   recv FILE  every message PROG writes, as one hex line, into FILE,
+#              until PROG closes its end
+#   send FILE  each hex line of FILE as one message to PROG (until PROG
+#              reads no more), then the end of file
+#   hold -     nothing sent; the end is held open until PROG exits
+#   gone -     the end is closed before PROG starts
+cat >relay.py <<'PY'
+import os, socket, sys
+mode, path, prog = sys.argv[1], sys.argv[2], sys.argv[3:]
+a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+if mode == "gone":
+    a.close()
+pid = os.fork()
+if pid == 0:
+    if mode != "gone":
+        a.close()
+    os.dup2(b.fileno(), 3)
+    os.environ["LISTEN_FDS"] = "1"
+    os.environ["LISTEN_PID"] = str(os.getpid())
+    os.execvp(prog[0], prog)
+b.close()
+if mode == "recv":
+    with open(path, "w") as out:
+        while True:
+            m = a.recv(1 << 20)
+            if not m:
+                break
+            out.write(m.hex() + "\n")
+elif mode == "send":
+    try:
+        with open(path) as f:
+            for line in f:
+                a.send(bytes.fromhex(line.strip()))
+    except BrokenPipeError:
+        pass
+    a.close()
+_, st = os.waitpid(pid, 0)
+sys.exit(os.waitstatus_to_exitcode(st))
+PY
+relay() { /usr/bin/python3 "$TRASH/relay.py" "$@"; }
+
+# frames.py N: N numbered frames of assorted sizes (ethertype 0x88b5, one
+# 802.1Q-tagged, one of 9000 bytes), one hex line each.
+# frames.py N pcap FILE: the same frames, also written as a pcap to FILE.
+cat >frames.py <<'PY'
+import struct, sys
+n = int(sys.argv[1])
+fs = []
+for i in range(n):
+    f = b"\xff" * 6 + b"\x02\x00\x00\x00\x00\x01"
+    if i == 3:
+        f += struct.pack("!HH", 0x8100, 7)
+    ln = 9000 if i == 5 else 60 + 37 * i
+    f += struct.pack("!HI", 0x88b5, i)
+    f += bytes([i & 0xff]) * (ln - len(f))
+    fs.append(f)
+    print(f.hex())
+if len(sys.argv) > 3:
+    with open(sys.argv[3], "wb") as p:
+        p.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+        for i, f in enumerate(fs):
+            p.write(struct.pack("<IIII", 1000 + i, 0, len(f), len(f)) + f)
+PY
+
+tcpdump_hex() {
+	awk '/^\t0x/ { sub(/^\t0x[0-9a-f]+:  /, ""); gsub(/ /, ""); h = h $0; next }
+	     { if (h != "") print h; h = "" } END { if (h != "") print h }'
+}
+
+test_expect_success PYTHON 'setup: frames, as hex lines and as a pcap' '
+	/usr/bin/python3 frames.py 8 pcap frames.pcap >frames.hex &&
+	test_line_count = 8 frames.hex &&
+	test $(sed -n 6p frames.hex | wc -c) = 18001
+'
+
+test_expect_success PYTHON 'ethsend: a pcap arrives one message per frame, byte-identical' '
+	relay recv got ethsend <frames.pcap 2>err &&
+	test_cmp frames.hex got &&
+	test_grep "^8 frames sent, 10271 bytes, 0 errors$" err
+'
+
+test_expect_success PYTHON 'ethsend -f hex: one message per line, byte-identical' '
+	relay recv got ethsend -f hex <frames.hex 2>err &&
+	test_cmp frames.hex got &&
+	test_grep "^8 frames sent" err
+'
+
+test_expect_success PYTHON 'ethsend -S 3: the fd named, LISTEN_FDS or not' '
+	relay recv got sh -c "unset LISTEN_FDS LISTEN_PID; exec ethsend -S 3" \
+		<frames.pcap &&
+	test_cmp frames.hex got
+'
+
+test_expect_success PYTHON 'ethsend IFACE ETHERTYPE: payloads from the interface named' '
+	echo hello | relay recv got ethsend lo 0x88b6 &&
+	echo ffffffffffff00000000000088b668656c6c6f0a | \
+		sed "s/\$/$(printf "%0*d" 80 0)/" >want &&
+	test_cmp want got
+'
+
+test_expect_success PYTHON 'ethsend -s: payloads without an interface' '
+	echo hi | relay recv got ethsend -t 0x88b5 -s 02:00:00:00:00:07 &&
+	test "$(cut -c 1-36 got)" = ffffffffffff02000000000788b568690a00 &&
+	test $(wc -c <got) = 121
+'
+
+test_expect_success PYTHON 'ethsend: payloads with no source address are a usage error' '
+	echo hello | test_expect_code 100 relay hold - ethsend -t 0x88b5 2>err &&
+	test_grep "relayed fd" err
+'
+
+test_expect_success PYTHON 'ethsend: a relay that has gone is an error, not a signal' '
+	test_expect_code 111 relay gone - ethsend <frames.pcap 2>err &&
+	test_grep "^ethsend: send on fd 3: Broken pipe$" err
+'
+
+test_expect_success PYTHON 'ethrecv -w hex: every message, byte-identical; the end of file ends it' '
+	relay send frames.hex ethrecv -w hex >got 2>err &&
+	test_cmp frames.hex got &&
+	test_grep "^ethrecv: 8 frames received (kernel drops are counted by rawopen.s relay)$" err
+'
+
+test_expect_success PYTHON,TCPDUMP 'ethrecv: a pcap that tcpdump reads, byte for byte' '
+	relay send frames.hex ethrecv >got.pcap 2>err &&
+	tcpdump -r got.pcap -nn -xx >td 2>tderr &&
+	tcpdump_hex <td >got &&
+	test_cmp frames.hex got &&
+	test_line_count = 8 got &&
+	test_grep "link-type EN10MB" tderr &&
+	pcap_hex got.pcap >got2 &&
+	test_cmp frames.hex got2
+'
+
+test_expect_success PYTHON 'ethrecv: a 9000-byte message is whole in every format' '
+	sed -n 6p frames.hex >big.hex &&
+	relay send big.hex ethrecv -w hex >got 2>err &&
+	test_cmp big.hex got &&
+	relay send big.hex ethrecv -w pcap >got.pcap 2>err &&
+	pcap_hex got.pcap >got &&
+	test_cmp big.hex got &&
+	relay send big.hex ethrecv -w payload >got 2>err &&
+	test $(wc -c <got) = 8986
+'
+
+test_expect_success PYTHON 'ethrecv: a message longer than its buffer is counted, never cut silently' '
+	/usr/bin/python3 -c "print((b\"\\xff\" * 12 + b\"\\x88\\xb5\" + b\"x\" * 99986).hex())" >huge.hex &&
+	relay send huge.hex ethrecv -w pcap >got.pcap 2>err &&
+	test_grep "only [0-9]* captured" err &&
+	test_grep "1 frames received .*, 1 truncated to [0-9]* bytes$" err
+'
+
+test_expect_success PYTHON 'ethrecv -c: the count ends it before the end of file' '
+	relay send frames.hex ethrecv -w hex -c 3 >got 2>err &&
+	head -n 3 frames.hex >want &&
+	test_cmp want got &&
+	test_grep "^ethrecv: 3 frames received" err
+'
+
+test_expect_success PYTHON 'ethrecv: no frame, then the end of file: an empty capture' '
+	: >none.hex &&
+	relay send none.hex ethrecv >got.pcap 2>err &&
+	test $(wc -c <got.pcap) = 24 &&
+	test_grep "^ethrecv: 0 frames received" err
+'
+
+test_expect_success PYTHON 'ethrecv: what needs a packet socket is a usage error' '
+	for o in "-Q out" "-Q inout" "-F ether" "-B 1m" "-e -- cat" "-p"; do
+		test_expect_code 100 relay hold - ethrecv $o 2>err &&
+		test_line_count = 1 err || return 1
+	done &&
+	test_expect_code 100 relay hold - ethrecv -Q out 2>err &&
+	test_grep "^ethrecv: -Q needs a packet socket, and fd 3 is relayed" err
+'
+
+test_done
