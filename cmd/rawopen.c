@@ -29,16 +29,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
+#include "authlog.h"
 #include "eth.h"
 #include "fdcap.h"
 #include "filter.h"
+#include "filterproc.h"
 #include "inetsock.h"
 #include "listenfd.h"
 #include "policy.h"
 #include "priv.h"
 #include "rawsock.h"
+#include "relay.h"
 
 #ifdef __SANITIZE_ADDRESS__
 #include <sys/auxv.h>
@@ -75,15 +79,15 @@ struct sock {
 	char			ifname[IF_NAMESIZE];	/* its own name */
 	struct sockaddr_storage	ss;		/* PORT */
 	socklen_t		sslen;
-	const char		*rulefilter;	/* the granting rule's filter= */
+	struct policy_grant	grant;		/* send=, spoof=, filter= */
 	struct sock_fprog	inner;		/* rule and -F, compiled */
-	int			ifindex;	/* PACKET */
+	struct eth_if		ifc;		/* PACKET */
 	int			fd;
 };
 
 struct opts {
 	const char	*filter, *netns, *names, *user;
-	int		 promisc, outgoing, explain, ofd;
+	int		 promisc, outgoing, explain, check, ofd;
 	int		 root;		/* uid 0 of the initial user namespace */
 	int		 nsroot;	/* uid 0 of another user namespace */
 	struct policy	*policy;	/* kept: grants point into it */
@@ -100,7 +104,8 @@ usage(void)
 	    "[-u user]\n"
 	    "               [--ip proto] [--ip6 proto] [--tcp [addr:]port] "
 	    "[--udp [addr:]port]\n"
-	    "               [iface ethertype ...] -- prog [arg ...]\n");
+	    "               [iface ethertype ...] -- prog [arg ...]\n"
+	    "       rawopen -c\n");
 	exit(EXIT_USAGE);
 }
 
@@ -170,6 +175,8 @@ add_port(struct opts *o, const char *arg, int proto)
 	s->req.proto = proto;
 	s->req.ip6 = s->ss.ss_family == AF_INET6;
 	s->req.port = inetsock_port(&s->ss);
+	s->req.addr = (const struct sockaddr *)&s->ss;
+	s->req.addrlen = s->sslen;
 	snprintf(s->name, sizeof(s->name), "%s-%u",
 	    proto == IPPROTO_TCP ? "tcp" : "udp", s->req.port);
 }
@@ -211,10 +218,13 @@ parse(int argc, char **argv, struct opts *o)
 	const char *errstr, *last = NULL;
 	int ch, i, dashdash = 0;
 
-	while ((ch = getopt_long(argc, argv, "+F:LN:n:o:pu:x", longopts,
+	while ((ch = getopt_long(argc, argv, "+cF:LN:n:o:pu:x", longopts,
 	    NULL)) != -1) {
 		last = optarg;
 		switch (ch) {
+		case 'c':
+			o->check = 1;
+			break;
 		case 'F':
 			o->filter = optarg;
 			break;
@@ -255,6 +265,12 @@ parse(int argc, char **argv, struct opts *o)
 			usage();
 		}
 	}
+	if (o->check) {
+		/* -c checks the policy file, and takes nothing else. */
+		if (argc != 2)
+			usage();
+		return;
+	}
 	if (optind == argc)
 		usage();
 	/* getopt ate a "--" that ended the options, unless it was an optarg. */
@@ -291,6 +307,7 @@ parse(int argc, char **argv, struct opts *o)
 	for (i = 0; (size_t)i < o->nsocks; i++)
 		if (o->socks[i].req.kind == POLICY_PACKET) {
 			o->socks[i].req.promisc = o->promisc;
+			o->socks[i].req.outgoing = o->outgoing;
 			/* An empty -F admits everything: no filter. */
 			o->socks[i].req.filter = o->filter != NULL &&
 			    o->filter[strspn(o->filter, " \t\n\r\f\v")] != '\0';
@@ -428,28 +445,106 @@ needs_filter(const struct policy *p, const struct policy_who *w,
 }
 
 /*
- * A caller who is not root gets what the policy grants, all or nothing:
- * the first socket refused ends it with exit 1 and the rule it needs (with
- * -x, returns 0 instead).  Returns 1 when everything is granted.  The
- * policy is kept: the grants' filters point into it.
+ * One syslog line for the decision (authlog(3) style, as sudo's): who,
+ * what was asked, and verdict ("GRANTED=FILE:LINE send=iface, ..." or
+ * "REFUSED=why").  A missing syslog is not an error.
  */
-static int
+static void
+audit(const struct opts *o, const struct policy_who *w, const char *verdict,
+    int refused)
+{
+	char what[AUTHLOG_LINE_MAX], one[64], line[AUTHLOG_LINE_MAX];
+	struct passwd *pw;
+	size_t i, off;
+
+	off = strlcpy(what, "OPEN=", sizeof(what));
+	for (i = 0; i < o->nsocks && off < sizeof(what); i++) {
+		describe(&o->socks[i], one, sizeof(one));
+		off += (size_t)snprintf(what + off, sizeof(what) - off, "%s%s",
+		    i ? ", " : "", one);
+	}
+	pw = getpwuid(w->uid);
+	if (authlog_format(line, sizeof(line), pw != NULL ? pw->pw_name : NULL,
+	    w->uid, what, verdict, o->prog) != -1)
+		authlog_send("rawopen", refused ? LOG_WARNING : LOG_NOTICE,
+		    line);
+}
+
+/* Exits 1 with the refusal on stderr (vwarnx) and in the log. */
+static void __attribute__((noreturn, format(printf, 3, 4)))
+refuse(const struct opts *o, const struct policy_who *w, const char *fmt,
+    ...)
+{
+	char why[512], verdict[sizeof(why) + 16];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	warnx("refused: %s", why);
+	(void)snprintf(verdict, sizeof(verdict), "REFUSED=%s", why);
+	if (!o->explain)
+		audit(o, w, verdict, 1);
+	exit(EXIT_REFUSED);
+}
+
+/* What a grant's send= gives the program, for -x. */
+static const char *
+send_says(const struct sock *s)
+{
+	if (s->req.kind != POLICY_PACKET)
+		return "";
+	switch (s->grant.send) {
+	case POLICY_SEND_IFACE:
+		return s->grant.spoof ? "; relayed (AF_UNIX SOCK_SEQPACKET, "
+		    "one frame per message, send=iface spoof=yes): frames "
+		    "go out on this interface only, of a granted ethertype, "
+		    "from any source address" :
+		    "; relayed (AF_UNIX SOCK_SEQPACKET, one frame per "
+		    "message, send=iface): frames go out on this interface "
+		    "only, of a granted ethertype, from its own address";
+	case POLICY_SEND_NO:
+		return "; relayed (AF_UNIX SOCK_SEQPACKET, one frame per "
+		    "message, send=no): receive only, every frame written "
+		    "is dropped";
+	default:
+		return "; the AF_PACKET socket itself (send=any): it can "
+		    "send any frame on every interface of the network "
+		    "namespace, and make any of them promiscuous";
+	}
+}
+
+/*
+ * A caller who is not root gets what the policy grants, all or nothing:
+ * the first socket refused ends it with exit 1 and the rule it needs.
+ * Root gets everything, each packet socket itself (send=any); with -x -u
+ * USER, root is told what USER would get (w is then USER).  The policy is
+ * kept: the grants point into it.  Logs the decision (not for -x).
+ */
+static void
 check_policy(struct opts *o, const struct policy_who *w)
 {
 	struct policy *p;
 	struct policy_grant g;
-	char why[POLICY_ERRLEN], rule[256], what[64];
-	size_t i;
+	char why[POLICY_ERRLEN], rule[256], what[64], verdict[1024];
+	size_t i, off;
 
-	if (o->root) {
+	if (o->root && !(o->explain && o->user != NULL)) {
+		for (i = 0; i < o->nsocks; i++) {
+			o->socks[i].grant.send = POLICY_SEND_ANY;
+			o->socks[i].grant.spoof = 1;
+		}
 		if (o->explain)
 			printf("policy: not consulted: the caller is root\n");
-		return 1;
+		else
+			audit(o, w, "GRANTED=root, policy not consulted", 0);
+		return;
 	}
 	if (o->netns != NULL)
-		errx(EXIT_REFUSED, "refused: -N: only root may open sockets "
-		    "in another network namespace");
+		refuse(o, w, "-N: only root may open sockets in another "
+		    "network namespace");
 	p = o->policy = policy_load(RAWOPEN_POLICY, why);
+	off = strlcpy(verdict, "GRANTED=", sizeof(verdict));
 	for (i = 0; i < o->nsocks; i++) {
 		struct sock *s = &o->socks[i];
 
@@ -457,107 +552,164 @@ check_policy(struct opts *o, const struct policy_who *w)
 			own_ifname(s);
 		describe(s, what, sizeof(what));
 		if (p != NULL && policy_check(p, w, &s->req, &g)) {
-			s->rulefilter = g.filter;
+			s->grant = g;
 			if (o->explain)
 				printf("policy: %s: granted by %s:%d\n",
 				    what, RAWOPEN_POLICY, g.line);
+			if (off < sizeof(verdict))
+				off += (size_t)snprintf(verdict + off,
+				    sizeof(verdict) - off, "%s%s:%d%s", i ?
+				    ", " : "", RAWOPEN_POLICY, g.line,
+				    s->req.kind != POLICY_PACKET ? "" :
+				    g.send == POLICY_SEND_IFACE ? " send=iface" :
+				    g.send == POLICY_SEND_NO ? " send=no" :
+				    " send=any");
 			continue;
 		}
 		policy_suggest(w, &s->req, rule, sizeof(rule));
 		if (p != NULL && needs_filter(p, w, &s->req, &g))
-			warnx("refused: uid %u may not open %s without a "
-			    "filter (%s:%d has filter=required: give one "
-			    "with -F)", (unsigned)w->uid, what, RAWOPEN_POLICY,
-			    g.line);
-		else if (p == NULL)
-			warnx("refused: %s%s (policy %s unusable; rule "
-			    "needed: %s)", o->nsroot ? "uid 0 of a user "
-			    "namespace is not root, and " : "", why,
-			    RAWOPEN_POLICY, rule);
-		else
-			warnx("refused: uid %u may not open %s (rule needed "
-			    "in %s: %s)", (unsigned)w->uid, what,
-			    RAWOPEN_POLICY, rule);
-		policy_free(p);
-		o->policy = NULL;
-		if (!o->explain)
-			exit(EXIT_REFUSED);
-		return 0;
+			refuse(o, w, "uid %u may not open %s without a filter "
+			    "(%s:%d has filter=required: give one with -F)",
+			    (unsigned)w->uid, what, RAWOPEN_POLICY, g.line);
+		if (p == NULL)
+			refuse(o, w, "%s%s (policy %s unusable; rule needed: "
+			    "%s)", o->nsroot ? "uid 0 of a user namespace is "
+			    "not root, and " : "", why, RAWOPEN_POLICY, rule);
+		refuse(o, w, "uid %u may not open %s (rule needed in %s: %s)",
+		    (unsigned)w->uid, what, RAWOPEN_POLICY, rule);
 	}
-	return 1;
+	if (!o->explain)
+		audit(o, w, verdict, 0);
 }
 
-/* Compiles expr into *prog, or exits with its message: msg names it. */
+/* policy_lint()'s reports, one line each. */
 static void
-compile_one(const char *expr, struct sock_fprog *prog, int code,
-    const char *msg)
+lint_report(void *arg, const char *msg)
 {
-	char errbuf[FILTER_ERRLEN];
+	(void)arg;
+	warnx("%s", msg);
+}
 
-	if (filter_compile(expr, SNAPLEN, prog, errbuf) == 0)
-		return;
-	if (errno == EINVAL)
-		errx(code, "%s: %s", msg, errbuf);
-	errx(EXIT_SYS, "filter: %s", errbuf[0] != '\0' ? errbuf :
-	    strerror(errno));
+/* The filter child's drop: arg is the target. */
+static int
+drop_for_filters(void *arg, const char **what)
+{
+	return priv_drop(arg, what);
 }
 
 /*
- * Compiles the filter of each packet socket: the rule's filter= and -F,
- * each on its own, then chained (filter_and) when both are given, so that
- * no text of the caller's can change what the rule's means.  -F is
- * compiled once (each compilation loads libpcap), and each socket gets its
- * own copy.  The confining prefix is added per socket once its interface
- * index is known.
+ * -c: checks the policy file as visudo -c does: every bad line, then every
+ * rule's filter compiled (in a child with no privilege), each error with
+ * file:line on stderr.  Exits 0 when the file would be used as it is,
+ * 1 otherwise.
+ */
+static void __attribute__((noreturn))
+check_file(const struct priv_target *t)
+{
+	struct policy *p;
+	struct sock_fprog prog;
+	const char *expr;
+	char why[POLICY_ERRLEN], errbuf[FILTER_ERRLEN];
+	size_t i, bad;
+	int n, line, nbad = 0;
+
+	if ((n = policy_lint(RAWOPEN_POLICY, lint_report, NULL)) != 0)
+		exit(EXIT_REFUSED);
+	if ((p = policy_load(RAWOPEN_POLICY, why)) == NULL)
+		errx(EXIT_REFUSED, "%s", why);
+	for (i = 0; policy_filter_at(p, i, &expr, &line); i++) {
+		if (expr == NULL)
+			continue;
+		if (filterproc_compile(&expr, 1, SNAPLEN, drop_for_filters,
+		    (void *)t, &prog, &bad, errbuf) == -1) {
+			if (errno != EINVAL && errno != EMSGSIZE)
+				errx(EXIT_SYS, "filter: %s", errbuf);
+			warnx("%s:%d: filter: %s", RAWOPEN_POLICY, line,
+			    errbuf);
+			nbad++;
+		}
+		filter_free(&prog);
+	}
+	policy_free(p);
+	if (nbad > 0)
+		exit(EXIT_REFUSED);
+	printf("%s: %zu rule%s, OK\n", RAWOPEN_POLICY, i, i == 1 ? "" : "s");
+	exit(0);
+}
+
+/*
+ * Compiles the filter of each packet socket, before any socket exists,
+ * in a child that has dropped every privilege (filterproc): libpcap never
+ * runs beside privilege or a socket.  The rule's filter= and -F are
+ * compiled each on its own, then chained (filter_and) when both are
+ * given, so that no text of the caller's can change what the rule's
+ * means.  A bad rule filter is a policy error naming file:line.  The
+ * confining prefix is added per socket once its interface is known.
  */
 static void
-compile_filters(struct opts *o)
+compile_filters(struct opts *o, const struct priv_target *t)
 {
-	struct sock_fprog rule, caller = { 0, NULL };
-	char msg[80];
-	size_t i;
+	const char *exprs[MAXSOCKS + 1];
+	struct sock_fprog progs[MAXSOCKS + 1], *caller = &progs[0];
+	char errbuf[FILTER_ERRLEN];
+	size_t i, bad, n = 0;
 
-	for (i = 0; i < o->nsocks && o->filter != NULL; i++)
-		if (o->socks[i].req.kind == POLICY_PACKET) {
-			compile_one(o->filter, &caller, EXIT_USAGE, "-F");
-			break;
-		}
+	memset(exprs, 0, sizeof(exprs));
 	for (i = 0; i < o->nsocks; i++) {
 		struct sock *s = &o->socks[i];
 
 		if (s->req.kind != POLICY_PACKET)
 			continue;
-		if (s->rulefilter == NULL) {
-			if (o->filter == NULL)
+		if (s->req.filter)
+			exprs[0] = o->filter;
+		exprs[i + 1] = s->grant.filter;
+		if (exprs[0] != NULL || exprs[i + 1] != NULL)
+			n = o->nsocks + 1;
+	}
+	if (n == 0)
+		return;
+	if (filterproc_compile(exprs, n, SNAPLEN, drop_for_filters,
+	    (void *)t, progs, &bad, errbuf) == -1) {
+		if (errno != EINVAL && errno != EMSGSIZE)
+			errx(EXIT_SYS, "filter: %s", errbuf);
+		if (bad == 0)
+			errx(EXIT_USAGE, "-F: %s", errbuf);
+		errx(EXIT_REFUSED, "refused: %s:%d: filter of the rule for "
+		    "%s: %s", RAWOPEN_POLICY, o->socks[bad - 1].grant.line,
+		    o->socks[bad - 1].name, errbuf);
+	}
+	for (i = 0; i < o->nsocks; i++) {
+		struct sock *s = &o->socks[i];
+		struct sock_fprog *rule = &progs[i + 1];
+
+		if (rule->len == 0) {
+			if (caller->len == 0 || s->req.kind != POLICY_PACKET)
 				continue;
-			if (caller.len > BPF_MAXINSNS - FILTER_CONFINE_MAX)
+			if (caller->len > BPF_MAXINSNS - FILTER_CONFINE_MAX)
 				errx(EXIT_USAGE, "-F: too long: %u "
-				    "instructions, at most %d", caller.len,
+				    "instructions, at most %d", caller->len,
 				    BPF_MAXINSNS - FILTER_CONFINE_MAX);
-			if ((s->inner.filter = calloc(caller.len,
-			    sizeof(*caller.filter))) == NULL)
+			if ((s->inner.filter = calloc(caller->len,
+			    sizeof(*caller->filter))) == NULL)
 				err(EXIT_SYS, "filter");
-			memcpy(s->inner.filter, caller.filter,
-			    caller.len * sizeof(*caller.filter));
-			s->inner.len = caller.len;
+			memcpy(s->inner.filter, caller->filter,
+			    caller->len * sizeof(*caller->filter));
+			s->inner.len = caller->len;
 			continue;
 		}
-		(void)snprintf(msg, sizeof(msg),
-		    "refused: filter of the rule for %s", s->name);
-		compile_one(s->rulefilter, &rule, EXIT_REFUSED, msg);
-		if (o->filter == NULL) {
-			s->inner = rule;
+		if (caller->len == 0) {
+			s->inner = *rule;
 			continue;
 		}
-		if (filter_and(&rule, &caller, &s->inner) == -1) {
+		if (filter_and(rule, caller, &s->inner) == -1) {
 			if (errno == EINVAL)
 				errx(EXIT_USAGE, "-F: the rule's filter for "
 				    "%s and -F together are too long", s->name);
 			err(EXIT_SYS, "filter");
 		}
-		filter_free(&rule);
+		filter_free(rule);
 	}
-	filter_free(&caller);
+	filter_free(caller);
 }
 
 /* The message for a capability that could not be raised. */
@@ -617,7 +769,7 @@ open_packet(const struct opts *o, struct sock *s)
 	    strcmp(own.name, s->req.iface) != 0))
 		errx(EXIT_REFUSED, "refused: %s: the interface was renamed",
 		    s->req.iface);
-	s->ifindex = ifc.index;
+	s->ifc = ifc;
 	raise_cap(CAP_NET_RAW, s->name, "cap_net_raw");
 	s->fd = rawsock_socket();
 	e = errno;
@@ -640,7 +792,7 @@ setup_packet(const struct opts *o, struct sock *s)
 	struct rawsock_conf c;
 
 	memset(&c, 0, sizeof(c));
-	c.ifindex = s->ifindex;
+	c.ifindex = s->ifc.index;
 	c.type = s->req.ethertype;
 	c.promisc = o->promisc;
 	/* Frames to other hosts only when promiscuity was asked (and granted). */
@@ -652,6 +804,54 @@ setup_packet(const struct opts *o, struct sock *s)
 	if (rawsock_confine(s->fd, &c) == -1)
 		err(EXIT_SYS, "%s", s->name);
 	filter_free(&s->inner);
+}
+
+/*
+ * The relay of a send=iface or send=no grant (relay(3) in lib/relay.h):
+ * a process that holds the packet socket and nothing else, not the
+ * program's child, not dumpable; the program gets the other end of a
+ * SOCK_SEQPACKET pair in the socket's place.  Forked after the drop and
+ * its verification: it has no privilege to lose.
+ */
+static void
+start_relay(struct sock *s)
+{
+	struct relay_conf c;
+	struct relay_stats st;
+	char line[256];
+	int sv[2], keep[2], rc;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
+		err(EXIT_SYS, "%s: socketpair", s->name);
+	if ((pid = relay_fork()) == -1)
+		err(EXIT_SYS, "%s: fork the relay", s->name);
+	if (pid != 0) {
+		close(sv[0]);
+		close(s->fd);
+		s->fd = sv[1];
+		return;
+	}
+	memset(&c, 0, sizeof(c));
+	c.pktfd = keep[0] = s->fd;
+	c.progfd = keep[1] = sv[0];
+	c.send = s->grant.send == POLICY_SEND_NO ? RELAY_SEND_NO :
+	    RELAY_SEND_IFACE;
+	c.spoof = s->grant.spoof;
+	memcpy(c.mac, s->ifc.mac, sizeof(c.mac));
+	c.mtu = (unsigned)s->ifc.mtu;
+	c.type_ok = policy_grant_type_cb;
+	c.type_arg = &s->grant;
+	if (relay_isolate(keep, 2) == -1) {
+		warn("relay %s", s->name);
+		_exit(EXIT_SYS);
+	}
+	memset(&st, 0, sizeof(st));
+	if ((rc = relay_run(&c, &st)) == -1)
+		warn("relay %s", s->name);
+	if (relay_summary(&st, line, sizeof(line)))
+		warnx("relay %s: %s", s->name, line);
+	_exit(rc == 0 ? 0 : EXIT_SYS);
 }
 
 static void
@@ -787,11 +987,11 @@ explain(struct opts *o, const struct priv_target *t, const char *before)
 			find_iface(o->socks[i].req.iface, &ifc);
 	for (i = 0; i < o->nsocks; i++) {
 		describe(&o->socks[i], what, sizeof(what));
-		printf("open: fd %d: %s%s%s%s\n", o->ofd != 0 ? o->ofd :
+		printf("open: fd %d: %s%s%s%s%s\n", o->ofd != 0 ? o->ofd :
 		    LISTENFD_START + (int)i, what,
 		    o->socks[i].req.kind == POLICY_PACKET ? ", filter locked" :
 		    "", o->netns != NULL ? ", in netns " : "",
-		    o->netns != NULL ? o->netns : "");
+		    o->netns != NULL ? o->netns : "", send_says(&o->socks[i]));
 	}
 	printf("run as: uid %u gid %u\n", (unsigned)t->uid, (unsigned)t->gid);
 	printf("capabilities before: %s\n", before);
@@ -807,15 +1007,6 @@ explain(struct opts *o, const struct priv_target *t, const char *before)
 		printf("verified: ids, capabilities, ambient, no_new_privs, "
 		    "canary socket refused\n");
 		fflush(stdout);
-		/* As in the real run: compiled with no privilege left. */
-		compile_filters(o);
-		for (i = 0; i < o->nsocks; i++)
-			if (o->socks[i].inner.len > 0)
-				printf("filter: fd %d: %u instructions\n",
-				    o->ofd != 0 ? o->ofd :
-				    LISTENFD_START + (int)i,
-				    o->socks[i].inner.len);
-		fflush(stdout);
 		_exit(0);
 	}
 	if (waitpid(pid, &st, 0) == -1)
@@ -824,6 +1015,13 @@ explain(struct opts *o, const struct priv_target *t, const char *before)
 		exit(EXIT_SYS);
 	if (WEXITSTATUS(st) != 0)
 		exit(WEXITSTATUS(st));
+	/* As in the real run: compiled by a child with no privilege. */
+	compile_filters(o, t);
+	for (i = 0; i < o->nsocks; i++)
+		if (o->socks[i].inner.len > 0)
+			printf("filter: fd %d: %u instructions\n", o->ofd != 0 ?
+			    o->ofd : LISTENFD_START + (int)i,
+			    o->socks[i].inner.len);
 }
 
 /* Closes every fd above 2 that is not one of the n placed from first. */
@@ -887,7 +1085,7 @@ main(int argc, char **argv)
 	char before[1024];
 	cap_t start;
 	size_t i;
-	int n, allowed;
+	int n;
 
 	/* Nothing may be opened onto 0, 1 or 2 by accident. */
 	if (priv_stdfds() == -1)
@@ -930,26 +1128,39 @@ main(int argc, char **argv)
 	if (!o.root && priv_limit(keep, 3) == -1)
 		err(EXIT_SYS, "limit capabilities");
 	target(&o, &t);
-	allowed = check_policy(&o, &who);
+	if (o.check)
+		check_file(&t);
+	/* -x -u USER: root asks what USER would be granted. */
+	if (o.root && o.explain && o.user != NULL) {
+		who.uid = t.uid;
+		who.gid = t.gid;
+		who.groups = t.groups;
+		who.ngroups = t.ngroups;
+	}
+	check_policy(&o, &who);
 	if (o.explain) {
 		if (priv_describe(start, before, sizeof(before)) == -1)
 			err(EXIT_SYS, "capabilities");
 		cap_free(start);
-		if (allowed)
-			explain(&o, &t, before);
-		exit(allowed ? 0 : EXIT_REFUSED);
+		explain(&o, &t, before);
+		exit(0);
 	}
 	cap_free(start);
+	/* libpcap runs now, in a child with nothing: no socket exists yet. */
+	compile_filters(&o, &t);
 	open_all(&o);
 
 	drop(&t);
-	compile_filters(&o);
 	for (i = 0; i < o.nsocks; i++)
 		if (o.socks[i].req.kind == POLICY_PACKET)
 			setup_packet(&o, &o.socks[i]);
-	handover(&o);
 	verify(&t);
-	/* Once more: nothing opened since (by libc, libpcap) goes along. */
+	for (i = 0; i < o.nsocks; i++)
+		if (o.socks[i].req.kind == POLICY_PACKET &&
+		    o.socks[i].grant.send != POLICY_SEND_ANY)
+			start_relay(&o.socks[i]);
+	handover(&o);
+	/* Once more: nothing opened since (by libc) goes along. */
 	close_others(o.ofd != 0 ? o.ofd : LISTENFD_START, o.nsocks);
 	execvp(o.prog[0], o.prog);
 	err(EXIT_EXECERR(errno), "%s", o.prog[0]);

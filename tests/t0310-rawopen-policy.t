@@ -177,7 +177,7 @@ test_expect_success RAWOPEN '-x fails as the run would: a bad -F, a bad filter=,
 	test_grep "^rawopen: vZ: no such interface" err &&
 	policy "user:nobody packet iface=vA ethertype=0x88b5 filter=\"ether src\"" &&
 	test_expect_code 1 nobody -x vA 0x88b5 -- true >out 2>err &&
-	test_grep "^rawopen: refused: filter of the rule for vA" err
+	test_grep "^rawopen: refused: $POLICY:1: filter of the rule for vA" err
 '
 
 test_expect_success RAWOPEN '-x explains a refusal, exits 1' '

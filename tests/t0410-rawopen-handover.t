@@ -6,7 +6,7 @@ if test_have_prereq SETPRIV,NETNS,PYTHON,RAWOPEN_BUILD && test_rawopen; then
 	test_set_prereq RAWOPEN
 	test_netns ns1 ns2
 	test_veth $ns1 vA $ns2 vB
-	printf '%s\n' "user:nobody packet iface=vA ethertype=0x88b5,0x88b6" \
+	printf '%s\n' "user:nobody packet iface=vA ethertype=0x88b5,0x88b6 send=any" \
 		>"$POLICY"
 	chmod 0644 "$POLICY"
 fi
@@ -141,6 +141,7 @@ test_expect_success RAWOPEN 'the socket sends and receives; nothing else arrives
 # The kernel copies outgoing frames only to sockets bound to all: with -L
 # the socket is, and the locked filter still keeps it to its ethertype.
 test_expect_success RAWOPEN '-L on one ethertype: our outgoing frames of that type, no other' '
+	printf "%s\n" "user:nobody packet iface=vA ethertype=0x88b5 send=any outgoing=yes" >"$POLICY" &&
 	test_bg child as65534 "$RAWOPEN" -L vA 0x88b5 -- \
 		ethrecv -Q out -w hex -c 1 -t 10 >lout 2>err &&
 	wait_for ringed $ns1 &&
@@ -155,7 +156,7 @@ test_expect_success RAWOPEN '-L on one ethertype: our outgoing frames of that ty
 '
 
 test_expect_success RAWOPEN 'a rule filter and -F are both locked in' '
-	printf "%s\n" "user:nobody packet iface=vA ethertype=0x88b5 filter=\"ether[14] = 0x61\"" >"$POLICY" &&
+	printf "%s\n" "user:nobody packet iface=vA ethertype=0x88b5 send=any filter=\"ether[14] = 0x61\"" >"$POLICY" &&
 	test_bg child as65534 "$RAWOPEN" -F "ether[15] = 0x62" vA 0x88b5 -- \
 		/usr/bin/python3 "$TRASH/child.py" confine >child.out &&
 	wait_for grep -q ready child.out &&
@@ -170,15 +171,15 @@ test_expect_success RAWOPEN 'a rule filter and -F are both locked in' '
 # "(rule) and (ether[15] = 0x62) or (ether[15] = 0x62)", which the rule
 # no longer held.
 test_expect_success RAWOPEN 'no -F can reach past the rule filter; its errors are its own' '
-	printf "%s\n" "user:nobody packet iface=vA ethertype=0x88b5 filter=\"ether[14] = 0x61\"" >"$POLICY" &&
+	printf "%s\n" "user:nobody packet iface=vA ethertype=0x88b5 send=any filter=\"ether[14] = 0x61\"" >"$POLICY" &&
 	test_expect_code 100 as65534 "$RAWOPEN" \
 		-F "ether[15] = 0x62) or (ether[15] = 0x62" vA 0x88b5 -- true 2>err &&
 	test_grep "^rawopen: -F: .*syntax error" err &&
 	test_expect_code 100 as65534 "$RAWOPEN" -F "no such syntax((" vA 0x88b5 -- true 2>err &&
 	test_grep "^rawopen: -F: " err &&
-	printf "%s\n" "user:nobody packet iface=vA ethertype=0x88b5 filter=\"ether[14] = 0x61) or (ether[14] = 0x61\"" >"$POLICY" &&
+	printf "%s\n" "user:nobody packet iface=vA ethertype=0x88b5 send=any filter=\"ether[14] = 0x61) or (ether[14] = 0x61\"" >"$POLICY" &&
 	test_expect_code 1 as65534 "$RAWOPEN" -F "ether[15] = 0x62" vA 0x88b5 -- true 2>err &&
-	test_grep "^rawopen: refused: filter of the rule for vA: .*syntax error" err
+	test_grep "^rawopen: refused: $POLICY:1: filter of the rule for vA: .*syntax error" err
 '
 
 # About 4090 instructions (libpcap 1.10 makes 4089 of this): too long for
@@ -188,7 +189,7 @@ test_expect_success RAWOPEN 'a -F too long to be confined is a usage error' '
 	long="ether[14:2] = 0" &&
 	for i in $(seq 2170); do long="$long or ether[14:2] = $i"; done &&
 	for rule in "" " filter=\"ether[16] = 1\""; do
-		printf "%s\n" "user:nobody packet iface=vA ethertype=0x88b5$rule" >"$POLICY" &&
+		printf "%s\n" "user:nobody packet iface=vA ethertype=0x88b5 send=any$rule" >"$POLICY" &&
 		rc=0 &&
 		as65534 "$RAWOPEN" -F "$long" vA 0x88b5 -- true 2>err || rc=$? &&
 		case $rc in
