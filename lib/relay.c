@@ -25,7 +25,7 @@
 #define TPID_8021Q	0x8100
 #define HLEN		14		/* dst, src, type */
 #define VLAN_HLEN	18		/* dst, src, 0x8100, tci, type */
-#define TAGROOM		4		/* before a frame: room to put a tag back */
+#define TAGROOM		4		/* before a frame, to put a tag back */
 /* One buffer: a frame, the room before it, rounded to a cache line. */
 #define SLOT		((RELAY_FRAME_MAX + TAGROOM + 63) & ~(size_t)63)
 /* ENOBUFS: retried after 1, 2, 4 ... 128 ms, then the frame is dropped. */
@@ -615,8 +615,8 @@ close_span(unsigned lo, unsigned hi)
 	if (syscall(SYS_close_range, lo, hi, 0) == 0)
 		return;
 #endif
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-	    rl.rlim_cur <= hi)
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur <= hi)
 		hi = (unsigned)rl.rlim_cur - 1;
 	else if (hi > 65535)
 		hi = 65535;

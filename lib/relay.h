@@ -35,8 +35,8 @@
 #define RELAY_FRAME_MAX	(65535 + 18)
 #define RELAY_BATCH	64	/* messages per recvmmsg(2) / sendmmsg(2) */
 
-#define RELAY_SEND_IFACE 0	/* frames checked, sent on the bound interface */
-#define RELAY_SEND_NO	1	/* every frame written by the program is dropped */
+#define RELAY_SEND_IFACE 0	/* frames checked, sent on the interface */
+#define RELAY_SEND_NO	1	/* every frame of the program's is dropped */
 
 struct relay_conf {
 	int		pktfd;	/* bound AF_PACKET SOCK_RAW socket (tests: any
@@ -59,7 +59,7 @@ struct relay_stats {
 	uint64_t	wire_in;	/* frames read from the packet socket */
 	uint64_t	wire_in_bytes;
 	uint64_t	prog_out;	/* of them, given to the program */
-	uint64_t	too_long_wire;	/* longer than RELAY_FRAME_MAX: dropped */
+	uint64_t	too_long_wire;	/* over RELAY_FRAME_MAX: dropped */
 	uint64_t	unread;		/* dropped: the program had shut its
 					   reading side, or closed, or its
 					   socket refused the frame */
@@ -69,13 +69,13 @@ struct relay_stats {
 	uint64_t	prog_in_bytes;
 	uint64_t	wire_out;	/* of them, sent on the interface */
 	uint64_t	wire_out_bytes;
-	uint64_t	bad_type;	/* dropped by relay_check(), by verdict */
+	uint64_t	bad_type;	/* dropped by relay_check(), by why */
 	uint64_t	bad_src;
 	uint64_t	bad_size;	/* too short, over the MTU, or longer
 					   than RELAY_FRAME_MAX */
 	uint64_t	send_off;	/* send=no */
-	uint64_t	send_err;	/* refused by the kernel (interface down,
-					   no buffers after retrying) */
+	uint64_t	send_err;	/* refused by the kernel (interface
+					   down, no buffers after retries) */
 };
 
 enum relay_verdict {

@@ -6,6 +6,7 @@
  * wait is bounded: SO_RCVTIMEO on the test's sockets, and an alarm over
  * the whole run.
  */
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -16,7 +17,10 @@
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -885,6 +889,123 @@ test_fd(void)
 	close(dg[1]);
 }
 
+/*
+ * A packet socket on lo bound to every protocol, outgoing frames ignored,
+ * in this process's network namespace; -1 when it cannot be had.
+ */
+static int
+lo_socket(int ifindex)
+{
+	struct sockaddr_ll sll;
+	int fd, one = 1;
+
+	if ((fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC,
+	    htobe16(0x0003))) == -1)
+		return -1;
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_protocol = htobe16(0x0003);
+	sll.sll_ifindex = ifindex;
+	if (setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
+	    sizeof(one)) == -1 ||
+	    bind(fd, (struct sockaddr *)&sll, sizeof(sll)) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * On a real packet socket (lo, in a network namespace of its own, as
+ * root): a tag the kernel took off is put back, a frame the program
+ * writes goes out with no address, and PACKET_STATISTICS is read.  The
+ * relay runs in a child that enters the namespace first.
+ */
+static void
+test_packet(void)
+{
+	static uint8_t f[2000], g[2000];
+	struct relay_conf c;
+	struct result res;
+	struct ifreq ifr;
+	struct rig rig;
+	size_t len;
+	int obs, s, prog[2], r[2], i;
+	pid_t pid;
+
+	if (geteuid() != 0 || unshare(CLONE_NEWNET) == -1) {
+		skip(6, "needs root and a network namespace");
+		return;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "lo");
+	if ((s = socket(AF_UNIX, SOCK_DGRAM, 0)) == -1 ||
+	    ioctl(s, SIOCGIFFLAGS, &ifr) == -1)
+		die("lo");
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) == -1 ||
+	    ioctl(s, SIOCGIFINDEX, &ifr) == -1)
+		die("lo up");
+	close(s);
+	if ((obs = lo_socket(ifr.ifr_ifindex)) == -1)
+		die("packet socket");
+	timeout(obs, 5);
+	conf_init(&c);
+	memset(c.mac, 0, 6);			/* lo's */
+	if ((c.pktfd = lo_socket(ifr.ifr_ifindex)) == -1 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, prog) == -1 ||
+	    pipe2(r, O_CLOEXEC) == -1)
+		die("packet socket");
+	if ((pid = fork()) == -1)
+		die("fork");
+	if (pid == 0) {
+		close(prog[1]);
+		close(r[0]);
+		close(obs);
+		c.progfd = prog[0];
+		memset(&res, 0, sizeof(res));
+		res.rc = relay_run(&c, &res.st);
+		res.err = errno;
+		_exit(write(r[1], &res, sizeof(res)) == (ssize_t)sizeof(res) &&
+		    res.rc == 0 ? 0 : 1);
+	}
+	close(c.pktfd);
+	close(prog[0]);
+	close(r[1]);
+	rig.pid = pid;
+	rig.prog = prog[1];
+	rig.res = r[0];
+	timeout(rig.prog, 5);
+
+	len = mkframe(f, 70, other_mac, 1, T1, 1);
+	if (send(obs, f, len, 0) != (ssize_t)len)
+		die("send on lo");
+	ok(recv1(rig.prog, g, sizeof(g)) == (ssize_t)len &&
+	    memcmp(f, g, len) == 0,
+	    "packet socket: a tagged frame arrives with its tag put back");
+	len = mkframe(f, 60, other_mac, 0, T1, 2);
+	if (send(obs, f, len, 0) != (ssize_t)len)
+		die("send on lo");
+	ok(recv1(rig.prog, g, sizeof(g)) == (ssize_t)len &&
+	    memcmp(f, g, len) == 0,
+	    "packet socket: an untagged one as it was");
+	len = mkframe(f, 80, c.mac, 0, T2, 3);
+	if (send(rig.prog, f, len, MSG_NOSIGNAL) != (ssize_t)len)
+		die("send to the relay");
+	/* lo brought the observer's own two back first. */
+	for (i = 0; i < 3; i++)
+		if (recv1(obs, g, sizeof(g)) == (ssize_t)len &&
+		    memcmp(f, g, len) == 0)
+			break;
+	ok(i < 3, "packet socket: the program's frame goes out on the "
+	    "interface");
+	close(rig.prog);
+	is_int(rig_end(&rig, &res), 0, "packet socket: the relay ends");
+	is_int(res.st.wire_out, 1, "packet socket: one frame sent");
+	is_int(res.st.kernel_drops, 0, "packet socket: no kernel drops");
+	close(obs);
+}
+
 int
 main(void)
 {
@@ -900,5 +1021,6 @@ main(void)
 	test_fd();
 	test_fork();
 	test_isolate();
+	test_packet();
 	return done();
 }
