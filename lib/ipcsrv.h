@@ -1,0 +1,125 @@
+/*
+ * ipcsrv: a forking server's loop on a listening socket, as s6-ipcserverd
+ * runs it: accept, wait for the client's first message, fork a handler,
+ * reap it; at most max connections in hand at once (waiting for their
+ * message, or served by a running handler); while max are in hand, the
+ * listening socket is not even polled, so new clients wait in its queue.
+ *
+ * The caller drives it one event at a time:
+ *
+ *	while ((e = ipcsrv_wait(&srv, &ev)) > IPCSRV_DONE)
+ *		switch (e) { ... }
+ *
+ * Signals are read from a signalfd, never by a handler: ipcsrv_init()
+ * blocks SIGCHLD and the stop signals, and ipcsrv_fork() gives the child
+ * back the mask and the SIGCHLD disposition the caller had.  A stop signal
+ * the caller ignores stays ignored (it never becomes pending).  Children
+ * of the process that ipcsrv_fork() did not make (inherited across an
+ * exec) are reaped but never reported or counted.
+ */
+#ifndef LIB_IPCSRV_H
+#define LIB_IPCSRV_H
+
+#include <sys/types.h>
+#include <poll.h>
+#include <signal.h>
+
+struct ipcsrv {
+	int		 listen;	/* the listening socket, or -1 once stopped */
+	int		 sigfd;		/* signalfd for SIGCHLD and the stop set */
+	unsigned	 max;		/* the most connections in hand */
+	int		*pending;	/* [max] accepted, waiting for a message */
+	unsigned	 npending;
+	pid_t		*pids;		/* [max] running handlers */
+	unsigned	 nrunning;
+	struct pollfd	*pfd;		/* [max + 2] for poll(2) */
+	int		 reap;		/* SIGCHLD seen: waitpid before polling */
+	int		 paused;	/* accept failed: wait for a free slot */
+	sigset_t	 oldmask;	/* the caller's mask, for children */
+	struct sigaction oldchld;	/* the caller's SIGCHLD, for children */
+};
+
+enum ipcsrv_event_type {
+	IPCSRV_ERROR = -1,	/* a fatal error: errno says which */
+	IPCSRV_DONE = 0,	/* stopped, and every handler has exited */
+	IPCSRV_CONN,		/* ev.fd: a new connection, to keep or close */
+	IPCSRV_MSG,		/* ev.fd: a kept connection is readable */
+	IPCSRV_EXIT,		/* ev.pid, ev.status: a handler was reaped */
+	IPCSRV_STOP,		/* ev.sig: a stop signal; no more accepting */
+	IPCSRV_BUSY		/* ev.err: accept(2) failed for want of a
+				   resource; retried once a slot is free */
+};
+
+struct ipcsrv_event {
+	int	fd;
+	pid_t	pid;
+	int	status;		/* as waitpid(2) gives it */
+	int	sig;
+	int	err;
+};
+
+/*
+ * Takes over the listening socket l (non-blocking accept is not needed:
+ * it is polled) for a server of at most max (>= 1) connections in hand,
+ * and blocks SIGCHLD and the signals in stop (which must not hold
+ * SIGCHLD), to be read from a signalfd.  A SIGCHLD the caller ignores is
+ * set to its default action while the server runs, so that children can
+ * be reaped.  Returns 0, or -1 with errno EINVAL (max 0), ENOMEM, or the
+ * error of sigprocmask(2), sigaction(2) or signalfd(2); l is then left to
+ * the caller and nothing is changed.
+ */
+int	ipcsrv_init(struct ipcsrv *srv, int l, unsigned max,
+	    const sigset_t *stop);
+
+/*
+ * Waits for the next event and returns its type, filling *ev:
+ *	IPCSRV_CONN	a connection was accepted (close-on-exec); hand it
+ *			back with ipcsrv_keep() to wait for its message, or
+ *			close it.
+ *	IPCSRV_MSG	a kept connection has data, or was closed by its
+ *			peer: it is the caller's again (receive, then
+ *			ipcsrv_fork(), and close it).
+ *	IPCSRV_EXIT	a handler made by ipcsrv_fork() was reaped.
+ *	IPCSRV_STOP	a stop signal arrived: the listening socket and every
+ *			kept connection are closed (their clients see the end
+ *			of the connection); later calls report the handlers
+ *			that still run, then IPCSRV_DONE.  Later stop
+ *			signals are read and dropped.
+ *	IPCSRV_BUSY	accept(2) failed with EMFILE, ENFILE, ENOBUFS or
+ *			ENOMEM while connections were in hand: no accepting
+ *			until one is let go.
+ *	IPCSRV_DONE	stopped, and nothing is left in hand.
+ *	IPCSRV_ERROR	with errno: the error of poll(2), read(2) or
+ *			waitpid(2), or of accept(2) (one not listed above,
+ *			or one of those with nothing in hand).
+ * EINTR and ECONNABORTED are retried.
+ */
+int	ipcsrv_wait(struct ipcsrv *srv, struct ipcsrv_event *ev);
+
+/*
+ * Keeps the connection fd of an IPCSRV_CONN event until its message
+ * arrives (IPCSRV_MSG).  Returns 0, or -1 with errno ENOSPC (never after
+ * IPCSRV_CONN, which only comes when there is room) or ESHUTDOWN (after
+ * IPCSRV_STOP); fd is then closed.
+ */
+int	ipcsrv_keep(struct ipcsrv *srv, int fd);
+
+/*
+ * Forks a handler, counted until IPCSRV_EXIT reports it.  In the child
+ * (0 is returned) the server's own fds (the listening socket, the
+ * signalfd, every kept connection) are closed, and the caller's signal
+ * mask and SIGCHLD disposition are back.  Returns the pid in the parent,
+ * or -1 with errno EAGAIN or ENOMEM (fork(2)) or ENOSPC (max handlers
+ * already: never after IPCSRV_MSG, whose connection was in hand).
+ */
+pid_t	ipcsrv_fork(struct ipcsrv *srv);
+
+/*
+ * Closes what is left (the listening socket unless stopped, the signalfd,
+ * the kept connections), frees the tables, and gives back the caller's
+ * signal mask and SIGCHLD disposition.  Running handlers are not waited
+ * for: they are left as children of the process.
+ */
+void	ipcsrv_free(struct ipcsrv *srv);
+
+#endif /* LIB_IPCSRV_H */
