@@ -24,9 +24,9 @@
 int
 ipcsrv_init(struct ipcsrv *srv, int l, unsigned max, const sigset_t *stop)
 {
-	struct sigaction dfl;
+	struct sigaction dfl, old;
 	sigset_t set;
-	int saved;
+	int saved, sig;
 
 	memset(srv, 0, sizeof(*srv));
 	srv->listen = -1;
@@ -39,7 +39,19 @@ ipcsrv_init(struct ipcsrv *srv, int l, unsigned max, const sigset_t *stop)
 	    (srv->pids = calloc(max, sizeof(pid_t))) == NULL ||
 	    (srv->pfd = calloc((size_t)max + 2, sizeof(struct pollfd))) == NULL)
 		goto fail;
-	set = *stop;
+	/*
+	 * A blocked signal is queued even when ignored: leave out the stop
+	 * signals the caller ignores, so that they stay ignored.
+	 */
+	sigemptyset(&set);
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sigismember(stop, sig) != 1)
+			continue;
+		if (sigaction(sig, NULL, &old) == -1)
+			goto fail;
+		if (old.sa_handler != SIG_IGN)
+			sigaddset(&set, sig);
+	}
 	sigaddset(&set, SIGCHLD);
 	if (sigaction(SIGCHLD, NULL, &srv->oldchld) == -1)
 		goto fail;

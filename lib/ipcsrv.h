@@ -13,7 +13,7 @@
  * Signals are read from a signalfd, never by a handler: ipcsrv_init()
  * blocks SIGCHLD and the stop signals, and ipcsrv_fork() gives the child
  * back the mask and the SIGCHLD disposition the caller had.  A stop signal
- * the caller ignores stays ignored (it never becomes pending).  Children
+ * the caller ignores is left alone, so it stays ignored.  Children
  * of the process that ipcsrv_fork() did not make (inherited across an
  * exec) are reaped but never reported or counted.
  */
