@@ -12,7 +12,9 @@
  * mark, and it then exited 0.
  *
  * Call it from a single-threaded process (the child allocates and loads
- * libpcap after fork(2)).
+ * libpcap after fork(2)).  The parent waits for the child without a time
+ * limit: a child stopped by its owner (the caller, once it has dropped to
+ * the caller's ids) stops the parent too, and nothing else.
  */
 #ifndef LIB_FILTERPROC_H
 #define LIB_FILTERPROC_H
@@ -43,7 +45,7 @@ typedef int	(*filterproc_drop_fn)(void *arg, const char **what);
  *	EINVAL	expression *bad has a syntax error (libpcap's message)
  *	EMSGSIZE expression *bad compiles to more than BPF_MAXINSNS
  *		instructions, or the child claimed a program that long
- *	ENOSYS	libpcap cannot be loaded (*bad: the first expression)
+ *	ENOSYS	libpcap cannot be loaded (*bad: the first non-NULL one)
  *	ENOMEM	the child or the parent ran out of memory
  *	ECHILD	the child failed: its drop function failed ("filter compiler
  *		cannot drop privilege: setresuid: Operation not permitted"),
