@@ -31,7 +31,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* A buffer this long (the NUL included) holds any line authlog sends. */
+/* The buffer to format into (the NUL included): a longer line is cut. */
 #define AUTHLOG_LINE_MAX	1024
 
 /*
