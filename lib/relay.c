@@ -1,6 +1,7 @@
 /*
  * relay: rawopen's send relay, between a program and a packet socket.
  */
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -555,51 +556,49 @@ relay_fd(int fd)
 pid_t
 relay_fork(void)
 {
-	struct {
+	/*
+	 * The middle process says the relay's pid in a shared page, not a
+	 * pipe: no fd is needed, so a caller near RLIMIT_NOFILE can fork.
+	 */
+	struct msg {
 		pid_t	pid;
 		int	err;
-	} msg;
-	pid_t mid;
-	ssize_t n;
-	int p[2], status, saved;
+		int	done;
+	} *msg;
+	pid_t mid, pid;
+	int status, saved;
 
-	if (pipe2(p, O_CLOEXEC) == -1)
+	msg = mmap(NULL, sizeof(*msg), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (msg == MAP_FAILED)
 		return -1;
+	msg->done = 0;
 	if ((mid = fork()) == -1) {
 		saved = errno;
-		close(p[0]);
-		close(p[1]);
+		(void)munmap(msg, sizeof(*msg));
 		errno = saved;
 		return -1;
 	}
 	if (mid == 0) {
-		close(p[0]);
-		msg.pid = fork();
-		if (msg.pid == 0) {
-			close(p[1]);
+		msg->pid = fork();
+		if (msg->pid == 0) {
+			(void)munmap(msg, sizeof(*msg));
 			return 0;
 		}
-		msg.err = msg.pid == -1 ? errno : 0;
-		_exit(write(p[1], &msg, sizeof(msg)) == (ssize_t)sizeof(msg) ?
-		    0 : 1);
+		msg->err = msg->pid == -1 ? errno : 0;
+		msg->done = 1;
+		_exit(0);
 	}
-	close(p[1]);
-	do
-		n = read(p[0], &msg, sizeof(msg));
-	while (n == -1 && errno == EINTR);
-	saved = errno;
-	close(p[0]);
 	while (waitpid(mid, &status, 0) == -1 && errno == EINTR)
 		;
-	if (n != (ssize_t)sizeof(msg)) {
-		errno = n == -1 ? saved : EIO;
+	pid = msg->pid;
+	saved = msg->done ? msg->err : EIO;
+	(void)munmap(msg, sizeof(*msg));
+	if (saved != 0 || pid <= 0) {
+		errno = saved != 0 ? saved : EIO;
 		return -1;
 	}
-	if (msg.pid == -1) {
-		errno = msg.err;
-		return -1;
-	}
-	return msg.pid;
+	return pid;
 }
 
 /* Closes every fd in [lo, hi]. */

@@ -139,9 +139,10 @@ int	relay_fd(int fd);
 
 /*
  * Forks twice, so that the relay is not the caller's child: the middle
- * process forks the relay, tells the caller its pid through a pipe, and
+ * process forks the relay, writes its pid into a shared anonymous page
+ * (no fd is used, so a caller at its RLIMIT_NOFILE can still fork) and
  * exits at once; the caller reaps it.  Returns 0 in the relay, the relay's
- * pid in the caller, or -1 with errno (that of pipe(2), fork(2) in either
+ * pid in the caller, or -1 with errno (that of mmap(2), fork(2) in either
  * process, or EIO when the middle process died without saying).  The
  * relay is reparented to init (or the nearest subreaper).
  */
