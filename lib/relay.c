@@ -580,12 +580,13 @@ relay_fork(void)
 		return -1;
 	}
 	if (mid == 0) {
-		msg->pid = fork();
-		if (msg->pid == 0) {
+		/* Not written to the page in the relay, which shares it. */
+		if ((pid = fork()) == 0) {
 			(void)munmap(msg, sizeof(*msg));
 			return 0;
 		}
-		msg->err = msg->pid == -1 ? errno : 0;
+		msg->pid = pid;
+		msg->err = pid == -1 ? errno : 0;
 		msg->done = 1;
 		_exit(0);
 	}
@@ -644,10 +645,6 @@ relay_isolate(const int *keep, size_t nkeep)
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1 ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		return -1;
-	if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
-		return -1;
-	if ((fd != 0 && dup2(fd, 0) == -1) || (fd != 1 && dup2(fd, 1) == -1))
-		return -1;
 	/* From 3 up, the gaps between the kept fds (in any order). */
 	for (lo = 3;;) {
 		found = 0;
@@ -666,6 +663,13 @@ relay_isolate(const int *keep, size_t nkeep)
 			close_span(lo, next - 1);
 		lo = next + 1;
 	}
+	/* After the closing, so that it fits under any RLIMIT_NOFILE. */
+	if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
+		return -1;
+	if ((fd != 0 && dup2(fd, 0) == -1) || (fd != 1 && dup2(fd, 1) == -1))
+		return -1;
+	if (fd > 2)
+		close(fd);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
 	sigemptyset(&sa.sa_mask);
