@@ -261,7 +261,10 @@ EOF
 ${FDCAP_CC:-cc} -static -o fds fds.c 2>/dev/null && chmod 0755 fds &&
 	test_set_prereq STATIC
 
-test_expect_success RAWOPEN,STATIC,NOSANITIZE 'case 4: RLIMIT_NOFILE at 4 or 5: the sockets fit, or the limit is named' '
+# A packet socket itself (send=any) takes one fd; a relayed one (the
+# default) takes three while rawopen forks its relay, one after.
+test_expect_success RAWOPEN,STATIC,NOSANITIZE 'case 4: RLIMIT_NOFILE at 4 to 6: the sockets fit, or the limit is named' '
+	policy "user:nobody packet iface=vA ethertype=0x88b5 send=any" &&
 	nobody sh nofile.sh 4 "$RAWOPEN" vA 0x88b5 -- "$TRASH/fds" >out &&
 	echo "0 1 2 3s " >expect && test_cmp expect out &&
 	nobody sh nofile.sh 5 "$RAWOPEN" vA 0x88b5 vA 0x88b5 -- "$TRASH/fds" >out &&
@@ -269,18 +272,25 @@ test_expect_success RAWOPEN,STATIC,NOSANITIZE 'case 4: RLIMIT_NOFILE at 4 or 5: 
 	test_expect_code 111 nobody sh nofile.sh 4 "$RAWOPEN" vA 0x88b5 vA 0x88b5 \
 		-- "$TRASH/fds" >out 2>err &&
 	test_line_count = 0 out && test_line_count = 1 err &&
-	test_grep "^rawopen: .*Too many open files" err
+	test_grep "^rawopen: .*Too many open files" err &&
+	policy "user:nobody packet iface=vA ethertype=0x88b5" &&
+	nobody sh nofile.sh 6 "$RAWOPEN" vA 0x88b5 -- "$TRASH/fds" >out &&
+	echo "0 1 2 3s " >expect && test_cmp expect out &&
+	test_expect_code 111 nobody sh nofile.sh 5 "$RAWOPEN" vA 0x88b5 \
+		-- "$TRASH/fds" >out 2>err &&
+	test_line_count = 0 out && test_line_count = 1 err &&
+	test_grep "^rawopen: vA: socketpair: Too many open files" err
 '
 
-test_expect_success RAWOPEN,NOSANITIZE 'case 4: RLIMIT_NOFILE at 5: no capability, the limit passed on' '
-	nobody sh nofile.sh 5 "$RAWOPEN" vA 0x88b5 -- sh -c "$SH_REPORT" >out &&
+test_expect_success RAWOPEN,NOSANITIZE 'case 4: RLIMIT_NOFILE at 6: no capability, the limit passed on' '
+	nobody sh nofile.sh 6 "$RAWOPEN" vA 0x88b5 -- sh -c "$SH_REPORT" >out &&
 	for s in CapInh CapPrm CapEff CapAmb; do
 		test_grep -x "$s:	0000000000000000" out || return 1
 	done &&
 	test_grep -x "NoNewPrivs:	1" out &&
 	grep -x "[0-9]*" out | tr "\n" " " >got &&
 	test "$(cat got)" = "0 1 2 3 4 " &&
-	test_grep -x "nofile 5" out
+	test_grep -x "nofile 6" out
 '
 
 test_expect_success RAWOPEN 'case 4: RLIMIT_CORE unlimited: passed on, nothing else changes' '

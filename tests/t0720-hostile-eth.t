@@ -193,7 +193,8 @@ kind = sys.argv[1]
 if kind == "udp":
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 elif kind == "unix":
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    # A stream: a SOCK_SEQPACKET one is a relayed fd (rawopen(1)).
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 elif kind == "dgram":
     s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM)
 os.dup2(s.fileno(), 3)
