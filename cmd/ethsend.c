@@ -396,19 +396,32 @@ next(struct pcapio_reader *rd, enum pcapio_format fmt, size_t mtu,
  * A relayed fd (rawopen's send=iface or send=no): one frame per message,
  * sent without an address; the relay checks each and sends it on its
  * interface.  That interface is what IFACE names, looked up here for its
- * MTU and address; without IFACE, frames of up to what the relay carries
- * are passed on (the relay drops those its interface's MTU does not
- * allow) and payloads, with -s, are of at most RELAYED_MTU bytes.
+ * MTU and address; without IFACE, what the relay's end was named by
+ * rawopen (relay_peer(): interface, ethertype, address, MTU); failing
+ * that, frames of up to what the relay carries are passed on (the relay
+ * drops those its interface's MTU does not allow) and payloads, with -s,
+ * are of at most RELAYED_MTU bytes.
  */
 static void
-open_relayed(struct run *r, char **argv, int argc)
+open_relayed(struct run *r, char **argv, int argc, uint16_t *btype)
 {
+	struct relay_peer peer;
+
 	if (argc != 0 && argc != 2)
 		usage();
 	r->relayed = 1;
 	if (argc == 2) {
 		if (eth_if_byname(argv[0], &r->ifc) == -1)
 			err(EXIT_SYS, "%s", argv[0]);
+		r->have_ifc = 1;
+		return;
+	}
+	/* What rawopen granted, as its relay's end is named. */
+	if (relay_peer(r->fd, &peer) == 0) {
+		strlcpy(r->ifc.name, peer.ifname, sizeof(r->ifc.name));
+		memcpy(r->ifc.mac, peer.mac, sizeof(r->ifc.mac));
+		r->ifc.mtu = (int)peer.mtu;
+		*btype = peer.type;
 		r->have_ifc = 1;
 		return;
 	}
@@ -459,7 +472,7 @@ open_socket(const struct opts *o, struct run *r, char **argv, int argc,
 		return;
 	}
 	if (relay_fd(r->fd) == 1) {
-		open_relayed(r, argv, argc);
+		open_relayed(r, argv, argc, btype);
 		return;
 	}
 	if (rawsock_info(r->fd, &ifindex, btype) == -1) {

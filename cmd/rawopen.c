@@ -818,12 +818,22 @@ start_relay(struct sock *s)
 {
 	struct relay_conf c;
 	struct relay_stats st;
+	struct relay_peer peer;
 	char line[256];
 	int sv[2], keep[2], rc;
 	pid_t pid;
 
+
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
 		err(EXIT_SYS, "%s: socketpair", s->name);
+	/* The program's end says what it was granted (getpeername). */
+	memset(&peer, 0, sizeof(peer));
+	strlcpy(peer.ifname, s->ifc.name, sizeof(peer.ifname));
+	peer.type = s->req.ethertype;
+	memcpy(peer.mac, s->ifc.mac, sizeof(peer.mac));
+	peer.mtu = (unsigned)s->ifc.mtu;
+	if (relay_bind(sv[0], &peer) == -1)
+		err(EXIT_SYS, "%s: name the relay", s->name);
 	if ((pid = relay_fork()) == -1)
 		err(EXIT_SYS, "%s: fork the relay", s->name);
 	if (pid != 0) {

@@ -5,7 +5,9 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include <endian.h>
@@ -15,6 +17,8 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -600,6 +604,92 @@ relay_fork(void)
 		return -1;
 	}
 	return pid;
+}
+
+#define RELAY_NAME	"fdcap-relay/"
+
+int
+relay_bind(int fd, const struct relay_peer *p)
+{
+	struct sockaddr_un sun;
+	struct stat sb;
+	int n;
+
+	if (p->ifname[0] == '\0' || strchr(p->ifname, '/') != NULL ||
+	    memchr(p->ifname, '\0', sizeof(p->ifname)) == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (fstat(fd, &sb) == -1)
+		return -1;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	n = snprintf(sun.sun_path + 1, sizeof(sun.sun_path) - 1,
+	    RELAY_NAME "%s/0x%04x/%02x:%02x:%02x:%02x:%02x:%02x/%u/%ju",
+	    p->ifname, p->type, p->mac[0], p->mac[1], p->mac[2], p->mac[3],
+	    p->mac[4], p->mac[5], p->mtu, (uintmax_t)sb.st_ino);
+	if (n < 0 || (size_t)n >= sizeof(sun.sun_path) - 1) {
+		errno = EINVAL;
+		return -1;
+	}
+	return bind(fd, (struct sockaddr *)&sun,
+	    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n));
+}
+
+int
+relay_peer(int fd, struct relay_peer *p)
+{
+	struct sockaddr_un sun;
+	socklen_t len = sizeof(sun);
+	char name[sizeof(sun.sun_path)], *f[6], *q, *end;
+	unsigned long v;
+	size_t n, i;
+	unsigned m[6];
+	char c;
+
+	memset(&sun, 0, sizeof(sun));
+	if (getpeername(fd, (struct sockaddr *)&sun, &len) == -1)
+		return -1;
+	n = len > offsetof(struct sockaddr_un, sun_path) ?
+	    len - offsetof(struct sockaddr_un, sun_path) : 0;
+	if (sun.sun_family != AF_UNIX || n < 1 + sizeof(RELAY_NAME) - 1 ||
+	    sun.sun_path[0] != '\0' || memcmp(sun.sun_path + 1, RELAY_NAME,
+	    sizeof(RELAY_NAME) - 1) != 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	n -= 1 + sizeof(RELAY_NAME) - 1;
+	memcpy(name, sun.sun_path + 1 + sizeof(RELAY_NAME) - 1, n);
+	name[n] = '\0';
+	errno = EPROTO;
+	if (memchr(name, '\0', n) != NULL)
+		return -1;
+	/* IFACE/0xTYPE/MAC/MTU/INODE */
+	for (q = name, i = 0; i < 6; i++) {
+		f[i] = q;
+		if ((q = strchr(q, '/')) == NULL)
+			break;
+		*q++ = '\0';
+	}
+	if (i != 4 || f[0][0] == '\0' || strlen(f[0]) >= sizeof(p->ifname))
+		return -1;
+	memset(p, 0, sizeof(*p));
+	strlcpy(p->ifname, f[0], sizeof(p->ifname));
+	if (strncmp(f[1], "0x", 2) != 0 || strlen(f[1]) != 6 ||
+	    (v = strtoul(f[1] + 2, &end, 16), *end != '\0'))
+		return -1;
+	p->type = (uint16_t)v;
+	if (strlen(f[2]) != 17 || sscanf(f[2], "%2x:%2x:%2x:%2x:%2x:%2x%c",
+	    &m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &c) != 6)
+		return -1;
+	for (i = 0; i < 6; i++)
+		p->mac[i] = (uint8_t)m[i];
+	if (f[3][0] < '0' || f[3][0] > '9' ||
+	    (v = strtoul(f[3], &end, 10), *end != '\0') || v > 65535)
+		return -1;
+	p->mtu = (unsigned)v;
+	errno = 0;
+	return 0;
 }
 
 /* Closes every fd in [lo, hi]. */

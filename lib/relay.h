@@ -138,6 +138,37 @@ int	relay_run(const struct relay_conf *c, struct relay_stats *st);
 int	relay_fd(int fd);
 
 /*
+ * What a relayed fd was granted, as its relay's end says it: the program
+ * learns it with relay_peer() on its own end, where it was handed over or
+ * passed on (fdsend(1)), since the address travels with the socket.
+ */
+struct relay_peer {
+	char		ifname[16];	/* IF_NAMESIZE */
+	uint16_t	type;		/* the ethertype asked for, host order */
+	uint8_t		mac[6];		/* the interface's own address */
+	unsigned	mtu;
+};
+
+/*
+ * Binds fd, the relay's end of the pair, to the abstract address
+ * "\0fdcap-relay/IFACE/0xTYPE/MAC/MTU/INODE" (INODE: the socket's own,
+ * so that the name is unique in the network namespace; MAC as
+ * 02:00:00:00:00:01).  Nobody can connect to it: the socket is already
+ * connected to its pair.  Returns 0, or -1 with errno (EINVAL: p->ifname
+ * empty or holding '/'; the error of fstat(2) or bind(2)).
+ */
+int	relay_bind(int fd, const struct relay_peer *p);
+
+/*
+ * Reads into *p what the relay's end of fd (the program's end) was bound
+ * to by relay_bind().  Returns 0, or -1 with errno ENOENT (the peer has no
+ * such name: not a relay of rawopen's, or one that could not be named),
+ * EPROTO (a name that starts as relay_bind()'s but does not parse), or
+ * the error of getpeername(2).
+ */
+int	relay_peer(int fd, struct relay_peer *p);
+
+/*
  * Forks twice, so that the relay is not the caller's child: the middle
  * process forks the relay, writes its pid into a shared anonymous page
  * (no fd is used, so a caller at its RLIMIT_NOFILE can still fork) and

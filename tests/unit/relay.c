@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -23,6 +24,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1006,6 +1008,55 @@ test_packet(void)
 	close(obs);
 }
 
+/*
+ * relay_bind() names the relay's end so that relay_peer() on the other
+ * reads back what was granted; an unnamed or foreign peer says ENOENT.
+ */
+static void
+test_name(void)
+{
+	struct relay_peer in, out;
+	struct sockaddr_un sun;
+	int a[2], b[2];
+
+	memset(&in, 0, sizeof(in));
+	strlcpy(in.ifname, "vA", sizeof(in.ifname));
+	in.type = 0x88b5;
+	memcpy(in.mac, "\x02\x00\x00\x00\xab\x01", 6);
+	in.mtu = 1500;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, a) == -1 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, b) == -1)
+		die("socketpair");
+	errno = 0;
+	ok(relay_peer(a[1], &out) == -1 && errno == ENOENT,
+	    "name: an unnamed peer: ENOENT");
+	ok(relay_bind(a[0], &in) == 0, "name: the relay's end is named");
+	memset(&out, 0xff, sizeof(out));
+	ok(relay_peer(a[1], &out) == 0 && strcmp(out.ifname, "vA") == 0 &&
+	    out.type == 0x88b5 && memcmp(out.mac, in.mac, 6) == 0 &&
+	    out.mtu == 1500, "name: the program's end reads it back");
+	errno = 0;
+	ok(relay_bind(a[0], &in) == -1 && errno == EINVAL,
+	    "name: named once only");
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path + 1, "fdcap-relay/vA/0x88b5/xx", 24);
+	if (bind(b[0], (struct sockaddr *)&sun,
+	    offsetof(struct sockaddr_un, sun_path) + 25) == -1)
+		die("bind");
+	errno = 0;
+	ok(relay_peer(b[1], &out) == -1 && errno == EPROTO,
+	    "name: a malformed one: EPROTO");
+	strlcpy(in.ifname, "a/b", sizeof(in.ifname));
+	errno = 0;
+	ok(relay_bind(b[1], &in) == -1 && errno == EINVAL,
+	    "name: an interface name with a slash: EINVAL");
+	close(a[0]);
+	close(a[1]);
+	close(b[0]);
+	close(b[1]);
+}
+
 int
 main(void)
 {
@@ -1019,6 +1070,7 @@ main(void)
 	test_backpressure();
 	test_shutdown();
 	test_fd();
+	test_name();
 	test_fork();
 	test_isolate();
 	test_packet();
