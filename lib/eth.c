@@ -23,6 +23,7 @@ static const struct {
 	uint16_t	 type;
 } eth_types[] = {
 	{ "ipv4",	0x0800 },
+	{ "ip",		0x0800 },	/* tcpdump's name; "ipv4" is the one printed */
 	{ "arp",	0x0806 },
 	{ "ipv6",	0x86dd },
 	{ "vlan",	ETH_TPID_8021Q },

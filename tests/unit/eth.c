@@ -53,6 +53,7 @@ static const struct {
 	{ "65535",	0, 0xffff },
 	{ "0",		0, 0 },
 	{ "ipv4",	0, 0x0800 },
+	{ "ip",		0, 0x0800 },
 	{ "arp",	0, 0x0806 },
 	{ "ipv6",	0, 0x86dd },
 	{ "IPv6",	0, 0x86dd },
@@ -178,6 +179,7 @@ test_type(void)
 			    what);
 	}
 	is_str(eth_type_name(0x86dd), "ipv6", "name of 0x86dd");
+	is_str(eth_type_name(0x0800), "ipv4", "0x0800 is named ipv4, not ip");
 	is_str(eth_type_name(ETHTYPE_ALL), "all", "name of ETH_P_ALL");
 	ok(eth_type_name(0x88b5) == NULL, "0x88b5 has no name");
 	eth_format_type(0x88b5, buf, sizeof(buf));
@@ -384,7 +386,7 @@ test_if(void)
 int
 main(void)
 {
-	plan((int)(NELEM(macs) + NELEM(types) + 6 + NELEM(vlans) + 21 +
+	plan((int)(NELEM(macs) + NELEM(types) + 7 + NELEM(vlans) + 21 +
 	    NELEM(names) + NIF));
 	test_mac();
 	test_type();
