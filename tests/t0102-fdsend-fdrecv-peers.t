@@ -2,6 +2,9 @@
 test_description='fdsend and fdrecv: Python peers both ways, and peers refused by -u/-g'
 . "$(dirname "$0")/test-lib.sh"
 
+# fdsend and fdrecv run as uid 65534 too: from copies it can reach.
+test_have_prereq SETPRIV && test_tools
+
 # bg CMD...: CMD in the background, $pid; killed when the test ends.
 bg() {
 	test_bg pid "$@"

@@ -150,11 +150,10 @@ test_expect_success RAWOPEN 'good frames go both ways, byte for byte; nothing dr
 # The relay's end is named for what was granted, so ethsend needs no -t
 # and no -s for payload input: rawopen(1)'s first example, as nobody.
 test_expect_success RAWOPEN 'echo | rawopen IFACE TYPE -- ethsend: type and source from the relay' '
-	cp "$FDCAP_BUILD/ethsend" "$TRASH/ethsend" && chmod 0755 "$TRASH/ethsend" &&
 	test_bg peer nsrun $ns2 /usr/bin/python3 peer.py count vB hello-relay >peer.out &&
 	wait_for grep -q ready peer.out &&
 	echo hello-relay | ip netns exec $ns1 $NB "$RAWOPEN" vA 0x88b5 -- \
-		"$TRASH/ethsend" 2>err &&
+		ethsend 2>err &&
 	wait $peer &&
 	own=$(nsrun $ns1 cat /sys/class/net/vA/address | tr -d :) &&
 	test_grep "^ffffffffffff${own}88b568656c6c6f2d72656c61790a" peer.out &&

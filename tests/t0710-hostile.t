@@ -78,6 +78,8 @@ if test_have_prereq SETPRIV,NETNS,PYTHON,RAWOPEN_BUILD && test_rawopen; then
 	test_netns ns
 	test_veth $ns vA $ns vB
 fi
+# fdsend and fdrecv run as uid 65534 even without rawopen (cases 17, 18).
+test_have_prereq SETPRIV && test_tools
 command -v valgrind >/dev/null && test_have_prereq NOSANITIZE &&
 	test_set_prereq VALGRIND
 command -v unshare >/dev/null && test_set_prereq UNSHARE

@@ -280,16 +280,49 @@ ringed() {
 # honours setuid and file capabilities, reached only through root-owned
 # directories nobody else may write, and traversable by uid 65534.
 test_privdir() {
+	test_shared_dir PRIVDIR
+}
+
+# test_shared_dir VAR: a fresh 0755 directory in VAR, as test_privdir's,
+# removed at exit.  Call it outside a test body.
+test_shared_dir() {
 	for _base in /var/lib /run /opt; do
 		[ -d "$_base" ] || continue
 		findmnt -no OPTIONS --target "$_base" 2>/dev/null | grep -q nosuid && continue
-		PRIVDIR=$(mktemp -d "$_base/fdcap-test.XXXXXX") || continue
-		chmod 0755 "$PRIVDIR"
-		test_at_exit "rm -rf $PRIVDIR"
+		_d=$(mktemp -d "$_base/fdcap-test.XXXXXX") || continue
+		test_at_exit "rm -rf $_d"
+		chmod 0755 "$_d" || return 1
+		eval "$1=\$_d"
 		return 0
 	done
-	echo "test_privdir: no suitable directory" >&2
+	echo "test_shared_dir: no suitable directory" >&2
 	return 1
+}
+
+# test_tools: the tools, copied from $FDCAP_BUILD into $TOOLS, a 0755
+# directory that uid 65534 can reach, which goes first on PATH.  Call it,
+# outside a test body, in a script where uid 65534 runs a tool: the build
+# directory may lie where uid 65534 cannot go (a checkout in root's home,
+# or under mktemp -d), and a tool that rawopen, fdrecv or a shell runs
+# after dropping to uid 65534 would fail there with EACCES.  (A program
+# that setpriv itself runs is reached even so, as setpriv keeps its
+# capabilities up to the exec; the tests do not count on that.)  The
+# copies are the build's, byte for byte, and the plain rawopen is one of
+# them, with no capability.  test_rawopen calls it.  To check a change
+# here, run the suite from a clone no other uid can enter:
+#
+#	git clone . /root/x0700 && chmod 0700 /root/x0700 &&
+#	cd /root/x0700 && make check    # or make check T="tests/t04*.t"
+test_tools() {
+	[ -n "${TOOLS:-}" ] && return 0
+	test_shared_dir TOOLS || return 1
+	for _c in "$FDCAP_SRC"/cmd/*.c; do
+		_c=${_c##*/} && _c=${_c%.c}
+		cp "$FDCAP_BUILD/$_c" "$TOOLS/$_c" && chmod 0755 "$TOOLS/$_c" ||
+			return 1
+	done
+	PATH=$TOOLS:$PATH
+	export PATH
 }
 
 # as_nobody CMD...: run CMD as uid/gid 65534 with no groups and no
@@ -301,7 +334,9 @@ as_nobody() {
 # test_rawopen: builds, in a fresh test_privdir, a rawopen that reads its
 # policy from $POLICY ($PRIVDIR/etc/rawopen.conf, not created), installed
 # twice: $RAWOPEN with cap_net_raw,cap_net_bind_service=p, and
-# $RAWOPEN_SUID setuid root.  Needs the FDCAP_* variables of make check.
+# $RAWOPEN_SUID setuid root; and calls test_tools, as what rawopen runs
+# after its drop to uid 65534 must be reachable.  Needs the FDCAP_*
+# variables of make check.
 [ -n "${FDCAP_CFLAGS:-}" ] && [ -n "${FDCAP_LIBS:-}" ] && test_set_prereq RAWOPEN_BUILD
 test_rawopen() {
 	test_privdir || return 1
@@ -313,7 +348,8 @@ test_rawopen() {
 		-DRAWOPEN_POLICY='\"$POLICY\"' -o \"\$RAWOPEN\" cmd/rawopen.c \
 		$FDCAP_LIBS") || return 1
 	cp "$RAWOPEN" "$RAWOPEN_SUID" && chmod 4755 "$RAWOPEN_SUID" &&
-		setcap cap_net_raw,cap_net_bind_service=p "$RAWOPEN"
+		setcap cap_net_raw,cap_net_bind_service=p "$RAWOPEN" &&
+		test_tools
 }
 
 # pcap_hex FILE: the frames of a pcap file (either byte order, us or ns),
