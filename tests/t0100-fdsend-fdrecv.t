@@ -146,10 +146,10 @@ test_expect_success 'fdrecv passes an ignored SIGHUP on to PROG, connecting or l
 	sh -c "trap \"\" HUP && exec fdrecv -c ./h -- cat /proc/self/status" >st &&
 	sed -n "s/^SigIgn:.*\(.\)$/\1/p" st >last &&
 	grep -q "[13579bdf]" last &&
-	{ sh -c "trap \"\" HUP && exec fdrecv ./r -- cat /proc/self/status" >st2 & } &&
+	test_bg listener sh -c "trap \"\" HUP && exec fdrecv ./r -- cat /proc/self/status" >st2 &&
 	wait_for test -S r &&
 	fdsend ./r 1 &&
-	wait $! &&
+	wait $listener &&
 	sed -n "s/^SigIgn:.*\(.\)$/\1/p" st2 >last &&
 	grep -q "[13579bdf]" last
 '

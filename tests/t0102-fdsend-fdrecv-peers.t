@@ -34,7 +34,7 @@ print(os.read(r, 100).decode(), end=\"\")" >got &&
 '
 
 test_expect_success PYTHON 'a Python receiver (socket.recv_fds) from fdsend' '
-	/usr/bin/python3 -c "
+	bg /usr/bin/python3 -c "
 import os, socket
 l = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
 l.bind(\"s\"); l.listen(1)
@@ -43,8 +43,7 @@ c, _ = l.accept()
 msg, fds, flags, _ = socket.recv_fds(c, 65536, 253)
 assert not flags & socket.MSG_CTRUNC
 print(msg.decode(), len(fds))
-print(os.read(fds[0], 100).decode(), end=\"\")" >got &
-	pid=$! &&
+print(os.read(fds[0], 100).decode(), end=\"\")" >got &&
 	wait_for test -S s &&
 	echo data | fdsend ./s 0=in 1=out &&
 	wait $pid &&

@@ -555,7 +555,7 @@ s.sendmsg([b\"a:b\"], [(socket.SOL_SOCKET, socket.SCM_CREDENTIALS, cred),
 # Whether fdsend sends before or after the close is a race: it either
 # succeeds (the message was queued) or fails with one line, never SIGPIPE.
 test_expect_success PYTHON 'case 22: the receiver goes away before fdsend sends: no SIGPIPE' '
-	/usr/bin/python3 -c "
+	test_bg pypid /usr/bin/python3 -c "
 import socket, sys
 l = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
 l.bind(\"s\"); l.listen(1)
@@ -563,8 +563,7 @@ print(\"ready\", flush=True)
 for i in range(20):
     c, _ = l.accept()
     c.close()
-" >ready &
-	pypid=$! &&
+" >ready &&
 	wait_for grep -q ready ready &&
 	for i in $(seq 20); do
 		rc=0 && fdsend ./s 1 2 2>err || rc=$? &&

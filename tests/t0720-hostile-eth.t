@@ -47,8 +47,8 @@ bytes_ge() { [ "$(wc -c <"$1")" -ge "$2" ]; }
 # N frames, then ends it with SIGTERM and checks its summary.
 listen() {
 	rm -f got.hex recv.err
-	ip netns exec "$B" ethrecv -w hex vb 0x88b5 >got.hex 2>recv.err &
-	recv_pid=$!
+	test_bg recv_pid ip netns exec "$B" ethrecv -w hex vb 0x88b5 \
+		>got.hex 2>recv.err &&
 	wait_for bound "$B" 88b5
 }
 stop() {
@@ -221,11 +221,17 @@ test_expect_success NET 'case 30: ethsend and ethrecv on UDP, Unix, SOCK_DGRAM p
 '
 
 # case 31
+# head1: ethrecv -w hex on vb into a reader that takes one byte and goes;
+# ethrecv's status in rc, its stderr in err.
+head1() {
+	{ nsrun "$B" ethrecv -w hex vb all 2>err; echo $? >rc; } |
+		head -c 1 >/dev/null
+}
 test_expect_success NET 'case 31: ethrecv -w hex | head -c 1: quiet, exit 0' '
-	{ nsrun "$B" ethrecv -w hex vb all 2>err; echo $? >rc; } | head -c 1 >/dev/null &
+	test_bg pipe head1 &&
 	wait_for bound "$B" 0003 &&
 	echo x | send va 0x88b5 2>/dev/null &&
-	wait &&
+	wait $pipe &&
 	echo 0 >expect && test_cmp expect rc &&
 	test_line_count = 0 err
 '
@@ -233,8 +239,7 @@ test_expect_success NET 'case 31: ethrecv -w hex | head -c 1: quiet, exit 0' '
 # case 32: ethsend pumps frames from A, ethrecv captures them in B, and
 # the veth pair goes away under both.
 test_expect_success NET,TCPDUMP 'case 32: the interface goes away under ethsend and ethrecv' '
-	ip netns exec "$B" ethrecv vb 0x88b5 >gone.pcap 2>recv.err &
-	recv_pid=$! &&
+	test_bg recv_pid ip netns exec "$B" ethrecv vb 0x88b5 >gone.pcap 2>recv.err &&
 	wait_for bound "$B" 88b5 &&
 	test_bg pump sh -c "yes hello | ip netns exec $A ethsend -r 2000 va 0x88b5 2>$TRASH/pump.err; echo \$? >$TRASH/pump.rc" &&
 	wait_for bytes_ge gone.pcap 1000 &&

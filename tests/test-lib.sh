@@ -204,7 +204,7 @@ wait_for() {
 }
 
 # test_bg NAME CMD...: start CMD in the background, its pid in $NAME;
-# it is killed (with its children) if still running when the test that
+# it is killed (with all under it) if still running when the test that
 # started it ends, or, outside a test, when the script exits.  A test body
 # runs in a subshell, so what it registers with test_at_exit would be lost.
 test_bg() {
@@ -228,14 +228,21 @@ test_kill_at_end() {
 	fi
 }
 
-# test_kill PID...: TERM to each and to its children, then reaped.  Runs
+# test_kill PID...: TERM to each and to every process under it (a shell
+# function's pipeline, ip netns exec's child), all found before any is
+# killed, so that none is reparented out of reach; then reaped.  Runs
 # from a body's EXIT trap, under set -e: nothing here may fail.
 test_kill() {
-	for _p; do
-		pkill -TERM -P "$_p" 2>/dev/null || :
-		kill -TERM "$_p" 2>/dev/null || :
-		wait "$_p" 2>/dev/null || :
-	done
+	_tree=
+	for _p; do test_kill_tree "$_p"; done
+	[ -z "$_tree" ] || kill -TERM $_tree 2>/dev/null || :
+	for _p; do wait "$_p" 2>/dev/null || :; done
+}
+
+# test_kill_tree PID: PID and its descendants, added to $_tree.
+test_kill_tree() {
+	_tree="$_tree $1"
+	for _c in $(pgrep -P "$1" 2>/dev/null); do test_kill_tree "$_c"; done
 }
 
 # Network namespaces and veth pairs, always created here and removed at
