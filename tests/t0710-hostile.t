@@ -54,7 +54,8 @@ test_description='hostile callers, environments, policies and peers: a clear no,
 #          than fdrecv takes' (253 from Python); below, no fd leaked.
 #  case 20 MSG_CTRUNC: t0101 'far more fds than fdrecv takes: control
 #          data truncated'.
-#  case 21 SCM_CREDENTIALS instead of fds: below.
+#  case 21 SCM_CREDENTIALS instead of fds: below; beside fds, with
+#          SO_PASSCRED set: unit/fdpass.c (the fds are closed).
 #  case 22 peer disconnects mid-message: t0101 'the peer closes without
 #          sending'; below, a listener that goes away before fdsend sends,
 #          a holder's client that goes away, a sender gone before fdrecv
@@ -537,18 +538,26 @@ s.sendmsg([b\"a\"], [(socket.SOL_SOCKET, socket.SCM_CREDENTIALS, cred)])" &&
 	! test -e ran
 '
 
-test_expect_success PYTHON 'case 21: SCM_CREDENTIALS and fds together: the fds are closed' '
-	bg fdrecv ./s -- touch ran 2>err &&
+# fdrecv never sets SO_PASSCRED, so the kernel does not deliver the
+# credentials a peer sends: the message is an ordinary one, and its fds
+# reach the program.  Where they are delivered (SO_PASSCRED set),
+# fdpass_recv refuses the message and closes its fds: unit/fdpass.c,
+# "SCM_CREDENTIALS beside them: EPROTO", "the fds are closed".
+test_expect_success PYTHON 'case 21: SCM_CREDENTIALS beside fds: never delivered, the fds reach the program' '
+	bg fdrecv ./s -- sh -c "echo \$LISTEN_FDS \$LISTEN_FDNAMES; echo to-a >&3; echo to-b >&4" \
+		>out 2>err &&
 	wait_for test -S s &&
 	peer "
 cred = struct.pack(\"iII\", os.getpid(), os.getuid(), os.getgid())
-fds = struct.pack(\"ii\", 1, 2)
+a = os.open(\"a\", os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+b = os.open(\"b\", os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
 s.sendmsg([b\"a:b\"], [(socket.SOL_SOCKET, socket.SCM_CREDENTIALS, cred),
-    (socket.SOL_SOCKET, socket.SCM_RIGHTS, fds)])" &&
-	rc=0 && wait $pid || rc=$? &&
-	if [ $rc = 0 ]; then test -e ran; else
-		test $rc = 111 && test_line_count = 1 err && ! test -e ran
-	fi
+    (socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack(\"ii\", a, b))])" &&
+	wait $pid &&
+	echo "2 a:b" >expect && test_cmp expect out &&
+	test_line_count = 0 err &&
+	echo to-a >expect && test_cmp expect a &&
+	echo to-b >expect && test_cmp expect b
 '
 
 # case 22
