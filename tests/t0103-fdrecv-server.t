@@ -2,6 +2,9 @@
 test_description='fdrecv -l: an fd server, one handler per message, at most N at once'
 . "$(dirname "$0")/test-lib.sh"
 
+# fdsend runs as uid 65534 too: from copies it can reach.
+test_have_prereq SETPRIV && test_tools
+
 abs=fdcap-t0103-$test_tag
 
 # lsfd [PID]: what a handler sees: its open fds (less those above 2 that
@@ -53,10 +56,10 @@ bg() {
 }
 
 # holder NAME: a process that keeps rel.NAME open for writing, its pid in
-# $w_NAME; the handlers that read rel.NAME run until release NAME.  Start
-# holders before the server: at the end of a test they are killed first,
-# so that the server, told to stop, never waits for a handler that waits
-# for a holder.  The test's own shell never holds a writer.
+# $w_NAME; the handlers that read rel.NAME run until release NAME.  The
+# test's own shell never holds a writer: when a test fails, its server,
+# told to stop, must not wait for a handler that waits for the very shell
+# that waits for the server.
 holder() {
 	test_bg w_$1 sleep infinity 8<>rel.$1
 }
