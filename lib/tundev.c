@@ -1,0 +1,120 @@
+/*
+ * tundev: tun and tap devices made for a caller.
+ */
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <linux/sockios.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tundev.h"
+
+#ifndef IFF_TUN_EXCL
+#define IFF_TUN_EXCL	0x8000
+#endif
+
+/* A name the kernel could give a device, "%d" allowed. */
+static int
+tundev_name_ok(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len >= IF_NAMESIZE || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0)
+		return 0;
+	return strpbrk(name, "/: \t\n\r\f\v") == NULL;
+}
+
+int
+tundev_open(const char *name, int mode, char final[IF_NAMESIZE])
+{
+	struct ifreq ifr;
+	int fd, e;
+
+	if (!tundev_name_ok(name) || (mode != TUNDEV_TAP &&
+	    mode != TUNDEV_TUN)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC)) == -1)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	strlcpy(ifr.ifr_name, name, sizeof(ifr.ifr_name));
+	ifr.ifr_flags = (short)((mode == TUNDEV_TAP ? IFF_TAP : IFF_TUN) |
+	    IFF_NO_PI | IFF_TUN_EXCL);
+	if (ioctl(fd, TUNSETIFF, &ifr) == -1) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	strlcpy(final, ifr.ifr_name, IF_NAMESIZE);
+	return fd;
+}
+
+/* An AF_UNIX datagram socket for interface ioctls, which need no more. */
+static int
+tundev_ioctl(unsigned long req, struct ifreq *ifr)
+{
+	int s, rc, e;
+
+	if ((s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	rc = ioctl(s, req, ifr);
+	e = errno;
+	close(s);
+	errno = e;
+	return rc;
+}
+
+int
+tundev_up(const char *ifname)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (strlcpy(ifr.ifr_name, ifname, sizeof(ifr.ifr_name)) >=
+	    sizeof(ifr.ifr_name)) {
+		errno = ENODEV;
+		return -1;
+	}
+	if (tundev_ioctl(SIOCGIFFLAGS, &ifr) == -1)
+		return -1;
+	ifr.ifr_flags |= IFF_UP;
+	return tundev_ioctl(SIOCSIFFLAGS, &ifr);
+}
+
+int
+tundev_bridge(const char *ifname, const char *bridge)
+{
+	struct ifreq ifr;
+	unsigned idx;
+
+	if ((idx = if_nametoindex(ifname)) == 0)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	if (strlcpy(ifr.ifr_name, bridge, sizeof(ifr.ifr_name)) >=
+	    sizeof(ifr.ifr_name)) {
+		errno = ENODEV;
+		return -1;
+	}
+	ifr.ifr_ifindex = (int)idx;
+	return tundev_ioctl(SIOCBRADDIF, &ifr);
+}
+
+int
+tundev_info(int fd, char name[IF_NAMESIZE], int *mode)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (ioctl(fd, TUNGETIFF, &ifr) == -1)
+		return -1;
+	strlcpy(name, ifr.ifr_name, IF_NAMESIZE);
+	*mode = (ifr.ifr_flags & IFF_TAP) ? TUNDEV_TAP : TUNDEV_TUN;
+	return 0;
+}

@@ -1,0 +1,52 @@
+/*
+ * tundev: tun and tap devices that rawopen makes for a caller and hands over
+ * as an fd, as qemu-bridge-helper does for QEMU.
+ *
+ * A device made here is not persistent: it goes away when the last fd
+ * attached to it is closed.  Making one, bringing it up and adding it to
+ * a bridge need CAP_NET_ADMIN, which the caller raises around each call;
+ * nothing else here needs privilege.
+ */
+#ifndef LIB_TUNDEV_H
+#define LIB_TUNDEV_H
+
+#include <net/if.h>
+
+#define TUNDEV_TAP	1	/* Ethernet frames (IFF_TAP) */
+#define TUNDEV_TUN	2	/* IP packets (IFF_TUN) */
+
+/*
+ * Opens /dev/net/tun and makes a new device named name (a "%d" in it lets
+ * the kernel number it: "tap%d" becomes tap0, tap1, ...), of mode
+ * TUNDEV_TAP or TUNDEV_TUN, without packet information (IFF_NO_PI),
+ * and only when no device of that name exists (IFF_TUN_EXCL: an existing
+ * persistent device is never taken over).  Writes the name the device got
+ * into final.  Returns the fd (O_CLOEXEC), or -1 with errno (EINVAL: name
+ * empty, too long, holding '/', ':' or white space, or mode unknown;
+ * EBUSY or EEXIST: a device of that name exists; EPERM: no CAP_NET_ADMIN;
+ * or the error of open(2) or ioctl(2)).
+ */
+int	tundev_open(const char *name, int mode, char final[IF_NAMESIZE]);
+
+/*
+ * Brings the interface up (SIOCSIFFLAGS with IFF_UP).  Returns 0, or -1
+ * with errno (ENODEV: no such interface; EPERM: no CAP_NET_ADMIN).
+ */
+int	tundev_up(const char *ifname);
+
+/*
+ * Adds the interface to bridge (SIOCBRADDIF).  Returns 0, or -1 with
+ * errno (ENODEV: no such interface or bridge; EOPNOTSUPP or EINVAL:
+ * bridge is not a bridge; EBUSY: ifname is in a bridge already; EPERM:
+ * no CAP_NET_ADMIN).
+ */
+int	tundev_bridge(const char *ifname, const char *bridge);
+
+/*
+ * What the tun fd fd is attached to (TUNGETIFF): the device's name and
+ * its mode.  Returns 0, or -1 with errno (EBADFD: not attached; ENOTTY or
+ * EINVAL: not a tun fd).
+ */
+int	tundev_info(int fd, char name[IF_NAMESIZE], int *mode);
+
+#endif /* LIB_TUNDEV_H */

@@ -1,0 +1,116 @@
+/*
+ * Unit tests for lib/tundev, as root in a network namespace of their own, so
+ * the devices made here are seen by nobody else and go with it.
+ */
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "tundev.h"
+
+/* Whether ifname is up; -1 when it does not exist. */
+static int
+is_up(const char *ifname)
+{
+	struct ifreq ifr;
+	int s, rc;
+
+	if ((s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		abort();
+	memset(&ifr, 0, sizeof(ifr));
+	strlcpy(ifr.ifr_name, ifname, sizeof(ifr.ifr_name));
+	rc = ioctl(s, SIOCGIFFLAGS, &ifr);
+	close(s);
+	return rc == -1 ? -1 : (ifr.ifr_flags & IFF_UP) != 0;
+}
+
+/* Whether ip(8) says ifname's master is bridge. */
+static int
+in_bridge(const char *ifname, const char *bridge)
+{
+	char cmd[128], line[1024], want[64];
+	FILE *f;
+	int yes = 0;
+
+	snprintf(cmd, sizeof(cmd), "ip -o link show dev %s", ifname);
+	snprintf(want, sizeof(want), " master %s ", bridge);
+	if ((f = popen(cmd, "r")) == NULL)
+		return 0;
+	if (fgets(line, sizeof(line), f) != NULL && strstr(line, want) != NULL)
+		yes = 1;
+	pclose(f);
+	return yes;
+}
+
+int
+main(void)
+{
+	char name[IF_NAMESIZE], got[IF_NAMESIZE];
+	int fd, fd2, mode;
+
+	if (geteuid() != 0)
+		skip_all("needs root for a network namespace and tun devices");
+	if (access("/dev/net/tun", R_OK | W_OK) == -1)
+		skip_all("no /dev/net/tun");
+	if (unshare(CLONE_NEWNET) == -1)
+		skip_all("cannot make a network namespace");
+	plan(17);
+
+	fd = tundev_open("fdtu%d", TUNDEV_TAP, name);
+	ok(fd >= 0 && strcmp(name, "fdtu0") == 0, "a %d name: the kernel numbers it");
+	ok(fcntl(fd, F_GETFD) == FD_CLOEXEC, "the fd is close-on-exec");
+	ok(tundev_info(fd, got, &mode) == 0 && strcmp(got, "fdtu0") == 0 &&
+	    mode == TUNDEV_TAP, "tundev_info: the device and its mode");
+	ok(is_up("fdtu0") == 0, "made down");
+	ok(tundev_up("fdtu0") == 0 && is_up("fdtu0") == 1, "tundev_up brings it up");
+	errno = 0;
+	ok(tundev_open("fdtu0", TUNDEV_TAP, got) == -1 &&
+	    (errno == EBUSY || errno == EEXIST),
+	    "an existing device is never taken over: EBUSY");
+	/* A bridge, and a persistent tap device of someone else's. */
+	if (system("ip link add fdtbr type bridge && "
+	    "ip tuntap add fdtp mode tap") != 0)
+		abort();
+	ok(tundev_bridge("fdtu0", "fdtbr") == 0 &&
+	    in_bridge("fdtu0", "fdtbr"), "tundev_bridge adds it");
+	errno = 0;
+	ok(tundev_bridge("fdtu0", "nosuchbr") == -1 && errno == ENODEV,
+	    "no such bridge: ENODEV");
+	errno = 0;
+	ok(tundev_bridge("fdtu0", "lo") == -1 && errno != 0,
+	    "lo is no bridge: refused");
+	errno = 0;
+	ok(tundev_open("fdtp", TUNDEV_TAP, got) == -1 &&
+	    (errno == EBUSY || errno == EEXIST),
+	    "a persistent device of another's: EBUSY");
+
+	fd2 = tundev_open("fdtn%d", TUNDEV_TUN, got);
+	ok(fd2 >= 0 && tundev_info(fd2, name, &mode) == 0 &&
+	    mode == TUNDEV_TUN && strcmp(name, got) == 0, "a tun device");
+	close(fd2);
+	ok(is_up(got) == -1, "closed: the tun device is gone");
+	close(fd);
+	ok(is_up("fdtu0") == -1, "closed: the tap device is gone");
+
+	errno = 0;
+	ok(tundev_open("a/b", TUNDEV_TAP, got) == -1 && errno == EINVAL,
+	    "a name with a slash: EINVAL");
+	errno = 0;
+	ok(tundev_open("0123456789abcdef", TUNDEV_TAP, got) == -1 &&
+	    errno == EINVAL, "a name of 16 bytes: EINVAL");
+	errno = 0;
+	ok(tundev_open("fdt", 3, got) == -1 && errno == EINVAL,
+	    "an unknown mode: EINVAL");
+	errno = 0;
+	ok(tundev_up("nosuch0") == -1 && errno == ENODEV, "up: ENODEV");
+	return done();
+}
