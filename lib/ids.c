@@ -8,14 +8,14 @@
 
 #include "ids.h"
 
-/* A decimal id in [0, 2^32 - 2]: (uid_t)-1 means "no change" to the kernel. */
+/* A decimal id in [0, IDS_MAX]. */
 static int
 ids_number(const char *s, unsigned long *v)
 {
 	const char *errstr;
 	long long n;
 
-	n = strtonum(s, 0, 4294967294LL, &errstr);
+	n = strtonum(s, 0, IDS_MAX, &errstr);
 	if (errstr != NULL) {
 		errno = EINVAL;
 		return -1;
