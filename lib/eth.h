@@ -20,6 +20,10 @@
 #define ETHTYPE_ALL	0x0003	/* ETH_P_ALL: every protocol */
 #define ETHTYPE_NONE	0x0000	/* bound to protocol 0: receives nothing */
 
+/* The TPIDs of a VLAN tag, in host order: ETH_P_8021Q, ETH_P_8021AD. */
+#define ETH_TPID_8021Q	0x8100	/* 802.1Q, "vlan" */
+#define ETH_TPID_8021AD	0x88a8	/* 802.1ad, the outer tag of QinQ, "qinq" */
+
 /*
  * Parses "aa:bb:cc:dd:ee:ff" (or with '-' between the bytes; one or two hex
  * digits each) into mac.  Returns 0, or -1 with errno EINVAL.
