@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,23 +24,65 @@ static const struct {
 	{ "udplite", IPPROTO_UDPLITE },
 };
 
-int
-inetsock_proto(const char *s, int *proto)
+#define NPROTOS	(sizeof(inetsock_protos) / sizeof(inetsock_protos[0]))
+
+/*
+ * A decimal number in [min, max], digits only (strtonum alone would take
+ * a sign and leading white space).  Returns it, or -1 with errno EINVAL.
+ */
+static long long
+inetsock_number(const char *s, long long min, long long max)
 {
 	const char *errstr;
-	size_t i;
+	long long n;
 
-	for (i = 0; i < sizeof(inetsock_protos) / sizeof(inetsock_protos[0]);
-	    i++)
-		if (strcmp(s, inetsock_protos[i].name) == 0) {
-			*proto = inetsock_protos[i].proto;
-			return 0;
-		}
-	*proto = (int)strtonum(s, 1, 255, &errstr);
+	if (*s == '\0' || s[strspn(s, "0123456789")] != '\0') {
+		errno = EINVAL;
+		return -1;
+	}
+	n = strtonum(s, min, max, &errstr);
 	if (errstr != NULL) {
 		errno = EINVAL;
 		return -1;
 	}
+	return n;
+}
+
+int
+inetsock_proto_byname(const char *s, int *proto)
+{
+	size_t i;
+
+	for (i = 0; i < NPROTOS; i++)
+		if (strcmp(s, inetsock_protos[i].name) == 0) {
+			*proto = inetsock_protos[i].proto;
+			return 0;
+		}
+	errno = EINVAL;
+	return -1;
+}
+
+const char *
+inetsock_proto_name(int proto)
+{
+	size_t i;
+
+	for (i = 0; i < NPROTOS; i++)
+		if (inetsock_protos[i].proto == proto)
+			return inetsock_protos[i].name;
+	return NULL;
+}
+
+int
+inetsock_proto(const char *s, int *proto)
+{
+	long long n;
+
+	if (inetsock_proto_byname(s, proto) == 0)
+		return 0;
+	if ((n = inetsock_number(s, 1, 255)) == -1)
+		return -1;
+	*proto = (int)n;
 	return 0;
 }
 
@@ -49,7 +92,7 @@ inetsock_parse(const char *s, struct sockaddr_storage *ss, socklen_t *len)
 	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
 	char addr[INET6_ADDRSTRLEN];
-	const char *port, *errstr, *end;
+	const char *port, *end;
 	size_t alen = 0;
 	long long p;
 	int ip6 = 0;
@@ -71,8 +114,7 @@ inetsock_parse(const char *s, struct sockaddr_storage *ss, socklen_t *len)
 		goto bad;
 	memcpy(addr, s, alen);
 	addr[alen] = '\0';
-	p = strtonum(port, 1, 65535, &errstr);
-	if (errstr != NULL)
+	if ((p = inetsock_number(port, 1, 65535)) == -1)
 		goto bad;
 	if (ip6) {
 		sin6->sin6_family = AF_INET6;

@@ -9,16 +9,27 @@
 #include <sys/socket.h>
 
 /*
- * Parses an IP protocol: a number 1..255 or a name (icmp, igmp, tcp, udp,
- * gre, esp, ah, icmpv6, sctp, udplite).  Returns 0, or -1 with errno
- * EINVAL.
+ * Parses an IP protocol: a decimal number 1..255 (digits only: no sign,
+ * no white space) or a name (icmp, igmp, tcp, udp, gre, esp, ah, icmpv6,
+ * sctp, udplite).  Returns 0, or -1 with errno EINVAL.
  */
 int	inetsock_proto(const char *s, int *proto);
 
 /*
+ * The same for a name alone, from the same table: rawopen.conf(5)'s
+ * proto= knows exactly the names that rawopen --ip does.  Returns 0, or
+ * -1 with errno EINVAL when s names no protocol.
+ */
+int	inetsock_proto_byname(const char *s, int *proto);
+
+/* The name of IP protocol proto ("icmp"), or NULL when it has none. */
+const char *inetsock_proto_name(int proto);
+
+/*
  * Parses "[ADDR:]PORT": PORT alone binds every IPv4 address; ADDR is a
  * numeric IPv4 address or a bracketed IPv6 one ("[::1]:80"); PORT is
- * 1..65535.  Fills *ss and *len.  Returns 0, or -1 with errno EINVAL.
+ * 1..65535, digits only.  Fills *ss and *len.  Returns 0, or -1 with
+ * errno EINVAL.
  */
 int	inetsock_parse(const char *s, struct sockaddr_storage *ss,
 	    socklen_t *len);

@@ -19,6 +19,7 @@
 
 #include "eth.h"
 #include "ids.h"
+#include "inetsock.h"
 #include "policy.h"
 #include "policy_int.h"
 
@@ -115,23 +116,21 @@ pnomem(struct pctx *c)
 }
 
 /*
- * A decimal number of at most 10 digits and nothing else (no sign, no
- * white space), not above max.  Returns 0, or -1.
+ * A decimal number and nothing else (no sign, no white space, which
+ * strtonum alone would take), not above max.  Returns 0, or -1.
  */
 static int
 policy_number(const char *s, unsigned long max, unsigned long *v)
 {
-	unsigned long n = 0;
-	size_t len;
+	const char *errstr;
+	long long n;
 
-	len = strspn(s, "0123456789");
-	if (len == 0 || len > 10 || s[len] != '\0')
+	if (*s == '\0' || s[strspn(s, "0123456789")] != '\0')
 		return -1;
-	for (; *s != '\0'; s++)
-		n = n * 10 + (unsigned long)(*s - '0');
-	if (n > max)
+	n = strtonum(s, 0, (long long)max, &errstr);
+	if (errstr != NULL)
 		return -1;
-	*v = n;
+	*v = (unsigned long)n;
 	return 0;
 }
 
@@ -317,23 +316,25 @@ policy_filter(struct pctx *c, struct policy_rule *r, const char *val,
 	return 0;
 }
 
-/* proto= of an ip rule: icmp, icmpv6, or 0-255. */
+/*
+ * proto= of an ip rule: the names rawopen --ip knows (inetsock's table:
+ * icmp, icmpv6, tcp...), or 0-255.
+ */
 static int
 policy_ipproto(struct pctx *c, struct policy_rule *r, char *val)
 {
 	unsigned long n;
 	char *item;
+	int p;
 
 	while ((item = policy_item(&val)) != NULL) {
 		if (*item == '\0')
 			return perr(c, "empty item in proto= list");
-		if (strcmp(item, "icmp") == 0)
-			n = IPPROTO_ICMP;
-		else if (strcmp(item, "icmpv6") == 0)
-			n = IPPROTO_ICMPV6;
+		if (inetsock_proto_byname(item, &p) == 0)
+			n = (unsigned long)p;
 		else if (policy_number(item, 255, &n) == -1)
-			return perr(c, "bad IP protocol '%.64s' (icmp, icmpv6 "
-			    "or 0-255)", item);
+			return perr(c, "bad IP protocol '%.64s' (a name such "
+			    "as icmp, or 0-255)", item);
 		r->protos[n] = 1;
 	}
 	return 0;

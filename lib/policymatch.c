@@ -14,6 +14,7 @@
 
 #include "eth.h"
 #include "ids.h"
+#include "inetsock.h"
 #include "policy.h"
 #include "policy_int.h"
 
@@ -246,6 +247,7 @@ policy_suggest(const struct policy_who *who, const struct policy_req *req,
     char *buf, size_t len)
 {
 	char user[64], type[16], proto[16], addr[INET6_ADDRSTRLEN + 8];
+	const char *name;
 	struct paddr a;
 	static const unsigned char zero[16];
 
@@ -266,10 +268,9 @@ policy_suggest(const struct policy_who *who, const struct policy_req *req,
 		    req->outgoing ? " outgoing=yes" : "");
 		break;
 	case POLICY_IP:
-		if (req->proto == IPPROTO_ICMP)
-			strlcpy(proto, "icmp", sizeof(proto));
-		else if (req->proto == IPPROTO_ICMPV6)
-			strlcpy(proto, "icmpv6", sizeof(proto));
+		/* By name where proto= knows one (inetsock's table). */
+		if ((name = inetsock_proto_name(req->proto)) != NULL)
+			strlcpy(proto, name, sizeof(proto));
 		else
 			snprintf(proto, sizeof(proto), "%d", req->proto);
 		snprintf(buf, len, "%s ip proto=%s", user, proto);

@@ -145,7 +145,17 @@ test_expect_success RAWOPEN 'raw IP and privileged ports by policy' '
 	refused --tcp 81 &&
 	test_grep -F "(rule needed in $POLICY: user:nobody port proto=tcp port=81)" err &&
 	refused --ip 47 &&
-	test_grep -F "user:nobody ip proto=47)" err
+	test_grep -F "user:nobody ip proto=gre)" err &&
+	refused --ip 200 &&
+	test_grep -F "user:nobody ip proto=200)" err
+'
+
+test_expect_success RAWOPEN 'proto= knows the IP protocol names that --ip knows' '
+	policy "user:nobody ip proto=gre,sctp" &&
+	nobody --ip 47 -- true &&
+	nobody --ip gre -- true &&
+	nobody --ip6 sctp -- true &&
+	refused --ip udplite
 '
 
 test_expect_success RAWOPEN '-N and -u are for root only' '

@@ -48,8 +48,44 @@ test_parse(void)
 	errno = 0;
 	ok(inetsock_parse("1.2.3.4:x", &ss, &len) == -1 && errno == EINVAL,
 	    "a port that is no number: EINVAL");
+	errno = 0;
+	ok(inetsock_parse("+80", &ss, &len) == -1 && errno == EINVAL,
+	    "a port with a sign: EINVAL");
+	errno = 0;
+	ok(inetsock_parse("1.2.3.4: 80", &ss, &len) == -1 && errno == EINVAL,
+	    "a port after white space: EINVAL");
 	ok(inetsock_proto("icmp", &p) == 0 && p == IPPROTO_ICMP,
 	    "protocol by name");
+	ok(inetsock_proto("udplite", &p) == 0 && p == IPPROTO_UDPLITE,
+	    "  udplite");
+	ok(inetsock_proto("47", &p) == 0 && p == 47, "protocol by number");
+	ok(inetsock_proto("255", &p) == 0 && p == 255, "  255");
+	p = -1;
+	errno = 0;
+	ok(inetsock_proto("0", &p) == -1 && errno == EINVAL && p == -1,
+	    "  0: EINVAL, *proto untouched");
+	errno = 0;
+	ok(inetsock_proto("256", &p) == -1 && errno == EINVAL, "  256: EINVAL");
+	errno = 0;
+	ok(inetsock_proto("+1", &p) == -1 && errno == EINVAL,
+	    "  a sign: EINVAL");
+	errno = 0;
+	ok(inetsock_proto(" 1", &p) == -1 && errno == EINVAL,
+	    "  white space: EINVAL");
+	errno = 0;
+	ok(inetsock_proto("", &p) == -1 && errno == EINVAL, "  empty: EINVAL");
+	errno = 0;
+	ok(inetsock_proto("ICMP", &p) == -1 && errno == EINVAL,
+	    "  names are lower case: EINVAL");
+	errno = 0;
+	ok(inetsock_proto_byname("1", &p) == -1 && errno == EINVAL,
+	    "by name alone: a number is no name");
+	ok(inetsock_proto_byname("gre", &p) == 0 && p == IPPROTO_GRE,
+	    "  gre");
+	is_str(inetsock_proto_name(IPPROTO_ICMPV6), "icmpv6",
+	    "the name of 58: icmpv6");
+	is_str(inetsock_proto_name(IPPROTO_SCTP), "sctp", "  of 132: sctp");
+	ok(inetsock_proto_name(200) == NULL, "  200 has none: NULL");
 }
 
 /*
@@ -100,7 +136,7 @@ main(void)
 	if (geteuid() == 0 && unshare(CLONE_NEWNET) == 0 &&
 	    system("ip link set lo up") != 0)
 		skip_all("cannot bring lo up in a new namespace");
-	plan(5 + 3);
+	plan(21 + 3);
 	test_parse();
 	test_reuse();
 	return done();

@@ -61,6 +61,8 @@ static const struct {
 	{ "* packet filter=\"a \\\"b\\\" \\\\ c\" ethertype=all iface=eth0\n",
 	    "escapes, keys in any order" },
 	{ "* ip proto=icmp,icmpv6,0,255,47\n", "ip protocols" },
+	{ "* ip proto=igmp,tcp,udp,gre,esp,ah,sctp,udplite\n",
+	  "every name rawopen --ip knows" },
 	{ "* ip proto=icmp family=ipv4\n", "a family" },
 	{ "* ip proto=icmp family=ipv4,ipv6\n", "both families" },
 	{ "* port proto=tcp port=80,443\n", "ports" },
@@ -191,11 +193,16 @@ static const struct {
 	{ "* packet iface=\"eth0\" ethertype=1",
 	  "t:1: only filter= takes a quoted value" },
 	/* ip */
-	{ "* ip proto=icmp4", "t:1: bad IP protocol 'icmp4' (icmp, icmpv6 or "
-	  "0-255)" },
-	{ "* ip proto=256", "t:1: bad IP protocol '256' (icmp, icmpv6 or "
-	  "0-255)" },
-	{ "* ip proto=+1", "t:1: bad IP protocol '+1' (icmp, icmpv6 or 0-255)" },
+	{ "* ip proto=icmp4", "t:1: bad IP protocol 'icmp4' (a name such as "
+	  "icmp, or 0-255)" },
+	{ "* ip proto=256", "t:1: bad IP protocol '256' (a name such as icmp, "
+	  "or 0-255)" },
+	{ "* ip proto=+1", "t:1: bad IP protocol '+1' (a name such as icmp, "
+	  "or 0-255)" },
+	{ "* ip proto=99999999999999999999", "t:1: bad IP protocol "
+	  "'99999999999999999999' (a name such as icmp, or 0-255)" },
+	{ "* ip proto=TCP", "t:1: bad IP protocol 'TCP' (a name such as icmp, "
+	  "or 0-255)" },
 	{ "* ip proto=icmp,", "t:1: empty item in proto= list" },
 	{ "* ip proto=icmp family=inet", "t:1: bad family 'inet' (ipv4 or "
 	  "ipv6)" },
@@ -362,7 +369,8 @@ static const char rules[] =
     "user:nobody   port    proto=udp,tcp port=1-99,1000\n"
     "*             packet  iface=dummy0 ethertype=0x88b7\n"
     "user:65534    packet  iface=dummy1 ethertype=0x88b7\n"
-    "group:4       packet  iface=dummy2 ethertype=0x88b7\n";		/* 15 */
+    "group:4       packet  iface=dummy2 ethertype=0x88b7\n"		/* 15 */
+    "user:daemon   ip      proto=sctp,udplite\n";
 
 #define WWW	33
 #define NOBODY	65534
@@ -471,6 +479,10 @@ static const struct {
 	  "group:GID" },
 	{ 12345, 12345, NULL, 0, { .kind = POLICY_PACKET, .iface = NULL,
 	  .ethertype = 0x88b7 }, 0, NULL, "no interface: no" },
+	{ DAEMON, DAEMON, NULL, 0, { IP(IPPROTO_SCTP) }, 16, NULL,
+	  "ip: a name rawopen --ip knows, sctp" },
+	{ DAEMON, DAEMON, NULL, 0, { IP(IPPROTO_UDPLITE), .ip6 = 1 }, 16, NULL,
+	  "ip: and udplite" },
 #undef PKT
 #undef IP
 #undef PORT
@@ -822,13 +834,13 @@ test_part2(void)
 	    "policy_lint_text: 3 bad lines, 3 errors");
 	is_int(r.n, 3, "  3 reports");
 	is_str(r.all,
-	    "t:2: bad IP protocol 'icmpx' (icmp, icmpv6 or 0-255)\n"
+	    "t:2: bad IP protocol 'icmpx' (a name such as icmp, or 0-255)\n"
 	    "t:4: packet rule without ethertype=\n"
 	    "t:6: bad address '1.2.3.400' (a numeric IPv4 or IPv6 address, "
 	    "without brackets)\n", "  each with its line and why");
 	p = policy_parse(three, sizeof(three) - 1, "t", err);
-	ok(p == NULL && strcmp(err, "t:2: bad IP protocol 'icmpx' (icmp, "
-	    "icmpv6 or 0-255)") == 0, "  policy_parse() says the first");
+	ok(p == NULL && strcmp(err, "t:2: bad IP protocol 'icmpx' (a name "
+	    "such as icmp, or 0-255)") == 0, "  policy_parse() says the first");
 	memset(&r, 0, sizeof(r));
 	is_int(policy_lint_text(part2_rules, sizeof(part2_rules) - 1, "t",
 	    report, &r), 0, "policy_lint_text: a clean file, 0");
@@ -899,7 +911,9 @@ test_suggest(void)
 		{ DAEMON, { .kind = POLICY_IP, .proto = IPPROTO_ICMPV6,
 		  .ip6 = 1 }, "user:daemon ip proto=icmpv6" },
 		{ DAEMON, { .kind = POLICY_IP, .proto = 47 },
-		  "user:daemon ip proto=47" },
+		  "user:daemon ip proto=gre" },
+		{ DAEMON, { .kind = POLICY_IP, .proto = 200 },
+		  "user:daemon ip proto=200" },
 		{ WWW, { .kind = POLICY_PORT, .proto = IPPROTO_TCP,
 		  .port = 80 }, "user:www-data port proto=tcp port=80" },
 		{ WWW, { .kind = POLICY_PORT, .proto = IPPROTO_UDP,
@@ -1212,8 +1226,8 @@ test_load(void)
 
 	snprintf(path, sizeof(path), "%s/rawopen.conf", scratch);
 	must(put(path, "* ip proto=icmp\n* ip proto=icmpx\n", 0644, 0), "put");
-	snprintf(want, sizeof(want), "%s:2: bad IP protocol 'icmpx' (icmp, "
-	    "icmpv6 or 0-255)", path);
+	snprintf(want, sizeof(want), "%s:2: bad IP protocol 'icmpx' (a name "
+	    "such as icmp, or 0-255)", path);
 	refused(path, EINVAL, want, "a bad line refuses the file, file:line");
 
 	/* policy_lint(): the same checks, then every bad line. */
@@ -1228,8 +1242,9 @@ test_load(void)
 	memset(&r, 0, sizeof(r));
 	is_int(policy_lint(path, report, &r), 3,
 	    "policy_lint: a file with 3 bad lines, 3");
-	snprintf(want, sizeof(want), "%s:1: bad IP protocol 'icmpx' (icmp, "
-	    "icmpv6 or 0-255)\n%s:3: send= is iface, no or any, not 'maybe'\n"
+	snprintf(want, sizeof(want), "%s:1: bad IP protocol 'icmpx' (a name "
+	    "such as icmp, or 0-255)\n%s:3: send= is iface, no or any, not "
+	    "'maybe'\n"
 	    "%s:5: duplicate key 'addr'\n", path, path, path);
 	is_str(r.all, want, "  each with path:line");
 	must(put(path, good_text, 0644, 0), "put");
