@@ -182,9 +182,9 @@ test_grep() {
 
 # test_line_count OP N FILE
 test_line_count() {
-	_n=$(wc -l <"$3")
-	[ "$_n" "$1" "$2" ] && return 0
-	echo "test_line_count: $3 has $_n lines, want $1 $2" >&2
+	_lines=$(wc -l <"$3")
+	[ "$_lines" "$1" "$2" ] && return 0
+	echo "test_line_count: $3 has $_lines lines, want $1 $2" >&2
 	return 1
 }
 
