@@ -43,6 +43,9 @@ struct pctx {
 #define K_SPOOF		0x100
 #define K_OUTGOING	0x200
 #define K_ADDR		0x400
+#define K_NAME		0x800
+#define K_MODE		0x1000
+#define K_BRIDGE	0x2000
 
 #define KIND(k)		(1u << (k))
 
@@ -62,12 +65,16 @@ static const struct {
 	{ "spoof",	K_SPOOF,	KIND(POLICY_PACKET) },
 	{ "outgoing",	K_OUTGOING,	KIND(POLICY_PACKET) },
 	{ "addr",	K_ADDR,		KIND(POLICY_PORT) },
+	{ "name",	K_NAME,		KIND(POLICY_TAP) },
+	{ "mode",	K_MODE,		KIND(POLICY_TAP) },
+	{ "bridge",	K_BRIDGE,	KIND(POLICY_TAP) },
 };
 
 static const char *const policy_kinds[] = {
 	[POLICY_PACKET] = "packet",
 	[POLICY_IP] = "ip",
 	[POLICY_PORT] = "port",
+	[POLICY_TAP] = "tap",
 };
 
 /* The keys each kind of rule must have. */
@@ -75,6 +82,7 @@ static const int policy_required[] = {
 	[POLICY_PACKET] = K_IFACE | K_ETHERTYPE,
 	[POLICY_IP] = K_PROTO,
 	[POLICY_PORT] = K_PROTO | K_PORT,
+	[POLICY_TAP] = K_NAME | K_MODE,
 };
 /*
  * Formats a message into the buffer err, of POLICY_ERRLEN bytes (cut
@@ -188,26 +196,52 @@ policy_pattern_ok(const char *s)
 	return 1;
 }
 
-/* iface=: a list of interface names or fnmatch(3) patterns. */
+/*
+ * A list of interface names or fnmatch(3) patterns (dev: device names of
+ * a tap rule) into *buf, cut at the commas, and *list.
+ */
 static int
-policy_iface(struct pctx *c, struct policy_rule *r, const char *val)
+policy_names(struct pctx *c, const char *key, const char *val, int dev,
+    char **buf, char ***list, size_t *np)
 {
 	char *s, *item;
 	size_t n;
 
-	if ((r->ifbuf = strdup(val)) == NULL ||
-	    (r->ifaces = calloc(policy_nitems(val), sizeof(char *))) == NULL)
+	if ((*buf = strdup(val)) == NULL ||
+	    (*list = calloc(policy_nitems(val), sizeof(char *))) == NULL)
 		return pnomem(c);
-	s = r->ifbuf;
+	s = *buf;
 	for (n = 0; (item = policy_item(&s)) != NULL; n++) {
 		if (*item == '\0')
-			return perr(c, "empty item in iface= list");
+			return perr(c, "empty item in %s= list", key);
+		/* It must match the name the device got, too. */
+		if (dev && strchr(item, '%') != NULL)
+			return perr(c, "name=%.64s would never match the name "
+			    "the device gets (write * for %%d)", item);
 		if (!policy_pattern_ok(item))
-			return perr(c, "bad interface name or pattern '%.64s'",
-			    item);
-		r->ifaces[n] = item;
+			return perr(c, "bad %s name or pattern '%.64s'",
+			    dev ? "device" : "interface", item);
+		(*list)[n] = item;
 	}
-	r->nifaces = n;
+	*np = n;
+	return 0;
+}
+
+/* mode=: tap, tun, or both, as a list. */
+static int
+policy_mode(struct pctx *c, struct policy_rule *r, char *val)
+{
+	char *item;
+
+	while ((item = policy_item(&val)) != NULL) {
+		if (strcmp(item, "tap") == 0)
+			r->modes |= POLICY_MODE_TAP;
+		else if (strcmp(item, "tun") == 0)
+			r->modes |= POLICY_MODE_TUN;
+		else
+			return perr(c, "mode= is tap, tun or both, not "
+			    "'%.64s'", item);
+	}
 	return 0;
 }
 
@@ -569,14 +603,14 @@ policy_line(struct pctx *c, char *line, struct policy_rule *r)
 	if (policy_principal(c, r, t.key) == -1)
 		return -1;
 	if ((rc = policy_tok(&line, &t, &why)) <= 0)
-		return rc == 0 ? perr(c, "missing kind (packet, ip or port)") :
+		return rc == 0 ? perr(c, "missing kind (packet, ip, port or tap)") :
 		    perr(c, "%s", why);
 	for (k = 0; k < (int)(sizeof(policy_kinds) / sizeof(policy_kinds[0]));
 	    k++)
 		if (t.val == NULL && strcmp(t.key, policy_kinds[k]) == 0)
 			break;
 	if (k == (int)(sizeof(policy_kinds) / sizeof(policy_kinds[0])))
-		return perr(c, "unknown kind '%.64s%s' (packet, ip or port)",
+		return perr(c, "unknown kind '%.64s%s' (packet, ip, port or tap)",
 		    t.key, t.val != NULL ? "=..." : "");
 	r->kind = (enum policy_kind)k;
 
@@ -603,7 +637,19 @@ policy_line(struct pctx *c, char *line, struct policy_rule *r)
 
 		switch (policy_keys[i].bit) {
 		case K_IFACE:
-			rc = policy_iface(c, r, t.val);
+			rc = policy_names(c, t.key, t.val, 0, &r->ifbuf,
+			    &r->ifaces, &r->nifaces);
+			break;
+		case K_NAME:
+			rc = policy_names(c, t.key, t.val, 1, &r->namebuf,
+			    &r->names, &r->nnames);
+			break;
+		case K_BRIDGE:
+			rc = policy_names(c, t.key, t.val, 0, &r->brbuf,
+			    &r->bridges, &r->nbridges);
+			break;
+		case K_MODE:
+			rc = policy_mode(c, r, t.val);
 			break;
 		case K_ETHERTYPE:
 			rc = policy_ethertype(c, r, t.val);
@@ -668,6 +714,10 @@ policy_rule_free(struct policy_rule *r)
 	free(r->filter);
 	free(r->ports);
 	free(r->addrs);
+	free(r->namebuf);
+	free(r->names);
+	free(r->brbuf);
+	free(r->bridges);
 }
 
 void

@@ -48,8 +48,13 @@
 enum policy_kind {
 	POLICY_PACKET,		/* AF_PACKET socket on an interface */
 	POLICY_IP,		/* raw IPv4 or IPv6 socket */
-	POLICY_PORT		/* TCP or UDP socket bound to a port */
+	POLICY_PORT,		/* TCP or UDP socket bound to a port */
+	POLICY_TAP		/* a new tun or tap device */
 };
+
+/* mode= of a tap rule, and what a tap request asks for. */
+#define POLICY_MODE_TAP	1
+#define POLICY_MODE_TUN	2
 
 /* send= of a packet rule: what the program may send. */
 enum policy_send {
@@ -85,6 +90,14 @@ struct policy_req {
 	 */
 	const struct sockaddr *addr;
 	socklen_t	addrlen;
+	/*
+	 * TAP: the device name asked for ("%d" as written) or, once made,
+	 * the name it got; POLICY_MODE_TAP or POLICY_MODE_TUN; the bridge
+	 * to add it to, or NULL.
+	 */
+	const char	*tapname;
+	int		tapmode;
+	const char	*bridge;
 };
 
 struct policy_rule;

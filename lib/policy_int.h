@@ -71,6 +71,15 @@ struct policy_rule {
 	size_t		 nports;
 	struct paddr	*addrs;		/* addr=, or NULL: any address */
 	size_t		 naddrs;
+
+	/* tap */
+	char		*namebuf;	/* the name= value, cut at the commas */
+	char		**names;
+	size_t		 nnames;
+	int		 modes;		/* POLICY_MODE_TAP | POLICY_MODE_TUN */
+	char		*brbuf;		/* the bridge= value, cut likewise */
+	char		**bridges;	/* NULL: no --bridge granted */
+	size_t		 nbridges;
 };
 
 struct policy {

@@ -152,6 +152,29 @@ policy_port_match(const struct policy_rule *r, const struct policy_req *req)
 	return 0;
 }
 
+/*
+ * Whether the tap rule r grants req: the name (as asked, "%d" as written,
+ * or as the device got it) matches a pattern, the mode is listed, and a
+ * bridge asked for is listed (without bridge=, none is granted).
+ */
+static int
+policy_tap_match(const struct policy_rule *r, const struct policy_req *req)
+{
+	size_t i;
+	int yes = 0;
+
+	if (req->tapname == NULL || (r->modes & req->tapmode) == 0)
+		return 0;
+	for (i = 0; i < r->nnames && !yes; i++)
+		yes = fnmatch(r->names[i], req->tapname, 0) == 0;
+	if (!yes || req->bridge == NULL)
+		return yes;
+	for (i = 0; i < r->nbridges; i++)
+		if (fnmatch(r->bridges[i], req->bridge, 0) == 0)
+			return 1;
+	return 0;
+}
+
 int
 policy_check(const struct policy *p, const struct policy_who *who,
     const struct policy_req *req, struct policy_grant *g)
@@ -177,6 +200,9 @@ policy_check(const struct policy *p, const struct policy_who *who,
 			break;
 		case POLICY_PORT:
 			yes = policy_port_match(r, req);
+			break;
+		case POLICY_TAP:
+			yes = policy_tap_match(r, req);
 			break;
 		default:
 			yes = 0;
@@ -287,6 +313,13 @@ policy_suggest(const struct policy_who *who, const struct policy_req *req,
 		}
 		snprintf(buf, len, "%s port proto=%s port=%u%s", user,
 		    req->proto == IPPROTO_UDP ? "udp" : "tcp", req->port, addr);
+		break;
+	case POLICY_TAP:
+		snprintf(buf, len, "%s tap name=%s mode=%s%s%s", user,
+		    req->tapname != NULL ? req->tapname : "?",
+		    req->tapmode == POLICY_MODE_TUN ? "tun" : "tap",
+		    req->bridge != NULL ? " bridge=" : "",
+		    req->bridge != NULL ? req->bridge : "");
 		break;
 	default:
 		buf[0] = '\0';

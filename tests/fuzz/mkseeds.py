@@ -36,6 +36,7 @@ def write(base, name, files):
 # base system (alice, netlab... would only be unknown names), and lines
 # that sit on the edges of the grammar.
 POLICY = {
+    'tap': b'* tap name=fdtap*,vm[0-9] mode=tap,tun bridge=br0,lab*\nuser:nobody tap name=t%d mode=tip\n',
     'part2-addr': b'* port proto=tcp,udp port=80,443 addr=127.0.0.1,::1,0.0.0.0,::,::ffff:10.0.0.1\nuser:www-data port proto=udp port=53 addr=2001:db8::53\n',
     'part2-bad': b'* packet iface=eth0 ethertype=1 send=maybe\n* packet iface=eth0 ethertype=1 send=no spoof=yes\n* packet iface=eth0 ethertype=1 send=any spoof=no\n* port proto=tcp port=80 addr=300.1.1.1,[::1]\n* packet iface=eth0 ethertype=1 outgoing=1 addr=::1\n* port proto=tcp port=80 addr=::1 addr=::2\n',
     'part2-send': b'* packet iface=eth0 ethertype=0x88b5 send=iface spoof=no outgoing=yes\nuser:nobody packet iface=veth* ethertype=0x88b5,0x9000-0x90ff,4 send=any spoof=yes\ngroup:staff packet iface=eth1 ethertype=all send=no outgoing=no filter="not port 22"\n* packet iface=eth2 ethertype=none,0x88b5 spoof=yes\n',

@@ -87,6 +87,10 @@ static const struct {
 	    "IPv6 addresses" },
 	{ "* port proto=udp port=53 addr=0.0.0.0,::,10.0.0.1,::ffff:10.0.0.1\n",
 	    "wildcards, a v4-mapped address" },
+	/* rawopen, part 3: tun and tap devices */
+	{ "* tap name=fdtap* mode=tap\n", "a tap rule" },
+	{ "* tap name=qemu*,vm[0-9]* mode=tap,tun bridge=br0,lab*\n",
+	    "patterns, modes and bridges" },
 };
 
 /* Lines that are refused, each with its exact message (as "t:LINE: ..."). */
@@ -106,12 +110,12 @@ static const struct {
 	{ "user:99999999999 packet iface=eth0 ethertype=1",
 	  "t:1: bad user '99999999999'" },
 	{ "iface=eth0", "t:1: expected a principal, not 'iface='" },
-	{ "*", "t:1: missing kind (packet, ip or port)" },
-	{ "* # comment", "t:1: missing kind (packet, ip or port)" },
+	{ "*", "t:1: missing kind (packet, ip, port or tap)" },
+	{ "* # comment", "t:1: missing kind (packet, ip, port or tap)" },
 	/* kinds */
 	{ "* packets iface=eth0 ethertype=1",
-	  "t:1: unknown kind 'packets' (packet, ip or port)" },
-	{ "* kind=packet", "t:1: unknown kind 'kind=...' (packet, ip or port)" },
+	  "t:1: unknown kind 'packets' (packet, ip, port or tap)" },
+	{ "* kind=packet", "t:1: unknown kind 'kind=...' (packet, ip, port or tap)" },
 	/* keys */
 	{ "# fine\n\n* packet ifcae=eth0 ethertype=1",
 	  "t:3: unknown key 'ifcae'" },
@@ -274,6 +278,19 @@ static const struct {
 	  "t:1: key 'addr' does not apply to packet rules" },
 	{ "* ip proto=icmp addr=127.0.0.1",
 	  "t:1: key 'addr' does not apply to ip rules" },
+	{ "* tap mode=tap", "t:1: tap rule without name=" },
+	{ "* tap name=t0", "t:1: tap rule without mode=" },
+	{ "* tap name=t0 mode=tip",
+	  "t:1: mode= is tap, tun or both, not 'tip'" },
+	{ "* tap name=t%d mode=tap",
+	  "t:1: name=t%d would never match the name the device gets "
+	  "(write * for %d)" },
+	{ "* tap name=a/b mode=tap",
+	  "t:1: bad device name or pattern 'a/b'" },
+	{ "* tap name=t0 mode=tap iface=eth0",
+	  "t:1: key 'iface' does not apply to tap rules" },
+	{ "* packet iface=eth0 ethertype=1 bridge=br0",
+	  "t:1: key 'bridge' does not apply to packet rules" },
 	/* bytes */
 	{ "* packet iface=eth0 ethertype=1\r\n",
 	  "t:1: carriage return (a DOS line end?)" },
@@ -1308,6 +1325,60 @@ cleanup(void)
 		diag("could not remove %s", scratch);
 }
 
+/*
+ * Tap rules: the name as asked ("%d" as written) and as the device got
+ * it must both match; the mode must be listed; a bridge only when listed.
+ */
+static void
+test_tap(void)
+{
+	static const char taprules[] =
+	    "user:nobody tap name=fdtap* mode=tap\n"
+	    "user:nobody tap name=vm* mode=tun bridge=br*\n";
+	struct policy_who who = { NOBODY, NOBODY, NULL, 0 };
+	struct policy_req req;
+	struct policy_grant g;
+	char err[POLICY_ERRLEN], buf[256];
+	struct policy *p;
+
+	if ((p = policy_parse(taprules, strlen(taprules), "t", err)) ==
+	    NULL) {
+		diag("%s", err);
+		exit(1);
+	}
+	memset(&req, 0, sizeof(req));
+	req.kind = POLICY_TAP;
+	req.tapname = "fdtap%d";
+	req.tapmode = POLICY_MODE_TAP;
+	ok(policy_check(p, &who, &req, &g) && g.line == 1,
+	    "tap: fdtap%d by fdtap*");
+	req.tapname = "fdtap0";
+	ok(policy_check(p, &who, &req, NULL), "tap: and the name it got");
+	req.tapmode = POLICY_MODE_TUN;
+	ok(!policy_check(p, &who, &req, NULL), "tap: not a tun device");
+	req.tapmode = POLICY_MODE_TAP;
+	req.bridge = "br0";
+	ok(!policy_check(p, &who, &req, NULL),
+	    "tap: no bridge without bridge=");
+	req.tapname = "vm%d";
+	req.tapmode = POLICY_MODE_TUN;
+	ok(policy_check(p, &who, &req, &g) && g.line == 2,
+	    "tap: vm%d by vm*, on a listed bridge");
+	req.bridge = "lan0";
+	ok(!policy_check(p, &who, &req, NULL), "tap: another bridge");
+	req.tapname = "other";
+	req.bridge = NULL;
+	req.tapmode = POLICY_MODE_TAP;
+	policy_suggest(&who, &req, buf, sizeof(buf));
+	is_str(buf, "user:nobody tap name=other mode=tap", "tap: suggested");
+	req.bridge = "br1";
+	req.tapmode = POLICY_MODE_TUN;
+	policy_suggest(&who, &req, buf, sizeof(buf));
+	is_str(buf, "user:nobody tap name=other mode=tun bridge=br1",
+	    "tap: suggested with a bridge");
+	policy_free(p);
+}
+
 int
 main(void)
 {
@@ -1317,6 +1388,7 @@ main(void)
 	test_check();
 	test_part2();
 	test_suggest();
+	test_tap();
 	test_load();
 	return done();
 }
