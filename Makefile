@@ -230,7 +230,7 @@ install-caps:
 	getent group $(RAWOPEN_GROUP) >/dev/null || groupadd --system $(RAWOPEN_GROUP)
 	chown root:$(RAWOPEN_GROUP) $(DESTDIR)$(BINDIR)/rawopen
 	chmod 0750 $(DESTDIR)$(BINDIR)/rawopen
-	setcap cap_net_raw,cap_net_bind_service=p $(DESTDIR)$(BINDIR)/rawopen
+	setcap cap_net_raw,cap_net_bind_service,cap_net_admin=p $(DESTDIR)$(BINDIR)/rawopen
 	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/fdcap
 	[ -e $(DESTDIR)$(POLICY) ] || { umask 022 && printf '%s\n' \
 		'# rawopen.conf(5): who may open what with rawopen(1).  Nothing yet.' \

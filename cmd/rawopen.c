@@ -43,6 +43,7 @@
 #include "priv.h"
 #include "rawsock.h"
 #include "relay.h"
+#include "tundev.h"
 
 #ifdef __SANITIZE_ADDRESS__
 #include <sys/auxv.h>
@@ -70,7 +71,7 @@ __asan_default_options(void)
 #define MAXFD		1023		/* the highest fd -o accepts */
 #define SNAPLEN		262144		/* tcpdump's */
 
-enum { OPT_IP = 256, OPT_IP6, OPT_TCP, OPT_UDP };
+enum { OPT_IP = 256, OPT_IP6, OPT_TCP, OPT_UDP, OPT_TAP, OPT_TUN, OPT_BRIDGE };
 
 /* One socket asked for. */
 struct sock {
@@ -82,15 +83,18 @@ struct sock {
 	struct policy_grant	grant;		/* send=, spoof=, filter= */
 	struct sock_fprog	inner;		/* rule and -F, compiled */
 	struct eth_if		ifc;		/* PACKET */
+	char			tapname[IF_NAMESIZE];	/* TAP: as asked */
 	int			fd;
 };
 
 struct opts {
 	const char	*filter, *netns, *names, *user;
 	int		 promisc, outgoing, explain, check, ofd;
+	int		 taps;		/* --tap and --tun asked */
 	int		 root;		/* uid 0 of the initial user namespace */
 	int		 nsroot;	/* uid 0 of another user namespace */
 	struct policy	*policy;	/* kept: grants point into it */
+	const struct policy_who *who;	/* the caller, for the policy */
 	struct sock	 socks[MAXSOCKS];
 	size_t		 nsocks;
 	char		**prog;
@@ -104,6 +108,7 @@ usage(void)
 	    "[-u user]\n"
 	    "               [--ip proto] [--ip6 proto] [--tcp [addr:]port] "
 	    "[--udp [addr:]port]\n"
+	    "               [--tap name | --tun name [--bridge bridge]]\n"
 	    "               [iface ethertype ...] -- prog [arg ...]\n"
 	    "       rawopen -c\n");
 	exit(EXIT_USAGE);
@@ -181,6 +186,37 @@ add_port(struct opts *o, const char *arg, int proto)
 	    proto == IPPROTO_TCP ? "tcp" : "udp", s->req.port);
 }
 
+static void
+add_tap(struct opts *o, const char *arg, int mode)
+{
+	struct sock *s;
+
+	if (eth_ifname_check(arg) == -1 && (strstr(arg, "%d") == NULL ||
+	    strlen(arg) >= IF_NAMESIZE || strpbrk(arg, "/: \t") != NULL))
+		usagex("%s: bad device name", arg);
+	s = newsock(o, POLICY_TAP);
+	strlcpy(s->tapname, arg, sizeof(s->tapname));
+	s->req.tapname = s->tapname;
+	s->req.tapmode = mode;
+	strlcpy(s->name, arg, sizeof(s->name));
+	o->taps++;
+}
+
+/* --bridge: for the --tap or --tun just before it. */
+static void
+add_bridge(struct opts *o, const char *arg)
+{
+	struct sock *s = o->nsocks > 0 ? &o->socks[o->nsocks - 1] : NULL;
+
+	if (s == NULL || s->req.kind != POLICY_TAP)
+		usagex("--bridge %s: give it after --tap or --tun", arg);
+	if (s->req.bridge != NULL)
+		usagex("--bridge %s: one bridge for each device", arg);
+	if (eth_ifname_check(arg) == -1)
+		usagex("%s: bad bridge name", arg);
+	s->req.bridge = arg;
+}
+
 /* Checks -n: at most one name per socket, each a valid fd name. */
 static void
 check_names(const struct opts *o)
@@ -213,6 +249,9 @@ parse(int argc, char **argv, struct opts *o)
 		{ "ip6", required_argument, NULL, OPT_IP6 },
 		{ "tcp", required_argument, NULL, OPT_TCP },
 		{ "udp", required_argument, NULL, OPT_UDP },
+		{ "tap", required_argument, NULL, OPT_TAP },
+		{ "tun", required_argument, NULL, OPT_TUN },
+		{ "bridge", required_argument, NULL, OPT_BRIDGE },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *errstr, *last = NULL;
@@ -260,6 +299,14 @@ parse(int argc, char **argv, struct opts *o)
 		case OPT_UDP:
 			add_port(o, optarg, ch == OPT_TCP ? IPPROTO_TCP :
 			    IPPROTO_UDP);
+			break;
+		case OPT_TAP:
+		case OPT_TUN:
+			add_tap(o, optarg, ch == OPT_TAP ? POLICY_MODE_TAP :
+			    POLICY_MODE_TUN);
+			break;
+		case OPT_BRIDGE:
+			add_bridge(o, optarg);
 			break;
 		default:
 			usage();
@@ -403,6 +450,12 @@ describe(const struct sock *s, char *buf, size_t len)
 		snprintf(buf, len, "%s port %u", s->req.proto == IPPROTO_TCP ?
 		    "tcp" : "udp", s->req.port);
 		break;
+	case POLICY_TAP:
+		snprintf(buf, len, "%s device %s%s%s", s->req.tapmode ==
+		    POLICY_MODE_TAP ? "tap" : "tun", s->req.tapname,
+		    s->req.bridge != NULL ? " on bridge " : "",
+		    s->req.bridge != NULL ? s->req.bridge : "");
+		break;
 	}
 }
 
@@ -492,6 +545,9 @@ refuse(const struct opts *o, const struct policy_who *w, const char *fmt,
 static const char *
 send_says(const struct sock *s)
 {
+	if (s->req.kind == POLICY_TAP)
+		return "; a new device, up, gone when the last holder closes "
+		    "the fd (cap_net_admin is raised only to make it)";
 	if (s->req.kind != POLICY_PACKET)
 		return "";
 	switch (s->grant.send) {
@@ -900,6 +956,54 @@ open_port(struct sock *s)
 	}
 }
 
+/*
+ * Makes the device, with CAP_NET_ADMIN raised around each call that needs
+ * it: TUNSETIFF (never on an existing device), up, the bridge.  A caller
+ * who is not root must be granted the name the device got as well as the
+ * one asked for ("%d" as written): a device it may not have is closed,
+ * and so gone.
+ */
+static void
+open_tap(const struct opts *o, struct sock *s)
+{
+	struct policy_req final;
+	char got[IF_NAMESIZE];
+	int rc, e;
+
+	raise_cap(CAP_NET_ADMIN, s->name, "cap_net_admin");
+	s->fd = tundev_open(s->tapname, s->req.tapmode == POLICY_MODE_TAP ?
+	    TUNDEV_TAP : TUNDEV_TUN, got);
+	e = errno;
+	lower_cap(CAP_NET_ADMIN, "cap_net_admin");
+	if (s->fd == -1) {
+		if (e == EBUSY || e == EEXIST)
+			errx(EXIT_SYS, "%s: a device of that name exists",
+			    s->name);
+		errno = e;
+		err(EXIT_SYS, "%s", s->name);
+	}
+	if (!o->root) {
+		final = s->req;
+		final.tapname = got;
+		if (!policy_check(o->policy, o->who, &final, NULL))
+			errx(EXIT_REFUSED, "refused: %s: the device got the "
+			    "name %s, which no rule grants", s->name, got);
+	}
+	strlcpy(s->name, got, sizeof(s->name));
+	raise_cap(CAP_NET_ADMIN, s->name, "cap_net_admin");
+	rc = tundev_up(got);
+	if (rc == 0 && s->req.bridge != NULL)
+		rc = tundev_bridge(got, s->req.bridge);
+	e = errno;
+	lower_cap(CAP_NET_ADMIN, "cap_net_admin");
+	if (rc == -1) {
+		errno = e;
+		err(EXIT_SYS, "%s%s%s", got, s->req.bridge != NULL ?
+		    ": bridge " : ": up", s->req.bridge != NULL ?
+		    s->req.bridge : "");
+	}
+}
+
 /* Enters the network namespace -N names; returns an fd for coming back. */
 static int
 enter_netns(const char *ns)
@@ -951,6 +1055,9 @@ open_all(struct opts *o)
 			break;
 		case POLICY_PORT:
 			open_port(&o->socks[i]);
+			break;
+		case POLICY_TAP:
+			open_tap(o, &o->socks[i]);
 			break;
 		}
 	}
@@ -1084,10 +1191,11 @@ main(int argc, char **argv)
 {
 	/*
 	 * A caller who is not root keeps only the first three: the sockets'
-	 * two, and CAP_SETPCAP (setuid installs) to empty the bounding set.
+	 * two, and CAP_SETPCAP (setuid installs) to empty the bounding set;
+	 * and the fourth, CAP_NET_ADMIN, only when it asks for a device.
 	 */
 	static const cap_value_t keep[] = { CAP_NET_RAW, CAP_NET_BIND_SERVICE,
-	    CAP_SETPCAP, CAP_SETUID, CAP_SETGID, CAP_SYS_ADMIN };
+	    CAP_SETPCAP, CAP_NET_ADMIN, CAP_SETUID, CAP_SETGID, CAP_SYS_ADMIN };
 	struct opts o;
 	struct policy_who who;
 	struct priv_target t;
@@ -1135,7 +1243,7 @@ main(int argc, char **argv)
 	 */
 	if (!o.root && priv_become_real() == -1)
 		err(EXIT_SYS, "become uid %u", (unsigned)who.uid);
-	if (!o.root && priv_limit(keep, 3) == -1)
+	if (!o.root && priv_limit(keep, o.taps > 0 ? 4 : 3) == -1)
 		err(EXIT_SYS, "limit capabilities");
 	target(&o, &t);
 	if (o.check)
@@ -1147,6 +1255,7 @@ main(int argc, char **argv)
 		who.groups = t.groups;
 		who.ngroups = t.ngroups;
 	}
+	o.who = &who;
 	check_policy(&o, &who);
 	if (o.explain) {
 		if (priv_describe(start, before, sizeof(before)) == -1)

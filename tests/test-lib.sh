@@ -340,7 +340,7 @@ as_nobody() {
 
 # test_rawopen: builds, in a fresh test_privdir, a rawopen that reads its
 # policy from $POLICY ($PRIVDIR/etc/rawopen.conf, not created), installed
-# twice: $RAWOPEN with cap_net_raw,cap_net_bind_service=p, and
+# twice: $RAWOPEN with cap_net_raw,cap_net_bind_service,cap_net_admin=p, and
 # $RAWOPEN_SUID setuid root; and calls test_tools, as what rawopen runs
 # after its drop to uid 65534 must be reachable.  Needs the FDCAP_*
 # variables of make check.
@@ -355,7 +355,7 @@ test_rawopen() {
 		-DRAWOPEN_POLICY='\"$POLICY\"' -o \"\$RAWOPEN\" cmd/rawopen.c \
 		$FDCAP_LIBS") || return 1
 	cp "$RAWOPEN" "$RAWOPEN_SUID" && chmod 4755 "$RAWOPEN_SUID" &&
-		setcap cap_net_raw,cap_net_bind_service=p "$RAWOPEN" &&
+		setcap cap_net_raw,cap_net_bind_service,cap_net_admin=p "$RAWOPEN" &&
 		test_tools
 }
 

@@ -1,0 +1,182 @@
+#!/bin/sh
+test_description='rawopen --tap and --tun: a new device, handed over as an fd'
+. "$(dirname "$0")/test-lib.sh"
+
+# Everything happens in $ns, a namespace of the test's own: the devices,
+# the bridge, and the peer that talks to the device from the kernel's side.
+if test_have_prereq SETPRIV,NETNS,PYTHON,RAWOPEN_BUILD && [ -c /dev/net/tun ] &&
+	test_rawopen; then
+	test_set_prereq RAWOPEN
+	test_netns ns
+	ip -n $ns link add fdtbr type bridge && ip -n $ns link set fdtbr up
+	ip -n $ns link add fdtbr2 type bridge
+fi
+chmod 0755 "$TRASH"
+
+policy() {
+	printf '%s\n' "$@" >"$POLICY" && chmod 0644 "$POLICY"
+}
+
+# nobody ARGS...: the capability copy of rawopen, as uid 65534, in $ns.
+# rawopen opens /dev/net/tun as its caller: udev makes it 0666, some
+# containers 0600; in a mount namespace of its own, the caller finds a
+# 0666 node of the same device there.
+mkdir -m 0755 tundev
+nobody() {
+	nsrun $ns unshare -m --propagation private /bin/sh -c '
+		mount -t tmpfs -o mode=0755 fdcap-tun "$1" &&
+		mknod -m 0666 "$1/tun" c 10 200 &&
+		mount --bind "$1/tun" /dev/net/tun || exit 125
+		shift
+		exec setpriv --reuid=65534 --regid=65534 --clear-groups \
+			--inh-caps=-all "$@"' nobody "$TRASH/tundev" "$RAWOPEN" "$@"
+}
+
+# prog.py ACTION...: the program rawopen runs.
+#   info      LISTEN_FDS, LISTEN_FDNAMES, and what TUNGETIFF says of fd 3
+#   up        whether the device is up (its flags, through sysfs of $ns)
+#   write HEX writes one frame on fd 3
+#   read MARK waits (10 s at most) for a frame on fd 3 that holds MARK (the
+#             kernel sends its own, IPv6 neighbour discovery): "got HEX"
+#   wait FILE waits until FILE exists
+cat >prog.py <<\EOF
+import fcntl, os, select, struct, sys, time
+args = sys.argv[1:]
+while args:
+    a = args.pop(0)
+    if a == "info":
+        ifr = fcntl.ioctl(3, 0x800454d2, b"\0" * 40)      # TUNGETIFF
+        name = ifr[:16].rstrip(b"\0").decode()
+        flags = struct.unpack("H", ifr[16:18])[0]
+        print("fds", os.environ.get("LISTEN_FDS"), "names",
+              os.environ.get("LISTEN_FDNAMES"), "dev", name,
+              "tap" if flags & 2 else "tun", "nopi" if flags & 0x1000 else "pi",
+              flush=True)
+    elif a == "up":
+        ifr = fcntl.ioctl(3, 0x800454d2, b"\0" * 40)
+        name = ifr[:16].rstrip(b"\0").decode()
+        f = int(open("/sys/class/net/%s/flags" % name).read(), 0)
+        print("up" if f & 1 else "down", flush=True)
+    elif a == "write":
+        os.write(3, bytes.fromhex(args.pop(0)))
+        print("wrote", flush=True)
+    elif a == "read":
+        mark, end = args.pop(0).encode(), time.time() + 10
+        while select.select([3], [], [], max(0, end - time.time()))[0]:
+            f = os.read(3, 65536)
+            if mark in f:
+                print("got", f.hex(), flush=True)
+                break
+    elif a == "wait":
+        f = args.pop(0)
+        for i in range(200):
+            if os.path.exists(f):
+                break
+            time.sleep(0.05)
+EOF
+
+# peer.py recv IFACE MARK | send IFACE HEX: root, in $ns, on the device.
+cat >peer.py <<\EOF
+import socket, sys
+cmd, iface = sys.argv[1], sys.argv[2]
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+s.bind((iface, 3))
+if cmd == "send":
+    s.send(bytes.fromhex(sys.argv[3]))
+    sys.exit(0)
+s.settimeout(10)
+print("ready", flush=True)
+while True:
+    f = s.recv(65536)
+    if sys.argv[3].encode() in f:
+        print("peer got", f.hex(), flush=True)
+        break
+EOF
+chmod 0644 prog.py peer.py
+P="/usr/bin/python3 $TRASH/prog.py"
+FRAME=ffffffffffff02000000000188b5$(printf 'tap-frame' | od -An -tx1 | tr -d ' \n')00000000000000000000000000000000000000
+
+# gone NAME: no device of that name in $ns.
+gone() { ! ip -n $ns link show dev "$1" >/dev/null 2>&1; }
+
+test_expect_success RAWOPEN 'a tap device by a %d name: fd 3, its real name, up; gone after' '
+	policy "user:nobody tap name=fdtap* mode=tap" &&
+	nobody --tap "fdtap%d" -- $P info up >out &&
+	printf "fds 1 names fdtap0 dev fdtap0 tap nopi\nup\n" >expect &&
+	test_cmp expect out &&
+	gone fdtap0
+'
+
+test_expect_success RAWOPEN 'frames written on the fd come out of the device, and back' '
+	policy "user:nobody tap name=fdtap* mode=tap" &&
+	test_bg rp nobody --tap fdtap7 -- $P wait "$TRASH/go" write $FRAME read into-tap >out &&
+	wait_for nsrun $ns ip link show dev fdtap7 up &&
+	test_bg peer nsrun $ns /usr/bin/python3 peer.py recv fdtap7 tap-frame >peer.out &&
+	wait_for grep -q ready peer.out &&
+	touch go &&
+	wait $peer &&
+	echo "peer got $FRAME" >expect && grep "^peer got" peer.out >got &&
+	test_cmp expect got &&
+	back=ffffffffffff02000000000288b5$(printf "into-tap" | od -An -tx1 | tr -d " \n")0000000000000000000000000000000000000000 &&
+	nsrun $ns /usr/bin/python3 peer.py send fdtap7 $back &&
+	wait $rp &&
+	test_grep -x "got $back" out
+'
+
+test_expect_success RAWOPEN 'a tun device, and a device on a granted bridge' '
+	policy "user:nobody tap name=fdtun* mode=tun" \
+		"user:nobody tap name=fdtb* mode=tap bridge=fdtbr" &&
+	nobody --tun fdtun1 -- $P info >out &&
+	echo "fds 1 names fdtun1 dev fdtun1 tun nopi" >expect && test_cmp expect out &&
+	nobody --tap fdtb1 --bridge fdtbr -- \
+		sh -c "ip -o link show dev fdtb1" >out &&
+	test_grep " master fdtbr " out &&
+	gone fdtb1
+'
+
+test_expect_success RAWOPEN 'refused: another name, the wrong mode, another bridge, no bridge= at all' '
+	policy "user:nobody tap name=fdtap* mode=tap" \
+		"user:nobody tap name=fdtb* mode=tap bridge=fdtbr" &&
+	test_expect_code 1 nobody --tap other0 -- touch "$TRASH/ran" 2>err &&
+	test_grep -F "may not open tap device other0 (rule needed in $POLICY: user:nobody tap name=other0 mode=tap)" err &&
+	test_expect_code 1 nobody --tun fdtap1 -- touch "$TRASH/ran" 2>err &&
+	test_grep -F "user:nobody tap name=fdtap1 mode=tun)" err &&
+	test_expect_code 1 nobody --tap fdtb2 --bridge fdtbr2 -- touch "$TRASH/ran" 2>err &&
+	test_grep -F "bridge=fdtbr2)" err &&
+	test_expect_code 1 nobody --tap fdtap2 --bridge fdtbr -- touch "$TRASH/ran" 2>err &&
+	! test -e ran && gone other0 && gone fdtap1 && gone fdtb2 && gone fdtap2
+'
+
+test_expect_success RAWOPEN 'an existing device is never taken over' '
+	policy "user:nobody tap name=fdtap* mode=tap" &&
+	ip -n $ns tuntap add fdtapx mode tap &&
+	test_expect_code 111 nobody --tap fdtapx -- touch "$TRASH/ran" 2>err &&
+	test_grep "^rawopen: fdtapx: a device of that name exists" err &&
+	! test -e ran &&
+	ip -n $ns tuntap del fdtapx mode tap
+'
+
+test_expect_success RAWOPEN 'a device and a packet socket in one rawopen; no capability left' '
+	policy "user:nobody tap name=fdtap* mode=tap" \
+		"user:nobody packet iface=fdtbr ethertype=0x88b5" &&
+	nobody --tap fdtap3 fdtbr 0x88b5 -- sh -c "echo \$LISTEN_FDS \$LISTEN_FDNAMES; grep \"^Cap\(Inh\|Prm\|Eff\|Amb\)\" /proc/\$\$/status" >out &&
+	test_grep -x "2 fdtap3:fdtbr" out &&
+	test "$(grep -c "	0000000000000000$" out)" = 4
+'
+
+test_expect_success RAWOPEN '-x says what a device is, and opens none' '
+	policy "user:nobody tap name=fdtap* mode=tap" &&
+	nobody -x --tap "fdtap%d" -- true >out &&
+	test_grep -F "policy: tap device fdtap%d: granted by $POLICY:1" out &&
+	test_grep "^open: fd 3: tap device fdtap%d; a new device, up, gone when the last holder closes the fd" out &&
+	gone fdtap0
+'
+
+test_expect_success RAWOPEN 'usage: --bridge needs a device before it, once' '
+	test_expect_code 100 nobody --bridge fdtbr --tap fdtap1 -- true 2>err &&
+	test_grep "^rawopen: --bridge fdtbr: give it after --tap or --tun" err &&
+	test_expect_code 100 nobody --tap "fd/x" -- true 2>err &&
+	test_grep "^rawopen: fd/x: bad device name" err
+'
+
+test_done
