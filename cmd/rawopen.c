@@ -37,6 +37,7 @@
 #include "fdcap.h"
 #include "filter.h"
 #include "filterproc.h"
+#include "ids.h"
 #include "inetsock.h"
 #include "listenfd.h"
 #include "policy.h"
@@ -108,7 +109,7 @@ usage(void)
 	    "[-u user]\n"
 	    "               [--ip proto] [--ip6 proto] [--tcp [addr:]port] "
 	    "[--udp [addr:]port]\n"
-	    "               [--tap name | --tun name [--bridge bridge]]\n"
+	    "               [--tap name] [--tun name] [--bridge bridge]\n"
 	    "               [iface ethertype ...] -- prog [arg ...]\n"
 	    "       rawopen -c\n");
 	exit(EXIT_USAGE);
@@ -396,11 +397,11 @@ target(const struct opts *o, struct priv_target *t)
 	}
 	if ((s = getenv("SUDO_UID")) == NULL)
 		return;
-	uid = (uid_t)strtonum(s, 0, 4294967294LL, &errstr);
+	uid = (uid_t)strtonum(s, 0, IDS_MAX, &errstr);
 	if (errstr != NULL)
 		errx(EXIT_USAGE, "SUDO_UID=%s: %s", s, errstr);
 	if ((s = getenv("SUDO_GID")) != NULL) {
-		gid = (gid_t)strtonum(s, 0, 4294967294LL, &errstr);
+		gid = (gid_t)strtonum(s, 0, IDS_MAX, &errstr);
 		if (errstr != NULL)
 			errx(EXIT_USAGE, "SUDO_GID=%s: %s", s, errstr);
 	} else if ((pw = getpwuid(uid)) != NULL)
