@@ -172,7 +172,7 @@ test_expect_success RAWOPEN '-x explains a grant, opens nothing, exits 0' '
 	! test -e ran &&
 	test_grep -F "policy: vA 0x88b5: granted by $POLICY:2" out &&
 	test_grep -F "open: fd 3: vA 0x88b5, filter locked" out &&
-	test_grep -F "capabilities before: sets \"cap_net_admin,cap_net_bind_service,cap_net_raw=p\"" out &&
+	test_grep -F "capabilities before: sets \"cap_net_bind_service,cap_net_admin,cap_net_raw=p\"" out &&
 	test_grep -F "capabilities after: sets \"=\", ambient none" out &&
 	test_grep "no_new_privs 1" out
 '
