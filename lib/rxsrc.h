@@ -1,0 +1,97 @@
+/*
+ * rxsrc: received frames, a batch at a time, from a packet socket's ring
+ * or from a relayed fd (rawopen's SOCK_SEQPACKET end, one frame per
+ * message), behind one interface.
+ *
+ *	rxsrc_ring(&s, fd, bsize, bnr, retire)  or  rxsrc_relayed(&s, fd, ix);
+ *	while ((rc = rxsrc_batch(&s, max)) != -1) {
+ *		if (rc == 0) { poll s.fd for POLLIN; continue; }
+ *		while (rxsrc_frame(&s, &f) == 1)
+ *			use(&f);		(f.data valid until rxsrc_done)
+ *		rxsrc_done(&s);
+ *	}
+ *
+ * Nothing here prints or exits, and there is no global state.
+ */
+#ifndef LIB_RXSRC_H
+#define LIB_RXSRC_H
+
+#include <sys/socket.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "relay.h"
+#include "ring.h"
+
+#define RXSRC_BATCH	64	/* messages per recvmmsg(2) on a relayed fd */
+/* A relayed frame's buffer: the longest the relay carries, and more. */
+#define RXSRC_RELAYED_BUF (RELAY_FRAME_MAX + 64)
+
+struct rxsrc {
+	int		 fd;
+	int		 relayed;
+	struct ring	 r;		/* a packet socket */
+	int		 held;		/* a batch is held */
+	/* A relayed fd. */
+	int		 ifindex;	/* stamped on its frames */
+	uint8_t		*buf;		/* RXSRC_BATCH buffers */
+	struct mmsghdr	*msg;
+	struct iovec	*iov;
+	int		 n, i;		/* messages in the batch, next one */
+	uint64_t	 ts_ns;		/* the batch's arrival time */
+};
+
+/*
+ * A packet socket fd, bound or not, with a TPACKET_V3 ring as
+ * ring_setup() makes it.  Returns 0, or -1 with ring_setup()'s errno.
+ */
+int	rxsrc_ring(struct rxsrc *s, int fd, size_t block_size,
+	    unsigned block_nr, unsigned retire_ms);
+
+/*
+ * A relayed fd; its frames say they came in on ifindex (0 when unknown).
+ * Returns 0, or -1 with errno ENOMEM.
+ */
+int	rxsrc_relayed(struct rxsrc *s, int fd, int ifindex);
+
+/*
+ * Takes the next batch: a ring block the kernel has handed over, or up to
+ * max (1..RXSRC_BATCH) messages read with recvmmsg(2) and stamped with
+ * the time of arrival.  Returns 1 (a batch is held; one already held
+ * counts), 0 (none yet: poll s->fd for POLLIN), or -1 with errno EPIPE
+ * (the relay has gone: the end of file), or the pending error of the
+ * socket (ENETDOWN: the interface went down or away), or that of
+ * recvmmsg(2).
+ */
+int	rxsrc_batch(struct rxsrc *s, unsigned max);
+
+/*
+ * The next frame of the held batch into f (f->data valid until
+ * rxsrc_done()); a relayed message longer than its buffer has caplen <
+ * len, as a ring's may.  Returns 1, or 0 when the batch is used up.
+ */
+int	rxsrc_frame(struct rxsrc *s, struct ring_frame *f);
+
+/* Gives the batch back: its frames' data may be reused from now on. */
+void	rxsrc_done(struct rxsrc *s);
+
+/*
+ * The longest frame a batch holds whole: the snaplen of a pcap header.
+ * Never fails.
+ */
+uint32_t rxsrc_snaplen(const struct rxsrc *s);
+
+/* The largest frame's size, tag restored: a copy buffer's size. */
+size_t	rxsrc_maxframe(const struct rxsrc *s);
+
+/*
+ * Frames the kernel dropped for want of room so far (PACKET_STATISTICS);
+ * 0 on a relayed fd, whose relay counts them.  Never fails.
+ */
+uint64_t rxsrc_drops(struct rxsrc *s);
+
+/* Frees what rxsrc_ring() or rxsrc_relayed() set up; the fd stays open. */
+void	rxsrc_close(struct rxsrc *s);
+
+#endif /* LIB_RXSRC_H */
