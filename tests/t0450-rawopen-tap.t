@@ -172,6 +172,17 @@ test_expect_success RAWOPEN '-x says what a device is, and opens none' '
 	gone fdtap0
 '
 
+# QEMU boots nothing (no machine, stopped) but opens the netdev on fd 3,
+# as it would with qemu-bridge-helper's fd.
+command -v qemu-system-x86_64 >/dev/null && test_set_prereq QEMU
+test_expect_success RAWOPEN,QEMU 'QEMU takes the fd: -netdev tap,id=n0,fd=3' '
+	policy "user:nobody tap name=fdvm* mode=tap" &&
+	printf "info network\nquit\n" | nobody --tap "fdvm%d" -- \
+		qemu-system-x86_64 -machine none -nodefaults -display none -S \
+		-netdev tap,id=n0,fd=3 -monitor stdio >out 2>err &&
+	test_grep "^n0: index=0,type=tap,fd=3" out
+'
+
 test_expect_success RAWOPEN 'usage: --bridge needs a device before it, once' '
 	test_expect_code 100 nobody --bridge fdtbr --tap fdtap1 -- true 2>err &&
 	test_grep "^rawopen: --bridge fdtbr: give it after --tap or --tun" err &&
