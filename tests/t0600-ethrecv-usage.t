@@ -7,10 +7,24 @@ usage_fails() {
 	test_grep -q "usage: ethrecv" err
 }
 
+# one_line CODE MESSAGE ARGS...: exit CODE, MESSAGE as the only line.
+one_line() {
+	_c=$1 _m=$2; shift 2
+	test_expect_code $_c ethrecv "$@" 2>err &&
+	echo "ethrecv: $_m" >want &&
+	test_cmp want err
+}
+
 test_expect_success 'an unknown option prints the synopsis, exit 100' '
-	usage_fails -X &&
-	usage_fails lo &&
-	usage_fails lo all extra
+	usage_fails -X
+'
+
+test_expect_success 'operands of the wrong shape: one line naming the problem, exit 100' '
+	one_line 100 "lo: an interface needs an ethertype" lo &&
+	one_line 100 "extra: one interface and one ethertype at most" lo all extra &&
+	one_line 100 "-e: no program: give -- prog [arg ...]" -e lo 0x88b5 &&
+	one_line 100 "-- prog: a program runs only under -e" lo 0x88b5 -- cat &&
+	one_line 100 "-e: no program after --" -e lo all --
 '
 
 test_expect_success 'bad option values are named, exit 100' '
@@ -32,17 +46,26 @@ test_expect_success 'bad option values are named, exit 100' '
 	test_grep "^ethrecv: 0x1ffff: not an ethertype$" err
 '
 
-test_expect_success '-j and -T need -e; -w, -U, -Q do not go with it' '
+test_expect_success '-j and -T need -e, even at their defaults; -w, -U, -Q do not go with it' '
 	test_expect_code 100 ethrecv -j 2 lo all 2>err &&
+	test_grep "ethrecv: -j and -T need -e" err &&
+	test_expect_code 100 ethrecv -T 10 lo all 2>err &&
+	test_grep "ethrecv: -j and -T need -e" err &&
+	test_expect_code 100 ethrecv -j 1 lo all 2>err &&
 	test_grep "ethrecv: -j and -T need -e" err &&
 	test_expect_code 100 ethrecv -e -w hex lo all -- cat 2>err &&
 	test_grep "do not go with -e" err
 '
 
 test_expect_success '-e needs -- and a program' '
-	usage_fails -e lo all cat &&
-	usage_fails -e lo all -- &&
-	usage_fails -e --
+	one_line 100 "-e: no program: give -- prog [arg ...]" -e lo all cat &&
+	one_line 100 "-e: no program after --" -e --
+'
+
+test_expect_success '-e with a program that is not there: exit 127 at start, one line' '
+	one_line 127 "nosuchprog-fdcap: No such file or directory" -e lo all -- nosuchprog-fdcap &&
+	one_line 127 "/nonexistent/prog: No such file or directory" -e lo all -- /nonexistent/prog &&
+	one_line 126 "/etc/passwd: Permission denied" -e lo all -- /etc/passwd
 '
 
 test_expect_success 'no socket at all: exit 100, pointing at rawopen' '
@@ -66,7 +89,7 @@ test_expect_success 'a handed-over fd that is not open: exit 100' '
 
 test_expect_success '-p on a handed-over socket is refused' '
 	test_expect_code 100 ethrecv -p --fd 0 2>err &&
-	test_grep "ethrecv: -p needs iface ethertype" err
+	test_grep "ethrecv: -p: fd 0 was handed over (rawopen -p for a handed-over socket)" err
 '
 
 test_have_prereq NETNS && test_netns N
