@@ -4,7 +4,8 @@ test_description='ethrecv -e: a frame server answering a peer on a veth'
 
 # ask.py IFACE PAYLOAD [WAIT]: sends PAYLOAD as one 0x88b5 frame from IFACE
 # to the broadcast address, then prints the first reply (hex) and our MAC,
-# or "none" when none comes within WAIT seconds (default 10).
+# or "none" when none comes within WAIT seconds (default 10); WAIT 0:
+# prints "sent" and our MAC at once (the server's count says the rest).
 cat >ask.py <<'PY'
 import socket, sys
 ifc, payload = sys.argv[1], sys.argv[2].encode()
@@ -14,6 +15,10 @@ s.bind((ifc, 0x88b5))
 s.settimeout(wait)
 me = s.getsockname()[4][:6]
 s.send(b"\xff" * 6 + me + b"\x88\xb5" + payload)
+if wait == 0:
+    print("sent")
+    print(me.hex())
+    sys.exit(0)
 try:
     while True:
         f, a = s.recvfrom(65535)
@@ -35,7 +40,7 @@ if test_have_prereq NETNS,PYTHON; then
 fi
 
 test_expect_success VETH 'an echo server answers: src and dst swapped, same ethertype' '
-	ip netns exec $B ethrecv -e -c 1 vb 0x88b5 -- tr a-z A-Z 2>err &
+	test_bg pid ip netns exec $B ethrecv -e -c 1 vb 0x88b5 -- tr a-z A-Z 2>err &&
 	wait_for bound $B 88b5 &&
 	ask hello >reply &&
 	wait &&
@@ -47,65 +52,70 @@ test_expect_success VETH 'an echo server answers: src and dst swapped, same ethe
 	test "$(echo "$got" | cut -c25-28)" = 88b5 &&
 	test "$(echo "$got" | cut -c29-38)" = "$(printf HELLO | od -An -tx1 | tr -d " \n")" &&
 	test ${#got} = 120 &&
-	test_grep "^1 frames received, 0 dropped by kernel, 1 replies sent, 0 handlers failed$" err
+	test_grep "^ethrecv: 1 frame received, 0 dropped by kernel, 1 reply sent, 0 handlers failed$" err
 '
 
 test_expect_success VETH 'the handler sees ETH_* and only fds 0, 1 and 2' '
-	ip netns exec $B ethrecv -e -c 1 vb 0x88b5 -- sh -c "env | grep ^ETH_ | sort >env; (ls /proc/\$\$/fd) >fdlist; cat >payload" 2>err &
+	test_bg pid ip netns exec $B ethrecv -e -c 1 vb 0x88b5 -- sh -c "env | grep ^ETH_ | sort >env; (ls /proc/\$\$/fd) >fdlist; cat >payload" 2>err &&
 	wait_for bound $B 88b5 &&
-	ask ping 2 >reply &&
-	wait &&
-	test "$(sed -n 1p reply)" = none &&
+	ask ping 0 >reply &&
+	wait $pid &&
 	peer=$(sed -n 2p reply | sed "s/../&:/g; s/:\$//") &&
 	printf "ETH_DST=ff:ff:ff:ff:ff:ff\nETH_IFACE=vb\nETH_SRC=%s\nETH_TYPE=0x88b5\n" "$peer" >want &&
 	test_cmp want env &&
 	test "$(sort -n fdlist | tr "\n" " ")" = "0 1 2 " &&
 	test "$(head -c 4 payload)" = ping &&
-	test_grep "0 replies sent, 0 handlers failed" err
+	test_grep "^ethrecv: 1 frame received, 0 dropped by kernel, 0 replies sent, 0 handlers failed$" err
 '
 
 test_expect_success VETH 'a failing handler and a slow one are reported; the server goes on' '
-	ip netns exec $B ethrecv -e -c 3 -T 1 vb 0x88b5 -- sh -c "read x; case \$x in fail*) exit 3;; slow*) sleep 30;; esac; echo ok" 2>err &
+	test_bg pid ip netns exec $B ethrecv -e -c 3 -T 1 vb 0x88b5 -- sh -c "read x; case \$x in fail*) exit 3;; slow*) sleep 30;; esac; echo ok" 2>err &&
 	wait_for bound $B 88b5 &&
-	ask fail 1 >r1 &&
-	ask slow 3 >r2 &&
+	ask fail 0 >r1 &&
+	ask slow 0 >r2 &&
 	ask good >r3 &&
-	wait &&
-	test "$(sed -n 1p r1)" = none &&
-	test "$(sed -n 1p r2)" = none &&
+	wait $pid &&
 	test "$(sed -n 1p r3 | cut -c29-34)" = 6f6b0a &&
 	test_grep "^ethrecv: sh: frame 1 from .*: exited with status 3$" err &&
 	test_grep "^ethrecv: sh: frame 2 from .*: killed after 1 s$" err &&
-	test_grep "^3 frames received, 0 dropped by kernel, 1 replies sent, 2 handlers failed$" err
+	test_grep "^ethrecv: 3 frames received, 0 dropped by kernel, 1 reply sent, 2 handlers failed$" err
 '
 
 test_expect_success VETH 'a reply longer than the MTU is reported, not sent' '
-	ip netns exec $B ethrecv -e -c 1 vb 0x88b5 -- head -c 2000 /dev/zero 2>err &
+	test_bg pid ip netns exec $B ethrecv -e -c 1 vb 0x88b5 -- head -c 2000 /dev/zero 2>err &&
 	wait_for bound $B 88b5 &&
-	ask big 2 >reply &&
-	wait &&
-	test "$(sed -n 1p reply)" = none &&
-	test_grep "frame 1 from .*: reply longer than 1500 bytes, not sent" err
+	ask big 0 >reply &&
+	wait $pid &&
+	test_grep "frame 1 from .*: reply longer than 1500 bytes, not sent" err &&
+	test_grep "^ethrecv: 1 frame received, 0 dropped by kernel, 0 replies sent, 1 handler failed$" err
 '
 
 test_expect_success VETH 'several handlers at once leave no zombies behind' '
-	ip netns exec $B ethrecv -e -j 3 vb 0x88b5 -- true 2>err &
-	pid=$! &&
+	test_bg pid ip netns exec $B ethrecv -e -j 3 vb 0x88b5 -- sh -c "echo x >>ran" 2>err &&
 	wait_for bound $B 88b5 &&
-	ask a 1 >/dev/null && ask b 1 >/dev/null && ask c 1 >/dev/null &&
+	ask a 0 >/dev/null && ask b 0 >/dev/null && ask c 0 >/dev/null &&
+	wait_for test_line_count = 3 ran &&
 	wait_for sh -c "! ps -o stat= --ppid $pid | grep -q ." &&
 	kill -TERM $pid &&
 	wait $pid &&
-	test_grep "^3 frames received, 0 dropped by kernel, 0 replies sent, 0 handlers failed$" err
+	test_grep "^ethrecv: 3 frames received, 0 dropped by kernel, 0 replies sent, 0 handlers failed$" err
 '
 
-test_expect_success VETH 'a program that cannot be found: 127, reported, server goes on' '
-	ip netns exec $B ethrecv -e -c 1 vb 0x88b5 -- /nonexistent/prog 2>err &
+test_expect_success VETH 'a program that cannot be found: 127 at start, one line' '
+	test_expect_code 127 ip netns exec $B ethrecv -e -c 1 vb 0x88b5 -- /nonexistent/prog 2>err &&
+	echo "ethrecv: /nonexistent/prog: No such file or directory" >want &&
+	test_cmp want err
+'
+
+test_expect_success VETH 'a program that goes away later: 127 per frame, reported, server goes on' '
+	cp /bin/true ./handler &&
+	test_bg pid ip netns exec $B ethrecv -e -c 1 vb 0x88b5 -- "$TRASH/handler" 2>err &&
 	wait_for bound $B 88b5 &&
-	ask x 1 >/dev/null &&
-	wait &&
-	test_grep "ethrecv: /nonexistent/prog: No such file or directory" err &&
-	test_grep "exited with status 127" err
+	rm handler &&
+	ask x 0 >/dev/null &&
+	wait $pid &&
+	test_grep "exited with status 127" err &&
+	test_grep "^ethrecv: 1 frame received, 0 dropped by kernel, 0 replies sent, 1 handler failed$" err
 '
 
 test_done
