@@ -85,6 +85,7 @@ struct sock {
 	struct sock_fprog	inner;		/* rule and -F, compiled */
 	struct eth_if		ifc;		/* PACKET */
 	char			tapname[IF_NAMESIZE];	/* TAP: as asked */
+	size_t			pair;		/* PACKET: its pair, for -j */
 	int			fd;
 };
 
@@ -92,6 +93,10 @@ struct opts {
 	const char	*filter, *netns, *names, *user;
 	int		 promisc, outgoing, explain, check, ofd;
 	int		 taps;		/* --tap and --tun asked */
+	unsigned	 jobs;		/* -j: sockets per pair (0: 1) */
+	int		 fanmode;	/* -j: the group's mode */
+	size_t		 npairs;
+	unsigned	 groups[MAXSOCKS];	/* -j: each pair's group id */
 	int		 root;		/* uid 0 of the initial user namespace */
 	int		 nsroot;	/* uid 0 of another user namespace */
 	struct policy	*policy;	/* kept: grants point into it */
@@ -105,8 +110,8 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: rawopen [-Lpx] [-F filter] [-N netns] [-n name] [-o fd] "
-	    "[-u user]\n"
+	    "usage: rawopen [-Lpx] [-F filter] [-j n[:mode]] [-N netns] [-n name]\n"
+	    "               [-o fd] [-u user]\n"
 	    "               [--ip proto] [--ip6 proto] [--tcp [addr:]port] "
 	    "[--udp [addr:]port]\n"
 	    "               [--tap name] [--tun name] [--bridge bridge]\n"
@@ -140,18 +145,47 @@ newsock(struct opts *o, enum policy_kind kind)
 	return s;
 }
 
+/* One socket for the pair, or -j of them, members of one fanout group. */
 static void
 add_packet(struct opts *o, const char *iface, const char *type)
 {
 	struct sock *s;
+	uint16_t t;
+	unsigned i;
 
 	if (eth_ifname_check(iface) == -1)
 		usagex("%s: bad interface name", iface);
-	s = newsock(o, POLICY_PACKET);
-	if (eth_parse_type(type, &s->req.ethertype) == -1)
+	if (eth_parse_type(type, &t) == -1)
 		usagex("%s: bad ethertype", type);
-	s->req.iface = iface;
-	strlcpy(s->name, iface, sizeof(s->name));
+	for (i = 0; i < (o->jobs > 1 ? o->jobs : 1); i++) {
+		s = newsock(o, POLICY_PACKET);
+		s->req.ethertype = t;
+		s->req.iface = iface;
+		s->req.fanout = o->jobs > 1 ? o->jobs : 0;
+		s->pair = o->npairs;
+		strlcpy(s->name, iface, sizeof(s->name));
+	}
+	o->npairs++;
+}
+
+/* -j N[:MODE] */
+static void
+parse_jobs(struct opts *o, const char *arg)
+{
+	char num[16], *colon;
+	const char *errstr;
+
+	strlcpy(num, arg, sizeof(num));
+	if ((colon = strchr(num, ':')) != NULL)
+		*colon = '\0';
+	o->jobs = (unsigned)strtonum(num, 1, MAXSOCKS, &errstr);
+	if (errstr != NULL)
+		usagex("-j %s: sockets per pair is %s (1 to %d)", arg, errstr,
+		    MAXSOCKS);
+	if (rawsock_fanout_mode(colon != NULL ? colon + 1 : "hash",
+	    &o->fanmode) == -1)
+		usagex("-j %s: the mode is hash, lb, cpu, qm or rollover",
+		    arg);
 }
 
 static void
@@ -258,7 +292,7 @@ parse(int argc, char **argv, struct opts *o)
 	const char *errstr, *last = NULL;
 	int ch, i, dashdash = 0;
 
-	while ((ch = getopt_long(argc, argv, "+cF:LN:n:o:pu:x", longopts,
+	while ((ch = getopt_long(argc, argv, "+cF:j:LN:n:o:pu:x", longopts,
 	    NULL)) != -1) {
 		last = optarg;
 		switch (ch) {
@@ -267,6 +301,9 @@ parse(int argc, char **argv, struct opts *o)
 			break;
 		case 'F':
 			o->filter = optarg;
+			break;
+		case 'j':
+			parse_jobs(o, optarg);
 			break;
 		case 'L':
 			o->outgoing = 1;
@@ -442,6 +479,9 @@ describe(const struct sock *s, char *buf, size_t len)
 		eth_format_type(s->req.ethertype, type, sizeof(type));
 		snprintf(buf, len, "%s %s%s", s->req.iface, type,
 		    s->req.promisc ? " promiscuous" : "");
+		if (s->req.fanout > 1)
+			snprintf(buf + strlen(buf), len - strlen(buf),
+			    ", fanout of %u", s->req.fanout);
 		break;
 	case POLICY_IP:
 		snprintf(buf, len, "raw %s socket %s", s->req.ip6 ? "IPv6" :
@@ -844,7 +884,7 @@ open_packet(const struct opts *o, struct sock *s)
  * to another program's group.  None of it needs privilege.
  */
 static void
-setup_packet(const struct opts *o, struct sock *s)
+setup_packet(struct opts *o, struct sock *s)
 {
 	struct rawsock_conf c;
 
@@ -858,6 +898,11 @@ setup_packet(const struct opts *o, struct sock *s)
 	c.inner = s->inner.len > 0 ? &s->inner : NULL;
 	c.lock = 1;
 	c.pin = 1;
+	/* -j: the first member makes the pair's group, the others join it. */
+	if (s->req.fanout > 1) {
+		c.group = &o->groups[s->pair];
+		c.fanout = o->fanmode;
+	}
 	if (rawsock_confine(s->fd, &c) == -1)
 		err(EXIT_SYS, "%s", s->name);
 	filter_free(&s->inner);

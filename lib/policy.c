@@ -46,6 +46,7 @@ struct pctx {
 #define K_NAME		0x800
 #define K_MODE		0x1000
 #define K_BRIDGE	0x2000
+#define K_FANOUT	0x4000
 
 #define KIND(k)		(1u << (k))
 
@@ -68,6 +69,7 @@ static const struct {
 	{ "name",	K_NAME,		KIND(POLICY_TAP) },
 	{ "mode",	K_MODE,		KIND(POLICY_TAP) },
 	{ "bridge",	K_BRIDGE,	KIND(POLICY_TAP) },
+	{ "fanout",	K_FANOUT,	KIND(POLICY_PACKET) },
 };
 
 static const char *const policy_kinds[] = {
@@ -591,11 +593,13 @@ policy_line(struct pctx *c, char *line, struct policy_rule *r)
 {
 	const char *why;
 	struct tok t;
+	unsigned long n;
 	size_t i;
 	int k, rc, seen = 0;
 
 	memset(r, 0, sizeof(*r));
 	r->line = c->line;
+	r->fanout = 1;
 	if ((rc = policy_tok(&line, &t, &why)) <= 0)
 		return rc == 0 ? 0 : perr(c, "%s", why);
 	if (t.val != NULL)
@@ -643,6 +647,13 @@ policy_line(struct pctx *c, char *line, struct policy_rule *r)
 		case K_NAME:
 			rc = policy_names(c, t.key, t.val, 1, &r->namebuf,
 			    &r->names, &r->nnames);
+			break;
+		case K_FANOUT:
+			if (policy_number(t.val, 1024, &n) == -1 || n == 0)
+				rc = perr(c, "fanout= is a number of sockets, "
+				    "1 to 1024, not '%.64s'", t.val);
+			else
+				r->fanout = (unsigned)n;
 			break;
 		case K_BRIDGE:
 			rc = policy_names(c, t.key, t.val, 0, &r->brbuf,

@@ -22,6 +22,9 @@
  *				send=any is allowed and changes nothing.
  *	outgoing=yes|no		default no.  A request with -L (outgoing set)
  *				is granted only by a rule with outgoing=yes.
+ *	fanout=N		default 1, at most 1024.  A request for a fanout
+ *				group of M sockets (rawopen -j M) is granted
+ *				only by a rule with fanout= at least M.
  *   port rules:
  *	addr=LIST		numeric IPv4 and IPv6 addresses, comma
  *				separated, IPv6 without brackets, as
@@ -82,6 +85,7 @@ struct policy_req {
 	int		proto;		/* IP: protocol number; PORT: IPPROTO_TCP or IPPROTO_UDP */
 	unsigned	port;		/* PORT */
 	int		outgoing;	/* PACKET: -L, outgoing frames too */
+	unsigned	fanout;		/* PACKET: -j, sockets in one group (0: 1) */
 	/*
 	 * PORT: the address to bind (AF_INET or AF_INET6, its port
 	 * ignored), or NULL for the wildcard: 0.0.0.0, or :: when ip6 is
@@ -165,7 +169,7 @@ int		 policy_check(const struct policy *p, const struct policy_who *who,
  * Writes into buf (always terminated, truncated if short) the rule line
  * that would grant req to who, naming the user by name when it has one,
  * else by uid: "user:alice packet iface=eth0 ethertype=0x88b5", with
- * " promisc=yes" and " outgoing=yes" when asked, "ethertype=all" for
+ * " promisc=yes", " outgoing=yes" and " fanout=N" (N > 1) when asked, "ethertype=all" for
  * ETHTYPE_ALL; "user:bob ip proto=icmp" (either family); "user:www port
  * proto=tcp port=80", with " addr=ADDR" (as inet_ntop(3) writes it) when
  * req->addr is an address other than the wildcard.  req->iface is

@@ -60,6 +60,7 @@ struct policy_rule {
 	enum policy_send send;
 	int		 spoof;
 	int		 outgoing;
+	unsigned	 fanout;	/* fanout=: the most sockets per pair */
 
 	/* ip */
 	unsigned char	 protos[256];

@@ -73,6 +73,8 @@ policy_packet_match(const struct policy_rule *r, const struct policy_req *req)
 		return 0;
 	if (req->outgoing && !r->outgoing)
 		return 0;
+	if (req->fanout > r->fanout)
+		return 0;
 	if (r->filtmode == FILT_REQUIRED && !req->filter)
 		return 0;
 	for (i = 0; i < r->nifaces; i++)
@@ -273,6 +275,7 @@ policy_suggest(const struct policy_who *who, const struct policy_req *req,
     char *buf, size_t len)
 {
 	char user[64], type[16], proto[16], addr[INET6_ADDRSTRLEN + 8];
+	char fan[24];
 	const char *name;
 	struct paddr a;
 	static const unsigned char zero[16];
@@ -288,10 +291,13 @@ policy_suggest(const struct policy_who *who, const struct policy_req *req,
 			strlcpy(type, "none", sizeof(type));
 		else
 			snprintf(type, sizeof(type), "0x%04x", req->ethertype);
-		snprintf(buf, len, "%s packet iface=%s ethertype=%s%s%s", user,
+		fan[0] = '\0';
+		if (req->fanout > 1)
+			snprintf(fan, sizeof(fan), " fanout=%u", req->fanout);
+		snprintf(buf, len, "%s packet iface=%s ethertype=%s%s%s%s", user,
 		    req->iface != NULL ? req->iface : "?", type,
 		    req->promisc ? " promisc=yes" : "",
-		    req->outgoing ? " outgoing=yes" : "");
+		    req->outgoing ? " outgoing=yes" : "", fan);
 		break;
 	case POLICY_IP:
 		/* By name where proto= knows one (inetsock's table). */

@@ -89,7 +89,8 @@ rawsock_confine(int fd, const struct rawsock_conf *c)
 	o.lock = c->lock;
 	rc = rawsock_setup(fd, &o);
 	if (rc == 0 && c->pin)
-		rc = rawsock_pin(fd);
+		rc = c->group != NULL ? rawsock_group(fd, c->fanout, c->group) :
+		    rawsock_pin(fd);
 	e = errno;
 	filter_free(&prog);
 	errno = e;
@@ -101,6 +102,49 @@ rawsock_pin(int fd)
 {
 	return rawsock_setint(fd, SOL_PACKET, PACKET_FANOUT,
 	    (PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_UNIQUEID) << 16);
+}
+
+int
+rawsock_group(int fd, int mode, unsigned *id)
+{
+	socklen_t len;
+	int v;
+
+	if (*id != 0)
+		return rawsock_setint(fd, SOL_PACKET, PACKET_FANOUT,
+		    (int)(*id & 0xffff) | (mode << 16));
+	if (rawsock_setint(fd, SOL_PACKET, PACKET_FANOUT,
+	    (mode | PACKET_FANOUT_FLAG_UNIQUEID) << 16) == -1)
+		return -1;
+	len = sizeof(v);
+	if (getsockopt(fd, SOL_PACKET, PACKET_FANOUT, &v, &len) == -1)
+		return -1;
+	*id = (unsigned)v & 0xffff;
+	return 0;
+}
+
+int
+rawsock_fanout_mode(const char *name, int *mode)
+{
+	static const struct {
+		const char	*name;
+		int		 mode;
+	} modes[] = {
+		{ "hash", PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG },
+		{ "lb", PACKET_FANOUT_LB },
+		{ "cpu", PACKET_FANOUT_CPU },
+		{ "qm", PACKET_FANOUT_QM },
+		{ "rollover", PACKET_FANOUT_ROLLOVER },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (strcmp(name, modes[i].name) == 0) {
+			*mode = modes[i].mode;
+			return 0;
+		}
+	errno = EINVAL;
+	return -1;
 }
 
 int

@@ -46,7 +46,9 @@ struct rawsock_conf {
 	int		outgoing;	/* outgoing frames too (-L, -Q out) */
 	const struct sock_fprog	*inner;	/* the rule's and caller's, or NULL */
 	int		lock;		/* SO_LOCK_FILTER */
-	int		pin;		/* a fanout group of its own */
+	int		pin;		/* a fanout group of its own, or group's */
+	int		fanout;		/* with group: rawsock_fanout_mode()'s */
+	unsigned	*group;		/* NULL, or the group to join (0: new) */
 };
 
 /*
@@ -58,7 +60,9 @@ struct rawsock_conf {
  * with c->outgoing and one ethertype, the socket is bound to all and the
  * filter keeps it to its type (as it does after any rebind).  With c->pin
  * the bound socket is then made the only member of a fanout group of its
- * own (rawsock_pin()); a socket of ETHTYPE_NONE, which a bind to protocol
+ * own (rawsock_pin()), or, when c->group is not NULL, a member of the
+ * group *c->group of mode c->fanout (rawsock_group()); a socket of
+ * ETHTYPE_NONE, which a bind to protocol
  * 0 would leave unpinnable, is then bound to all, its filter dropping
  * every frame.  Returns 0, or -1 with errno (EINVAL: ifindex <= 0, or
  * inner too long for the prefix; ENOMEM; or the failing call's error);
@@ -76,6 +80,24 @@ int	rawsock_confine(int fd, const struct rawsock_conf *c);
  * EALREADY: already in a group).
  */
 int	rawsock_pin(int fd);
+
+/*
+ * Makes the bound socket fd a member of fanout group *id, of mode (as
+ * rawsock_fanout_mode() gives it): when *id is 0, of a new group whose id
+ * the kernel chooses (PACKET_FANOUT_FLAG_UNIQUEID), written to *id, so
+ * that the next members join it.  A member can be neither rebound nor
+ * moved to another group.  Returns 0, or -1 with errno (EINVAL: fd not
+ * bound, or a group of that id with another mode or interface; EALREADY:
+ * fd is in a group already).
+ */
+int	rawsock_group(int fd, int mode, unsigned *id);
+
+/*
+ * The PACKET_FANOUT mode (type and flags, as its upper 16 bits) named by
+ * name: "hash" (with PACKET_FANOUT_FLAG_DEFRAG, so fragments meet), "lb",
+ * "cpu", "qm" or "rollover".  Returns 0, or -1 with errno EINVAL.
+ */
+int	rawsock_fanout_mode(const char *name, int *mode);
 
 /*
  * For a socket handed over by someone else: PACKET_IGNORE_OUTGOING set,

@@ -89,6 +89,7 @@ static const struct {
 	    "wildcards, a v4-mapped address" },
 	/* rawopen, part 3: tun and tap devices */
 	{ "* tap name=fdtap* mode=tap\n", "a tap rule" },
+	{ "* packet iface=eth0 ethertype=1 fanout=8\n", "fanout=" },
 	{ "* tap name=qemu*,vm[0-9]* mode=tap,tun bridge=br0,lab*\n",
 	    "patterns, modes and bridges" },
 };
@@ -279,6 +280,12 @@ static const struct {
 	{ "* ip proto=icmp addr=127.0.0.1",
 	  "t:1: key 'addr' does not apply to ip rules" },
 	{ "* tap mode=tap", "t:1: tap rule without name=" },
+	{ "* packet iface=eth0 ethertype=1 fanout=0",
+	  "t:1: fanout= is a number of sockets, 1 to 1024, not '0'" },
+	{ "* packet iface=eth0 ethertype=1 fanout=1025",
+	  "t:1: fanout= is a number of sockets, 1 to 1024, not '1025'" },
+	{ "* port proto=tcp port=80 fanout=2",
+	  "t:1: key 'fanout' does not apply to port rules" },
 	{ "* tap name=t0", "t:1: tap rule without mode=" },
 	{ "* tap name=t0 mode=tip",
 	  "t:1: mode= is tap, tun or both, not 'tip'" },
@@ -1332,6 +1339,9 @@ cleanup(void)
 static void
 test_tap(void)
 {
+	static const char fanrules[] =
+	    "user:nobody packet iface=e0 ethertype=1 fanout=4\n"
+	    "user:nobody packet iface=e1 ethertype=1\n";
 	static const char taprules[] =
 	    "user:nobody tap name=fdtap* mode=tap\n"
 	    "user:nobody tap name=vm* mode=tun bridge=br*\n";
@@ -1376,6 +1386,30 @@ test_tap(void)
 	policy_suggest(&who, &req, buf, sizeof(buf));
 	is_str(buf, "user:nobody tap name=other mode=tun bridge=br1",
 	    "tap: suggested with a bridge");
+	policy_free(p);
+
+	/* fanout=: the most a rule grants; one without it. */
+	if ((p = policy_parse(fanrules, strlen(fanrules), "t", err)) ==
+	    NULL) {
+		diag("%s", err);
+		exit(1);
+	}
+	memset(&req, 0, sizeof(req));
+	req.kind = POLICY_PACKET;
+	req.iface = "e0";
+	req.ethertype = 1;
+	req.fanout = 4;
+	ok(policy_check(p, &who, &req, NULL), "fanout: 4 by fanout=4");
+	req.fanout = 5;
+	ok(!policy_check(p, &who, &req, NULL), "fanout: not 5");
+	req.iface = "e1";
+	req.fanout = 2;
+	ok(!policy_check(p, &who, &req, NULL), "fanout: 2 not without it");
+	policy_suggest(&who, &req, buf, sizeof(buf));
+	is_str(buf, "user:nobody packet iface=e1 ethertype=0x0001 fanout=2",
+	    "fanout: suggested");
+	req.fanout = 0;
+	ok(policy_check(p, &who, &req, NULL), "fanout: one socket without it");
 	policy_free(p);
 }
 
