@@ -38,10 +38,11 @@
 #include "rawsock.h"
 #include "relay.h"
 #include "textio.h"
+#include "timeutil.h"
 
 #define BATCH		256	/* messages per sendmmsg(2) */
 #define KEEP_MAX	(256U * 1024 * 1024)	/* -l on a pipe */
-#define RETRY_NS	(2 * 1000000000LL)	/* ENOBUFS: give up after */
+#define RETRY_NS	(2 * NSEC_PER_SEC)	/* ENOBUFS: give up after */
 #define RELAYED_MTU	1500	/* payloads on a relayed fd without IFACE */
 
 static volatile sig_atomic_t stop;
@@ -60,6 +61,7 @@ struct opts {
 	double		 factor;	/* -R; 0: ignore timestamps */
 	double		 rate;		/* -r; 0: as fast as possible */
 	int		 fd;		/* -S; -1: none */
+	uint16_t	 optype;	/* the ETHERTYPE operand, or ETHTYPE_NONE */
 };
 
 /* The state of a run. */
@@ -84,6 +86,7 @@ struct run {
 	uint64_t	 ts0, wall0;	/* -R: first timestamp, its send time */
 	int		 have_ts0;
 	uint64_t	 last_progress, progress_sent;
+	int		 typesaid;	/* the ETHERTYPE operand's warning */
 };
 
 static const uint8_t zeros[ETH_ZLEN_];
@@ -106,24 +109,11 @@ onsignal(int sig)
 	stop = 1;
 }
 
-static uint64_t
-now_ns(void)
+/* "1 frame", "2 frames": the noun as n wants it. */
+static const char *
+plural(uint64_t n, const char *one, const char *many)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000U + (uint64_t)ts.tv_nsec;
-}
-
-/* Sleeps until the CLOCK_MONOTONIC time t (ns); a signal cuts it short. */
-static void
-sleep_until(uint64_t t)
-{
-	struct timespec ts;
-
-	ts.tv_sec = (time_t)(t / 1000000000U);
-	ts.tv_nsec = (long)(t % 1000000000U);
-	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+	return n == 1 ? one : many;
 }
 
 static void
@@ -131,13 +121,13 @@ summary(const struct opts *o, const struct run *r)
 {
 	if (o->quiet)
 		return;
+	fprintf(stderr, "ethsend: %" PRIu64 " %s sent, %" PRIu64 " %s, %"
+	    PRIu64 " %s", r->sent, plural(r->sent, "frame", "frames"),
+	    r->bytes, plural(r->bytes, "byte", "bytes"), r->errors,
+	    plural(r->errors, "error", "errors"));
 	if (o->skip)
-		fprintf(stderr, "%" PRIu64 " frames sent, %" PRIu64 " bytes, %"
-		    PRIu64 " errors, %" PRIu64 " skipped\n", r->sent,
-		    r->bytes, r->errors, r->skipped);
-	else
-		fprintf(stderr, "%" PRIu64 " frames sent, %" PRIu64 " bytes, %"
-		    PRIu64 " errors\n", r->sent, r->bytes, r->errors);
+		fprintf(stderr, ", %" PRIu64 " skipped", r->skipped);
+	fputc('\n', stderr);
 }
 
 /* Ends the run: summary, then exit status ex (111 when frames were lost). */
@@ -164,7 +154,7 @@ backoff(int fd, unsigned int tries)
 
 	if (poll(&pfd, 1, 10) == -1 && errno != EINTR)
 		return;
-	sleep_until(now_ns() + (uint64_t)us * 1000U);
+	ts_sleep_until_ns(ts_now_ns() + (uint64_t)us * NSEC_PER_USEC);
 }
 
 /*
@@ -201,8 +191,8 @@ send_msgs(const struct opts *o, struct run *r, struct mmsghdr *msgs,
 			continue;
 		if (errno == ENOBUFS || errno == EAGAIN) {
 			if (tries == 0)
-				first = now_ns();
-			if (now_ns() - first < RETRY_NS) {
+				first = ts_now_ns();
+			if (ts_now_ns() - first < RETRY_NS) {
 				backoff(r->fd, tries++);
 				continue;
 			}
@@ -241,17 +231,15 @@ flush(const struct opts *o, struct run *r)
 	if (burst > BATCH)
 		burst = BATCH;
 	while (i < r->n && !stop) {
-		t = now_ns() - ((uint64_t)r->start.tv_sec * 1000000000U +
-		    (uint64_t)r->start.tv_nsec);
-		allowed = (uint64_t)((double)t * o->rate / 1e9);
+		t = ts_now_ns() - ts_ns(&r->start);
+		allowed = (uint64_t)((double)t * o->rate / NSEC_PER_SEC);
 		if (allowed > r->paced + burst) {
 			/* Behind: forget the missed time, keep one burst. */
 			r->paced = allowed - burst;
 		}
 		if (allowed <= r->paced) {
-			sleep_until((uint64_t)r->start.tv_sec * 1000000000U +
-			    (uint64_t)r->start.tv_nsec +
-			    (uint64_t)((double)(r->paced + 1) * 1e9 /
+			ts_sleep_until_ns(ts_ns(&r->start) +
+			    (uint64_t)((double)(r->paced + 1) * NSEC_PER_SEC /
 			    o->rate));
 			continue;
 		}
@@ -273,16 +261,16 @@ progress(const struct opts *o, struct run *r)
 
 	if (!o->progress)
 		return;
-	t = now_ns();
+	t = ts_now_ns();
 	if (r->last_progress == 0) {
 		r->last_progress = t;
 		return;
 	}
-	if (t - r->last_progress < 1000000000U)
+	if (t - r->last_progress < (uint64_t)NSEC_PER_SEC)
 		return;
 	fprintf(stderr, "ethsend: %" PRIu64 " frames, %" PRIu64 " bytes, %"
 	    PRIu64 " errors, %.0f frames/s\n", r->sent, r->bytes, r->errors,
-	    (double)(r->sent - r->progress_sent) * 1e9 /
+	    (double)(r->sent - r->progress_sent) * NSEC_PER_SEC /
 	    (double)(t - r->last_progress));
 	r->last_progress = t;
 	r->progress_sent = r->sent;
@@ -308,6 +296,33 @@ badframe(const struct opts *o, struct run *r, const char *fmt, ...)
 	}
 	r->skipped++;
 	return 0;
+}
+
+/*
+ * Frames are sent as they are: an ETHERTYPE operand that differs from a
+ * frame's (after one 802.1Q tag) is said once, not silently ignored.
+ */
+static void
+typecheck(const struct opts *o, struct run *r, const struct pcapio_rec *rec,
+    uint16_t tpid)
+{
+	uint16_t type = tpid;
+	char want[16];
+
+	if (r->typesaid || o->optype == ETHTYPE_NONE ||
+	    o->optype == ETHTYPE_ALL)
+		return;
+	if (tpid == 0x8100 && rec->caplen >= 18) {
+		memcpy(&type, rec->data + 16, 2);
+		type = be16toh(type);
+	}
+	if (type == o->optype)
+		return;
+	r->typesaid = 1;
+	eth_format_type(o->optype, want, sizeof(want));
+	warnx("frame %llu has ethertype 0x%04x, not %s: frames are sent "
+	    "as they are (the ethertype applies to payloads)",
+	    (unsigned long long)rec->num, type, want);
 }
 
 /*
@@ -348,6 +363,7 @@ add(const struct opts *o, struct run *r, const struct pcapio_rec *rec)
 			    "shorter than an Ethernet header", num, len);
 		memcpy(&tpid, rec->data + 12, 2);
 		tpid = be16toh(tpid);
+		typecheck(o, r, rec, tpid);
 		/* The kernel allows the 4 more for 802.1Q, not 802.1ad. */
 		if (tpid == 0x8100)
 			max += 4;
@@ -374,7 +390,7 @@ due(const struct opts *o, struct run *r, uint64_t ts)
 {
 	if (!r->have_ts0) {
 		r->ts0 = ts;
-		r->wall0 = now_ns();
+		r->wall0 = ts_now_ns();
 		r->have_ts0 = 1;
 	}
 	if (ts <= r->ts0)
@@ -521,110 +537,277 @@ parse_positive(int ch, const char *s, double max)
 	return v;
 }
 
-int
-main(int argc, char *argv[])
+/*
+ * The options into *o; returns optind.  Each bad value is named, exit 100.
+ */
+static int
+options(int argc, char *argv[], struct opts *o)
 {
 	static const struct option longopts[] = {
 		{ "fd", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o;
-	struct run *r;
-	struct pcapio_reader rd;
-	struct pcapio_rec rec;
-	struct sigaction sa;
-	struct eth_hdr h;
-	enum pcapio_format fmt;
 	const char *errstr;
-	uint64_t pass, t, taken = 0, passrecs;
-	uint16_t btype = 0;
-	off_t seekable;
-	int ch, ret, hl;
+	int ch;
 
-	/* A socket opened onto a closed 0, 1 or 2 would get our output. */
-	if (priv_stdfds() == -1)
-		err(EXIT_SYS, "fds 0-2");
-	memset(&o, 0, sizeof(o));
-	o.fd = -1;
-	o.loops = 1;
+	memset(o, 0, sizeof(*o));
+	o->fd = -1;
+	o->loops = 1;
+	o->optype = ETHTYPE_NONE;
 	while ((ch = getopt_long(argc, argv, "+c:d:f:kl:PqR:r:S:s:t:v:",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
-			o.count = strtonum(optarg, 1, LLONG_MAX, &errstr);
+			o->count = strtonum(optarg, 1, LLONG_MAX, &errstr);
 			if (errstr != NULL)
 				errx(EXIT_USAGE, "-c %s: %s", optarg, errstr);
 			break;
 		case 'd':
-			if (eth_parse_mac(optarg, o.dst) == -1)
+			if (eth_parse_mac(optarg, o->dst) == -1)
 				errx(EXIT_USAGE, "-d %s: not a MAC address",
 				    optarg);
-			o.have_dst = 1;
+			o->have_dst = 1;
 			break;
 		case 'f':
-			o.fmt = parse_format(optarg);
+			o->fmt = parse_format(optarg);
 			break;
 		case 'k':
-			o.skip = 1;
+			o->skip = 1;
 			break;
 		case 'l':
-			o.loops = strtonum(optarg, 0, LLONG_MAX, &errstr);
+			o->loops = strtonum(optarg, 0, LLONG_MAX, &errstr);
 			if (errstr != NULL)
 				errx(EXIT_USAGE, "-l %s: %s", optarg, errstr);
 			break;
 		case 'P':
-			o.progress = 1;
+			o->progress = 1;
 			break;
 		case 'q':
-			o.quiet = 1;
+			o->quiet = 1;
 			break;
 		case 'R':
-			o.factor = parse_positive(ch, optarg, 1e6);
+			o->factor = parse_positive(ch, optarg, 1e6);
 			break;
 		case 'r':
-			o.rate = parse_positive(ch, optarg, 1e9);
+			o->rate = parse_positive(ch, optarg, 1e9);
 			break;
 		case 'S':
-			o.fd = strtonum(optarg, 0, INT_MAX, &errstr);
+			o->fd = strtonum(optarg, 0, INT_MAX, &errstr);
 			if (errstr != NULL)
 				errx(EXIT_USAGE, "-S/--fd %s: %s", optarg,
 				    errstr);
 			break;
 		case 's':
-			if (eth_parse_mac(optarg, o.src) == -1)
+			if (eth_parse_mac(optarg, o->src) == -1)
 				errx(EXIT_USAGE, "-s %s: not a MAC address",
 				    optarg);
-			o.have_src = 1;
+			o->have_src = 1;
 			break;
 		case 't':
-			if (eth_parse_type(optarg, &o.type) == -1)
+			if (eth_parse_type(optarg, &o->type) == -1)
 				errx(EXIT_USAGE, "-t %s: not an ethertype",
 				    optarg);
-			o.have_type = 1;
+			o->have_type = 1;
 			break;
 		case 'v':
-			if (eth_parse_vlan(optarg, &o.tci) == -1)
+			if (eth_parse_vlan(optarg, &o->tci) == -1)
 				errx(EXIT_USAGE, "-v %s: not VLAN[:PRIO] "
 				    "(0-4095, 0-7)", optarg);
-			o.tagged = 1;
+			o->tagged = 1;
 			break;
 		default:
 			usage();
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (o.rate > 0 && o.factor > 0)
+	if (o->rate > 0 && o->factor > 0)
 		errx(EXIT_USAGE, "-r and -R exclude each other");
-	if (argc == 2 && !o.have_type) {
-		if (eth_parse_type(argv[1], &o.type) == -1)
-			errx(EXIT_USAGE, "%s: not an ethertype", argv[1]);
-		/* The type the tool opens is a default for the frames. */
-		if (o.type != ETHTYPE_ALL && o.type != ETHTYPE_NONE)
-			o.have_type = 1;
-	} else if (argc == 2 && eth_parse_type(argv[1], &btype) == -1)
-		errx(EXIT_USAGE, "%s: not an ethertype", argv[1]);
+	return optind;
+}
 
+/*
+ * The operands [IFACE ETHERTYPE]: one line for each wrong shape.  The
+ * ethertype is the frames' default type, and what *btype the tool opens.
+ */
+static void
+operands(struct opts *o, int argc, char **argv, uint16_t *btype)
+{
+	if (argc == 1)
+		errx(EXIT_USAGE, "%s: an interface needs an ethertype",
+		    argv[0]);
+	if (argc > 2)
+		errx(EXIT_USAGE, "%s: one interface and one ethertype at most",
+		    argv[2]);
+	if (argc != 2)
+		return;
+	if (eth_parse_type(argv[1], btype) == -1)
+		errx(EXIT_USAGE, "%s: not an ethertype", argv[1]);
+	o->optype = *btype;
+	/* The type the tool opens is a default for the payloads. */
+	if (!o->have_type && *btype != ETHTYPE_ALL && *btype != ETHTYPE_NONE) {
+		o->type = *btype;
+		o->have_type = 1;
+	}
+}
+
+/*
+ * Opens stdin and tells its format: pcap or pcapng by their magic, else
+ * -f or lines.  -l and -R need timestamps: pcap or pcapng.
+ */
+static enum pcapio_format
+open_input(const struct opts *o, struct run *r, struct pcapio_reader *rd)
+{
+	enum pcapio_format fmt;
+	off_t seekable;
+	int ret;
+
+	/* -l on a pipe keeps the whole capture in memory; a file is re-read. */
+	seekable = lseek(STDIN_FILENO, 0, SEEK_CUR);
+	if (pcapio_reader_init(rd, STDIN_FILENO, 0,
+	    o->loops != 1 && seekable == -1 ? KEEP_MAX : 0) == -1)
+		err(EXIT_SYS, "malloc");
+	while ((ret = pcapio_detect(rd)) == -1 && errno == EINTR && !stop)
+		;
+	if (ret == -1) {
+		if (stop)
+			finish(o, r, 0);
+		err(EXIT_SYS, "stdin");
+	}
+	fmt = (enum pcapio_format)ret;
+	if (fmt == PCAPIO_FMT_NONE)
+		fmt = o->fmt != PCAPIO_FMT_NONE ? o->fmt : PCAPIO_FMT_LINES;
+	if (o->loops != 1 && fmt != PCAPIO_FMT_PCAP &&
+	    fmt != PCAPIO_FMT_PCAPNG)
+		errx(EXIT_USAGE, "-l: the input is not pcap or pcapng");
+	if (o->factor > 0 && fmt != PCAPIO_FMT_PCAP &&
+	    fmt != PCAPIO_FMT_PCAPNG)
+		errx(EXIT_USAGE, "-R: the input is not pcap or pcapng");
+	return fmt;
+}
+
+/*
+ * For payload input: the Ethernet header every payload is sent behind,
+ * into r->hdr, from -d, -s (or the interface's address), -t and -v.
+ */
+static void
+payload_header(const struct opts *o, struct run *r, enum pcapio_format fmt)
+{
+	struct eth_hdr h;
+	int hl;
+
+	r->payload = fmt == PCAPIO_FMT_LINES || fmt == PCAPIO_FMT_RAW;
+	if (r->payload) {
+		if (!o->have_type)
+			errx(EXIT_USAGE, "the input is payload, not frames: "
+			    "give its ethertype with -t");
+		if (!r->have_ifc && !o->have_src)
+			errx(EXIT_USAGE, "the input is payload, not frames: "
+			    "on a relayed fd give iface ethertype, or -s");
+		if (!r->have_ifc)
+			r->ifc.mtu = RELAYED_MTU;
+		memset(&h, 0, sizeof(h));
+		memcpy(h.dst, o->have_dst ? o->dst :
+		    (const uint8_t *)"\xff\xff\xff\xff\xff\xff", ETH_ALEN_);
+		memcpy(h.src, o->have_src ? o->src : r->ifc.mac, ETH_ALEN_);
+		h.type = o->type;
+		h.tagged = o->tagged;
+		h.tpid = 0x8100;
+		h.tci = o->tci;
+		if ((hl = eth_encode(r->hdr, sizeof(r->hdr), &h)) == -1)
+			err(EXIT_SYS, "eth_encode");
+		r->hdrlen = (size_t)hl;
+	}
+}
+
+/*
+ * Sends every record, o->loops times, as -c, -r and -R say, and ends the
+ * run with its summary.
+ */
+static void __attribute__((noreturn))
+send_all(const struct opts *o, struct run *r, struct pcapio_reader *rd,
+    enum pcapio_format fmt)
+{
+	struct pcapio_rec rec;
+	uint64_t pass, t, taken = 0, passrecs;
+	int ret;
+
+	for (pass = 0; o->loops == 0 || pass < o->loops; pass++) {
+		if (pass > 0) {
+			if (pcapio_rewind(rd) == -1)
+				err(EXIT_SYS, "stdin: rewind");
+			r->have_ts0 = 0;
+		}
+		passrecs = 0;
+		for (;;) {
+			if (stop)
+				finish(o, r, 0);
+			if (o->count > 0 && taken >= o->count)
+				break;
+			ret = next(rd, fmt, (size_t)r->ifc.mtu, &rec);
+			if (ret == -1) {
+				flush(o, r);
+				warnx("stdin: %s", rd->p.err);
+				finish(o, r, EXIT_SYS);
+			}
+			if (ret == 1) {
+				passrecs++;
+				if (o->factor > 0 && (t = due(o, r,
+				    rec.ts_ns)) > ts_now_ns()) {
+					flush(o, r);
+					ts_sleep_until_ns(t);
+					if (stop)
+						finish(o, r, 0);
+				}
+				if (add(o, r, &rec))
+					taken++;
+				if (r->n == BATCH) {
+					flush(o, r);
+					progress(o, r);
+				}
+				continue;
+			}
+			/* The buffer is used up: send, then read on. */
+			flush(o, r);
+			progress(o, r);
+			ret = pcapio_refill(rd);
+			if (ret == -1 && errno == EINTR)
+				continue;
+			if (ret == -1) {
+				if (errno == EBADMSG || errno == ENOBUFS ||
+				    errno == EFBIG)
+					warnx("stdin: %s", rd->p.err);
+				else
+					warn("stdin");
+				finish(o, r, EXIT_SYS);
+			}
+			if (ret == 0)
+				break;
+		}
+		flush(o, r);
+		if (passrecs == 0 || (o->count > 0 && taken >= o->count))
+			break;
+	}
+	pcapio_reader_free(rd);
+	finish(o, r, 0);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct opts o;
+	struct run *r;
+	struct pcapio_reader rd;
+	struct sigaction sa;
+	enum pcapio_format fmt;
+	uint16_t btype = 0;
+	int n;
+
+	/* A socket opened onto a closed 0, 1 or 2 would get our output. */
+	if (priv_stdfds() == -1)
+		err(EXIT_SYS, "fds 0-2");
+	n = options(argc, argv, &o);
+	argc -= n;
+	argv += n;
+	operands(&o, argc, argv, &btype);
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		err(EXIT_SYS, "calloc");
 	open_socket(&o, r, argv, argc, &btype);
@@ -633,7 +816,6 @@ main(int argc, char *argv[])
 		o.have_type = 1;
 	}
 	r->maxframe = (size_t)r->ifc.mtu + ETH_HLEN_;
-
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = onsignal;
 	sigemptyset(&sa.sa_mask);
@@ -641,104 +823,8 @@ main(int argc, char *argv[])
 	    sigaction(SIGTERM, &sa, NULL) == -1)
 		err(EXIT_SYS, "sigaction");
 
-	/* -l on a pipe keeps the whole capture in memory; a file is re-read. */
-	seekable = lseek(STDIN_FILENO, 0, SEEK_CUR);
-	if (pcapio_reader_init(&rd, STDIN_FILENO, 0,
-	    o.loops != 1 && seekable == -1 ? KEEP_MAX : 0) == -1)
-		err(EXIT_SYS, "malloc");
-	while ((ret = pcapio_detect(&rd)) == -1 && errno == EINTR && !stop)
-		;
-	if (ret == -1) {
-		if (stop)
-			finish(&o, r, 0);
-		err(EXIT_SYS, "stdin");
-	}
-	fmt = (enum pcapio_format)ret;
-	if (fmt == PCAPIO_FMT_NONE)
-		fmt = o.fmt != PCAPIO_FMT_NONE ? o.fmt : PCAPIO_FMT_LINES;
-	if (o.loops != 1 && fmt != PCAPIO_FMT_PCAP &&
-	    fmt != PCAPIO_FMT_PCAPNG)
-		errx(EXIT_USAGE, "-l: the input is not pcap or pcapng");
-	r->payload = fmt == PCAPIO_FMT_LINES || fmt == PCAPIO_FMT_RAW;
-	if (r->payload) {
-		if (!o.have_type)
-			errx(EXIT_USAGE, "the input is payload, not frames: "
-			    "give its ethertype with -t");
-		if (!r->have_ifc && !o.have_src)
-			errx(EXIT_USAGE, "the input is payload, not frames: "
-			    "on a relayed fd give iface ethertype, or -s");
-		if (!r->have_ifc)
-			r->ifc.mtu = RELAYED_MTU;
-		memset(&h, 0, sizeof(h));
-		memcpy(h.dst, o.have_dst ? o.dst :
-		    (const uint8_t *)"\xff\xff\xff\xff\xff\xff", ETH_ALEN_);
-		memcpy(h.src, o.have_src ? o.src : r->ifc.mac, ETH_ALEN_);
-		h.type = o.type;
-		h.tagged = o.tagged;
-		h.tpid = 0x8100;
-		h.tci = o.tci;
-		if ((hl = eth_encode(r->hdr, sizeof(r->hdr), &h)) == -1)
-			err(EXIT_SYS, "eth_encode");
-		r->hdrlen = (size_t)hl;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &r->start);
-
-	for (pass = 0; o.loops == 0 || pass < o.loops; pass++) {
-		if (pass > 0) {
-			if (pcapio_rewind(&rd) == -1)
-				err(EXIT_SYS, "stdin: rewind");
-			r->have_ts0 = 0;
-		}
-		passrecs = 0;
-		for (;;) {
-			if (stop)
-				finish(&o, r, 0);
-			if (o.count > 0 && taken >= o.count)
-				break;
-			ret = next(&rd, fmt, (size_t)r->ifc.mtu, &rec);
-			if (ret == -1) {
-				flush(&o, r);
-				warnx("stdin: %s", rd.p.err);
-				finish(&o, r, EXIT_SYS);
-			}
-			if (ret == 1) {
-				passrecs++;
-				if (o.factor > 0 && (t = due(&o, r,
-				    rec.ts_ns)) > now_ns()) {
-					flush(&o, r);
-					sleep_until(t);
-					if (stop)
-						finish(&o, r, 0);
-				}
-				if (add(&o, r, &rec))
-					taken++;
-				if (r->n == BATCH) {
-					flush(&o, r);
-					progress(&o, r);
-				}
-				continue;
-			}
-			/* The buffer is used up: send, then read on. */
-			flush(&o, r);
-			progress(&o, r);
-			ret = pcapio_refill(&rd);
-			if (ret == -1 && errno == EINTR)
-				continue;
-			if (ret == -1) {
-				if (errno == EBADMSG || errno == ENOBUFS ||
-				    errno == EFBIG)
-					warnx("stdin: %s", rd.p.err);
-				else
-					warn("stdin");
-				finish(&o, r, EXIT_SYS);
-			}
-			if (ret == 0)
-				break;
-		}
-		flush(&o, r);
-		if (passrecs == 0 || (o.count > 0 && taken >= o.count))
-			break;
-	}
-	pcapio_reader_free(&rd);
-	finish(&o, r, 0);
+	fmt = open_input(&o, r, &rd);
+	payload_header(&o, r, fmt);
+	ts_now(&r->start);
+	send_all(&o, r, &rd, fmt);
 }

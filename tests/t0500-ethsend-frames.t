@@ -30,7 +30,7 @@ test_expect_success NET 'echo hello: one frame, "hello\n" padded to 60' '
 	pad=$(printf "%0*d" 80 0) &&
 	echo "ffffffffffff$(echo $MAC_A | tr -d :)88b568656c6c6f0a$pad" >want &&
 	test_cmp want got &&
-	echo "1 frames sent, 60 bytes, 0 errors" >want &&
+	echo "ethsend: 1 frame sent, 60 bytes, 0 errors" >want &&
 	test_cmp want err
 '
 
@@ -67,7 +67,7 @@ test_expect_success NET 'hex: frames sent verbatim, not padded' '
 	printf "%s\n" ffffffffffff02000000000188b50102 \
 		02000000000202000000000188b5ffff >want &&
 	test_cmp want got &&
-	test_grep "^2 frames sent, 32 bytes, 0 errors" err
+	test_grep "^ethsend: 2 frames sent, 32 bytes, 0 errors" err
 '
 
 test_expect_success NET 'hex round trip: what tcpdump saw, sent again, arrives the same' '
@@ -92,7 +92,7 @@ test_expect_success NET 'raw: the input cut at the MTU' '
 	awk "{ print length(\$0) / 2 }" got >lens &&
 	printf "114\n114\n64\n" >want &&
 	test_cmp want lens &&
-	test_grep "^3 frames sent, 292 bytes, 0 errors" err
+	test_grep "^ethsend: 3 frames sent, 292 bytes, 0 errors" err
 '
 
 test_expect_success NET '-c COUNT stops after COUNT frames' '
@@ -100,7 +100,7 @@ test_expect_success NET '-c COUNT stops after COUNT frames' '
 	seq 1 10 | send -c 3 va 0x88b5 2>err &&
 	capture_wait &&
 	test_line_count = 3 got &&
-	test_grep "^3 frames sent" err
+	test_grep "^ethsend: 3 frames sent" err
 '
 
 test_expect_success NET '-r RATE and -R FACTOR still send everything' '
@@ -117,7 +117,7 @@ test_expect_success NET '-r RATE and -R FACTOR still send everything' '
 
 test_expect_success NET 'empty input: 0 frames, exit 0' '
 	send va 0x88b5 </dev/null 2>err &&
-	echo "0 frames sent, 0 bytes, 0 errors" >want &&
+	echo "ethsend: 0 frames sent, 0 bytes, 0 errors" >want &&
 	test_cmp want err
 '
 

@@ -34,7 +34,7 @@ wrpcap(\"scapy.pcap\", f)
 	send va 0x88b5 <scapy.pcap 2>err &&
 	capture_wait &&
 	test_cmp scapy.hex got &&
-	test_grep "^5 frames sent, 2770 bytes, 0 errors" err
+	test_grep "^ethsend: 5 frames sent, 2770 bytes, 0 errors" err
 '
 
 test_expect_success NET,SCAPY 'scapy big-endian nanosecond pcap' '
@@ -93,19 +93,19 @@ test_expect_success NET,SCAPY '-l 3 loops a capture read from a file and from a 
 	capture 15 ether src 02:00:00:00:00:0a &&
 	send -l 3 va 0x88b5 <scapy.pcap 2>err &&
 	capture_wait &&
-	test_grep "^15 frames sent" err &&
+	test_grep "^ethsend: 15 frames sent" err &&
 	capture 10 ether src 02:00:00:00:00:0a &&
 	cat scapy.pcap | send -l 2 va 0x88b5 2>err &&
 	capture_wait &&
 	cat scapy.hex scapy.hex >want && test_cmp want got &&
-	test_grep "^10 frames sent" err
+	test_grep "^ethsend: 10 frames sent" err
 '
 
 test_expect_success NET,SCAPY '-l 0 loops until -c' '
 	capture 12 ether src 02:00:00:00:00:0a &&
 	send -l 0 -c 12 va 0x88b5 <scapy.pcap 2>err &&
 	capture_wait &&
-	test_grep "^12 frames sent" err
+	test_grep "^ethsend: 12 frames sent" err
 '
 
 test_done

@@ -34,7 +34,10 @@ fails() {
 
 test_expect_success 'usage: synopsis and exit 100' '
 	fails 100 "usage: ethsend [-kPq]" ethsend -z &&
-	fails 100 "usage: ethsend" ethsend onlyiface </dev/null &&
+	fails 100 "ethsend: onlyiface: an interface needs an ethertype" ethsend onlyiface </dev/null &&
+	test_line_count = 1 err &&
+	fails 100 "ethsend: extra: one interface and one ethertype at most" ethsend lo all extra </dev/null &&
+	test_line_count = 1 err &&
 	fails 100 "ethsend: no socket: give iface ethertype, or run it under rawopen(1)" \
 		env -u LISTEN_FDS ethsend </dev/null &&
 	fails 100 "ethsend: -f pcap: not hex, lines or raw" ethsend -f pcap &&
@@ -67,7 +70,7 @@ test_expect_success NET 'odd hex digits: exit 111, line named, nothing sent' '
 	printf "%s\n" "$FRAME" "${FRAME}0" >odd.hex &&
 	fails 111 "ethsend: stdin: line 2: odd number of hex digits" \
 		send -f hex va 0x88b5 <odd.hex &&
-	test_grep "^1 frames sent" err
+	test_grep "^ethsend: 1 frame sent" err
 '
 
 test_expect_success NET 'not hex: the column is named' '
@@ -79,7 +82,7 @@ test_expect_success NET 'a frame shorter than 14 bytes: exit 111, frame named' '
 	printf "%s\n" "$FRAME" 0102030405060708090a0b0c0d >short.hex &&
 	fails 111 "ethsend: stdin: frame 2: 13 bytes is shorter than an Ethernet header" \
 		send -f hex va 0x88b5 <short.hex &&
-	test_grep "^1 frames sent, 60 bytes, 0 errors" err
+	test_grep "^ethsend: 1 frame sent, 60 bytes, 0 errors" err
 '
 
 test_expect_success NET 'a frame longer than the MTU: exit 111, frame named' '
@@ -91,7 +94,7 @@ test_expect_success NET 'a frame longer than the MTU: exit 111, frame named' '
 test_expect_success NET 'an 802.1Q tag may pass the MTU by 4 bytes, an 802.1ad tag may not' '
 	pcap q.pcap - - "ffffffffffff0200000000018100000588b5$(printf "%03000d" 0)" &&
 	send va 0x88b5 <q.pcap 2>err &&
-	test_grep "^1 frames sent, 1518 bytes, 0 errors" err &&
+	test_grep "^ethsend: 1 frame sent, 1518 bytes, 0 errors" err &&
 	pcap ad.pcap - - "$FRAME" "ffffffffffff02000000000188a8000588b5$(printf "%03000d" 0)" &&
 	fails 111 "ethsend: stdin: frame 2: 1518 bytes exceeds the MTU of va (1500 + 14)" \
 		send va 0x88b5 <ad.pcap
@@ -105,9 +108,9 @@ test_expect_success NET 'SIGINT while paced: summary, exit 0, what was not sent 
 	wait_for sh -c "test \$(ip netns exec $A cat /sys/class/net/va/statistics/tx_packets) -ge $((t0 + 3))" &&
 	kill -INT $pid &&
 	{ rc=0; wait $pid || rc=$?; test $rc = 0; } &&
-	test_grep "^[0-9]* frames sent, [0-9]* bytes, 0 errors$" err &&
+	test_grep "^ethsend: [0-9]* frames sent, [0-9]* bytes, 0 errors$" err &&
 	test_line_count = 1 err &&
-	n=$(sed -n "s/ frames sent.*//p" err) &&
+	n=$(sed -n "s/^ethsend: \([0-9]*\) frames* sent.*/\1/p" err) &&
 	test "$n" -ge 3 && test "$n" -lt 50
 '
 
@@ -115,7 +118,7 @@ test_expect_success NET '-k skips bad frames, counts them, exits 0' '
 	printf "%s\n" "$FRAME" 0102 "$FRAME" >short.hex &&
 	send -k -f hex va 0x88b5 <short.hex 2>err &&
 	test_grep "frame 2: 2 bytes is shorter" err &&
-	test_grep "^2 frames sent, 120 bytes, 0 errors, 1 skipped" err
+	test_grep "^ethsend: 2 frames sent, 120 bytes, 0 errors, 1 skipped" err
 '
 
 test_expect_success NET 'pcap: caplen 70000 and 0xffffffff refused, record and byte named' '
@@ -141,9 +144,9 @@ test_expect_success NET 'truncated pcap: offset named; a clean end is fine' '
 	head -c 130 two.pcap >trunc.pcap &&
 	fails 111 "ethsend: stdin: record 2 at byte 100: truncated (30 bytes left)" \
 		send va 0x88b5 <trunc.pcap &&
-	test_grep "^1 frames sent" err &&
+	test_grep "^ethsend: 1 frame sent" err &&
 	head -c 24 two.pcap | send va 0x88b5 2>err &&
-	test_grep "^0 frames sent" err &&
+	test_grep "^ethsend: 0 frames sent" err &&
 	head -c 10 two.pcap >hdr.pcap &&
 	fails 111 "ethsend: stdin: truncated file header (10 bytes)" \
 		send va 0x88b5 <hdr.pcap
@@ -168,9 +171,26 @@ open(\"bad.pcapng\", \"wb\").write(shb + struct.pack(\"<II\", 1, 22) + bytes(14)
 		send va 0x88b5 <bad.pcapng
 '
 
-test_expect_success NET '-l needs a capture' '
+test_expect_success NET '-l and -R need a capture: one rule for both' '
 	echo x | fails 100 "ethsend: -l: the input is not pcap or pcapng" \
-		send -l 2 va 0x88b5
+		send -l 2 va 0x88b5 &&
+	echo x | fails 100 "ethsend: -R: the input is not pcap or pcapng" \
+		send -R 1 va 0x88b5 &&
+	echo 00 | fails 100 "ethsend: -R: the input is not pcap or pcapng" \
+		send -f hex -R 2 va 0x88b5
+'
+
+test_expect_success NET,SCAPY 'a capture of another ethertype than ETHERTYPE: said once, sent as it is' '
+	/usr/bin/python3 -c "
+from scapy.all import Ether, wrpcap
+wrpcap(\"b5.pcap\", [Ether(dst=\"ff:ff:ff:ff:ff:ff\", type=0x88b5) / (b\"x\" * 46)] * 2)
+" &&
+	send va 0x88b6 <b5.pcap 2>err &&
+	test_grep "^ethsend: frame 1 has ethertype 0x88b5, not 0x88b6: frames are sent as they are" err &&
+	test "$(grep -c "has ethertype" err)" = 1 &&
+	test_grep "^ethsend: 2 frames sent" err &&
+	send va 0x88b5 <b5.pcap 2>err &&
+	! grep -q "has ethertype" err
 '
 
 test_expect_success NET 'a payload longer than the MTU' '

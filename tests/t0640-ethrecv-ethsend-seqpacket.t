@@ -10,6 +10,9 @@ test_description='ethsend and ethrecv on a relayed fd (a SOCK_SEQPACKET end)'
 #              until PROG closes its end
 #   send FILE  each hex line of FILE as one message to PROG (until PROG
 #              reads no more), then the end of file
+#   ask FILE   each hex line of FILE as one message to PROG, then its
+#              writing side shut down; every message PROG writes back, as
+#              one hex line, into FILE.out, until PROG closes its end
 #   hold -     nothing sent; the end is held open until PROG exits
 #   gone -     the end is closed before PROG starts
 cat >relay.py <<'PY'
@@ -29,6 +32,17 @@ if pid == 0:
 b.close()
 if mode == "recv":
     with open(path, "w") as out:
+        while True:
+            m = a.recv(1 << 20)
+            if not m:
+                break
+            out.write(m.hex() + "\n")
+elif mode == "ask":
+    with open(path) as f:
+        for line in f:
+            a.send(bytes.fromhex(line.strip()))
+    a.shutdown(socket.SHUT_WR)
+    with open(path + ".out", "w") as out:
         while True:
             m = a.recv(1 << 20)
             if not m:
@@ -84,13 +98,13 @@ test_expect_success PYTHON 'setup: frames, as hex lines and as a pcap' '
 test_expect_success PYTHON 'ethsend: a pcap arrives one message per frame, byte-identical' '
 	relay recv got ethsend <frames.pcap 2>err &&
 	test_cmp frames.hex got &&
-	test_grep "^8 frames sent, 10271 bytes, 0 errors$" err
+	test_grep "^ethsend: 8 frames sent, 10271 bytes, 0 errors$" err
 '
 
 test_expect_success PYTHON 'ethsend -f hex: one message per line, byte-identical' '
 	relay recv got ethsend -f hex <frames.hex 2>err &&
 	test_cmp frames.hex got &&
-	test_grep "^8 frames sent" err
+	test_grep "^ethsend: 8 frames sent" err
 '
 
 test_expect_success PYTHON 'ethsend -S 3: the fd named, LISTEN_FDS or not' '
@@ -154,7 +168,7 @@ test_expect_success PYTHON 'ethrecv: a message longer than its buffer is counted
 	/usr/bin/python3 -c "print((b\"\\xff\" * 12 + b\"\\x88\\xb5\" + b\"x\" * 99986).hex())" >huge.hex &&
 	relay send huge.hex ethrecv -w pcap >got.pcap 2>err &&
 	test_grep "only [0-9]* captured" err &&
-	test_grep "1 frames received .*, 1 truncated to [0-9]* bytes$" err
+	test_grep "^ethrecv: 1 frame received .*, 1 truncated to [0-9]* bytes$" err
 '
 
 test_expect_success PYTHON 'ethrecv -c: the count ends it before the end of file' '
@@ -172,12 +186,22 @@ test_expect_success PYTHON 'ethrecv: no frame, then the end of file: an empty ca
 '
 
 test_expect_success PYTHON 'ethrecv: what needs a packet socket is a usage error' '
-	for o in "-Q out" "-Q inout" "-F ether" "-B 1m" "-e -- cat" "-p"; do
+	for o in "-Q out" "-Q inout" "-F ether" "-B 1m" "-p"; do
 		test_expect_code 100 relay hold - ethrecv $o 2>err &&
 		test_line_count = 1 err || return 1
 	done &&
 	test_expect_code 100 relay hold - ethrecv -Q out 2>err &&
 	test_grep "^ethrecv: -Q needs a packet socket, and fd 3 is relayed" err
+'
+
+test_expect_success PYTHON 'ethrecv -e: a relayed fd is served, each reply one message' '
+	head -n 3 frames.hex >three.hex &&
+	relay ask three.hex ethrecv -e -- cat 2>err &&
+	test_line_count = 3 three.hex.out &&
+	echo "020000000001000000000000$(sed -n 1p three.hex | cut -c25-)" >want &&
+	sed -n 1p three.hex.out >got &&
+	test_cmp want got &&
+	test_grep "^ethrecv: 3 frames received (kernel drops are counted by rawopen.s relay), 3 replies sent, 0 handlers failed$" err
 '
 
 test_done
