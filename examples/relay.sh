@@ -85,6 +85,6 @@ echo "relay r3 -> r1: $(cat "$DIR/rev")"
 
 [ "$(wc -l <"$DIR/at3")" = 3 ] || fail "ns3 did not get the three frames"
 [ "$(wc -l <"$DIR/at1")" = 1 ] || fail "ns1 did not get the answer"
-grep -q '^3 frames received' "$DIR/fwd" &&
-	grep -q '^1 frames received' "$DIR/rev" || fail "the relay did not carry each frame once"
+grep -q '^ethrecv: 3 frames received' "$DIR/fwd" &&
+	grep -q '^ethrecv: 1 frame received' "$DIR/rev" || fail "the relay did not carry each frame once"
 echo "every frame crossed once, none came back"
