@@ -22,6 +22,7 @@
 #include <getopt.h>
 #include <grp.h>
 #include <limits.h>
+#include <net/if_arp.h>
 #include <netinet/in.h>
 #include <pwd.h>
 #include <sched.h>
@@ -850,6 +851,22 @@ find_iface(const char *name, struct eth_if *ifc)
 }
 
 /*
+ * The relay reads Ethernet headers: on another kind of interface (a tun,
+ * a tunnel, radiotap) bytes 6-13 are something else, and its checks
+ * would pass what the rule never said.  Exits 1 for such a send=iface
+ * grant.
+ */
+static void
+ethernet_only(const struct sock *s, const struct eth_if *ifc)
+{
+	if (s->grant.send == POLICY_SEND_IFACE &&
+	    ifc->arptype != ARPHRD_ETHER && ifc->arptype != ARPHRD_LOOPBACK)
+		errx(EXIT_REFUSED, "refused: %s: not an Ethernet interface, "
+		    "so a relay cannot check what is sent (send=no or "
+		    "send=any would do)", s->req.iface);
+}
+
+/*
  * Looks the interface up and opens the socket: protocol 0, so nothing
  * arrives until setup_packet() has confined and bound it.  This is all
  * that happens with CAP_NET_RAW effective.
@@ -866,6 +883,7 @@ open_packet(const struct opts *o, struct sock *s)
 	    strcmp(own.name, s->req.iface) != 0))
 		errx(EXIT_REFUSED, "refused: %s: the interface was renamed",
 		    s->req.iface);
+	ethernet_only(s, &ifc);
 	s->ifc = ifc;
 	raise_cap(CAP_NET_RAW, s->name, "cap_net_raw");
 	s->fd = rawsock_socket();
@@ -1146,8 +1164,10 @@ explain(struct opts *o, const struct priv_target *t, const char *before)
 
 	/* What the real run would fail on, it fails on here, alike. */
 	for (i = 0; i < o->nsocks && o->netns == NULL; i++)
-		if (o->socks[i].req.kind == POLICY_PACKET)
+		if (o->socks[i].req.kind == POLICY_PACKET) {
 			find_iface(o->socks[i].req.iface, &ifc);
+			ethernet_only(&o->socks[i], &ifc);
+		}
 	for (i = 0; i < o->nsocks; i++) {
 		describe(&o->socks[i], what, sizeof(what));
 		printf("open: fd %d: %s%s%s%s%s\n", o->ofd != 0 ? o->ofd :

@@ -181,7 +181,8 @@ void		 policy_suggest(const struct policy_who *who,
 /*
  * Whether the rule that granted g (policy_check() filled it) grants
  * frames of ethertype type, as it would grant a request for that type,
- * except that a rule listing all (ETHTYPE_ALL) grants every type: a range
+ * except that a rule listing all (ETHTYPE_ALL) grants every type and that
+ * ETHTYPE_NONE (no protocol) is never granted to send: a range
  * never grants ETHTYPE_ALL nor a value below 0x0600, which only a rule
  * listing them one by one grants.  For a relay, which asks it of every
  * frame the program writes (type after one optional 802.1Q tag).  Returns

@@ -236,6 +236,9 @@ policy_grant_type(const struct policy_grant *g, uint16_t type)
 
 	if (g == NULL || (r = g->rule) == NULL || r->kind != POLICY_PACKET)
 		return 0;
+	/* none is no protocol: a grant of it sends nothing of type 0. */
+	if (type == ETHTYPE_NONE)
+		return 0;
 	/* all, listed alone (a range never holds it), grants every type. */
 	if (policy_type_match(r, ETHTYPE_ALL))
 		return 1;

@@ -157,7 +157,7 @@ test_expect_success RAWOPEN 'echo | rawopen IFACE TYPE -- ethsend: type and sour
 	wait $peer &&
 	own=$(nsrun $ns1 cat /sys/class/net/vA/address | tr -d :) &&
 	test_grep "^ffffffffffff${own}88b568656c6c6f2d72656c61790a" peer.out &&
-	test_grep "^1 frame" err
+	test_grep "^ethsend: 1 frame sent" err
 '
 
 test_expect_success RAWOPEN 'bad frames are dropped, counted, and never reach the wire' '
@@ -217,6 +217,24 @@ test_expect_success RAWOPEN 'send=no: nothing written goes out, frames still com
 # On a connected SOCK_SEQPACKET socket the kernel either refuses the
 # address or (Linux, unix_seqpacket_sendmsg) ignores it: either way the
 # frame may only leave by vA.
+# On a tun device bytes 6-13 are IP header, not a source address and an
+# ethertype: the relay could not check what it sends (review F2).
+test_expect_success RAWOPEN 'send=iface on an interface that is not Ethernet: refused' '
+	policy "user:nobody packet iface=fdrt* ethertype=0x88b5 spoof=yes" \
+		"user:nobody packet iface=fdrn* ethertype=0x88b5 send=no" &&
+	nsrun $ns1 ip tuntap add mode tun name fdrt0 &&
+	nsrun $ns1 ip tuntap add mode tun name fdrn0 &&
+	test_expect_code 1 ip netns exec $ns1 $NB "$RAWOPEN" fdrt0 0x88b5 -- \
+		touch "$TRASH/ran" 2>err &&
+	test_grep "^rawopen: refused: fdrt0: not an Ethernet interface" err &&
+	test_expect_code 1 ip netns exec $ns1 $NB "$RAWOPEN" -x fdrt0 0x88b5 -- \
+		true >out 2>err &&
+	! test -e ran &&
+	ip netns exec $ns1 $NB "$RAWOPEN" fdrn0 0x88b5 -- true &&
+	nsrun $ns1 ip tuntap del mode tun name fdrt0 &&
+	nsrun $ns1 ip tuntap del mode tun name fdrn0
+'
+
 test_expect_success RAWOPEN 'sendto(2) naming another interface cannot reach it' '
 	policy "user:nobody packet iface=vA ethertype=0x88b5" &&
 	test_bg peerB nsrun $ns2 /usr/bin/python3 peer.py count vB good >peerB.out &&
