@@ -755,10 +755,12 @@ test_part2(void)
 	static const uint16_t range_yes[] = { 0x0600, 0x0800, 0x88b5, 0xffff };
 	static const uint16_t range_no[] = { 0x05ff, ETHTYPE_ALL, ETHTYPE_NONE,
 	    4, 0x0001 };
+	/* none is no protocol: never granted to send, not even by all. */
 	static const uint16_t all_yes[] = { 0x0800, 0x88b5, 0xffff, 0x0600,
-	    0x05ff, 4, ETHTYPE_ALL, ETHTYPE_NONE };
-	static const uint16_t none_yes[] = { ETHTYPE_NONE };
-	static const uint16_t none_no[] = { 0x0800, ETHTYPE_ALL, 0x0600 };
+	    0x05ff, 4, ETHTYPE_ALL };
+	static const uint16_t all_no[] = { ETHTYPE_NONE };
+	static const uint16_t none_no[] = { ETHTYPE_NONE, 0x0800, ETHTYPE_ALL,
+	    0x0600 };
 	static const struct policy_req eth2 = { .kind = POLICY_PACKET,
 	    .iface = "eth2", .ethertype = 0x88b5 };
 	static const struct policy_req eth3 = { .kind = POLICY_PACKET,
@@ -818,10 +820,10 @@ test_part2(void)
 	    NELEM(list_no), "policy_grant_type: a list and a range");
 	grant_types(p, &eth5, range_yes, NELEM(range_yes), range_no,
 	    NELEM(range_no), "policy_grant_type: a range from 0x0600");
-	grant_types(p, &eth3, all_yes, NELEM(all_yes), NULL, 0,
-	    "policy_grant_type: all grants every type");
-	grant_types(p, &eth6, none_yes, NELEM(none_yes), none_no,
-	    NELEM(none_no), "policy_grant_type: none is type 0 only");
+	grant_types(p, &eth3, all_yes, NELEM(all_yes), all_no, NELEM(all_no),
+	    "policy_grant_type: all grants every type but none");
+	grant_types(p, &eth6, NULL, 0, none_no, NELEM(none_no),
+	    "policy_grant_type: none sends nothing");
 	ok(policy_check(p, &who, &icmp, &g) == 1 &&
 	    policy_grant_type(&g, 0x0800) == 0,
 	    "policy_grant_type: an ip grant grants no frame");
