@@ -149,10 +149,10 @@ recv_one() {
 	grant_quiet "$rx"
 	# Past the usual summaries: ethrecv's on a relayed fd, and the relay's
 	# own line (it speaks only when it dropped something) say the drops.
-	_kd=$(sed -n -e 's/^[0-9]* frames received, \([0-9]*\) dropped by kernel.*/\1/p' \
+	_kd=$(sed -n -e 's/^ethrecv: [0-9]* frames\{0,1\} received, \([0-9]*\) dropped by kernel.*/\1/p' \
 	    -e 's/^rawopen: relay .*[^0-9]\([0-9][0-9]*\) frames\{0,1\} dropped by the kernel.*/\1/p' \
 	    "$BENCH_TMP/cap.err" | tail -n 1)
-	grep -v -e '^ethrecv: [0-9]* frames received (kernel drops are counted' \
+	grep -v -e '^ethrecv: [0-9]* frames\{0,1\} received (kernel drops are counted' \
 	    -e '^rawopen: relay ' "$BENCH_TMP/cap.err2" >"$BENCH_TMP/cap.err3"
 	if [ -s "$BENCH_TMP/cap.err3" ] && [ -z "$BENCH_FAIL" ]; then
 		BENCH_FAIL="$(tail -n 1 "$BENCH_TMP/cap.err3" | cut -c 1-80)"

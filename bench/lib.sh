@@ -288,7 +288,7 @@ bench_capture_stop() {
 		{ CAPTURED=0 CAPEND=0; }
 	# What is left of its stderr past the usual summaries is an error.
 	grep -v -e '^tcpdump: listening' -e 'packets captured' -e 'packets received by filter' \
-	    -e 'packets dropped by kernel' -e 'frames received, .* dropped by kernel' \
+	    -e 'packets dropped by kernel' -e 'frames\{0,1\} received, .* dropped by kernel' \
 	    -e '^$' "$BENCH_TMP/cap.err" >"$BENCH_TMP/cap.err2"
 }
 

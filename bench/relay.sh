@@ -125,7 +125,7 @@ relay_one() {
 		relay_stop
 		_e=$(grep -v -e 'listening on' -e 'packets captured' \
 		    -e 'packets received by filter' -e 'packets dropped by kernel' \
-		    -e 'frames received, .* dropped by kernel' -e 'frames sent' \
+		    -e 'frames\{0,1\} received, .* dropped by kernel' -e 'frames\{0,1\} sent' \
 		    -e '^ *$' -e 'User interrupt' -e '^Actual:' -e '^Rated:' -e '^Flows:' -e '^Statistics' \
 		    -e '^[[:space:]]*\(Successful\|Failed\|Truncated\|Retried\)' \
 		    "$BENCH_TMP/relay.err" | tail -n 1 | cut -c 1-80)

@@ -174,7 +174,7 @@ test_expect_success RAWOPEN 'a socket from -N: ethsend finds its interface where
 	wait_for sh -c "ip netns exec $ns1 cat /proc/net/packet | grep -q \" 88b5 \"" &&
 	echo hello | nsrun $ns1 "$RAWOPEN" -N "$ns2" vB 0x88b5 -- \
 		"$FDCAP_BUILD/ethsend" vB 0x88b5 2>err &&
-	test_grep "^1 frames sent" err &&
+	test_grep "^ethsend: 1 frame sent" err &&
 	wait $cap &&
 	cut -c 13-24 got >src && echo "$macB" >expect && test_cmp expect src
 '
