@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "relay.h"
+#include "ring.h"
 
 #define TPID_8021Q	0x8100
 #define HLEN		14		/* dst, src, type */
@@ -36,6 +37,10 @@
 /* ENOBUFS: retried after 1, 2, 4 ... 128 ms, then the frame is dropped. */
 #define RETRY_MAX	8
 #define AUX_SPACE	CMSG_SPACE(sizeof(struct tpacket_auxdata))
+/* A block of the ring goes to the relay when full or after this long. */
+#define RING_RETIRE_MS	1
+/* The packet socket's receive buffer asked for, when it has no ring. */
+#define PKT_RCVBUF	(8 << 20)
 
 enum relay_verdict
 relay_check(const struct relay_conf *c, const uint8_t *frame, size_t len)
@@ -69,14 +74,17 @@ relay_check(const struct relay_conf *c, const uint8_t *frame, size_t len)
 
 /*
  * One direction: frames received into buf by rm[], and those of them to
- * be sent, sm[off..n), pointing into the same slots.
+ * be sent, sm[off..n), pointing into the same slots or, from the ring,
+ * into its held block: then a frame whose tag the kernel took off is three
+ * pieces, siov[3 * i ...], the tag between them in tag[i].
  */
 struct side {
 	uint8_t		*buf;		/* RELAY_BATCH slots of SLOT bytes */
 	struct mmsghdr	 rm[RELAY_BATCH];
 	struct iovec	 riov[RELAY_BATCH];
 	struct mmsghdr	 sm[RELAY_BATCH];
-	struct iovec	 siov[RELAY_BATCH];
+	struct iovec	 siov[3 * RELAY_BATCH];
+	uint8_t		 tag[RELAY_BATCH][4];
 	unsigned	 n, off;
 };
 
@@ -87,6 +95,8 @@ struct relay {
 	struct side	 up;		/* program to wire */
 	uint8_t		*aux;		/* RELAY_BATCH control buffers */
 	int		 auxdata;	/* PACKET_AUXDATA is on */
+	struct ring	 ring;		/* with ring.map, frames come from it... */
+	int		 queued;	/* ...once those queued before it are read */
 	int		 prog_rd;	/* the program may still write to us */
 	int		 prog_wr;	/* the program may still read from us */
 	int		 hup;		/* the program's end is closed */
@@ -158,7 +168,7 @@ side_init(struct side *s, uint8_t *buf, size_t off, uint8_t *aux)
 		if (aux != NULL)
 			s->rm[i].msg_hdr.msg_control = aux + (size_t)i *
 			    AUX_SPACE;
-		s->sm[i].msg_hdr.msg_iov = &s->siov[i];
+		s->sm[i].msg_hdr.msg_iov = &s->siov[3 * i];
 		s->sm[i].msg_hdr.msg_iovlen = 1;
 	}
 }
@@ -167,8 +177,35 @@ side_init(struct side *s, uint8_t *buf, size_t off, uint8_t *aux)
 static void
 side_add(struct side *s, uint8_t *p, size_t len)
 {
-	s->siov[s->n].iov_base = p;
-	s->siov[s->n].iov_len = len;
+	s->siov[3 * s->n].iov_base = p;
+	s->siov[3 * s->n].iov_len = len;
+	s->sm[s->n].msg_hdr.msg_iovlen = 1;
+	s->n++;
+}
+
+/* The same for a frame in the ring, whose tag the kernel may have taken. */
+static void
+side_add_ring(struct side *s, const struct ring_frame *f)
+{
+	struct iovec *v = &s->siov[3 * s->n];
+	uint16_t w;
+
+	/* The ring is only read from: the iovec's pointer is not const. */
+	v[0].iov_base = (void *)(uintptr_t)f->data;
+	v[0].iov_len = f->caplen;
+	s->sm[s->n].msg_hdr.msg_iovlen = 1;
+	if (f->vlan_valid && f->caplen >= 12) {
+		w = htobe16(f->vlan_tpid);
+		memcpy(s->tag[s->n], &w, 2);
+		w = htobe16(f->vlan_tci);
+		memcpy(s->tag[s->n] + 2, &w, 2);
+		v[0].iov_len = 12;
+		v[1].iov_base = s->tag[s->n];
+		v[1].iov_len = 4;
+		v[2].iov_base = (void *)(uintptr_t)(f->data + 12);
+		v[2].iov_len = f->caplen - 12;
+		s->sm[s->n].msg_hdr.msg_iovlen = 3;
+	}
 	s->n++;
 }
 
@@ -203,7 +240,8 @@ stripped_tag(struct msghdr *m, uint8_t tag[4])
 
 /*
  * Reads a batch from the packet socket into r->down, restoring stripped
- * tags.  Returns the number of frames read (0: none was waiting), or -1.
+ * tags.  Returns the number of frames read (0: none was waiting; 1 after
+ * EINTR), or -1.
  */
 static int
 recv_wire(struct relay *r)
@@ -219,9 +257,11 @@ recv_wire(struct relay *r)
 			s->rm[i].msg_hdr.msg_controllen = AUX_SPACE;
 	k = recvmmsg(r->c->pktfd, s->rm, RELAY_BATCH, MSG_DONTWAIT | MSG_TRUNC,
 	    NULL);
-	if (k == -1)
-		return errno == EAGAIN || errno == EWOULDBLOCK ||
-		    errno == EINTR ? 0 : -1;
+	if (k == -1) {
+		if (errno == EINTR)
+			return 1;
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+	}
 	s->n = s->off = 0;
 	for (i = 0; i < k; i++) {
 		m = &s->rm[i].msg_hdr;
@@ -242,6 +282,60 @@ recv_wire(struct relay *r)
 		side_add(s, p, len);
 	}
 	return k;
+}
+
+/*
+ * Takes a batch of frames from the ring into r->down.  They are sent from
+ * the held block, which goes back to the kernel only once none of its
+ * frames waits to be sent.  A frame the ring cut short (longer than its
+ * blocks hold) or over RELAY_FRAME_MAX is dropped and counted.  Returns
+ * the number of frames taken (0: the kernel still fills the next block).
+ */
+static int
+recv_ring(struct relay *r)
+{
+	struct side *s = &r->down;
+	struct ring_frame f;
+	uint64_t len;
+	int k = 0;
+
+	s->n = s->off = 0;
+	while (s->n < RELAY_BATCH && ring_block_next(&r->ring) == 1) {
+		if (ring_frame_next(&r->ring, &f) == 0) {
+			if (s->n > 0)
+				break;
+			ring_block_done(&r->ring);
+			continue;
+		}
+		k++;
+		r->st->wire_in++;
+		r->st->wire_in_bytes += f.len;
+		len = (uint64_t)f.len + (f.vlan_valid ? 4 : 0);
+		if (f.caplen < f.len || len > RELAY_FRAME_MAX) {
+			r->st->too_long_wire++;
+			continue;
+		}
+		side_add_ring(s, &f);
+	}
+	return k;
+}
+
+/*
+ * Reads frames from the wire: from the ring, once what was queued on the
+ * socket before it is read, else from the socket.  As recv_wire().
+ */
+static int
+recv_down(struct relay *r)
+{
+	int k;
+
+	if (r->ring.map == NULL || r->queued) {
+		k = recv_wire(r);
+		if (k != 0 || r->ring.map == NULL)
+			return k;
+		r->queued = 0;
+	}
+	return recv_ring(r);
 }
 
 /* Whether the program has shut down its writing side (or closed). */
@@ -389,7 +483,7 @@ flush_up(struct relay *r)
 		    MSG_DONTWAIT);
 		if (k > 0) {
 			for (i = s->off; i < s->off + (unsigned)k; i++)
-				r->st->wire_out_bytes += s->siov[i].iov_len;
+				r->st->wire_out_bytes += s->siov[3 * i].iov_len;
 			s->off += (unsigned)k;
 			r->st->wire_out += (unsigned)k;
 			r->tries = 0;
@@ -432,10 +526,32 @@ kernel_drops(struct relay *r)
 	struct tpacket_stats ks;
 	socklen_t len = sizeof(ks);
 
+	if (r->ring.map != NULL) {
+		if (ring_stats(&r->ring) == 0)
+			r->st->kernel_drops += r->ring.drops;
+		return;
+	}
 	if (sock_domain(r->c->pktfd) == AF_PACKET &&
 	    getsockopt(r->c->pktfd, SOL_PACKET, PACKET_STATISTICS, &ks,
 	    &len) == 0)
 		r->st->kernel_drops += ks.tp_drops;
+}
+
+/*
+ * Makes fd's buffer (opt: SO_SNDBUF or SO_RCVBUF) hold at least want
+ * bytes, or as much as the kernel allows without privilege (it doubles
+ * what it is asked, up to net.core.wmem_max or rmem_max).  Never fails:
+ * the default is only slower.
+ */
+static void
+grow_buf(int fd, int opt, int want)
+{
+	socklen_t len = sizeof(int);
+	int cur, half = want / 2;
+
+	if (getsockopt(fd, SOL_SOCKET, opt, &cur, &len) == 0 && cur >= want)
+		return;
+	(void)setsockopt(fd, SOL_SOCKET, opt, &half, sizeof(half));
 }
 
 /* One poll(2) for what the state waits on.  Returns 0 or -1. */
@@ -504,10 +620,18 @@ relay_run(const struct relay_conf *c, struct relay_stats *st)
 	r->c = c;
 	r->st = st;
 	r->prog_rd = r->prog_wr = 1;
-	if (sock_domain(c->pktfd) == AF_PACKET &&
-	    setsockopt(c->pktfd, SOL_PACKET, PACKET_AUXDATA, &one,
-	    sizeof(one)) == 0)
-		r->auxdata = 1;
+	if (sock_domain(c->pktfd) == AF_PACKET) {
+		if (ring_setup(&r->ring, c->pktfd, c->ring_block > 0 ?
+		    c->ring_block : RELAY_RING_BLOCK, c->ring_blocks > 0 ?
+		    c->ring_blocks : RELAY_RING_BLOCKS, RING_RETIRE_MS) == 0)
+			r->queued = 1;
+		else
+			grow_buf(c->pktfd, SO_RCVBUF, PKT_RCVBUF);
+		/* For the frames read from the socket itself. */
+		if (setsockopt(c->pktfd, SOL_PACKET, PACKET_AUXDATA, &one,
+		    sizeof(one)) == 0)
+			r->auxdata = 1;
+	}
 	side_init(&r->down, buf, TAGROOM, r->auxdata ? r->aux : NULL);
 	side_init(&r->up, buf + RELAY_BATCH * SLOT, 0, NULL);
 
@@ -518,7 +642,7 @@ relay_run(const struct relay_conf *c, struct relay_stats *st)
 			break;
 		got = 0;
 		if (r->down.n == 0 && r->prog_wr) {
-			if ((k = recv_wire(r)) == -1)
+			if ((k = recv_down(r)) == -1)
 				goto out;
 			got += k;
 		}
@@ -534,6 +658,7 @@ relay_run(const struct relay_conf *c, struct relay_stats *st)
 	rc = 0;
 out:
 	saved = errno;
+	ring_close(&r->ring);
 	free(buf);
 	free(r->aux);
 	free(r);

@@ -34,6 +34,9 @@
  */
 #define RELAY_FRAME_MAX	(65535 + 18)
 #define RELAY_BATCH	64	/* messages per recvmmsg(2) / sendmmsg(2) */
+/* The receive ring: 4 MiB, in blocks that hold a RELAY_FRAME_MAX frame. */
+#define RELAY_RING_BLOCK	(1U << 18)
+#define RELAY_RING_BLOCKS	16
 
 #define RELAY_SEND_IFACE 0	/* frames checked, sent on the interface */
 #define RELAY_SEND_NO	1	/* every frame of the program's is dropped */
@@ -51,6 +54,12 @@ struct relay_conf {
 	   one of them.  NULL: none is. */
 	int		(*type_ok)(const void *arg, uint16_t type);
 	const void	*type_arg;
+	/* The receive ring on an AF_PACKET pktfd: ring_blocks blocks of
+	   ring_block bytes (ring_setup() in lib/ring.h); 0: the defaults,
+	   RELAY_RING_BLOCKS of RELAY_RING_BLOCK.  A block holds a frame of
+	   at most ring_block - 256 bytes whole. */
+	size_t		ring_block;
+	unsigned	ring_blocks;
 };
 
 /* What a relay_run() did; zero it before the call. */
@@ -102,25 +111,43 @@ enum relay_verdict relay_check(const struct relay_conf *c,
 	    const uint8_t *frame, size_t len);
 
 /*
- * The relay's loop.  Sets both fds O_NONBLOCK and, when c->pktfd is an
- * AF_PACKET socket, PACKET_AUXDATA (to put stripped 802.1Q tags back).
- * Allocates its buffers once (2 * RELAY_BATCH frames of RELAY_FRAME_MAX
- * bytes) and moves frames in batches with recvmmsg(2) and sendmmsg(2),
- * driven by poll(2): while frames for the program wait (its socket is
- * full) the packet socket is not read, and while frames for the wire wait
- * (EAGAIN, or ENOBUFS, retried with a growing pause and dropped as
- * send_err after about a quarter of a second) the program is not read, so
- * nothing already read is lost and nothing spins.  Frames from the
- * program go through relay_check(); those that pass are sent with no
- * address.  Sends to the program carry MSG_NOSIGNAL.
+ * The relay's loop.  Sets both fds O_NONBLOCK.  When c->pktfd is an
+ * AF_PACKET socket (bound or not, filter-locked, in a fanout group: none
+ * of it matters), gives it a TPACKET_V3 receive ring (ring_setup() in
+ * lib/ring.h: c->ring_blocks of c->ring_block bytes, 4 MiB by default,
+ * which needs no privilege and no net.core.rmem_max) and reads frames
+ * from it, after the frames queued on the socket before the ring; the
+ * kernel unhooks a bound socket while it sets the ring up, and frames
+ * that arrive in that moment are lost, uncounted.  A block of the ring is
+ * handed over when full or after 1 ms, and its frames are sent to the
+ * program from the ring itself, the block given back once they are.  A
+ * frame the ring cut short (longer than a block holds) is dropped and
+ * counted in too_long_wire.  pktfd must not have a ring already.  When
+ * the ring cannot be set up, and for any other socket (the unit tests'
+ * datagram wire), frames are read with recvmmsg(2) into buffers (2 *
+ * RELAY_BATCH frames of RELAY_FRAME_MAX bytes), the packet socket's
+ * SO_RCVBUF grown as far as net.core.rmem_max lets it (8 MiB at most).
+ * Either way a tag the kernel took off (the ring's tp_vlan_tci, or
+ * PACKET_AUXDATA) is put back.
+ *
+ * Frames move in batches of up to RELAY_BATCH with sendmmsg(2) (and
+ * recvmmsg(2) from the program), driven by poll(2): while frames for the
+ * program wait (its socket is full) the wire is not read, and while
+ * frames for the wire wait (EAGAIN, or ENOBUFS, retried with a growing
+ * pause and dropped as send_err after about a quarter of a second) the
+ * program is not read, so nothing already read is lost and nothing
+ * spins.  Frames from the program go through relay_check(); those that
+ * pass are sent with no address.  Sends to the program carry
+ * MSG_NOSIGNAL.
  *
  * When the program shuts down its writing side, the relay reads what is
  * left and stops reading it; when it shuts down its reading side (EPIPE),
  * the relay stops reading the wire (frames then wait in, and are dropped
  * by, the kernel).  The loop ends when the program's end is closed by
  * every process holding it (POLLHUP), once what it wrote has been read and
- * sent; then PACKET_STATISTICS is read into st->kernel_drops.  The fds are
- * left open.  st is added to as the loop goes.
+ * sent; then PACKET_STATISTICS is read into st->kernel_drops and the ring
+ * is taken off the socket.  The fds are left open.  st is added to as the
+ * loop goes.
  *
  * Returns 0, or -1 with errno: ENOMEM; EINVAL (c->send unknown); the
  * pending error of the packet socket (ENETDOWN: the interface went down

@@ -18,6 +18,7 @@
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
 #include <poll.h>
@@ -31,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rawsock.h"
 #include "relay.h"
 #include "tap.h"
 
@@ -893,11 +895,23 @@ test_fd(void)
 
 /*
  * A packet socket on lo bound to every protocol, outgoing frames ignored,
- * in this process's network namespace; -1 when it cannot be had.
+ * in this process's network namespace; -1 when it cannot be had.  With
+ * confined, as rawopen hands it to its relay: a filter attached and locked
+ * (SO_LOCK_FILTER) before the bind, and the bound socket pinned in a
+ * fanout group of its own.
  */
 static int
-lo_socket(int ifindex)
+lo_socket(int ifindex, int confined)
 {
+	/* Outgoing frames out: a fanout group takes them despite
+	   PACKET_IGNORE_OUTGOING (rawopen's filter drops them too). */
+	static struct sock_filter in[] = {
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, SKF_AD_OFF + SKF_AD_PKTTYPE),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PACKET_OUTGOING, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+		BPF_STMT(BPF_RET | BPF_K, 0xffffffff)
+	};
+	struct sock_fprog prog = { .len = 4, .filter = in };
 	struct sockaddr_ll sll;
 	int fd, one = 1;
 
@@ -908,9 +922,13 @@ lo_socket(int ifindex)
 	sll.sll_family = AF_PACKET;
 	sll.sll_protocol = htobe16(0x0003);
 	sll.sll_ifindex = ifindex;
-	if (setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
+	if ((confined && (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+	    sizeof(prog)) == -1 || setsockopt(fd, SOL_SOCKET, SO_LOCK_FILTER,
+	    &one, sizeof(one)) == -1)) ||
+	    setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
 	    sizeof(one)) == -1 ||
-	    bind(fd, (struct sockaddr *)&sll, sizeof(sll)) == -1) {
+	    bind(fd, (struct sockaddr *)&sll, sizeof(sll)) == -1 ||
+	    (confined && rawsock_pin(fd) == -1)) {
 		close(fd);
 		return -1;
 	}
@@ -918,25 +936,113 @@ lo_socket(int ifindex)
 }
 
 /*
+ * Starts a relay under c on a confined packet socket on lo, as rawopen
+ * hands it over; g->wire is that socket (the relay's copy is its own).
+ */
+static void
+pkt_start(struct rig *g, struct relay_conf *c, int ifindex)
+{
+	struct result res;
+	int prog[2], r[2];
+
+	if ((c->pktfd = lo_socket(ifindex, 1)) == -1 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, prog) == -1 ||
+	    pipe2(r, O_CLOEXEC) == -1)
+		die("packet socket");
+	if ((g->pid = fork()) == -1)
+		die("fork");
+	if (g->pid == 0) {
+		close(prog[1]);
+		close(r[0]);
+		c->progfd = prog[0];
+		memset(&res, 0, sizeof(res));
+		res.rc = relay_run(c, &res.st);
+		res.err = errno;
+		_exit(write(r[1], &res, sizeof(res)) == (ssize_t)sizeof(res) &&
+		    res.rc == 0 ? 0 : 1);
+	}
+	close(prog[0]);
+	close(r[1]);
+	g->wire = c->pktfd;
+	g->prog = prog[1];
+	g->res = r[0];
+	timeout(g->prog, 5);
+}
+
+/* Reads, without waiting, what waits on fd; how many messages. */
+static int
+flush_fd(int fd)
+{
+	uint8_t g[2000];
+	int n = 0;
+
+	while (recv(fd, g, sizeof(g), MSG_DONTWAIT) >= 0)
+		n++;
+	return n;
+}
+
+/*
+ * Waits until the relay reads its ring.  The kernel unhooks a bound
+ * socket while it sets a ring up, and frames that arrive meanwhile are
+ * lost: untagged frames are sent every 20 ms until one comes through,
+ * then those still on the way are read.  Returns 0, or -1 after 5 s.
+ */
+static int
+pkt_sync(int obs, int prog)
+{
+	struct pollfd p = { .fd = prog, .events = POLLIN };
+	uint8_t f[100];
+	size_t len;
+	int i;
+
+	for (i = 0; i < 250; i++) {
+		len = mkframe(f, 60, other_mac, 0, T2, 0xff00u + (unsigned)i);
+		if (send(obs, f, len, 0) != (ssize_t)len)
+			return -1;
+		if (poll(&p, 1, 20) == 1)
+			break;
+	}
+	if (i == 250)
+		return -1;
+	while (poll(&p, 1, 100) == 1 && flush_fd(prog) > 0)
+		;
+	return 0;
+}
+
+/* Sends a frame on lo; whether the program gets it whole, as it was. */
+static int
+pkt_through(int obs, int prog, const uint8_t *f, size_t len)
+{
+	static uint8_t g[RELAY_FRAME_MAX];
+
+	if (send(obs, f, len, 0) != (ssize_t)len)
+		die("send on lo");
+	return recv1(prog, g, sizeof(g)) == (ssize_t)len &&
+	    memcmp(f, g, len) == 0;
+}
+
+/*
  * On a real packet socket (lo, in a network namespace of its own, as
- * root): a tag the kernel took off is put back, a frame the program
- * writes goes out with no address, and PACKET_STATISTICS is read.  The
- * relay runs in a child that enters the namespace first.
+ * root), bound, filter-locked and pinned in a fanout group as rawopen
+ * hands it over: the relay sets its receive ring up; a tag the kernel took
+ * off is put back; a frame longer than the ring's blocks hold is counted,
+ * not cut; a frame the program writes goes out with no address; and
+ * PACKET_STATISTICS is read.  The relays run in children of this process,
+ * which enters the namespace first.
  */
 static void
 test_packet(void)
 {
-	static uint8_t f[2000], g[2000];
+	static uint8_t f[65536], g[2000];
 	struct relay_conf c;
 	struct result res;
 	struct ifreq ifr;
 	struct rig rig;
 	size_t len;
-	int obs, s, prog[2], r[2], i;
-	pid_t pid;
+	int obs, s, i, v = TPACKET_V3, drops;
 
 	if (geteuid() != 0 || unshare(CLONE_NEWNET) == -1) {
-		skip(6, "needs root and a network namespace");
+		skip(17, "needs root and a network namespace");
 		return;
 	}
 	memset(&ifr, 0, sizeof(ifr));
@@ -949,62 +1055,80 @@ test_packet(void)
 	    ioctl(s, SIOCGIFINDEX, &ifr) == -1)
 		die("lo up");
 	close(s);
-	if ((obs = lo_socket(ifr.ifr_ifindex)) == -1)
+	if ((obs = lo_socket(ifr.ifr_ifindex, 0)) == -1)
 		die("packet socket");
 	timeout(obs, 5);
 	conf_init(&c);
 	memset(c.mac, 0, 6);			/* lo's */
-	if ((c.pktfd = lo_socket(ifr.ifr_ifindex)) == -1 ||
-	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, prog) == -1 ||
-	    pipe2(r, O_CLOEXEC) == -1)
-		die("packet socket");
-	if ((pid = fork()) == -1)
-		die("fork");
-	if (pid == 0) {
-		close(prog[1]);
-		close(r[0]);
-		close(obs);
-		c.progfd = prog[0];
-		memset(&res, 0, sizeof(res));
-		res.rc = relay_run(&c, &res.st);
-		res.err = errno;
-		_exit(write(r[1], &res, sizeof(res)) == (ssize_t)sizeof(res) &&
-		    res.rc == 0 ? 0 : 1);
-	}
-	close(c.pktfd);
-	close(prog[0]);
-	close(r[1]);
-	rig.pid = pid;
-	rig.prog = prog[1];
-	rig.res = r[0];
-	timeout(rig.prog, 5);
+	c.mtu = 65536;
+	pkt_start(&rig, &c, ifr.ifr_ifindex);
 
+	is_int(pkt_sync(obs, rig.prog), 0, "packet socket: frames come "
+	    "through a bound, filter-locked, pinned socket");
+	errno = 0;
+	ok(setsockopt(rig.wire, SOL_PACKET, PACKET_VERSION, &v,
+	    sizeof(v)) == -1 && errno == EBUSY,
+	    "packet socket: the relay reads it through a receive ring");
 	len = mkframe(f, 70, other_mac, 1, T1, 1);
-	if (send(obs, f, len, 0) != (ssize_t)len)
-		die("send on lo");
-	ok(recv1(rig.prog, g, sizeof(g)) == (ssize_t)len &&
-	    memcmp(f, g, len) == 0,
+	ok(pkt_through(obs, rig.prog, f, len),
 	    "packet socket: a tagged frame arrives with its tag put back");
 	len = mkframe(f, 60, other_mac, 0, T1, 2);
-	if (send(obs, f, len, 0) != (ssize_t)len)
-		die("send on lo");
-	ok(recv1(rig.prog, g, sizeof(g)) == (ssize_t)len &&
-	    memcmp(f, g, len) == 0,
+	ok(pkt_through(obs, rig.prog, f, len),
 	    "packet socket: an untagged one as it was");
-	len = mkframe(f, 80, c.mac, 0, T2, 3);
+	len = mkframe(f, 60000, other_mac, 1, T1, 3);
+	ok(pkt_through(obs, rig.prog, f, len),
+	    "packet socket: a tagged frame of 60000 bytes, whole");
+	(void)flush_fd(obs);
+	len = mkframe(f, 80, c.mac, 0, T2, 4);
 	if (send(rig.prog, f, len, MSG_NOSIGNAL) != (ssize_t)len)
 		die("send to the relay");
-	/* lo brought the observer's own two back first. */
-	for (i = 0; i < 3; i++)
-		if (recv1(obs, g, sizeof(g)) == (ssize_t)len &&
-		    memcmp(f, g, len) == 0)
-			break;
-	ok(i < 3, "packet socket: the program's frame goes out on the "
-	    "interface");
+	ok(recv1(obs, g, sizeof(g)) == (ssize_t)len && memcmp(f, g, len) == 0,
+	    "packet socket: the program's frame goes out on the interface");
 	close(rig.prog);
 	is_int(rig_end(&rig, &res), 0, "packet socket: the relay ends");
 	is_int(res.st.wire_out, 1, "packet socket: one frame sent");
+	is_int(res.st.too_long_wire, 0, "packet socket: none too long");
 	is_int(res.st.kernel_drops, 0, "packet socket: no kernel drops");
+	close(rig.wire);
+
+	/* A ring of four 4 KiB blocks: frames of up to 3840 bytes. */
+	c.ring_block = 4096;
+	c.ring_blocks = 4;
+	pkt_start(&rig, &c, ifr.ifr_ifindex);
+	is_int(pkt_sync(obs, rig.prog), 0, "small ring: frames come through");
+	len = mkframe(f, 3000, other_mac, 1, T1, 5);
+	ok(pkt_through(obs, rig.prog, f, len),
+	    "small ring: a tagged frame it holds, whole, its tag put back");
+	len = mkframe(f, 5000, other_mac, 0, T1, 6);
+	if (send(obs, f, len, 0) != (ssize_t)len)
+		die("send on lo");
+	len = mkframe(f, 60, other_mac, 0, T1, 7);
+	ok(pkt_through(obs, rig.prog, f, len),
+	    "small ring: a frame longer than a block is dropped, the next "
+	    "comes");
+	/* The program reads no more; the ring fills and the kernel drops. */
+	shutdown(rig.prog, SHUT_RD);
+	len = mkframe(f, 60, other_mac, 0, T1, 8);
+	if (send(obs, f, len, 0) != (ssize_t)len)
+		die("send on lo");
+	nanosleep(&(struct timespec){ .tv_nsec = 100000000 }, NULL);
+	for (i = 0; i < 100; i++) {
+		len = mkframe(f, 1000, other_mac, 0, T1, 100 + (uint32_t)i);
+		if (send(obs, f, len, 0) != (ssize_t)len)
+			die("send on lo");
+	}
+	close(rig.prog);
+	is_int(rig_end(&rig, &res), 0, "small ring: the relay ends");
+	is_int(res.st.too_long_wire, 1, "small ring: the frame too long is "
+	    "counted");
+	drops = (int)res.st.kernel_drops;
+	diag("small ring: %d kernel drops, %d frames unread", drops,
+	    (int)res.st.unread);
+	ok(drops > 0 && drops <= 100, "small ring: PACKET_STATISTICS read "
+	    "at the end, the drops in it");
+	ok(res.st.unread >= 1, "small ring: the frame after SHUT_RD counted "
+	    "unread");
+	close(rig.wire);
 	close(obs);
 }
 
