@@ -39,6 +39,9 @@
 #define AUX_SPACE	CMSG_SPACE(sizeof(struct tpacket_auxdata))
 /* A block of the ring goes to the relay when full or after this long. */
 #define RING_RETIRE_MS	1
+/* The send buffer wanted on the relay's end of the pair: a block of the
+   ring or more in flight to the program (see grow_buf()). */
+#define PROG_SNDBUF	(4 << 20)
 /* The packet socket's receive buffer asked for, when it has no ring. */
 #define PKT_RCVBUF	(8 << 20)
 
@@ -632,6 +635,7 @@ relay_run(const struct relay_conf *c, struct relay_stats *st)
 		    sizeof(one)) == 0)
 			r->auxdata = 1;
 	}
+	grow_buf(c->progfd, SO_SNDBUF, PROG_SNDBUF);
 	side_init(&r->down, buf, TAGROOM, r->auxdata ? r->aux : NULL);
 	side_init(&r->up, buf + RELAY_BATCH * SLOT, 0, NULL);
 

@@ -128,7 +128,9 @@ enum relay_verdict relay_check(const struct relay_conf *c,
  * RELAY_BATCH frames of RELAY_FRAME_MAX bytes), the packet socket's
  * SO_RCVBUF grown as far as net.core.rmem_max lets it (8 MiB at most).
  * Either way a tag the kernel took off (the ring's tp_vlan_tci, or
- * PACKET_AUXDATA) is put back.
+ * PACKET_AUXDATA) is put back.  The relay's end of the pair gets an
+ * SO_SNDBUF of 4 MiB, or as much as net.core.wmem_max allows; refusals
+ * are ignored.
  *
  * Frames move in batches of up to RELAY_BATCH with sendmmsg(2) (and
  * recvmmsg(2) from the program), driven by poll(2): while frames for the
