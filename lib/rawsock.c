@@ -88,6 +88,12 @@ rawsock_confine(int fd, const struct rawsock_conf *c)
 	o.filter = &prog;
 	o.lock = c->lock;
 	rc = rawsock_setup(fd, &o);
+	/*
+	 * In a fanout group the kernel goes by the group's flags, not the
+	 * socket's PACKET_IGNORE_OUTGOING (and PACKET_FANOUT_FLAG_IGNORE_
+	 * OUTGOING is not in every kernel): the filter, which always drops
+	 * outgoing frames unless c->outgoing, is what keeps them out.
+	 */
 	if (rc == 0 && c->pin)
 		rc = c->group != NULL ? rawsock_group(fd, c->fanout, c->group) :
 		    rawsock_pin(fd);
