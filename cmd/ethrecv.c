@@ -697,9 +697,14 @@ open_inherited(struct ethrecv *e, int fd, uint16_t type, const char *expr,
 		    "0x%04x, and the kernel copies outgoing frames only to "
 		    "sockets bound to all (rawopen -L does that)", e->name,
 		    type);
-	if (rxsrc_ring(&e->src, fd, bsize, bnr, retire) == -1)
+	if (rxsrc_ring(&e->src, fd, bsize, bnr, retire) == -1) {
+		/* A dead program's ring is replaced; a live one's is not. */
+		if (errno == EBUSY)
+			errx(EXIT_SYS, "fd %d: another program is reading this "
+			    "socket through a ring", fd);
 		err(EXIT_SYS, "%s: receive ring of %zu bytes", e->name,
 		    bsize * bnr);
+	}
 	memset(&prog, 0, sizeof(prog));
 	if (expr != NULL && filter_compile(expr, RING_SNAPLEN_MAX, &prog,
 	    errbuf) == -1)

@@ -35,6 +35,20 @@ ring_pow2(size_t n)
 	return n != 0 && (n & (n - 1)) == 0;
 }
 
+/*
+ * Removes fd's receive ring.  The kernel refuses (EBUSY) while any
+ * process maps it, and only then: the mapping of a program that died
+ * went with it, so its ring goes here.
+ */
+static int
+ring_free(int fd)
+{
+	struct tpacket_req3 req;
+
+	memset(&req, 0, sizeof(req));
+	return setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req));
+}
+
 int
 ring_setup(struct ring *r, int fd, size_t block_size, unsigned block_nr,
     unsigned retire_ms)
@@ -55,8 +69,13 @@ ring_setup(struct ring *r, int fd, size_t block_size, unsigned block_nr,
 		errno = EINVAL;
 		return -1;
 	}
-	if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) == -1)
-		return -1;
+	if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) == -1) {
+		/* A ring is there: take it down when nobody maps it. */
+		if (errno != EBUSY || ring_free(fd) == -1 ||
+		    setsockopt(fd, SOL_PACKET, PACKET_VERSION, &v,
+		    sizeof(v)) == -1)
+			return -1;
+	}
 	memset(&req, 0, sizeof(req));
 	req.tp_block_size = (unsigned)block_size;
 	req.tp_block_nr = block_nr;
@@ -76,6 +95,8 @@ ring_setup(struct ring *r, int fd, size_t block_size, unsigned block_nr,
 		errno = saved;
 		return -1;
 	}
+	/* A child (a handler of ethrecv -e) never holds the ring up. */
+	(void)madvise(map, block_size * block_nr, MADV_DONTFORK);
 	r->fd = fd;
 	r->map = map;
 	r->block_size = block_size;

@@ -62,9 +62,13 @@ struct ring {
  * 4096; block_nr >= 1) whose blocks are retired after retire_ms
  * milliseconds at the latest (0: the kernel's default), and maps it.  fd
  * may be bound already (an inherited socket) or not yet; frames queued
- * on it before the call stay in its ordinary receive queue.  Returns 0, or
- * -1 with errno EINVAL (bad sizes), EBUSY (fd has a ring already), ENOMEM,
- * or the error of setsockopt(2) or mmap(2); then nothing is left set up.
+ * on it before the call stay in its ordinary receive queue.  A ring left
+ * on fd by a program that is gone (killed while it read a shared socket)
+ * is taken down and replaced; one that a live process maps, this one
+ * included, is not.  The mapping is not inherited by children.  Returns
+ * 0, or -1 with errno EINVAL (bad sizes), EBUSY (a live process maps a
+ * ring of fd: another program reads the socket through it), ENOMEM, or
+ * the error of setsockopt(2) or mmap(2); then nothing is left set up.
  */
 int	ring_setup(struct ring *r, int fd, size_t block_size,
 	    unsigned block_nr, unsigned retire_ms);

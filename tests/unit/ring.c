@@ -1,10 +1,13 @@
 /*
  * Unit tests of lib/ring: frames sent on lo in a private network
  * namespace with a plain AF_PACKET socket come out of the ring exactly,
- * across many blocks, with their VLAN fields and statistics.
+ * across many blocks, with their VLAN fields and statistics; a ring left
+ * on a shared socket by a program that was killed is replaced, one that a
+ * live program maps is not.
  */
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 
 #include <endian.h>
 #include <errno.h>
@@ -13,6 +16,7 @@
 #include <net/if.h>
 #include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -157,6 +161,41 @@ drain(struct ring *r, uint32_t first, int want, size_t len)
 	return n;
 }
 
+/*
+ * A child that sets a ring up on fd (as a client of an fd holder does on
+ * the socket it was passed), says so on a pipe and waits to be killed.
+ * Returns its pid, or -1 when it failed.
+ */
+static pid_t
+mapper(int fd)
+{
+	struct ring cr;
+	char c = 0;
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p) == -1)
+		return -1;
+	if ((pid = fork()) == 0) {
+		close(p[0]);
+		c = ring_setup(&cr, fd, 1 << 16, 4, 2) == 0 ? 'y' : 'n';
+		if (write(p[1], &c, 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	if (pid == -1 || read(p[0], &c, 1) != 1 || c != 'y') {
+		if (pid > 0) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+		}
+		pid = -1;
+	}
+	close(p[0]);
+	return pid;
+}
+
 /* Takes every frame the ring holds now, without waiting; returns how many. */
 static int
 take_all(struct ring *r)
@@ -205,6 +244,7 @@ main(void)
 	uint16_t v;
 	size_t n;
 	int rx, tx, i, got, all, one, round, ok_all;
+	pid_t pid;
 
 	/* tap.h helpers this test has no use for. */
 	(void)tap_is_str;
@@ -215,7 +255,7 @@ main(void)
 		skip_all("unshare(CLONE_NEWNET) failed");
 	if (lo_up() == -1)
 		skip_all("cannot bring lo up");
-	plan(23);
+	plan(27);
 
 	/* Bad geometry is refused before anything is set. */
 	rx = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
@@ -339,6 +379,30 @@ main(void)
 		    f.pkttype == PACKET_OTHERHOST)
 			one++;
 	is_int(one, 1, "bound to 0x88b5: untagged, no VLAN fields, otherhost");
+
+	/*
+	 * A shared socket (an fd holder's): a live program's ring is its own,
+	 * a killed program's is taken down and replaced, and the new ring
+	 * gets the frames.
+	 */
+	ring_close(&r);
+	close(rx);
+	rx = rx_socket(TYPE, 0, 0, 0, NULL);
+	pid = mapper(rx);
+	ok(rx >= 0 && pid > 0, "a child maps a ring on the socket");
+	errno = 0;
+	ok(ring_setup(&r, rx, 1 << 16, 2, 2) == -1 && errno == EBUSY,
+	    "while it lives: EBUSY");
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	ok(ring_setup(&r, rx, 1 << 16, 2, 2) == 0,
+	    "once it is killed: a ring of our own in its place");
+	for (i = 0; i < 5; i++)
+		(void)send_frame(tx, (uint32_t)i, 100, 0);
+	is_int(drain(&r, 0, 5, 100), 5, "and the frames come through it");
+	ring_close(&r);
 
 	/* ring_frame_copy of an untagged frame is the frame. */
 	memset(&f, 0, sizeof(f));
