@@ -3,6 +3,7 @@
  */
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -59,6 +60,14 @@ relay_check(const struct relay_conf *c, const uint8_t *frame, size_t len)
 	type = be16toh(v);
 	/* 802.1Q only: see relay.h for why 802.1ad is not looked through. */
 	if (type == TPID_8021Q) {
+		/*
+		 * A tag puts the frame on any VLAN of a trunk: only a rule
+		 * that grants 0x8100 (vlan) as well as the inner type
+		 * lets it out.
+		 */
+		if (c->type_ok == NULL || !c->type_ok(c->type_arg, type))
+			return len < VLAN_HLEN || len > max + 4 ?
+			    RELAY_BAD_SIZE : RELAY_BAD_TYPE;
 		min = VLAN_HLEN;
 		max += 4;
 		if (len < min)
@@ -741,28 +750,39 @@ int
 relay_bind(int fd, const struct relay_peer *p)
 {
 	struct sockaddr_un sun;
-	struct stat sb;
-	int n;
+	uint64_t nonce;
+	int n, tries;
 
 	if (p->ifname[0] == '\0' || strchr(p->ifname, '/') != NULL ||
 	    memchr(p->ifname, '\0', sizeof(p->ifname)) == NULL) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (fstat(fd, &sb) == -1)
-		return -1;
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	n = snprintf(sun.sun_path + 1, sizeof(sun.sun_path) - 1,
-	    RELAY_NAME "%s/0x%04x/%02x:%02x:%02x:%02x:%02x:%02x/%u/%ju",
-	    p->ifname, p->type, p->mac[0], p->mac[1], p->mac[2], p->mac[3],
-	    p->mac[4], p->mac[5], p->mtu, (uintmax_t)sb.st_ino);
-	if (n < 0 || (size_t)n >= sizeof(sun.sun_path) - 1) {
-		errno = EINVAL;
-		return -1;
+	/*
+	 * A name nobody can guess, so nobody can take it first: the
+	 * abstract namespace is shared by the whole network namespace.
+	 */
+	for (tries = 0; tries < 4; tries++) {
+		if (getrandom(&nonce, sizeof(nonce), 0) != sizeof(nonce))
+			return -1;
+		memset(&sun, 0, sizeof(sun));
+		sun.sun_family = AF_UNIX;
+		n = snprintf(sun.sun_path + 1, sizeof(sun.sun_path) - 1,
+		    RELAY_NAME "%s/0x%04x/%02x:%02x:%02x:%02x:%02x:%02x/%u/"
+		    "%016jx", p->ifname, p->type, p->mac[0], p->mac[1],
+		    p->mac[2], p->mac[3], p->mac[4], p->mac[5], p->mtu,
+		    (uintmax_t)nonce);
+		if (n < 0 || (size_t)n >= sizeof(sun.sun_path) - 1) {
+			errno = EINVAL;
+			return -1;
+		}
+		if (bind(fd, (struct sockaddr *)&sun, (socklen_t)(offsetof(
+		    struct sockaddr_un, sun_path) + 1 + (size_t)n)) == 0)
+			return 0;
+		if (errno != EADDRINUSE)
+			return -1;
 	}
-	return bind(fd, (struct sockaddr *)&sun,
-	    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n));
+	return -1;
 }
 
 int
@@ -793,7 +813,7 @@ relay_peer(int fd, struct relay_peer *p)
 	errno = EPROTO;
 	if (memchr(name, '\0', n) != NULL)
 		return -1;
-	/* IFACE/0xTYPE/MAC/MTU/INODE */
+	/* IFACE/0xTYPE/MAC/MTU/NONCE */
 	for (q = name, i = 0; i < 6; i++) {
 		f[i] = q;
 		if ((q = strchr(q, '/')) == NULL)

@@ -180,11 +180,13 @@ struct relay_peer {
 
 /*
  * Binds fd, the relay's end of the pair, to the abstract address
- * "\0fdcap-relay/IFACE/0xTYPE/MAC/MTU/INODE" (INODE: the socket's own,
- * so that the name is unique in the network namespace; MAC as
- * 02:00:00:00:00:01).  Nobody can connect to it: the socket is already
- * connected to its pair.  Returns 0, or -1 with errno (EINVAL: p->ifname
- * empty or holding '/'; the error of fstat(2) or bind(2)).
+ * "\0fdcap-relay/IFACE/0xTYPE/MAC/MTU/NONCE" (NONCE: 64 random bits in
+ * hex, so that nobody in the network namespace can take the name first;
+ * MAC as 02:00:00:00:00:01), trying another nonce on EADDRINUSE.  Nobody
+ * can connect to it: the socket is already connected to its pair.  Anyone
+ * in the namespace can read the name (/proc/net/unix): it tells what was
+ * granted, nothing secret.  Returns 0, or -1 with errno (EINVAL:
+ * p->ifname empty or holding '/'; the error of getrandom(2) or bind(2)).
  */
 int	relay_bind(int fd, const struct relay_peer *p);
 

@@ -48,7 +48,14 @@ static int
 types_ok(const void *arg, uint16_t type)
 {
 	(void)arg;
-	return type == T1 || type == T2;
+	return type == T1 || type == T2 || type == 0x8100;
+}
+
+static int
+untagged_ok(const void *arg, uint16_t type)
+{
+	(void)arg;
+	return type == T1;
 }
 
 static void
@@ -217,6 +224,15 @@ test_check(void)
 	    RELAY_BAD_TYPE, "check: a type not granted");
 	is_int(relay_check(&c, f, mkframe(f, 64, our_mac, 1, T_BAD, 1)),
 	    RELAY_BAD_TYPE, "check: tagged, the inner type not granted");
+	{
+		struct relay_conf u;
+
+		conf_init(&u);
+		u.type_ok = untagged_ok;
+		is_int(relay_check(&u, f, mkframe(f, 64, our_mac, 1, T1, 1)),
+		    RELAY_BAD_TYPE,
+		    "check: tagged, 0x8100 not granted: no VLAN of a trunk");
+	}
 	is_int(relay_check(&c, f, mkframe(f, 60, other_mac, 0, T1, 1)),
 	    RELAY_BAD_SRC, "check: a foreign source address");
 	c.spoof = 1;
