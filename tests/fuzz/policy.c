@@ -133,10 +133,14 @@ ask(const struct policy *p, const struct policy_req *req)
 			__builtin_trap();
 		if (g.send == POLICY_SEND_NO && g.spoof)
 			__builtin_trap();
-		/* What was granted, a relay lets through. */
+		/* What was granted, a relay lets through; none sends nothing. */
 		if (req->kind == POLICY_PACKET &&
+		    req->ethertype != ETHTYPE_NONE &&
 		    (policy_grant_type(&g, req->ethertype) != 1 ||
 		    policy_grant_type_cb(&g, req->ethertype) != 1))
+			__builtin_trap();
+		if (req->kind == POLICY_PACKET &&
+		    policy_grant_type(&g, ETHTYPE_NONE) != 0)
 			__builtin_trap();
 		if (req->kind != POLICY_PACKET && (g.send != POLICY_SEND_ANY ||
 		    policy_grant_type(&g, 0x0800)))
