@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "authlog.h"
+#include "cli.h"
 #include "eth.h"
 #include "fdcap.h"
 #include "filter.h"
@@ -107,17 +108,19 @@ struct opts {
 	char		**prog;
 };
 
+#define USAGE \
+	"usage: rawopen [-Lpx] [-F filter] [-j n[:mode]] [-N netns] [-n name]\n" \
+	"               [-o fd] [-u user]\n" \
+	"               [--ip proto] [--ip6 proto] [--tcp [addr:]port] " \
+	"[--udp [addr:]port]\n" \
+	"               [--tap name] [--tun name] [--bridge bridge]\n" \
+	"               [iface ethertype ...] -- prog [arg ...]\n" \
+	"       rawopen -c\n"
+
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr,
-	    "usage: rawopen [-Lpx] [-F filter] [-j n[:mode]] [-N netns] [-n name]\n"
-	    "               [-o fd] [-u user]\n"
-	    "               [--ip proto] [--ip6 proto] [--tcp [addr:]port] "
-	    "[--udp [addr:]port]\n"
-	    "               [--tap name] [--tun name] [--bridge bridge]\n"
-	    "               [iface ethertype ...] -- prog [arg ...]\n"
-	    "       rawopen -c\n");
+	fputs(USAGE, stderr);
 	exit(EXIT_USAGE);
 }
 
@@ -288,10 +291,13 @@ parse(int argc, char **argv, struct opts *o)
 		{ "tap", required_argument, NULL, OPT_TAP },
 		{ "tun", required_argument, NULL, OPT_TUN },
 		{ "bridge", required_argument, NULL, OPT_BRIDGE },
+		CLI_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *errstr, *last = NULL;
-	int ch, i, dashdash = 0;
+	struct cli_args a;
+	struct cli_err e;
+	int ch, i;
 
 	while ((ch = getopt_long(argc, argv, "+cF:j:LN:n:o:pu:x", longopts,
 	    NULL)) != -1) {
@@ -347,6 +353,10 @@ parse(int argc, char **argv, struct opts *o)
 		case OPT_BRIDGE:
 			add_bridge(o, optarg);
 			break;
+		case CLI_OPT_HELP:
+			cli_help(USAGE);
+		case CLI_OPT_VERSION:
+			cli_version_exit();
 		default:
 			usage();
 		}
@@ -359,29 +369,18 @@ parse(int argc, char **argv, struct opts *o)
 	}
 	if (optind == argc)
 		usage();
-	/* getopt ate a "--" that ended the options, unless it was an optarg. */
-	i = optind;
-	if (i > 1 && strcmp(argv[i - 1], "--") == 0 && argv[i - 1] != last)
-		dashdash = 1;
-	for (ch = i; !dashdash && ch < argc && strcmp(argv[ch], "--") != 0;
-	    ch++)
-		;
-	if (ch == argc)
-		usagex("missing -- before the program");
-	while (!dashdash && i < argc) {
-		if (strcmp(argv[i], "--") == 0) {
-			dashdash = 1;
-			i++;
-			break;
-		}
-		if (i + 1 >= argc || strcmp(argv[i + 1], "--") == 0)
-			usagex("%s: interface without an ethertype", argv[i]);
-		add_packet(o, argv[i], argv[i + 1]);
-		i += 2;
+	/* -x explains without a program; the "--" is still asked for. */
+	if (cli_split(argc, argv, optind, last, CLI_PROG_REQUIRED, &a, &e) ==
+	    -1 && !(o->explain && strcmp(argv[argc - 1], "--") == 0 &&
+	    cli_split(argc - 1, argv, optind, last, CLI_PROG_NONE, &a,
+	    &e) == 0))
+		cli_exit(&e);
+	for (i = 0; i < a.nops; i += 2) {
+		if (i + 1 >= a.nops)
+			usagex("%s: interface without an ethertype", a.ops[i]);
+		add_packet(o, a.ops[i], a.ops[i + 1]);
 	}
-	if (i == argc && !o->explain)
-		usagex("missing program after --");
-	o->prog = argv + i;
+	o->prog = a.prog != NULL ? a.prog : argv + argc;
 	if (o->nsocks == 0)
 		usagex("nothing to open");
 	if (o->ofd != 0 && o->nsocks != 1)
