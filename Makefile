@@ -109,6 +109,12 @@ $(B)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
 	$(CC) $(DEPFLAGS) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
+# --version says what was built: git describe in a clone, else lib/cli.h's.
+FDCAP_VERSION := $(shell git describe --always --dirty 2>/dev/null)
+ifneq ($(FDCAP_VERSION),)
+$(B)/lib/cli.o: ALL_CPPFLAGS += -DFDCAP_VERSION='"$(FDCAP_VERSION)"'
+endif
+
 $(LIBA): $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIB_OBJ)
