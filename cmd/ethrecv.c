@@ -2,7 +2,8 @@
  * ethrecv: frames from the wire to stdout, or to a program per frame.
  *
  *	ethrecv [-pU] [-B size] [-c count] [-F filter] [-Q in|out|inout]
- *	    [-S fd] [-t seconds] [-w pcap|text|hex|payload] [iface ethertype]
+ *	    [-S fd] [-s snaplen] [-t seconds] [-w pcap|pcapng|text|hex|payload]
+ *	    [--comment text] [--tstamp-us] [iface ethertype]
  *	ethrecv -e [-p] [-B size] [-c count] [-F filter] [-j jobs]
  *	    [-S fd] [-T seconds] [-t seconds] [iface ethertype] -- prog [arg ...]
  *
@@ -57,7 +58,11 @@
 #define HTIMEOUT_DEFAULT 10
 #define RELAYED_MTU	1500	/* replies on a relayed fd of unknown MTU */
 
-enum fmt { FMT_PCAP, FMT_TEXT, FMT_HEX, FMT_PAYLOAD };
+enum fmt { FMT_PCAP, FMT_PCAPNG, FMT_TEXT, FMT_HEX, FMT_PAYLOAD };
+
+/* Long options without a letter. */
+#define OPT_COMMENT	256
+#define OPT_TSTAMP_US	257
 
 /* Direction: which of PACKET_OUTGOING and the rest to keep. */
 #define DIR_IN	1
@@ -75,6 +80,10 @@ struct ethrecv {
 	int		 seconds;	/* -t; 0: no limit */
 	struct timespec	 end;
 	uint32_t	 snaplen;
+	uint32_t	 cut;		/* records cut to this: -s, or snaplen */
+	int		 usec;		/* --tstamp-us: microsecond pcap */
+	const char	*comment;	/* --comment: pcapng's SHB comment */
+	uint64_t	 start_ns;	/* pcapng: the capture began */
 	uint8_t		*frame;		/* scratch: one frame, tag restored */
 	struct outq	 o;
 	uint64_t	 frames;	/* frames received (written or served) */
@@ -97,7 +106,9 @@ usage(void)
 	fprintf(stderr,
 	    "usage: ethrecv [-pU] [-B size] [-c count] [-F filter] "
 	    "[-Q in|out|inout]\n"
-	    "               [-S fd] [-t seconds] [-w pcap|text|hex|payload] "
+	    "               [-S fd] [-s snaplen] [-t seconds] "
+	    "[-w pcap|pcapng|text|hex|payload]\n"
+	    "               [--comment text] [--tstamp-us] "
 	    "[iface ethertype]\n"
 	    "       ethrecv -e [-p] [-B size] [-c count] [-F filter] "
 	    "[-j jobs] [-S fd]\n"
@@ -264,6 +275,40 @@ out_reserve(struct ethrecv *e, size_t n)
 	return p;
 }
 
+/* A pcap record header, in ns or (--tstamp-us) in us. */
+static void
+rechdr(const struct ethrecv *e, uint8_t *p, uint64_t ts_ns, uint32_t caplen,
+    uint32_t len)
+{
+	if (e->usec)
+		pcapio_write_rechdr_us(p, ts_ns, caplen, len);
+	else
+		pcapio_write_rechdr(p, ts_ns, caplen, len);
+}
+
+/*
+ * One frame as a pcapng EPB of interface 0, its direction and addressing
+ * in epb_flags, copied whole into the output (outq_put: one block).
+ */
+static void
+emit_ng(struct ethrecv *e, const struct ring_frame *f)
+{
+	struct pcapio_ng_epb b;
+	const uint8_t *data = f->data;
+	uint32_t caplen = f->caplen, len = f->len;
+
+	if (f->vlan_valid) {
+		caplen = (uint32_t)ring_frame_copy(f, e->frame, &len);
+		data = e->frame;
+	}
+	if (caplen > e->cut)
+		caplen = e->cut;
+	if (pcapio_ng_epb(&b, 0, f->ts_ns, data, caplen, len,
+	    pcapio_ng_flags(f->pkttype)) == -1 ||
+	    outq_put(&e->o, b.iov, 3) == -1)
+		out_fail(e);
+}
+
 /*
  * One captured frame to the output in the chosen format.  Its 802.1Q tag
  * is put back when the kernel took it off, and a frame cut short is
@@ -278,18 +323,23 @@ emit(struct ethrecv *e, const struct ring_frame *f)
 	int hl;
 
 	full = f->caplen + (f->vlan_valid && f->caplen >= 12 ? 4 : 0);
-	if (f->caplen < f->len || (e->fmt == FMT_PCAP && full > e->snaplen)) {
+	if (f->caplen < f->len || ((e->fmt == FMT_PCAP ||
+	    e->fmt == FMT_PCAPNG) && full > e->snaplen)) {
 		if (e->truncated++ == 0)
 			warnx("frame %" PRIu64 ": %u bytes, only %u captured "
 			    "(counted in the summary)", e->frames + 1,
 			    f->len + (full - f->caplen),
 			    full < e->snaplen ? full : e->snaplen);
 	}
+	if (e->fmt == FMT_PCAPNG) {
+		emit_ng(e, f);
+		return;
+	}
 	if (e->fmt == FMT_PCAP && f->caplen > COPY_MAX && !f->vlan_valid) {
 		/* Long and as it was on the wire: written from where it is. */
 		p = out_reserve(e, PCAPIO_RECHDR_LEN);
-		caplen = f->caplen < e->snaplen ? f->caplen : e->snaplen;
-		pcapio_write_rechdr(p, f->ts_ns, caplen, f->len);
+		caplen = f->caplen < e->cut ? f->caplen : e->cut;
+		rechdr(e, p, f->ts_ns, caplen, f->len);
 		outq_commit(&e->o, PCAPIO_RECHDR_LEN);
 		if (outq_ref(&e->o, f->data, caplen) == -1)
 			out_fail(e);
@@ -299,9 +349,9 @@ emit(struct ethrecv *e, const struct ring_frame *f)
 		p = out_reserve(e, PCAPIO_RECHDR_LEN + f->caplen + 4);
 		caplen = (uint32_t)ring_frame_copy(f, p + PCAPIO_RECHDR_LEN,
 		    &len);
-		if (caplen > e->snaplen)
-			caplen = e->snaplen;
-		pcapio_write_rechdr(p, f->ts_ns, caplen, len);
+		if (caplen > e->cut)
+			caplen = e->cut;
+		rechdr(e, p, f->ts_ns, caplen, len);
 		outq_commit(&e->o, PCAPIO_RECHDR_LEN + caplen);
 		return;
 	}
@@ -840,13 +890,16 @@ parse_format(const char *s)
 		return isatty(STDOUT_FILENO) ? FMT_TEXT : FMT_PCAP;
 	if (strcmp(s, "pcap") == 0)
 		return FMT_PCAP;
+	if (strcmp(s, "pcapng") == 0)
+		return FMT_PCAPNG;
 	if (strcmp(s, "text") == 0)
 		return FMT_TEXT;
 	if (strcmp(s, "hex") == 0)
 		return FMT_HEX;
 	if (strcmp(s, "payload") == 0)
 		return FMT_PAYLOAD;
-	errx(EXIT_USAGE, "-w %s: pcap, text, hex or payload", s);
+	errx(EXIT_USAGE, "-w %s: pcap, text, hex or payload, or pcapng",
+	    s);
 }
 
 /*
@@ -880,6 +933,55 @@ signals(sigset_t *origmask, struct sigaction *origpipe, sigset_t *waitmask)
 	sigdelset(waitmask, SIGTERM);
 }
 
+/*
+ * pcapng's start: the SHB (who wrote it, on what, --comment) and the IDB
+ * of interface 0, the socket's.
+ */
+static void
+ng_start(struct ethrecv *e)
+{
+	char osbuf[256];
+	const char *app = "fdcap ethrecv", *os;
+	ssize_t n, m;
+	uint8_t *p;
+
+	e->start_ns = ts_wall_ns();
+	os = pcapio_ng_os(osbuf, sizeof(osbuf)) == 0 ? osbuf : NULL;
+	n = pcapio_ng_shb(NULL, 0, app, os, e->comment);
+	m = pcapio_ng_idb(NULL, 0, e->name, e->cut);
+	if (n == -1 || m == -1)
+		err(EXIT_USAGE, "pcapng header");
+	p = out_reserve(e, (size_t)(n + m));
+	(void)pcapio_ng_shb(p, (size_t)n, app, os, e->comment);
+	(void)pcapio_ng_idb(p + n, (size_t)m, e->name, e->cut);
+	outq_commit(&e->o, (size_t)(n + m));
+}
+
+/*
+ * pcapng's end: the ISB of interface 0, from PACKET_STATISTICS (no counts
+ * on a relayed fd), written out.
+ */
+static void
+ng_end(struct ethrecv *e)
+{
+	struct pcapio_ng_stats st;
+	uint8_t isb[PCAPIO_NG_ISB_LEN];
+	struct iovec v;
+	ssize_t n;
+
+	memset(&st, 0, sizeof(st));
+	st.start_ns = e->start_ns;
+	st.end_ns = ts_wall_ns();
+	st.counted = rxsrc_counts(&e->src, &st.ifrecv, &st.ifdrop);
+	if ((n = pcapio_ng_isb(isb, sizeof(isb), 0, &st)) == -1)
+		out_fail(e);
+	v.iov_base = isb;
+	v.iov_len = (size_t)n;
+	if (outq_put(&e->o, &v, 1) == -1)
+		out_fail(e);
+	out_flush(e);
+}
+
 /* The output on stdout, with the pcap header when it is pcap. */
 static void
 start_output(struct ethrecv *e)
@@ -898,8 +1000,13 @@ start_output(struct ethrecv *e)
 		err(EXIT_SYS, "stdout");
 	outq_signals(&e->o, e->waitmask, &nsignals);
 	outq_deadline(&e->o, e->seconds > 0 ? &e->end : NULL);
+	if (e->fmt == FMT_PCAPNG)
+		ng_start(e);
 	if (e->fmt == FMT_PCAP) {
-		pcapio_write_filehdr(filehdr, e->snaplen);
+		if (e->usec)
+			pcapio_write_filehdr_us(filehdr, e->cut);
+		else
+			pcapio_write_filehdr(filehdr, e->cut);
 		memcpy(out_reserve(e, sizeof(filehdr)), filehdr,
 		    sizeof(filehdr));
 		outq_commit(&e->o, sizeof(filehdr));
@@ -911,7 +1018,9 @@ int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
+		{ "comment", required_argument, NULL, OPT_COMMENT },
 		{ "fd", required_argument, NULL, 'S' },
+		{ "tstamp-us", no_argument, NULL, OPT_TSTAMP_US },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ethrecv e;
@@ -924,6 +1033,7 @@ main(int argc, char *argv[])
 	uint16_t type = 0, htype;
 	int ch, server = 0, promisc = 0, sockfd = -1, nargs, bset = 0;
 	int jobs = 0, htimeout = 0;
+	long long snap = -1;
 
 	/* A socket opened onto a closed 0, 1 or 2 would get our output. */
 	if (priv_stdfds() == -1)
@@ -931,7 +1041,7 @@ main(int argc, char *argv[])
 	memset(&e, 0, sizeof(e));
 	e.fd = -1;
 	e.dir = DIR_IN;
-	while ((ch = getopt_long(argc, argv, "+B:c:eF:j:pQ:S:T:t:Uw:",
+	while ((ch = getopt_long(argc, argv, "+B:c:eF:j:pQ:S:s:T:t:Uw:",
 	    longopts, NULL)) != -1)
 		switch (ch) {
 		case 'B':
@@ -967,6 +1077,18 @@ main(int argc, char *argv[])
 		case 'S':
 			sockfd = (int)number(ch, optarg, 0, INT_MAX);
 			break;
+		case 's':
+			snap = number(ch, optarg, 0, RING_SNAPLEN_MAX);
+			break;
+		case OPT_COMMENT:
+			if (strlen(optarg) > PCAPIO_NG_OPTMAX)
+				errx(EXIT_USAGE, "--comment: longer than %d "
+				    "bytes", PCAPIO_NG_OPTMAX);
+			e.comment = optarg;
+			break;
+		case OPT_TSTAMP_US:
+			e.usec = 1;
+			break;
 		case 'T':
 			htimeout = (int)number(ch, optarg, 1, 86400);
 			break;
@@ -990,6 +1112,12 @@ main(int argc, char *argv[])
 	if (!server && (jobs != 0 || htimeout != 0))
 		errx(EXIT_USAGE, "-j and -T need -e");
 	e.fmt = parse_format(fmtarg);
+	if (snap != -1 && (server || e.fmt > FMT_PCAPNG))
+		errx(EXIT_USAGE, "-s goes with -w pcap or -w pcapng");
+	if (e.usec && (server || e.fmt != FMT_PCAP))
+		errx(EXIT_USAGE, "--tstamp-us goes with -w pcap");
+	if (e.comment != NULL && (server || e.fmt != FMT_PCAPNG))
+		errx(EXIT_USAGE, "--comment goes with -w pcapng");
 	/* A program that cannot be found would fail at every frame. */
 	if (server && fsrv_findprog(e.prog[0]) == -1)
 		err(EXIT_EXECERR(errno), "%s", e.prog[0]);
@@ -1032,6 +1160,9 @@ main(int argc, char *argv[])
 	listenfd_unsetenv();
 	e.name = e.ifc.name;
 	e.snaplen = rxsrc_snaplen(&e.src);
+	/* -s 0, as tcpdump's: whole frames. */
+	e.cut = snap > 0 && (uint32_t)snap < e.snaplen ? (uint32_t)snap :
+	    e.snaplen;
 	if ((e.frame = malloc(rxsrc_maxframe(&e.src))) == NULL)
 		err(EXIT_SYS, "malloc");
 	signals(&origmask, &origpipe, &waitmask);
@@ -1056,6 +1187,8 @@ main(int argc, char *argv[])
 	} else {
 		start_output(&e);
 		capture(&e);
+		if (e.fmt == FMT_PCAPNG)
+			ng_end(&e);
 		outq_free(&e.o);
 	}
 	summary(&e);

@@ -2,10 +2,12 @@
  * pcapio: pcap and pcapng frame streams.
  */
 #include <sys/types.h>
+#include <sys/utsname.h>
 
 #include <byteswap.h>
 #include <endian.h>
 #include <errno.h>
+#include <linux/if_packet.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -44,16 +46,267 @@ pcapio_write_rechdr(uint8_t buf[16], uint64_t ts_ns, uint32_t caplen,
 	memcpy(buf + 12, &len, 4);
 }
 
+void
+pcapio_write_filehdr_us(uint8_t buf[24], uint32_t snaplen)
+{
+	uint32_t magic = PCAPIO_MAGIC_US;
+
+	pcapio_write_filehdr(buf, snaplen);
+	memcpy(buf, &magic, 4);
+}
+
+void
+pcapio_write_rechdr_us(uint8_t buf[16], uint64_t ts_ns, uint32_t caplen,
+    uint32_t len)
+{
+	uint32_t usec = (uint32_t)(ts_ns % 1000000000U / 1000U);
+
+	pcapio_write_rechdr(buf, ts_ns, caplen, len);
+	memcpy(buf + 4, &usec, 4);
+}
+
 #define PCAPNG_SHB	0x0a0d0d0aU
 #define PCAPNG_IDB	0x00000001U
 #define PCAPNG_OPB	0x00000002U	/* the obsolete Packet Block */
 #define PCAPNG_SPB	0x00000003U
+#define PCAPNG_ISB	0x00000005U
 #define PCAPNG_EPB	0x00000006U
 #define PCAPNG_BOM	0x1a2b3c4dU
 
 #define PCAPNG_OPT_END		0
+#define PCAPNG_OPT_COMMENT	1
+#define PCAPNG_OPT_SHB_OS	3
+#define PCAPNG_OPT_SHB_USERAPPL	4
+#define PCAPNG_OPT_IF_NAME	2
 #define PCAPNG_OPT_TSRESOL	9
 #define PCAPNG_OPT_TSOFFSET	14
+#define PCAPNG_OPT_EPB_FLAGS	2
+#define PCAPNG_OPT_ISB_START	2
+#define PCAPNG_OPT_ISB_END	3
+#define PCAPNG_OPT_ISB_IFRECV	4
+#define PCAPNG_OPT_ISB_IFDROP	5
+
+/* n rounded up to a multiple of 4: pcapng pads everything to 32 bits. */
+#define PAD4(n)		(((size_t)(n) + 3) & ~(size_t)3)
+
+/*
+ * A block being built: bytes go to buf while they fit in size; n counts
+ * them all, so that a build without a buffer measures the block.
+ */
+struct ngbuild {
+	uint8_t		*buf;
+	size_t		 size, n;
+};
+
+static void
+ng_put(struct ngbuild *g, const void *p, size_t len)
+{
+	if (g->buf != NULL && g->n + len <= g->size)
+		memcpy(g->buf + g->n, p, len);
+	g->n += len;
+}
+
+static void
+ng_put16(struct ngbuild *g, uint16_t v)
+{
+	ng_put(g, &v, 2);
+}
+
+static void
+ng_put32(struct ngbuild *g, uint32_t v)
+{
+	ng_put(g, &v, 4);
+}
+
+/* A 64-bit time as two 32-bit words, high first, as pcapng has it. */
+static void
+ng_putts(struct ngbuild *g, uint64_t ts)
+{
+	ng_put32(g, (uint32_t)(ts >> 32));
+	ng_put32(g, (uint32_t)ts);
+}
+
+/* One option: its code, its length, the value and zeros to 32 bits. */
+static void
+ng_opt(struct ngbuild *g, uint16_t code, const void *v, size_t len)
+{
+	static const uint8_t zero[4];
+
+	ng_put16(g, code);
+	ng_put16(g, (uint16_t)len);
+	ng_put(g, v, len);
+	ng_put(g, zero, PAD4(len) - len);
+}
+
+/* A string option, unless s is NULL. */
+static void
+ng_optstr(struct ngbuild *g, uint16_t code, const char *s)
+{
+	if (s != NULL)
+		ng_opt(g, code, s, strlen(s));
+}
+
+/*
+ * Ends a block begun at offset 0 with type: opt_endofopt when it has
+ * options (from opts on), the total length in both places.  Returns the
+ * length, or -1 with errno EMSGSIZE when it did not fit.
+ */
+static ssize_t
+ng_end(struct ngbuild *g, size_t opts)
+{
+	uint32_t blen;
+
+	if (g->n > opts)
+		ng_put32(g, PCAPNG_OPT_END);
+	blen = (uint32_t)(g->n + 4);
+	ng_put32(g, blen);
+	if (g->buf != NULL && g->n > g->size) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	if (g->buf != NULL)
+		memcpy(g->buf + 4, &blen, 4);
+	return (ssize_t)g->n;
+}
+
+/* Whether a string fits in an option. */
+static int
+ng_strok(const char *s)
+{
+	if (s != NULL && strlen(s) > PCAPIO_NG_OPTMAX) {
+		errno = EMSGSIZE;
+		return 0;
+	}
+	return 1;
+}
+
+ssize_t
+pcapio_ng_shb(uint8_t *buf, size_t size, const char *userappl,
+    const char *os, const char *comment)
+{
+	struct ngbuild g = { buf, size, 0 };
+
+	if (!ng_strok(userappl) || !ng_strok(os) || !ng_strok(comment))
+		return -1;
+	ng_put32(&g, PCAPNG_SHB);
+	ng_put32(&g, 0);		/* the length, set by ng_end() */
+	ng_put32(&g, PCAPNG_BOM);
+	ng_put16(&g, 1);
+	ng_put16(&g, 0);
+	ng_putts(&g, UINT64_MAX);	/* section length: not known */
+	ng_optstr(&g, PCAPNG_OPT_COMMENT, comment);
+	ng_optstr(&g, PCAPNG_OPT_SHB_OS, os);
+	ng_optstr(&g, PCAPNG_OPT_SHB_USERAPPL, userappl);
+	return ng_end(&g, 24);
+}
+
+int
+pcapio_ng_os(char *buf, size_t size)
+{
+	struct utsname u;
+
+	if (uname(&u) == -1)
+		return -1;
+	snprintf(buf, size, "%s %s %s", u.sysname, u.release, u.machine);
+	return 0;
+}
+
+ssize_t
+pcapio_ng_idb(uint8_t *buf, size_t size, const char *ifname,
+    uint32_t snaplen)
+{
+	struct ngbuild g = { buf, size, 0 };
+	uint8_t tsresol = 9;
+
+	if (!ng_strok(ifname))
+		return -1;
+	ng_put32(&g, PCAPNG_IDB);
+	ng_put32(&g, 0);
+	ng_put16(&g, PCAPIO_LINKTYPE_ETHERNET);
+	ng_put16(&g, 0);
+	ng_put32(&g, snaplen);
+	ng_optstr(&g, PCAPNG_OPT_IF_NAME, ifname);
+	ng_opt(&g, PCAPNG_OPT_TSRESOL, &tsresol, 1);
+	return ng_end(&g, 16);
+}
+
+ssize_t
+pcapio_ng_epb(struct pcapio_ng_epb *b, uint32_t ifid, uint64_t ts_ns,
+    const void *data, uint32_t caplen, uint32_t len, uint32_t flags)
+{
+	struct ngbuild g = { b->tail, sizeof(b->tail), 0 };
+	static const uint8_t zero[4];
+	uint32_t v[7], blen;
+
+	if (caplen > len || caplen > PCAPIO_MAXCAPLEN) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	ng_put(&g, zero, PAD4(caplen) - caplen);
+	if (flags != 0) {
+		ng_opt(&g, PCAPNG_OPT_EPB_FLAGS, &flags, 4);
+		ng_put32(&g, PCAPNG_OPT_END);
+	}
+	blen = (uint32_t)(PCAPIO_NG_EPB_HEAD + caplen + g.n + 4);
+	ng_put32(&g, blen);
+	v[0] = PCAPNG_EPB;
+	v[1] = blen;
+	v[2] = ifid;
+	v[3] = (uint32_t)(ts_ns >> 32);
+	v[4] = (uint32_t)ts_ns;
+	v[5] = caplen;
+	v[6] = len;
+	memcpy(b->head, v, sizeof(v));
+	b->iov[0].iov_base = b->head;
+	b->iov[0].iov_len = PCAPIO_NG_EPB_HEAD;
+	b->iov[1].iov_base = (void *)(uintptr_t)data;
+	b->iov[1].iov_len = caplen;
+	b->iov[2].iov_base = b->tail;
+	b->iov[2].iov_len = g.n;
+	return (ssize_t)blen;
+}
+
+uint32_t
+pcapio_ng_flags(unsigned pkttype)
+{
+	switch (pkttype) {
+	case PACKET_HOST:
+		return PCAPIO_EPB_INBOUND | PCAPIO_EPB_UNICAST;
+	case PACKET_BROADCAST:
+		return PCAPIO_EPB_INBOUND | PCAPIO_EPB_BROADCAST;
+	case PACKET_MULTICAST:
+		return PCAPIO_EPB_INBOUND | PCAPIO_EPB_MULTICAST;
+	case PACKET_OTHERHOST:
+		return PCAPIO_EPB_INBOUND | PCAPIO_EPB_PROMISC;
+	case PACKET_OUTGOING:
+		return PCAPIO_EPB_OUTBOUND;
+	default:
+		return PCAPIO_EPB_INBOUND;
+	}
+}
+
+ssize_t
+pcapio_ng_isb(uint8_t *buf, size_t size, uint32_t ifid,
+    const struct pcapio_ng_stats *st)
+{
+	struct ngbuild g = { buf, size, 0 };
+
+	ng_put32(&g, PCAPNG_ISB);
+	ng_put32(&g, 0);
+	ng_put32(&g, ifid);
+	ng_putts(&g, st->end_ns);
+	ng_put16(&g, PCAPNG_OPT_ISB_START);
+	ng_put16(&g, 8);
+	ng_putts(&g, st->start_ns);
+	ng_put16(&g, PCAPNG_OPT_ISB_END);
+	ng_put16(&g, 8);
+	ng_putts(&g, st->end_ns);
+	if (st->counted) {
+		ng_opt(&g, PCAPNG_OPT_ISB_IFRECV, &st->ifrecv, 8);
+		ng_opt(&g, PCAPNG_OPT_ISB_IFDROP, &st->ifdrop, 8);
+	}
+	return ng_end(&g, 20);
+}
 
 /* The results of the per-format steps below, besides -1. */
 #define STEP_MORE	0	/* not enough bytes */
@@ -193,6 +446,7 @@ pcap_record(struct pcapio_parser *p, const uint8_t *b, size_t n,
 	rec->ts_ns = (uint64_t)sec * 1000000000U +
 	    (p->nsec ? frac : (uint64_t)frac * 1000U);
 	rec->ifid = 0;
+	rec->flags = 0;
 	*k = PCAPIO_RECHDR_LEN + (size_t)caplen;
 	return STEP_RECORD;
 }
@@ -251,6 +505,75 @@ pcapng_idb_opts(struct pcapio_parser *p, const uint8_t *b, size_t n,
 }
 
 /*
+ * The value of option code, when it is olen bytes long, among the options
+ * at b[0..n), or NULL.  Options that overrun the block end the search:
+ * a packet's or statistics' options are only looked at, never judged.
+ */
+static const uint8_t *
+pcapng_opt(const struct pcapio_parser *p, const uint8_t *b, size_t n,
+    uint16_t code, uint16_t olen)
+{
+	uint16_t c, l;
+
+	while (n >= 4) {
+		c = rd16(p, b);
+		l = rd16(p, b + 2);
+		if (c == PCAPNG_OPT_END || PAD4(l) > n - 4)
+			break;
+		if (c == code && l == olen)
+			return b + 4;
+		b += 4 + PAD4(l);
+		n -= 4 + PAD4(l);
+	}
+	return NULL;
+}
+
+/* A 64-bit option value, or two 32-bit words high first (ts). */
+static uint64_t
+rd64(const struct pcapio_parser *p, const uint8_t *b, int ts)
+{
+	uint64_t v;
+
+	if (ts)
+		return (uint64_t)rd32(p, b) << 32 | rd32(p, b + 4);
+	memcpy(&v, b, 8);
+	return p->swap ? bswap_64(v) : v;
+}
+
+/*
+ * An Interface Statistics Block's body b[0..n) (n >= 12): its times and
+ * counts into its interface, as ns and numbers.  One that names no
+ * interface described is skipped.
+ */
+static void
+pcapng_isb(struct pcapio_parser *p, const uint8_t *b, size_t n)
+{
+	struct pcapio_if *ifp;
+	const uint8_t *v, *w;
+	uint32_t ifid = rd32(p, b);
+
+	if (ifid >= p->nif)
+		return;
+	ifp = &p->ifs[ifid];
+	memset(&ifp->isb, 0, sizeof(ifp->isb));
+	ifp->have_isb = 1;
+	ifp->isb.end_ns = pcapng_ts(ifp, rd64(p, b + 4, 1));
+	b += 12;
+	n -= 12;
+	if ((v = pcapng_opt(p, b, n, PCAPNG_OPT_ISB_START, 8)) != NULL)
+		ifp->isb.start_ns = pcapng_ts(ifp, rd64(p, v, 1));
+	if ((v = pcapng_opt(p, b, n, PCAPNG_OPT_ISB_END, 8)) != NULL)
+		ifp->isb.end_ns = pcapng_ts(ifp, rd64(p, v, 1));
+	v = pcapng_opt(p, b, n, PCAPNG_OPT_ISB_IFRECV, 8);
+	w = pcapng_opt(p, b, n, PCAPNG_OPT_ISB_IFDROP, 8);
+	if (v != NULL)
+		ifp->isb.ifrecv = rd64(p, v, 0);
+	if (w != NULL)
+		ifp->isb.ifdrop = rd64(p, w, 0);
+	ifp->isb.counted = v != NULL && w != NULL;
+}
+
+/*
  * A packet of interface ifid with caplen bytes at data, within a block of
  * the given body length, into rec.
  */
@@ -288,6 +611,7 @@ pcapng_packet(struct pcapio_parser *p, struct pcapio_rec *rec, uint32_t ifid,
 	rec->len = len;
 	rec->ts_ns = pcapng_ts(ifp, ts);
 	rec->ifid = ifid;
+	rec->flags = 0;
 	return STEP_RECORD;
 }
 
@@ -301,6 +625,7 @@ pcapng_block(struct pcapio_parser *p, const uint8_t *b, size_t n,
 {
 	unsigned long long off = p->off;
 	struct pcapio_if *ifp;
+	const uint8_t *o;
 	uint32_t type, blen, bom, caplen, ifid;
 	uint64_t ts;
 	int r;
@@ -369,7 +694,16 @@ pcapng_block(struct pcapio_parser *p, const uint8_t *b, size_t n,
 		caplen = rd32(p, b + 20);
 		r = pcapng_packet(p, rec, ifid, b + 28, caplen,
 		    rd32(p, b + 24), ts, blen - 32);
+		/* The options follow the packet data, padded. */
+		if (r == STEP_RECORD && PAD4(caplen) <= blen - 32 &&
+		    (o = pcapng_opt(p, b + 28 + PAD4(caplen),
+		    blen - 32 - PAD4(caplen), PCAPNG_OPT_EPB_FLAGS, 4)) != NULL)
+			rec->flags = rd32(p, o);
 		return r;
+	case PCAPNG_ISB:
+		if (blen >= 24)
+			pcapng_isb(p, b + 8, blen - 12);
+		return STEP_SKIP;
 	case PCAPNG_OPB:
 		if (blen < 32)
 			return bad(p, "block at byte %llu: packet block too "

@@ -1,12 +1,17 @@
 /*
  * pcapio: pcap and pcapng frame streams.
  *
- * Writing: the classic pcap format with nanosecond timestamps and
- * LINKTYPE_ETHERNET, in host byte order (every reader handles both).
+ * Writing: the classic pcap format with nanosecond (or microsecond)
+ * timestamps and LINKTYPE_ETHERNET, and pcapng (SHB, IDB, EPB, ISB), in
+ * host byte order (every reader handles both).  The writers fill a caller's
+ * buffer (or, for a packet, a head, a tail and an iovec around the frame)
+ * and return the bytes they produced: whole blocks, so that a stream cut
+ * between two of them is still valid.
  *
  * Reading: pcap (microsecond and nanosecond magic, either byte order) and
- * pcapng (SHB, IDB, EPB, SPB, several interfaces and sections, either byte
- * order; other blocks are skipped).  Only Ethernet links are accepted.
+ * pcapng (SHB, IDB, EPB with its epb_flags, SPB, ISB into the interface's
+ * struct, several interfaces and sections, either byte order; other blocks
+ * are skipped).  Only Ethernet links are accepted.
  *
  * Two layers.  A pure parser (struct pcapio_parser, pcapio_parse) works on
  * a memory buffer and never reads outside it: it is what a fuzzer drives.
@@ -22,6 +27,9 @@
  */
 #ifndef LIB_PCAPIO_H
 #define LIB_PCAPIO_H
+
+#include <sys/types.h>
+#include <sys/uio.h>
 
 #include <stddef.h>
 #include <stdint.h>
@@ -49,6 +57,108 @@ void	pcapio_write_filehdr(uint8_t buf[24], uint32_t snaplen);
  */
 void	pcapio_write_rechdr(uint8_t buf[16], uint64_t ts_ns, uint32_t caplen,
 	    uint32_t len);
+
+/*
+ * The same two with microsecond timestamps (magic 0xa1b2c3d4), for readers
+ * that know no other: ts_ns is rounded down to the microsecond.
+ */
+void	pcapio_write_filehdr_us(uint8_t buf[24], uint32_t snaplen);
+void	pcapio_write_rechdr_us(uint8_t buf[16], uint64_t ts_ns,
+	    uint32_t caplen, uint32_t len);
+
+/*
+ * pcapng writing.  Every block is written in host byte order, options
+ * padded to 32 bits and ended by opt_endofopt.  An IDB says if_tsresol 9:
+ * every timestamp is in nanoseconds since the epoch.
+ */
+#define PCAPIO_NG_OPTMAX	65535	/* the longest option value */
+#define PCAPIO_NG_EPB_HEAD	28	/* an EPB up to its packet data */
+#define PCAPIO_NG_EPB_TAILMAX	20	/* padding, epb_flags, the trailer */
+#define PCAPIO_NG_ISB_LEN	76	/* an ISB as pcapio_ng_isb() writes it */
+
+/* epb_flags: the direction in bits 0-1, the reception type in bits 2-4. */
+#define PCAPIO_EPB_INBOUND	0x1U
+#define PCAPIO_EPB_OUTBOUND	0x2U
+#define PCAPIO_EPB_DIRMASK	0x3U
+#define PCAPIO_EPB_UNICAST	(1U << 2)
+#define PCAPIO_EPB_MULTICAST	(2U << 2)
+#define PCAPIO_EPB_BROADCAST	(3U << 2)
+#define PCAPIO_EPB_PROMISC	(4U << 2)
+
+/*
+ * The Section Header Block of a stream of unknown length (section length
+ * -1), version 1.0, with the options shb_userappl, shb_os and opt_comment
+ * for those that are not NULL.  Returns its length; writes it to buf when
+ * buf is not NULL (size bytes of room), so that a first call with NULL
+ * says how much room to get.  Returns -1 with errno EMSGSIZE when buf is
+ * too small or a string is longer than PCAPIO_NG_OPTMAX bytes.
+ */
+ssize_t	pcapio_ng_shb(uint8_t *buf, size_t size, const char *userappl,
+	    const char *os, const char *comment);
+
+/*
+ * What shb_os says of this system: uname(2)'s sysname, release and
+ * machine ("Linux 6.1.0-18-amd64 x86_64"), into buf of size bytes,
+ * truncated when it must be.  Returns 0, or -1 with errno of uname(2).
+ */
+int	pcapio_ng_os(char *buf, size_t size);
+
+/*
+ * An Interface Description Block for an Ethernet interface: LINKTYPE
+ * ETHERNET, the snaplen (0: none), if_name (unless NULL) and if_tsresol 9.
+ * Interfaces are numbered in the order of their IDBs, from 0 in each
+ * section.  Returns and writes as pcapio_ng_shb(), with the same errors.
+ */
+ssize_t	pcapio_ng_idb(uint8_t *buf, size_t size, const char *ifname,
+	    uint32_t snaplen);
+
+/*
+ * One Enhanced Packet Block, as three pieces: head (the block up to the
+ * packet data), the frame's caplen bytes where they lie, and tail (the
+ * padding, epb_flags unless flags is 0, the trailing length); iov[0..2]
+ * point at them, ready for writev(2) or outq_put().
+ */
+struct pcapio_ng_epb {
+	uint8_t		 head[PCAPIO_NG_EPB_HEAD];
+	uint8_t		 tail[PCAPIO_NG_EPB_TAILMAX];
+	struct iovec	 iov[3];
+};
+
+/*
+ * Fills *b for caplen bytes at data of a frame of original length len,
+ * from interface ifid, captured at ts_ns (ns since the epoch), with
+ * epb_flags flags (PCAPIO_EPB_*; 0: no option).  Returns the block's
+ * length (the sum of the three pieces), or -1 with errno EMSGSIZE when
+ * caplen exceeds len or PCAPIO_MAXCAPLEN.
+ */
+ssize_t	pcapio_ng_epb(struct pcapio_ng_epb *b, uint32_t ifid, uint64_t ts_ns,
+	    const void *data, uint32_t caplen, uint32_t len, uint32_t flags);
+
+/*
+ * The epb_flags of a frame of Linux packet type pkttype (PACKET_HOST,
+ * PACKET_OUTGOING, ... of <linux/if_packet.h>): its direction and how it
+ * was addressed.  An unknown type is inbound and says no more.
+ */
+uint32_t pcapio_ng_flags(unsigned pkttype);
+
+/* An interface's counts for its Interface Statistics Block. */
+struct pcapio_ng_stats {
+	uint64_t	 start_ns;	/* isb_starttime: the capture began */
+	uint64_t	 end_ns;	/* isb_endtime, and the block's time */
+	int		 counted;	/* the next two are known */
+	uint64_t	 ifrecv;	/* isb_ifrecv: frames that reached us */
+	uint64_t	 ifdrop;	/* isb_ifdrop: frames dropped for want
+					   of room */
+};
+
+/*
+ * The Interface Statistics Block of interface ifid: isb_starttime,
+ * isb_endtime, and isb_ifrecv and isb_ifdrop when st->counted.  Returns
+ * its length (PCAPIO_NG_ISB_LEN with the counts), writing it as
+ * pcapio_ng_shb() does; -1 with errno EMSGSIZE when buf is too small.
+ */
+ssize_t	pcapio_ng_isb(uint8_t *buf, size_t size, uint32_t ifid,
+	    const struct pcapio_ng_stats *st);
 
 /* Input formats: the capture formats here, the text formats in textio. */
 enum pcapio_format {
@@ -78,6 +188,7 @@ struct pcapio_rec {
 	uint32_t	 ifid;		/* pcapng interface id; 0 for pcap */
 	uint64_t	 num;		/* 1 for the first record of the stream */
 	uint64_t	 off;		/* stream offset of its header */
+	uint32_t	 flags;		/* pcapng epb_flags; 0 when none */
 };
 
 /* One pcapng interface (IDB). */
@@ -86,6 +197,9 @@ struct pcapio_if {
 	uint32_t	 snaplen;	/* 0: unlimited */
 	uint8_t		 tsresol;	/* if_tsresol; default 6 (microseconds) */
 	int64_t		 tsoffset;	/* if_tsoffset, seconds */
+	/* Its last Interface Statistics Block, when one was read. */
+	int		 have_isb;
+	struct pcapio_ng_stats isb;	/* counted: both counts were there */
 };
 
 /* The state of the pure parser; set up by pcapio_parser_init(). */
