@@ -1,13 +1,15 @@
 /*
- * rxsrc: received frames from a ring or a relayed fd.
+ * rxsrc: received frames from a ring, a relayed fd or a tap fd.
  */
 #include <sys/socket.h>
 
+#include <endian.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ring.h"
 #include "rxsrc.h"
@@ -47,6 +49,58 @@ rxsrc_relayed(struct rxsrc *s, int fd, int ifindex)
 	return 0;
 }
 
+int
+rxsrc_tap(struct rxsrc *s, int fd, int ifindex, uint32_t snaplen)
+{
+	memset(s, 0, sizeof(*s));
+	s->fd = fd;
+	s->tap = 1;
+	s->ifindex = ifindex;
+	s->snaplen = snaplen < RXSRC_TAP_FRAME ? snaplen : RXSRC_TAP_FRAME;
+	if ((s->buf = malloc(RXSRC_TAP_BUF)) == NULL ||
+	    (s->iov = calloc(RXSRC_BATCH, sizeof(*s->iov))) == NULL ||
+	    (s->tap_ts = calloc(RXSRC_BATCH, sizeof(*s->tap_ts))) == NULL) {
+		rxsrc_close(s);
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A tap fd's batch: frames read one by one while poll(2) says one is
+ * ready, each where the last ended (8-aligned), while a longest one still
+ * fits.  Returns as rxsrc_batch(); an error after some frames is left for
+ * the next call.
+ */
+static int
+rxsrc_tap_batch(struct rxsrc *s, unsigned max)
+{
+	struct pollfd p;
+	size_t off = 0;
+	ssize_t n;
+
+	s->n = s->i = 0;
+	while ((unsigned)s->n < max && RXSRC_TAP_BUF - off >= RXSRC_TAP_FRAME) {
+		p.fd = s->fd;
+		p.events = POLLIN;
+		if (poll(&p, 1, 0) != 1)
+			break;
+		n = read(s->fd, s->buf + off, RXSRC_TAP_BUF - off);
+		if (n == -1 && (errno == EAGAIN || errno == EINTR))
+			break;
+		if (n == -1 && s->n == 0)
+			return -1;
+		if (n <= 0)
+			break;
+		s->iov[s->n].iov_base = s->buf + off;
+		s->iov[s->n].iov_len = (size_t)n;
+		s->tap_ts[s->n++] = ts_wall_ns();
+		off += ((size_t)n + 7) & ~(size_t)7;
+	}
+	return s->held = s->n > 0;
+}
+
 /* The socket's pending error, read (which clears it), or 0. */
 static int
 rxsrc_sockerr(int fd)
@@ -77,7 +131,7 @@ rxsrc_batch(struct rxsrc *s, unsigned max)
 	struct pollfd p;
 	int k, j, soerr;
 
-	if (!s->relayed) {
+	if (!s->relayed && !s->tap) {
 		if (ring_block_next(&s->r) == 1)
 			return s->held = 1;
 		p.fd = s->fd;
@@ -94,6 +148,8 @@ rxsrc_batch(struct rxsrc *s, unsigned max)
 		return 1;
 	if (max < 1 || max > RXSRC_BATCH)
 		max = RXSRC_BATCH;
+	if (s->tap)
+		return rxsrc_tap_batch(s, max);
 	k = recvmmsg(s->fd, s->msg, max, MSG_DONTWAIT | MSG_TRUNC, NULL);
 	if (k == -1) {
 		/* ECONNRESET: the relay went with frames of ours unread. */
@@ -123,6 +179,23 @@ rxsrc_batch(struct rxsrc *s, unsigned max)
 int
 rxsrc_frame(struct rxsrc *s, struct ring_frame *f)
 {
+	uint16_t type;
+
+	if (s->tap) {
+		if (!s->held || s->i >= s->n)
+			return 0;
+		memset(f, 0, sizeof(*f));
+		f->data = s->iov[s->i].iov_base;
+		f->caplen = f->len = (uint32_t)s->iov[s->i].iov_len;
+		f->ts_ns = s->tap_ts[s->i++];
+		f->ifindex = s->ifindex;
+		f->pkttype = 0;		/* PACKET_HOST */
+		if (f->caplen >= 14) {
+			memcpy(&type, f->data + 12, 2);
+			f->proto = be16toh(type);
+		}
+		return 1;
+	}
 	if (!s->relayed)
 		return ring_frame_next(&s->r, f);
 	while (s->held && s->i < s->n) {
@@ -148,7 +221,7 @@ rxsrc_done(struct rxsrc *s)
 	if (!s->held)
 		return;
 	s->held = 0;
-	if (!s->relayed)
+	if (!s->relayed && !s->tap)
 		ring_block_done(&s->r);
 	s->n = s->i = 0;
 }
@@ -156,19 +229,23 @@ rxsrc_done(struct rxsrc *s)
 uint32_t
 rxsrc_snaplen(const struct rxsrc *s)
 {
+	if (s->tap)
+		return s->snaplen;
 	return s->relayed ? RXSRC_RELAYED_BUF : ring_snaplen(&s->r);
 }
 
 size_t
 rxsrc_maxframe(const struct rxsrc *s)
 {
+	if (s->tap)
+		return RXSRC_TAP_FRAME;
 	return (s->relayed ? (size_t)RXSRC_RELAYED_BUF : s->r.block_size) + 4;
 }
 
 uint64_t
 rxsrc_drops(struct rxsrc *s)
 {
-	if (s->relayed || s->r.map == NULL)
+	if (s->relayed || s->tap || s->r.map == NULL)
 		return 0;
 	(void)ring_stats(&s->r);
 	return s->r.drops;
@@ -189,13 +266,15 @@ rxsrc_counts(struct rxsrc *s, uint64_t *received, uint64_t *dropped)
 void
 rxsrc_close(struct rxsrc *s)
 {
-	if (!s->relayed)
+	if (!s->relayed && !s->tap)
 		ring_close(&s->r);
 	free(s->buf);
 	free(s->msg);
 	free(s->iov);
+	free(s->tap_ts);
 	s->buf = NULL;
 	s->msg = NULL;
 	s->iov = NULL;
+	s->tap_ts = NULL;
 	s->held = 0;
 }
