@@ -161,6 +161,12 @@ filter_compile(const char *expr, unsigned snaplen, struct sock_fprog *prog,
 	}
 	prog->len = (unsigned short)bp.bf_len;
 	prog->filter = f;
+	if (filter_vlan_fixup(prog) == -1) {
+		e = ENOMEM;
+		filter_err(errbuf, NULL, strerror(e));
+		filter_free(prog);
+		goto free;
+	}
 	e = 0;
 free:
 	p.freecode(&bp);
@@ -279,6 +285,276 @@ filter_confine(int ifindex, uint16_t type, int flags,
 		f[n] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, FILTER_WHOLE);
 	out->len = (unsigned short)(n + ninner);
 	out->filter = f;
+	return 0;
+}
+
+/*
+ * The VLAN fixup.  libpcap's dead handle compiles for frames as they are
+ * on the wire: "vlan 5" reads the TPID at 12 and the VID at 14, and what
+ * follows the tag 4 bytes further on.  A packet socket's filter often runs
+ * on a frame whose tag the kernel or the NIC has already taken off into
+ * the skb (SKF_AD_VLAN_TAG_PRESENT); those bytes are then not there.  The
+ * fixed program runs the compiled one unchanged when no tag was taken off,
+ * and otherwise a translation of it that reads the frame as if the tag
+ * were back in place (the "virtual frame"):
+ *
+ *	virtual [0, 12)		the frame's [0, 12)
+ *	virtual [12, 14)	SKF_AD_VLAN_TPID
+ *	virtual [14, 16)	SKF_AD_VLAN_TAG (the TCI)
+ *	virtual [16, ...)	the frame's [12, ...)
+ *	virtual length		the frame's length + 4
+ *
+ * which is what libpcap does on a live Linux handle, but exact: a tagged
+ * frame is never also an untagged one, so "ip" does not match a tagged
+ * IPv4 frame in either case, as in a capture file.
+ */
+
+/* Instructions one translated instruction may become, at most. */
+#define VLAN_SEQ_MAX	12
+
+/* A scratch memory slot the program never uses, or -1. */
+static int
+vlan_free_slot(const struct sock_fprog *p)
+{
+	unsigned used = 0;
+	size_t i;
+	uint16_t c;
+	int s;
+
+	for (i = 0; i < p->len; i++) {
+		c = p->filter[i].code;
+		if (p->filter[i].k >= BPF_MEMWORDS)
+			continue;
+		if (BPF_CLASS(c) == BPF_ST || BPF_CLASS(c) == BPF_STX ||
+		    ((BPF_CLASS(c) == BPF_LD || BPF_CLASS(c) == BPF_LDX) &&
+		    BPF_MODE(c) == BPF_MEM))
+			used |= 1U << p->filter[i].k;
+	}
+	for (s = BPF_MEMWORDS - 1; s >= 0; s--)
+		if (!(used & 1U << s))
+			return s;
+	return -1;
+}
+
+/* The bytes a load of this size reads. */
+static uint32_t
+vlan_size(uint16_t code)
+{
+	return BPF_SIZE(code) == BPF_W ? 4 : BPF_SIZE(code) == BPF_H ? 2 : 1;
+}
+
+/*
+ * The byte or half-word of the tag at virtual offset k (12 to 15) into A:
+ * 1 or 2 instructions at out.
+ */
+static size_t
+vlan_tagbytes(uint32_t k, uint32_t size, struct sock_filter *out)
+{
+	size_t n = 0;
+
+	out[n++] = (struct sock_filter)LD_ANC(k < 14 ? SKF_AD_VLAN_TPID :
+	    SKF_AD_VLAN_TAG);
+	if (size == 1)
+		out[n++] = k % 2 == 0 ?
+		    (struct sock_filter)BPF_STMT(BPF_ALU | BPF_RSH | BPF_K, 8) :
+		    (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xff);
+	return n;
+}
+
+/*
+ * The translation of one instruction for the virtual frame into out
+ * (VLAN_SEQ_MAX entries): returns how many it became, 0 when it cannot be
+ * translated (a load across the tag's edges; slot -1 when one is needed),
+ * and sets *changed when they differ from the instruction.  Jumps are
+ * copied as they are: the caller moves their targets.
+ */
+static size_t
+vlan_xlate(const struct sock_filter *in, int slot, struct sock_filter *out,
+    int *changed)
+{
+	uint16_t c = in->code;
+	uint32_t k = in->k, size;
+	size_t n = 0;
+
+	*changed = 1;
+	if (BPF_CLASS(c) == BPF_LD && BPF_MODE(c) == BPF_ABS &&
+	    k < 0x80000000U) {
+		size = vlan_size(c);
+		if (k + size <= 12) {
+			*changed = 0;
+			out[0] = *in;
+			return 1;
+		}
+		if (k >= 16) {
+			out[0] = *in;
+			out[0].k = k - 4;
+			return 1;
+		}
+		if (k >= 12 && size <= 2 && (size == 1 || k % 2 == 0))
+			return vlan_tagbytes(k, size, out);
+		return 0;
+	}
+	if (c == (BPF_LD | BPF_W | BPF_LEN)) {
+		out[n++] = *in;
+		out[n++] = (struct sock_filter)BPF_STMT(BPF_ALU | BPF_ADD |
+		    BPF_K, 4);
+		return n;
+	}
+	if (c == (BPF_LDX | BPF_W | BPF_LEN)) {
+		if (slot < 0)
+			return 0;
+		out[n++] = (struct sock_filter)BPF_STMT(BPF_ST, slot);
+		out[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W |
+		    BPF_LEN, 0);
+		out[n++] = (struct sock_filter)BPF_STMT(BPF_ALU | BPF_ADD |
+		    BPF_K, 4);
+		out[n++] = (struct sock_filter)BPF_STMT(BPF_MISC | BPF_TAX, 0);
+		out[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_MEM, slot);
+		return n;
+	}
+	if (c == (BPF_LDX | BPF_B | BPF_MSH)) {
+		if (k + 1 <= 12 || k >= 16) {
+			*changed = k >= 16;
+			out[0] = *in;
+			out[0].k = k >= 16 ? k - 4 : k;
+			return 1;
+		}
+		if (slot < 0)
+			return 0;
+		/* X = 4 * (byte & 0xf), A kept. */
+		out[n++] = (struct sock_filter)BPF_STMT(BPF_ST, slot);
+		n += vlan_tagbytes(k, 1, out + n);
+		out[n++] = (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND |
+		    BPF_K, 0xf);
+		out[n++] = (struct sock_filter)BPF_STMT(BPF_ALU | BPF_LSH |
+		    BPF_K, 2);
+		out[n++] = (struct sock_filter)BPF_STMT(BPF_MISC | BPF_TAX, 0);
+		out[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_MEM, slot);
+		return n;
+	}
+	if (BPF_CLASS(c) == BPF_LD && BPF_MODE(c) == BPF_IND) {
+		/* X >= 0: past the tag whenever k is. */
+		if (k >= 16) {
+			out[0] = *in;
+			out[0].k = k - 4;
+			return 1;
+		}
+		if (slot < 0)
+			return 0;
+		/*
+		 * v = X + k, known only at run time: past the tag, read
+		 * v - 4; before it, v; in it, the load fails (ret #0, as
+		 * the kernel does for a load outside the frame).
+		 */
+		size = vlan_size(c);
+		out[n++] = (struct sock_filter)BPF_STMT(BPF_STX, slot);
+		out[n++] = (struct sock_filter)BPF_STMT(BPF_MISC | BPF_TXA, 0);
+		out[n++] = (struct sock_filter)BPF_STMT(BPF_ALU | BPF_ADD |
+		    BPF_K, k);
+		out[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE |
+		    BPF_K, 16, 0, 2);
+		out[n++] = (struct sock_filter)BPF_STMT(BPF_ALU | BPF_SUB |
+		    BPF_K, 4);
+		out[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 1, 0,
+		    0);
+		out[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT |
+		    BPF_K, 12 - size, 4, 0);
+		out[n++] = (struct sock_filter)BPF_STMT(BPF_MISC | BPF_TAX, 0);
+		out[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_SIZE(c) |
+		    BPF_IND, 0);
+		out[n++] = (struct sock_filter)BPF_STMT(BPF_LDX | BPF_MEM,
+		    slot);
+		out[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 1, 0,
+		    0);
+		out[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0);
+		return n;
+	}
+	*changed = 0;
+	out[0] = *in;
+	return 1;
+}
+
+/*
+ *	ld	#vlan_tag_present		; ancillary
+ *	jeq	#0, plain, 0
+ *	ja	virtual
+ * plain:
+ *	... the program as compiled
+ * virtual:
+ *	ld	#0				; A as a fresh program finds it
+ *	... its translation, each jump moved to where its target went
+ */
+int
+filter_vlan_fixup(struct sock_fprog *prog)
+{
+	struct sock_filter seq[VLAN_SEQ_MAX], *f, *in = prog->filter;
+	size_t *at, i, j, n = prog->len, naux = 0, k, total, base;
+	long off;
+	int slot, changed, any = 0;
+
+	if (n == 0 || in == NULL)
+		return 0;
+	if ((at = calloc(n + 1, sizeof(*at))) == NULL)
+		return -1;
+	slot = vlan_free_slot(prog);
+	/* Where each instruction's translation starts. */
+	for (i = 0; i < n; i++) {
+		at[i] = naux;
+		if ((k = vlan_xlate(&in[i], slot, seq, &changed)) == 0)
+			goto asis;
+		naux += k;
+		any |= changed;
+	}
+	at[n] = naux;
+	total = 3 + n + 1 + naux;
+	if (!any || total > BPF_MAXINSNS - FILTER_CONFINE_MAX)
+		goto asis;
+	if ((f = calloc(total, sizeof(*f))) == NULL) {
+		free(at);
+		return -1;
+	}
+	f[0] = (struct sock_filter)LD_ANC(SKF_AD_VLAN_TAG_PRESENT);
+	f[1] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 1,
+	    0);
+	f[2] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, (uint32_t)n,
+	    0, 0);
+	memcpy(f + 3, in, n * sizeof(*f));
+	f[3 + n] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_IMM, 0);
+	base = 3 + n + 1;
+	for (i = 0; i < n; i++) {
+		k = vlan_xlate(&in[i], slot, seq, &changed);
+		memcpy(f + base + at[i], seq, k * sizeof(*f));
+		if (BPF_CLASS(in[i].code) != BPF_JMP)
+			continue;
+		/* A jump is never expanded: it is f[base + at[i]]. */
+		j = base + at[i];
+		if (BPF_OP(in[i].code) == BPF_JA) {
+			if (i + 1 + in[i].k > n)
+				goto bad;
+			f[j].k = (uint32_t)(at[i + 1 + in[i].k] - at[i] - 1);
+			continue;
+		}
+		if (i + 1 + in[i].jt > n || i + 1 + in[i].jf > n)
+			goto bad;
+		off = (long)at[i + 1 + in[i].jt] - (long)at[i] - 1;
+		if (off > 255)
+			goto bad;
+		f[j].jt = (uint8_t)off;
+		off = (long)at[i + 1 + in[i].jf] - (long)at[i] - 1;
+		if (off > 255)
+			goto bad;
+		f[j].jf = (uint8_t)off;
+	}
+	free(at);
+	free(prog->filter);
+	prog->filter = f;
+	prog->len = (unsigned short)total;
+	return 0;
+bad:
+	/* A jump that no longer reaches: the program stays as it was. */
+	free(f);
+asis:
+	free(at);
 	return 0;
 }
 

@@ -20,13 +20,31 @@
 /*
  * Compiles the tcpdump expression expr for DLT_EN10MB with the given
  * snaplen (0: 262144, libpcap's largest) (pcap_open_dead + pcap_compile,
- * optimized, netmask unknown) into *prog, whose
- * instructions are allocated: release them with filter_free().  Returns 0,
+ * optimized, netmask unknown), with filter_vlan_fixup() applied, into
+ * *prog, whose instructions are allocated: release them with filter_free().  Returns 0,
  * or -1 with errno EINVAL and libpcap's message in errbuf (a syntax error),
  * or ENOSYS with a message when libpcap cannot be loaded, or ENOMEM.
  */
 int	filter_compile(const char *expr, unsigned snaplen,
 	    struct sock_fprog *prog, char errbuf[FILTER_ERRLEN]);
+
+/*
+ * Makes prog, compiled for frames as they are on the wire (libpcap's dead
+ * handle: "vlan 5" tests the TPID at 12 and the VID at 14, and reads what
+ * follows the tag 4 bytes further on), select the same frames on a packet
+ * socket whether or not the kernel or the NIC took the 802.1Q tag off
+ * before the filter runs: when SKF_AD_VLAN_TAG_PRESENT says it did, a
+ * translation of prog runs that reads the tag's 4 bytes from
+ * SKF_AD_VLAN_TPID and SKF_AD_VLAN_TAG and the rest of the frame 4 bytes
+ * earlier (the length 4 more); otherwise prog runs as it is.
+ * filter_compile() calls it.  prog is left as it is when it never looks
+ * past byte 12, when a load reads across the tag's edges (ether[10:4]), or
+ * when the result would not fit (BPF_MAXINSNS - FILTER_CONFINE_MAX, or a
+ * conditional jump that no longer reaches); an indirect load into the tag
+ * itself fails (the frame is dropped, as for a load past its end).
+ * Returns 0, or -1 with errno ENOMEM (prog unchanged).
+ */
+int	filter_vlan_fixup(struct sock_fprog *prog);
 
 #define FILTER_OTHERHOST	0x1	/* let frames to other hosts through */
 #define FILTER_OUTGOING		0x2	/* let outgoing frames through */

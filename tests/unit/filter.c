@@ -24,50 +24,137 @@ struct pkt {
 	int		 pkttype;
 	const uint8_t	*data;
 	size_t		 len;
-	int		 vlan;		/* a tag not yet taken off */
+	int		 vlan;		/* a tag taken off, in the aux fields */
+	uint16_t	 tci;		/* ... its TCI */
+	uint16_t	 tpid;		/* ... and TPID */
 };
+
+/* A load of size bytes at off, or -1 when it is outside the frame. */
+static int
+bpf_load(const struct pkt *p, uint32_t off, uint32_t size, uint32_t *a)
+{
+	uint32_t i, v = 0;
+
+	if (off >= p->len || size > p->len - off)
+		return -1;
+	for (i = 0; i < size; i++)
+		v = v << 8 | p->data[off + i];
+	*a = v;
+	return 0;
+}
+
+/* An ancillary load at k (SKF_AD_OFF + what), or -1 for an unknown one. */
+static int
+bpf_anc(const struct pkt *p, uint32_t k, uint32_t *a)
+{
+	switch ((int32_t)k - SKF_AD_OFF) {
+	case SKF_AD_IFINDEX:
+		*a = (uint32_t)p->ifindex;
+		return 0;
+	case SKF_AD_PROTOCOL:
+		*a = p->proto;
+		return 0;
+	case SKF_AD_PKTTYPE:
+		*a = (uint32_t)p->pkttype;
+		return 0;
+	case SKF_AD_VLAN_TAG_PRESENT:
+		*a = p->vlan != 0;
+		return 0;
+	case SKF_AD_VLAN_TAG:
+		*a = p->vlan ? p->tci : 0;
+		return 0;
+	case SKF_AD_VLAN_TPID:
+		*a = p->vlan ? p->tpid : 0;
+		return 0;
+	default:
+		return -1;
+	}
+}
 
 /*
  * Runs prog on p and returns its verdict, or -1 for an instruction this
  * interpreter does not know or an out-of-bounds load (the kernel returns
- * 0 there; -1 makes it visible).  Enough for the prefix and for what
- * libpcap makes of simple expressions.
+ * 0 there; -1 makes it visible).  Enough for the prefix, for what libpcap
+ * makes of the expressions tested here, and for filter_vlan_fixup()'s
+ * translations.
  */
 static long
 bpf_run(const struct sock_fprog *prog, const struct pkt *p)
 {
 	const struct sock_filter *f;
-	uint32_t a = 0, x = 0, k;
+	uint32_t a = 0, x = 0, k, m[BPF_MEMWORDS] = { 0 }, size, v;
 	size_t pc;
 
 	for (pc = 0; pc < prog->len; pc++) {
 		f = &prog->filter[pc];
 		k = f->k;
+		size = BPF_SIZE(f->code) == BPF_W ? 4 :
+		    BPF_SIZE(f->code) == BPF_H ? 2 : 1;
 		switch (f->code) {
 		case BPF_LD | BPF_W | BPF_ABS:
 		case BPF_LD | BPF_H | BPF_ABS:
 		case BPF_LD | BPF_B | BPF_ABS:
-			if (k == (uint32_t)(SKF_AD_OFF + SKF_AD_IFINDEX))
-				a = (uint32_t)p->ifindex;
-			else if (k == (uint32_t)(SKF_AD_OFF + SKF_AD_PROTOCOL))
-				a = p->proto;
-			else if (k == (uint32_t)(SKF_AD_OFF + SKF_AD_PKTTYPE))
-				a = (uint32_t)p->pkttype;
-			else if (k == (uint32_t)(SKF_AD_OFF +
-			    SKF_AD_VLAN_TAG_PRESENT))
-				a = p->vlan != 0;
-			else if (BPF_SIZE(f->code) == BPF_H && k + 2 <= p->len)
-				a = (uint32_t)p->data[k] << 8 | p->data[k + 1];
-			else if (BPF_SIZE(f->code) == BPF_B && k < p->len)
-				a = p->data[k];
-			else
+			if (k >= (uint32_t)SKF_AD_OFF) {
+				if (bpf_anc(p, k, &a) == -1)
+					return -1;
+			} else if (bpf_load(p, k, size, &a) == -1)
 				return -1;
+			break;
+		case BPF_LD | BPF_W | BPF_IND:
+		case BPF_LD | BPF_H | BPF_IND:
+		case BPF_LD | BPF_B | BPF_IND:
+			if (bpf_load(p, x + k, size, &a) == -1)
+				return -1;
+			break;
+		case BPF_LDX | BPF_B | BPF_MSH:
+			if (bpf_load(p, k, 1, &v) == -1)
+				return -1;
+			x = 4 * (v & 0xf);
+			break;
+		case BPF_LD | BPF_W | BPF_LEN:
+			a = (uint32_t)p->len;
+			break;
+		case BPF_LDX | BPF_W | BPF_LEN:
+			x = (uint32_t)p->len;
 			break;
 		case BPF_LD | BPF_IMM:
 			a = k;
 			break;
 		case BPF_LDX | BPF_IMM:
 			x = k;
+			break;
+		case BPF_LD | BPF_MEM:
+			a = m[k % BPF_MEMWORDS];
+			break;
+		case BPF_LDX | BPF_MEM:
+			x = m[k % BPF_MEMWORDS];
+			break;
+		case BPF_ST:
+			m[k % BPF_MEMWORDS] = a;
+			break;
+		case BPF_STX:
+			m[k % BPF_MEMWORDS] = x;
+			break;
+		case BPF_MISC | BPF_TAX:
+			x = a;
+			break;
+		case BPF_MISC | BPF_TXA:
+			a = x;
+			break;
+		case BPF_ALU | BPF_ADD | BPF_K:
+			a += k;
+			break;
+		case BPF_ALU | BPF_SUB | BPF_K:
+			a -= k;
+			break;
+		case BPF_ALU | BPF_AND | BPF_K:
+			a &= k;
+			break;
+		case BPF_ALU | BPF_LSH | BPF_K:
+			a <<= k;
+			break;
+		case BPF_ALU | BPF_RSH | BPF_K:
+			a >>= k;
 			break;
 		case BPF_JMP | BPF_JA:
 			pc += k;
@@ -77,6 +164,12 @@ bpf_run(const struct sock_fprog *prog, const struct pkt *p)
 			break;
 		case BPF_JMP | BPF_JGT | BPF_K:
 			pc += a > k ? f->jt : f->jf;
+			break;
+		case BPF_JMP | BPF_JGE | BPF_K:
+			pc += a >= k ? f->jt : f->jf;
+			break;
+		case BPF_JMP | BPF_JSET | BPF_K:
+			pc += (a & k) != 0 ? f->jt : f->jf;
 			break;
 		case BPF_RET | BPF_K:
 			return k;
@@ -104,7 +197,7 @@ test_compile(void)
 {
 	struct sock_fprog p = { 0, NULL };
 	struct pkt pk = { 1, 0x88b5, PACKET_HOST, frame_b5, sizeof(frame_b5),
-	    0 };
+	    0, 0, 0 };
 	char err[FILTER_ERRLEN];
 
 	ok(filter_compile("ether proto 0x88b5", 0, &p, err) == 0,
@@ -164,7 +257,7 @@ test_confine(void)
 {
 	struct sock_fprog inner = { 0, NULL }, out = { 0, NULL }, big;
 	struct pkt pk = { 7, 0x88b5, PACKET_HOST, frame_b5, sizeof(frame_b5),
-	    0 };
+	    0, 0, 0 };
 	char err[FILTER_ERRLEN];
 	size_t i;
 
@@ -309,7 +402,7 @@ test_and(void)
 	struct sock_fprog hand = { 6, two }, bad = { 2, reta }, big;
 	struct sock_fprog conf = { 0, NULL };
 	struct pkt pk = { 7, 0x88b5, PACKET_HOST, frame_b5, sizeof(frame_b5),
-	    0 };
+	    0, 0, 0 };
 	char err[FILTER_ERRLEN];
 
 	ok(filter_compile("ether[14] = 0x78", 0, &a, err) == 0 &&
@@ -365,12 +458,173 @@ test_and(void)
 	filter_free(&b);
 }
 
+/* A frame of 0x88b5 with a tag of vid, and its twin whose tag is off. */
+static const uint8_t tagged5[] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 1, 0x81, 0x00,
+	0x00, 0x05, 0x88, 0xb5, 'x',
+};
+static const uint8_t tagged7[] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 1, 0x81, 0x00,
+	0x20, 0x07, 0x88, 0xb5, 'x',
+};
+/* Inner tag 7 still in the frame, for an outer one taken off. */
+static const uint8_t inner7[] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 1, 0x81, 0x00,
+	0x00, 0x07, 0x88, 0xb5, 'x',
+};
+
+/* IPv4/TCP to port 80 (no options), untagged and with tag 5. */
+#define IPTCP(...) \
+	0x45, 0, 0, 40, 0, 0, 0, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, \
+	0x30, 0x39, 0, 80, 0, 0, 0, 0, 0, 0, 0, 0, 0x50, 0x02, 0, 0, 0, 0, 0, 0
+static const uint8_t ip_plain[] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 1, 0x08, 0x00,
+	IPTCP()
+};
+static const uint8_t ip_tagged5[] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 1, 0x81, 0x00,
+	0x00, 0x05, 0x08, 0x00, IPTCP()
+};
+
+/*
+ * The verdicts of expr on: untagged, tagged 5 and 7 in the frame, tagged 5
+ * and 7 with the tag taken off (aux fields): 1 accept, 0 drop.
+ */
+static void
+vlan_case(const char *expr, const int want[5])
+{
+	static const char *const what[5] = { "untagged", "tag 5 in the frame",
+	    "tag 7 in the frame", "tag 5 taken off", "tag 7 taken off" };
+	struct sock_fprog p = { 0, NULL };
+	struct pkt pk[5] = {
+		{ 1, 0x88b5, PACKET_HOST, frame_b5, sizeof(frame_b5), 0, 0, 0 },
+		{ 1, 0x8100, PACKET_HOST, tagged5, sizeof(tagged5), 0, 0, 0 },
+		{ 1, 0x8100, PACKET_HOST, tagged7, sizeof(tagged7), 0, 0, 0 },
+		{ 1, 0x88b5, PACKET_HOST, frame_b5, sizeof(frame_b5), 1, 5,
+		    0x8100 },
+		{ 1, 0x88b5, PACKET_HOST, frame_b5, sizeof(frame_b5), 1,
+		    0x2007, 0x8100 },
+	};
+	char err[FILTER_ERRLEN], name[160];
+	int i;
+
+	if (filter_compile(expr, 0, &p, err) == -1) {
+		diag("%s: %s", expr, err);
+		for (i = 0; i < 6; i++)
+			ok(0, "it compiles");
+		return;
+	}
+	snprintf(name, sizeof(name), "\"%s\": the kernel takes it", expr);
+	ok(kernel_takes(&p) == 1, name);
+	for (i = 0; i < 5; i++) {
+		snprintf(name, sizeof(name), "\"%s\": %s %s", expr, what[i],
+		    want[i] ? "accepted" : "dropped");
+		is_int(bpf_run(&p, &pk[i]) > 0, want[i], name);
+	}
+	filter_free(&p);
+}
+
+static void
+test_vlan(void)
+{
+	static const int only5[5] = { 0, 1, 0, 1, 0 };
+	static const int tagged[5] = { 0, 1, 1, 1, 1 };
+	static const int untagged[5] = { 1, 0, 0, 0, 0 };
+	static const int all[5] = { 1, 1, 1, 1, 1 };
+	static const int long19[5] = { 0, 1, 1, 1, 1 };
+	struct sock_filter rd6[] = {
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 6),
+		BPF_STMT(BPF_RET | BPF_A, 0),
+	};
+	struct sock_filter across[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 10),
+		BPF_STMT(BPF_RET | BPF_A, 0),
+	};
+	struct sock_filter ind[] = {
+		BPF_STMT(BPF_LDX | BPF_IMM, 4),
+		BPF_STMT(BPF_LD | BPF_B | BPF_IND, 12),	/* virtual 16 */
+		BPF_STMT(BPF_RET | BPF_A, 0),
+	};
+	struct sock_filter *f;
+	struct sock_fprog p = { 0, NULL };
+	struct pkt pk = { 1, 0x88b5, PACKET_HOST, frame_b5, sizeof(frame_b5),
+	    1, 5, 0x8100 };
+	char err[FILTER_ERRLEN];
+
+	vlan_case("vlan 5", only5);
+	vlan_case("vlan 5 and ether proto 0x88b5", only5);
+	vlan_case("vlan and ether proto 0x88b5", tagged);
+	vlan_case("ether proto 0x88b5", untagged);
+	vlan_case("not vlan", untagged);
+	vlan_case("ether[0] = 0xff", all);
+	vlan_case("len >= 19", long19);
+	vlan_case("vlan 5 and ether[18] = 0x78", only5);
+
+	/* A port behind the tag: an indirect load after the IP header. */
+	ok(filter_compile("vlan 5 and tcp port 80", 0, &p, err) == 0 &&
+	    kernel_takes(&p) == 1, "\"vlan 5 and tcp port 80\"");
+	pk.data = ip_tagged5;
+	pk.len = sizeof(ip_tagged5);
+	pk.vlan = 0;
+	ok(bpf_run(&p, &pk) > 0, "accepts IPv4/TCP to 80 tagged 5 in the frame");
+	pk.data = ip_plain;
+	pk.len = sizeof(ip_plain);
+	pk.vlan = 1;
+	ok(bpf_run(&p, &pk) > 0, "and with the tag taken off");
+	pk.tci = 7;
+	is_int(bpf_run(&p, &pk), 0, "not tagged 7");
+	pk.vlan = 0;
+	is_int(bpf_run(&p, &pk), 0, "nor untagged");
+	filter_free(&p);
+
+	/* Two tags: the outer one off, the inner one still in the frame. */
+	ok(filter_compile("vlan 5 and vlan 7", 0, &p, err) == 0,
+	    "\"vlan 5 and vlan 7\"");
+	pk.data = inner7;
+	pk.len = sizeof(inner7);
+	pk.vlan = 1;
+	pk.tci = 5;
+	ok(bpf_run(&p, &pk) > 0, "accepts 5 taken off and 7 in the frame");
+	pk.tci = 6;
+	is_int(bpf_run(&p, &pk), 0, "but not 6 and 7");
+	filter_free(&p);
+
+	/* filter_vlan_fixup() on hand-made programs. */
+	if ((f = calloc(3, sizeof(*f))) == NULL)
+		abort();
+	memcpy(f, rd6, sizeof(rd6));
+	p.filter = f;
+	p.len = 2;
+	ok(filter_vlan_fixup(&p) == 0 && p.filter == f && p.len == 2,
+	    "a program that stops before byte 12 is left as it is");
+	memcpy(f, across, sizeof(across));
+	ok(filter_vlan_fixup(&p) == 0 && p.filter == f && p.len == 2,
+	    "so is one that reads across the tag's edge");
+	memcpy(f, ind, sizeof(ind));
+	p.len = 3;
+	ok(filter_vlan_fixup(&p) == 0 && p.len > 3 && kernel_takes(&p) == 1,
+	    "an indirect load before 16 is translated");
+	pk.data = tagged5;
+	pk.len = sizeof(tagged5);
+	pk.vlan = 0;
+	is_int(bpf_run(&p, &pk), 0x88, "no tag taken off: it reads byte 16");
+	pk.data = frame_b5;
+	pk.len = sizeof(frame_b5);
+	pk.vlan = 1;
+	is_int(bpf_run(&p, &pk), 0x88, "tag taken off: virtual 16 is byte 12");
+	filter_free(&p);
+	p.len = 0;
+	ok(filter_vlan_fixup(&p) == 0 && p.filter == NULL,
+	    "an empty program is left alone");
+}
+
 int
 main(void)
 {
-	plan(15 + 39 + 15);
+	plan(15 + 39 + 15 + 8 * 6 + 5 + 3 + 6);
 	test_compile();
 	test_confine();
 	test_and();
+	test_vlan();
 	return done();
 }
