@@ -61,6 +61,7 @@ struct opts {
 	double		 factor;	/* -R; 0: ignore timestamps */
 	double		 rate;		/* -r; 0: as fast as possible */
 	int		 fd;		/* -S; -1: none */
+	int64_t		 ifid;		/* -i: pcapng interface; -1: all */
 	uint16_t	 optype;	/* the ETHERTYPE operand, or ETHTYPE_NONE */
 };
 
@@ -95,10 +96,10 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: ethsend [-kPq] [-c count] [-d mac] "
-	    "[-f format] [-l loops] [-R factor]\n"
-	    "               [-r rate] [-S fd] [-s mac] [-t ethertype] "
-	    "[-v vlan[:prio]]\n"
-	    "               [IFACE ETHERTYPE]\n");
+	    "[-f format] [-i ifid] [-l loops]\n"
+	    "               [-R factor] [-r rate] [-S fd] [-s mac] "
+	    "[-t ethertype]\n"
+	    "               [-v vlan[:prio]] [IFACE ETHERTYPE]\n");
 	exit(EXIT_USAGE);
 }
 
@@ -552,9 +553,10 @@ options(int argc, char *argv[], struct opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->fd = -1;
+	o->ifid = -1;
 	o->loops = 1;
 	o->optype = ETHTYPE_NONE;
-	while ((ch = getopt_long(argc, argv, "+c:d:f:kl:PqR:r:S:s:t:v:",
+	while ((ch = getopt_long(argc, argv, "+c:d:f:i:kl:PqR:r:S:s:t:v:",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -570,6 +572,11 @@ options(int argc, char *argv[], struct opts *o)
 			break;
 		case 'f':
 			o->fmt = parse_format(optarg);
+			break;
+		case 'i':
+			o->ifid = strtonum(optarg, 0, UINT32_MAX, &errstr);
+			if (errstr != NULL)
+				errx(EXIT_USAGE, "-i %s: %s", optarg, errstr);
 			break;
 		case 'k':
 			o->skip = 1;
@@ -681,6 +688,8 @@ open_input(const struct opts *o, struct run *r, struct pcapio_reader *rd)
 	if (o->factor > 0 && fmt != PCAPIO_FMT_PCAP &&
 	    fmt != PCAPIO_FMT_PCAPNG)
 		errx(EXIT_USAGE, "-R: the input is not pcap or pcapng");
+	if (o->ifid >= 0 && fmt != PCAPIO_FMT_PCAPNG)
+		errx(EXIT_USAGE, "-i: the input is not pcapng");
 	return fmt;
 }
 
@@ -748,6 +757,9 @@ send_all(const struct opts *o, struct run *r, struct pcapio_reader *rd,
 				warnx("stdin: %s", rd->p.err);
 				finish(o, r, EXIT_SYS);
 			}
+			/* -i: the other interfaces' records are passed by. */
+			if (ret == 1 && o->ifid >= 0 && rec.ifid != o->ifid)
+				continue;
 			if (ret == 1) {
 				passrecs++;
 				if (o->factor > 0 && (t = due(o, r,
