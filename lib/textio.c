@@ -35,10 +35,11 @@ textio_hex_decode(uint8_t *s, size_t len, size_t *outlen, char *err,
 	if (len > 0 && s[len - 1] == '\r')
 		len--;
 	for (i = 0; i < len; i++) {
-		if (s[i] == ' ' || s[i] == '\t') {
+		if (s[i] == ' ' || s[i] == '\t' || s[i] == ':') {
 			if (hi >= 0) {
-				snprintf(err, errlen, "column %zu: a blank "
-				    "inside a byte", i + 1);
+				snprintf(err, errlen, "column %zu: a %s "
+				    "inside a byte", i + 1, s[i] == ':' ?
+				    "colon" : "blank");
 				goto bad;
 			}
 			continue;
@@ -146,6 +147,55 @@ textio_next(struct pcapio_reader *r, enum pcapio_format fmt, size_t maxlen,
 		}
 		return textio_emit(r, rec, b, outlen, k);
 	}
+}
+
+enum textio_kind
+textio_sniff(const uint8_t *buf, size_t len)
+{
+	static const struct {
+		enum textio_kind kind;
+		size_t		 n;
+		uint8_t		 magic[6];
+	} magics[] = {
+		{ TEXTIO_GZIP, 2, { 0x1f, 0x8b } },
+		{ TEXTIO_BZIP2, 3, { 'B', 'Z', 'h' } },
+		{ TEXTIO_XZ, 6, { 0xfd, '7', 'z', 'X', 'Z', 0x00 } },
+		{ TEXTIO_ZSTD, 4, { 0x28, 0xb5, 0x2f, 0xfd } },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
+		if (len >= magics[i].n &&
+		    memcmp(buf, magics[i].magic, magics[i].n) == 0)
+			return magics[i].kind;
+	if (len > TEXTIO_SNIFF_LEN)
+		len = TEXTIO_SNIFF_LEN;
+	/* As file(1) tells text: no NUL, no control but BEL..CR and ESC. */
+	for (i = 0; i < len; i++)
+		if (buf[i] < 0x20 && (buf[i] < '\a' || buf[i] > '\r') &&
+		    buf[i] != 0x1b)
+			return TEXTIO_BINARY;
+	return TEXTIO_TEXT;
+}
+
+const char *
+textio_kindname(enum textio_kind kind)
+{
+	switch (kind) {
+	case TEXTIO_TEXT:
+		return "text";
+	case TEXTIO_BINARY:
+		return "binary";
+	case TEXTIO_GZIP:
+		return "gzip";
+	case TEXTIO_BZIP2:
+		return "bzip2";
+	case TEXTIO_XZ:
+		return "xz";
+	case TEXTIO_ZSTD:
+		return "zstd";
+	}
+	return "unknown";
 }
 
 size_t

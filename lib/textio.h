@@ -4,7 +4,8 @@
  * Input (through a struct pcapio_reader, so that every format shares one
  * buffer and records point into it):
  *   hex    one frame per line in hex digits, upper or lower case; blanks
- *          (space, tab) may separate whole bytes; a trailing CR is
+ *          (space, tab) and colons (ff:ff:..., as Wireshark copies
+ *          bytes) may separate whole bytes; a trailing CR is
  *          ignored; empty lines and lines starting with '#' are skipped.
  *   lines  each text line, its '\n' included, is one payload.
  *   raw    the bytes cut into payloads of exactly maxlen bytes, the last
@@ -21,7 +22,8 @@
 
 /*
  * Decodes the hex line s[0..len) (no '\n') in place: the bytes land at
- * s[0..*outlen).  Blanks may separate bytes, a final '\r' is ignored.
+ * s[0..*outlen).  Blanks and colons may separate bytes, a final '\r' is
+ * ignored.
  * Returns 0, or -1 with errno EBADMSG and a message in err (errlen bytes)
  * naming the column (1-based) of a bad digit or the odd count.
  * Never touches anything outside s[0..len).
@@ -42,6 +44,30 @@ int	textio_hex_decode(uint8_t *s, size_t len, size_t *outlen, char *err,
  */
 int	textio_next(struct pcapio_reader *r, enum pcapio_format fmt,
 	    size_t maxlen, struct pcapio_rec *rec);
+
+/* What the first bytes of an input say it is. */
+enum textio_kind {
+	TEXTIO_TEXT,		/* text: lines or hex */
+	TEXTIO_BINARY,		/* neither a capture nor text */
+	TEXTIO_GZIP,		/* compressed, by its magic number */
+	TEXTIO_BZIP2,
+	TEXTIO_XZ,
+	TEXTIO_ZSTD,
+};
+
+#define TEXTIO_SNIFF_LEN	4096	/* bytes textio_sniff() looks at */
+
+/*
+ * What buf[0..len) (the first bytes of an input that is neither pcap nor
+ * pcapng) is: compressed by gzip, bzip2, xz or zstd (their magic
+ * numbers), binary (a NUL or another control character than BEL to CR
+ * and ESC in its first TEXTIO_SNIFF_LEN bytes, as file(1) tells text), or
+ * text.  An empty buffer is text.  Never fails.
+ */
+enum textio_kind textio_sniff(const uint8_t *buf, size_t len);
+
+/* "gzip", "bzip2", "xz", "zstd", "binary" or "text".  Never fails. */
+const char *textio_kindname(enum textio_kind kind);
 
 /* The bytes textio_hexline() writes for a frame of n bytes. */
 #define TEXTIO_HEXLINE_LEN(n)	(2 * (size_t)(n) + 1)

@@ -8,7 +8,8 @@
  *   raw    the records, joined, are the input, all maxlen bytes but the
  *          last;
  *   hex    each record is what a plain reference decoder in this file
- *          makes of the next line that is not blank or a comment, and the
+ *          makes of the next line that is not blank or a comment (blanks
+ *          and colons between bytes), and the
  *          first line it refuses is the one textio reports ("line N: ").
  * textio_hexline() output decodes back to its frame, and textio_summary()
  * stays inside its buffer and its documented length.  A difference traps.
@@ -59,7 +60,7 @@ ref_hexline(const uint8_t *s, size_t len, uint8_t *out, size_t *outlen)
 		return 0;
 	/* A '#' after blanks and '\r's is a comment too (skipline). */
 	for (i = 0; i < len; i++) {
-		if (s[i] == ' ' || s[i] == '\t')
+		if (s[i] == ' ' || s[i] == '\t' || s[i] == ':')
 			continue;
 		if (i + 1 >= len || (hi = ref_hexval(s[i])) == -1 ||
 		    (lo = ref_hexval(s[i + 1])) == -1)
@@ -270,6 +271,26 @@ summary(const uint8_t *data, size_t size)
 	free(small);
 }
 
+/*
+ * textio_sniff(): a magic number is named only when the input starts
+ * with it, and text is said only of bytes with no NUL among the first
+ * TEXTIO_SNIFF_LEN.
+ */
+static void
+sniff(const uint8_t *data, size_t size)
+{
+	enum textio_kind k = textio_sniff(data, size);
+	size_t n = size < TEXTIO_SNIFF_LEN ? size : TEXTIO_SNIFF_LEN;
+
+	if (k == TEXTIO_TEXT)
+		check(memchr(data, 0, n) == NULL);
+	if (k == TEXTIO_GZIP)
+		check(size >= 2 && data[0] == 0x1f && data[1] == 0x8b);
+	if (k == TEXTIO_BINARY)
+		check(size > 0);
+	check(textio_kindname(k) != NULL);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -291,5 +312,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	hex_roundtrip(data, size);
 	hex_decode_raw(data, size);
 	summary(data, size);
+	sniff(data, size);
 	return 0;
 }

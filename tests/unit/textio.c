@@ -78,6 +78,10 @@ test_hex_decode(void)
 		{ "  01  ", "\x01", 1, NULL },
 		{ "abc", NULL, 0, "odd number of hex digits" },
 		{ "a bc", NULL, 0, "column 2: a blank inside a byte" },
+		{ "ff:ff:00:01", "\xff\xff\x00\x01", 4, NULL },
+		{ "ff:FF 00:01\r", "\xff\xff\x00\x01", 4, NULL },
+		{ ":ab:", "\xab", 1, NULL },
+		{ "a:bc", NULL, 0, "column 2: a colon inside a byte" },
 		{ "zz", NULL, 0, "column 1: 'z' is not a hex digit" },
 		{ "00 0x", NULL, 0, "column 5: 'x' is not a hex digit" },
 		{ "00\x01", NULL, 0, "column 3: byte 0x01 is not a hex digit" },
@@ -237,6 +241,47 @@ test_output(void)
 	is_str(out, "00:00:00.000000 short frame, len 9\n", "summary: short");
 }
 
+static void
+test_sniff(void)
+{
+	static const struct {
+		const char	*in;
+		size_t		 len;
+		enum textio_kind kind;
+	} t[] = {
+		{ "", 0, TEXTIO_TEXT },
+		{ "hello\n", 6, TEXTIO_TEXT },
+		{ "ff ff\r\n\tcafe\f\x1b[0m\n", 18, TEXTIO_TEXT },
+		{ "h\xc3\xa9llo\n", 7, TEXTIO_TEXT },
+		{ "\x1f\x8b\x08\x00", 4, TEXTIO_GZIP },
+		{ "BZh91AY", 7, TEXTIO_BZIP2 },
+		{ "\xfd" "7zXZ\0\0", 7, TEXTIO_XZ },
+		{ "\x28\xb5\x2f\xfd\x00", 5, TEXTIO_ZSTD },
+		{ "abc\0def", 7, TEXTIO_BINARY },
+		{ "abc\x01", 4, TEXTIO_BINARY },
+		{ "\x1f", 1, TEXTIO_BINARY },
+		{ "BZ", 2, TEXTIO_TEXT },
+	};
+	static uint8_t big[TEXTIO_SNIFF_LEN + 1];
+	char what[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(what, sizeof(what), "sniff case %zu: %s", i,
+		    textio_kindname(t[i].kind));
+		is_int(textio_sniff((const uint8_t *)t[i].in, t[i].len),
+		    t[i].kind, what);
+	}
+	memset(big, 'a', sizeof(big));
+	big[TEXTIO_SNIFF_LEN] = 0;
+	is_int(textio_sniff(big, sizeof(big)), TEXTIO_TEXT,
+	    "sniff: a NUL past the bytes looked at is not seen");
+	big[TEXTIO_SNIFF_LEN - 1] = 0;
+	is_int(textio_sniff(big, sizeof(big)), TEXTIO_BINARY,
+	    "sniff: the last byte looked at is");
+	is_str(textio_kindname(TEXTIO_GZIP), "gzip", "kindname gzip");
+}
+
 int
 main(void)
 {
@@ -245,5 +290,6 @@ main(void)
 	test_lines();
 	test_raw();
 	test_output();
+	test_sniff();
 	return done();
 }
