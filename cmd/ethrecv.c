@@ -8,9 +8,10 @@
  *	    [-S fd] [-T seconds] [-t seconds] [iface ethertype] -- prog [arg ...]
  *
  * The socket is the one handed over (-S, or LISTEN_FDS from rawopen or
- * fdrecv), or one opened here on iface for ethertype.  Frames come a
- * batch at a time (lib/rxsrc: a TPACKET_V3 ring block, or a relayed fd's
- * messages) and leave as whole records in large writes (lib/outq), so
+ * fdrecv), or one opened here on iface for ethertype (lib/capsock); a tap
+ * device's fd (rawopen --tap) serves as well.  Frames come a batch at a
+ * time (lib/rxsrc: a TPACKET_V3 ring block, a relayed fd's messages, or
+ * a tap's reads) and leave as whole records in large writes (lib/outq), so
  * that what has been written is always a valid capture; with -e each one
  * is handed to a program (lib/fsrv) whose output is the reply.
  */
@@ -35,6 +36,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capsock.h"
 #include "eth.h"
 #include "fdcap.h"
 #include "filter.h"
@@ -89,6 +91,7 @@ struct ethrecv {
 	uint64_t	 frames;	/* frames received (written or served) */
 	uint64_t	 truncated;
 	int		 relayed;	/* rawopen's send=iface or send=no */
+	int		 tap;		/* rawopen --tap: a tap device's fd */
 	const sigset_t	*waitmask;
 	/* -e */
 	char		**prog;
@@ -224,6 +227,9 @@ summary(struct ethrecv *e)
 	if (e->relayed)
 		snprintf(drops, sizeof(drops), " (kernel drops are counted "
 		    "by rawopen's relay)");
+	else if (e->tap)
+		snprintf(drops, sizeof(drops), " (a tap device's fd has no "
+		    "kernel drop counts)");
 	else
 		snprintf(drops, sizeof(drops), ", %" PRIu64 " dropped by "
 		    "kernel", rxsrc_drops(&e->src));
@@ -504,7 +510,7 @@ capture(struct ethrecv *e)
 static const struct eth_if *
 iface(struct ethrecv *e, int ifindex)
 {
-	if (e->relayed)
+	if (e->relayed || e->tap)
 		return &e->ifc;
 	if (e->ifc.index != ifindex &&
 	    eth_if_ofsocket(e->fd, ifindex, &e->ifc) == -1)
@@ -515,7 +521,8 @@ iface(struct ethrecv *e, int ifindex)
 /*
  * Sends a handler's reply back where the request came from: on a packet
  * socket to its source on its interface; on a relayed fd as one message
- * without an address, which the relay sends on its interface.
+ * without an address, which the relay sends on its interface; on a tap
+ * fd as one write(2), which the device takes in.
  */
 static void
 reply(struct ethrecv *e, struct fsrv_job *j, const char *mac)
@@ -532,7 +539,9 @@ reply(struct ethrecv *e, struct fsrv_job *j, const char *mac)
 		return;
 	}
 	frame = fsrv_reply_frame(j, ifp->mac, &len);
-	if (e->relayed)
+	if (e->tap)
+		n = write(e->fd, frame, len);
+	else if (e->relayed)
 		n = send(e->fd, frame, len, MSG_NOSIGNAL);
 	else {
 		memset(&sll, 0, sizeof(sll));
@@ -677,177 +686,88 @@ serve(struct ethrecv *e)
 }
 
 /*
- * Opens a socket on ifname for type, ring first and bound last, so that
- * nothing arrives before the ring is there to take it.  The kernel copies
- * outgoing frames only to sockets of every ethertype: for -Q out or inout
- * on one ethertype, the socket is bound to all and a filter keeps it to
- * the one (with -F inside).
+ * Says why the socket could not be set up, by the step of lib/capsock
+ * that failed (errno as it left it), and exits.
  */
-static int
-open_own(struct ethrecv *e, const char *ifname, uint16_t type, int promisc,
-    const char *expr, size_t bsize, unsigned bnr, unsigned retire)
+static void __attribute__((noreturn))
+open_fail(const struct capsock *c, const char *name,
+    const struct capsock_conf *conf)
 {
-	struct rawsock_conf c;
-	struct sock_fprog prog;
-	char errbuf[FILTER_ERRLEN];
-	int fd;
-
-	if (eth_if_byname(ifname, &e->ifc) == -1) {
+	switch (c->step) {
+	case CAPSOCK_STEP_IFACE:
 		if (errno == ENODEV)
-			errx(EXIT_SYS, "%s: no such interface", ifname);
-		err(EXIT_USAGE, "%s", ifname);
-	}
-	memset(&prog, 0, sizeof(prog));
-	if (expr != NULL && filter_compile(expr, RING_SNAPLEN_MAX, &prog,
-	    errbuf) == -1)
-		errx(errno == EINVAL ? EXIT_USAGE : EXIT_SYS, "-F: %s", errbuf);
-	if ((fd = rawsock_socket()) == -1) {
+			errx(EXIT_SYS, "%s: no such interface", name);
+		err(EXIT_USAGE, "%s", name);
+	case CAPSOCK_STEP_FILTER:
+		errx(errno == EINVAL ? EXIT_USAGE : EXIT_SYS, "-F: %s",
+		    c->err);
+	case CAPSOCK_STEP_SOCKET:
 		if (errno == EPERM || errno == EACCES)
 			errx(EXIT_SYS, "%s: cannot open a packet socket "
 			    "without CAP_NET_RAW: run it under rawopen(1)",
-			    ifname);
+			    name);
 		err(EXIT_SYS, "socket");
-	}
-	if (rxsrc_ring(&e->src, fd, bsize, bnr, retire) == -1)
-		err(EXIT_SYS, "%s: receive ring of %zu bytes", ifname,
-		    bsize * bnr);
-	/* Confined as rawopen confines, but neither locked nor pinned. */
-	memset(&c, 0, sizeof(c));
-	c.ifindex = e->ifc.index;
-	c.type = type;
-	c.promisc = promisc;
-	c.otherhost = 1;
-	c.outgoing = (e->dir & DIR_OUT) != 0;
-	c.inner = expr != NULL ? &prog : NULL;
-	if (rawsock_confine(fd, &c) == -1) {
-		if (errno == EINVAL && expr != NULL)
-			errx(EXIT_USAGE, "-F: too long to add the interface "
-			    "and ethertype test");
-		err(EXIT_SYS, "%s", ifname);
-	}
-	filter_free(&prog);
-	return fd;
-}
-
-/*
- * Takes over a handed-over packet socket: gives it a ring, sets its
- * direction, and attaches -F when its filter is not locked.  Frames that
- * reached it before the ring stay in its ordinary queue and are not read.
- */
-static void
-open_inherited(struct ethrecv *e, int fd, uint16_t type, const char *expr,
-    size_t bsize, unsigned bnr, unsigned retire)
-{
-	struct sock_fprog prog;
-	char errbuf[FILTER_ERRLEN];
-
-	/* Outgoing frames would never come: say so rather than wait. */
-	if ((e->dir & DIR_OUT) && type != ETHTYPE_ALL && type != ETHTYPE_NONE)
-		errx(EXIT_USAGE, "-Q: %s: the socket is bound to ethertype "
-		    "0x%04x, and the kernel copies outgoing frames only to "
-		    "sockets bound to all (rawopen -L does that)", e->name,
-		    type);
-	if (rxsrc_ring(&e->src, fd, bsize, bnr, retire) == -1) {
+	case CAPSOCK_STEP_RING:
 		/* A dead program's ring is replaced; a live one's is not. */
 		if (errno == EBUSY)
 			errx(EXIT_SYS, "fd %d: another program is reading this "
-			    "socket through a ring", fd);
-		err(EXIT_SYS, "%s: receive ring of %zu bytes", e->name,
-		    bsize * bnr);
-	}
-	memset(&prog, 0, sizeof(prog));
-	if (expr != NULL && filter_compile(expr, RING_SNAPLEN_MAX, &prog,
-	    errbuf) == -1)
-		errx(errno == EINVAL ? EXIT_USAGE : EXIT_SYS, "-F: %s", errbuf);
-	if (rawsock_adopt(fd, (e->dir & DIR_OUT) != 0, expr != NULL ? &prog :
-	    NULL) == -1) {
-		if (errno == EPERM && expr != NULL)
+			    "socket through a ring", c->fd);
+		err(EXIT_SYS, "%s: receive ring of %zu bytes", name,
+		    conf->block_size * conf->block_nr);
+	case CAPSOCK_STEP_CONFINE:
+		if (errno == EINVAL && conf->filter != NULL)
+			errx(EXIT_USAGE, "-F: too long to add the interface "
+			    "and ethertype test");
+		err(EXIT_SYS, "%s", name);
+	case CAPSOCK_STEP_ADOPT:
+		if (errno == EPERM && conf->filter != NULL)
 			errx(EXIT_SYS, "-F: %s: the socket's filter is locked "
-			    "(give the filter to rawopen -F)", e->name);
-		err(EXIT_SYS, "%s", e->name);
+			    "(give the filter to rawopen -F)", name);
+		err(EXIT_SYS, "%s", name);
+	default:
+		err(EXIT_SYS, "%s", name);
 	}
-	filter_free(&prog);
 }
 
 /*
- * Takes over a relayed fd: rawopen's send=iface or send=no grant hands
- * over one end of a SOCK_SEQPACKET pair whose other end, the relay, holds
- * the packet socket.  What needs the packet socket itself is refused.
+ * Refuses what a handed-over fd cannot do: a tun device's IP packets are
+ * no frames; a relayed fd and a tap fd have no packet socket for -Q, -F
+ * and -B; the kernel copies outgoing frames only to a socket bound to
+ * every ethertype.
  */
 static void
-open_relayed(struct ethrecv *e, int fd, const char *expr, int bset)
+check_handed(const struct ethrecv *e, const struct capsock *c,
+    const char *expr, int bset)
 {
 	const char *what = NULL;
 
+	if (c->kind == CAPSOCK_TUN)
+		errx(EXIT_USAGE, "fd %d: %s is a tun device, which carries IP "
+		    "packets, not Ethernet frames (rawopen --tap makes a tap "
+		    "device)", c->fd, c->ifc.name);
+	if (c->kind == CAPSOCK_PACKET) {
+		/* Outgoing frames would never come: say so rather than wait. */
+		if ((e->dir & DIR_OUT) && c->type != ETHTYPE_ALL &&
+		    c->type != ETHTYPE_NONE)
+			errx(EXIT_USAGE, "-Q: %s: the socket is bound to "
+			    "ethertype 0x%04x, and the kernel copies outgoing "
+			    "frames only to sockets bound to all (rawopen -L "
+			    "does that)", c->ifc.name, c->type);
+		return;
+	}
 	if (e->dir != DIR_IN)
 		what = "-Q";
 	else if (expr != NULL)
 		what = "-F";
 	else if (bset)
 		what = "-B";
+	if (what != NULL && c->kind == CAPSOCK_TAP)
+		errx(EXIT_USAGE, "%s needs a packet socket, and fd %d is the "
+		    "tap device %s's", what, c->fd, c->ifc.name);
 	if (what != NULL)
 		errx(EXIT_USAGE, "%s needs a packet socket, and fd %d is "
 		    "relayed by rawopen (send=iface or send=no; send=any "
-		    "hands over the socket)", what, fd);
-	e->relayed = 1;
-	if (rxsrc_relayed(&e->src, fd, e->ifc.index) == -1)
-		err(EXIT_SYS, "malloc");
-}
-
-/*
- * What a handed-over fd is: its interface into e->ifc (name "fd N" when
- * it has none or it cannot be told), *type the ethertype it was bound to
- * or granted; returns whether it is relayed.  A bad fd is a usage error.
- */
-static int
-inspect(struct ethrecv *e, int fd, uint16_t *type)
-{
-	struct relay_peer peer;
-	int ifindex;
-
-	memset(&e->ifc, 0, sizeof(e->ifc));
-	snprintf(e->ifc.name, sizeof(e->ifc.name), "fd %d", fd);
-	*type = ETHTYPE_NONE;
-	if (relay_fd(fd) == 1) {
-		if (relay_peer(fd, &peer) == 0) {
-			strlcpy(e->ifc.name, peer.ifname, sizeof(e->ifc.name));
-			memcpy(e->ifc.mac, peer.mac, sizeof(e->ifc.mac));
-			e->ifc.mtu = (int)peer.mtu;
-			*type = peer.type;
-		}
-		return 1;
-	}
-	if (rawsock_info(fd, &ifindex, type) == -1) {
-		if (errno == ENOTSOCK || errno == EAFNOSUPPORT ||
-		    errno == EPROTOTYPE)
-			errx(EXIT_USAGE, "fd %d: not an AF_PACKET socket", fd);
-		err(EXIT_USAGE, "fd %d", fd);
-	}
-	if (ifindex > 0)
-		(void)eth_if_ofsocket(fd, ifindex, &e->ifc);
-	return 0;
-}
-
-/*
- * The fd handed over (LISTEN_FDS) when it is for ifname and type, as
- * under `rawopen IFACE TYPE -- ethrecv IFACE TYPE`, else -1.
- */
-static int
-handed_for(const char *ifname, uint16_t type)
-{
-	struct ethrecv tmp;
-	uint16_t t;
-	int ifindex;
-
-	if (listenfd_count() <= 0)
-		return -1;
-	/* Only what inspect() takes without a word. */
-	if (relay_fd(LISTENFD_START) != 1 &&
-	    rawsock_info(LISTENFD_START, &ifindex, &t) == -1)
-		return -1;
-	(void)inspect(&tmp, LISTENFD_START, &t);
-	return strcmp(tmp.ifc.name, ifname) == 0 && t == type ?
-	    LISTENFD_START : -1;
+		    "hands over the socket)", what, c->fd);
 }
 
 /*
@@ -1024,13 +944,15 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ethrecv e;
+	struct capsock cs;
+	struct capsock_conf cc;
 	struct fsrv_conf sc;
 	struct sigaction origpipe;
 	sigset_t origmask, waitmask;
 	const char *expr = NULL, *fmtarg = NULL;
 	size_t ringsize = RING_SIZE_DEFAULT, bsize;
 	unsigned bnr, retire;
-	uint16_t type = 0, htype;
+	uint16_t type = 0;
 	int ch, server = 0, promisc = 0, sockfd = -1, nargs, bset = 0;
 	int jobs = 0, htimeout = 0;
 	long long snap = -1;
@@ -1130,7 +1052,7 @@ main(int argc, char *argv[])
 			errx(EXIT_USAGE, "-S and iface ethertype: choose one");
 		if (eth_parse_type(argv[1], &type) == -1)
 			errx(EXIT_USAGE, "%s: not an ethertype", argv[1]);
-		sockfd = handed_for(argv[0], type);
+		sockfd = capsock_handed_for(argv[0], type);
 	} else if (sockfd == -1) {
 		if ((ch = listenfd_count()) == -1)
 			err(EXIT_USAGE, "LISTEN_FDS");
@@ -1139,24 +1061,37 @@ main(int argc, char *argv[])
 			    "or run it under rawopen(1)");
 		sockfd = LISTENFD_START;
 	}
-	if (sockfd == -1)
-		e.fd = open_own(&e, argv[0], type, promisc, expr, bsize, bnr,
-		    retire);
-	else {
+	memset(&cc, 0, sizeof(cc));
+	cc.filter = expr;
+	cc.outgoing = (e.dir & DIR_OUT) != 0;
+	cc.promisc = promisc;
+	cc.block_size = bsize;
+	cc.block_nr = bnr;
+	cc.retire_ms = retire;
+	if (sockfd == -1) {
+		if (capsock_open(&cs, argv[0], type, &cc, &e.src) == -1)
+			open_fail(&cs, argv[0], &cc);
+	} else {
 		if (promisc)
 			errx(EXIT_USAGE, "-p: fd %d was handed over "
 			    "(rawopen -p for a handed-over socket)", sockfd);
-		e.fd = sockfd;
-		e.relayed = inspect(&e, sockfd, &htype);
-		e.name = e.ifc.name;
+		if (capsock_inspect(sockfd, &cs) == -1) {
+			if (errno == ENOTSOCK || errno == EAFNOSUPPORT ||
+			    errno == EPROTOTYPE)
+				errx(EXIT_USAGE, "fd %d: not an AF_PACKET socket, "
+				    "a relayed fd or a tap device", sockfd);
+			err(EXIT_USAGE, "fd %d", sockfd);
+		}
 		if (fcntl(sockfd, F_SETFD, FD_CLOEXEC) == -1)
 			err(EXIT_SYS, "fd %d", sockfd);
-		if (e.relayed)
-			open_relayed(&e, sockfd, expr, bset);
-		else
-			open_inherited(&e, sockfd, htype, expr, bsize, bnr,
-			    retire);
+		check_handed(&e, &cs, expr, bset);
+		if (capsock_take(&cs, &cc, &e.src) == -1)
+			open_fail(&cs, cs.ifc.name, &cc);
 	}
+	e.fd = cs.fd;
+	e.ifc = cs.ifc;
+	e.relayed = cs.kind == CAPSOCK_RELAYED;
+	e.tap = cs.kind == CAPSOCK_TAP;
 	listenfd_unsetenv();
 	e.name = e.ifc.name;
 	e.snaplen = rxsrc_snaplen(&e.src);

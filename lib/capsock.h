@@ -1,0 +1,111 @@
+/*
+ * capsock: the fd a capture reads frames from, told apart and set up
+ * behind lib/rxsrc.  It is one of
+ *
+ *	a packet socket opened here on an interface for an ethertype,
+ *	  with a ring (needs CAP_NET_RAW);
+ *	a packet socket handed over (rawopen send=any, fdrecv): given a ring;
+ *	a relayed fd (rawopen send=iface or send=no): read with recvmmsg;
+ *	a tap device's fd (rawopen --tap): read with read(2).
+ *
+ * A tun device's fd carries IP packets, not frames: capsock_inspect()
+ * tells it, and capsock_take() refuses it.
+ *
+ *	capsock_inspect(fd, &c);	(the tool checks c.kind against
+ *	capsock_take(&c, &conf, &src);	 its options, then takes it)
+ *  or	capsock_open(&c, ifname, type, &conf, &src);
+ *
+ * Nothing here prints or exits: a failure says in c->step which step
+ * failed, and the tool says it in its words.
+ */
+#ifndef LIB_CAPSOCK_H
+#define LIB_CAPSOCK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "eth.h"
+#include "filter.h"
+#include "rxsrc.h"
+
+#define CAPSOCK_PACKET	1	/* an AF_PACKET socket */
+#define CAPSOCK_RELAYED	2	/* rawopen's SOCK_SEQPACKET end */
+#define CAPSOCK_TAP	3	/* a tap device's fd: Ethernet frames */
+#define CAPSOCK_TUN	4	/* a tun device's fd: IP packets */
+
+/* Which step failed. */
+#define CAPSOCK_STEP_IFACE	1	/* the interface: eth_if_byname() */
+#define CAPSOCK_STEP_FILTER	2	/* compiling -F: message in err */
+#define CAPSOCK_STEP_SOCKET	3	/* rawsock_socket() */
+#define CAPSOCK_STEP_RING	4	/* rxsrc_ring(): EBUSY, another ring */
+#define CAPSOCK_STEP_CONFINE	5	/* rawsock_confine() */
+#define CAPSOCK_STEP_ADOPT	6	/* rawsock_adopt(): EPERM, locked */
+#define CAPSOCK_STEP_SOURCE	7	/* rxsrc_relayed(), rxsrc_tap() */
+
+/* How to set the fd up. */
+struct capsock_conf {
+	const char	*filter;	/* a tcpdump expression, or NULL */
+	int		 outgoing;	/* outgoing frames too */
+	int		 promisc;	/* capsock_open() only */
+	size_t		 block_size;	/* the ring: rxsrc_ring() */
+	unsigned	 block_nr;
+	unsigned	 retire_ms;
+};
+
+struct capsock {
+	int		 fd;
+	int		 kind;		/* CAPSOCK_* */
+	struct eth_if	 ifc;		/* its interface; name "fd N" unknown */
+	uint16_t	 type;		/* bound or granted; else ETHTYPE_NONE */
+	int		 step;		/* after a failure: CAPSOCK_STEP_* */
+	char		 err[FILTER_ERRLEN];	/* CAPSOCK_STEP_FILTER's words */
+};
+
+/*
+ * What the handed-over fd is, into c: its kind, interface and ethertype
+ * (a relayed fd's as rawopen named the relay's end; a tap's or tun's
+ * interface by the device's name, its type ETHTYPE_ALL).  An interface
+ * that cannot be told leaves c->ifc.name "fd N" and index 0.  Returns 0,
+ * or -1 with errno EBADF, or ENOTSOCK, EAFNOSUPPORT or EPROTOTYPE (none
+ * of the four kinds).
+ */
+int	capsock_inspect(int fd, struct capsock *c);
+
+/*
+ * The fd handed over (LISTEN_FDS: the first) when it is one that
+ * capsock_inspect() takes and is for ifname and type, as under `rawopen
+ * IFACE TYPE -- ethrecv IFACE TYPE`; else -1.  Never fails.
+ */
+int	capsock_handed_for(const char *ifname, uint16_t type);
+
+/*
+ * Sets up the fd c describes (capsock_inspect()) as the frame source src:
+ * a packet socket gets a ring, its direction (conf->outgoing) and
+ * conf->filter when not NULL (its own filter is kept); a relayed fd or a
+ * tap fd is read as it is (conf is not looked at: the tool refuses what
+ * needs a packet socket), a tap's snaplen its MTU and header with a tag.
+ * Returns 0, or -1 with errno and c->step: RING (EBUSY: another live
+ * program maps a ring on the socket), FILTER (EINVAL: a bad expression,
+ * message in c->err), ADOPT (EPERM: the socket's filter is locked),
+ * SOURCE (ENOMEM; EPROTONOSUPPORT for a tun fd); then nothing is left set
+ * up.
+ */
+int	capsock_take(struct capsock *c, const struct capsock_conf *conf,
+	    struct rxsrc *src);
+
+/*
+ * Opens a packet socket on ifname for type as src, ring first and bound
+ * last, so that nothing arrives before the ring is there to take it,
+ * confined as rawopen confines (rawsock_confine(): conf->filter inside,
+ * frames to other hosts, outgoing ones when conf->outgoing, promiscuous
+ * when conf->promisc) but neither locked nor pinned.  Returns 0, or -1
+ * with errno and c->step: IFACE (ENODEV: no such interface, or
+ * eth_ifname_check()'s EINVAL), FILTER (as for capsock_take()), SOCKET
+ * (EPERM or EACCES: no CAP_NET_RAW), RING, CONFINE (EINVAL with a filter:
+ * too long to add the interface and ethertype test); then nothing is left
+ * open.
+ */
+int	capsock_open(struct capsock *c, const char *ifname, uint16_t type,
+	    const struct capsock_conf *conf, struct rxsrc *src);
+
+#endif /* LIB_CAPSOCK_H */
