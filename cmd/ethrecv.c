@@ -3,7 +3,8 @@
  *
  *	ethrecv [-pU] [-B size] [-c count] [-F filter] [-Q in|out|inout]
  *	    [-S fd] [-s snaplen] [-t seconds] [-w pcap|pcapng|text|hex|payload]
- *	    [--comment text] [--tstamp-us] [iface ethertype]
+ *	    [--comment text] [--tstamp-us]
+ *	    [-o file [-C size] [-G seconds] [-W count] [-z prog]] [iface ethertype]
  *	ethrecv -e [-p] [-B size] [-c count] [-F filter] [-j jobs]
  *	    [-S fd] [-T seconds] [-t seconds] [iface ethertype] -- prog [arg ...]
  *
@@ -12,8 +13,9 @@
  * device's fd (rawopen --tap) serves as well.  Frames come a batch at a
  * time (lib/rxsrc: a TPACKET_V3 ring block, a relayed fd's messages, or
  * a tap's reads) and leave as whole records in large writes (lib/outq), so
- * that what has been written is always a valid capture; with -e each one
- * is handed to a program (lib/fsrv) whose output is the reply.
+ * that what has been written is always a valid capture; with -o they go
+ * to a set of files, each a capture of its own (lib/fileset); with -e
+ * each one is handed to a program (lib/fsrv) whose output is the reply.
  */
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -39,6 +41,7 @@
 #include "capsock.h"
 #include "eth.h"
 #include "fdcap.h"
+#include "fileset.h"
 #include "filter.h"
 #include "fsrv.h"
 #include "listenfd.h"
@@ -59,6 +62,7 @@
 #define JOBS_DEFAULT	1
 #define HTIMEOUT_DEFAULT 10
 #define RELAYED_MTU	1500	/* replies on a relayed fd of unknown MTU */
+#define REAP_MS		100	/* -z programs running: reaped this often */
 
 enum fmt { FMT_PCAP, FMT_PCAPNG, FMT_TEXT, FMT_HEX, FMT_PAYLOAD };
 
@@ -88,6 +92,9 @@ struct ethrecv {
 	uint64_t	 start_ns;	/* pcapng: the capture began */
 	uint8_t		*frame;		/* scratch: one frame, tag restored */
 	struct outq	 o;
+	const char	*outname;	/* "stdout", or the file -o made */
+	int		 tofile;	/* -o: the output is e->fs */
+	struct fileset	 fs;
 	uint64_t	 frames;	/* frames received (written or served) */
 	uint64_t	 truncated;
 	int		 relayed;	/* rawopen's send=iface or send=no */
@@ -111,8 +118,9 @@ usage(void)
 	    "[-Q in|out|inout]\n"
 	    "               [-S fd] [-s snaplen] [-t seconds] "
 	    "[-w pcap|pcapng|text|hex|payload]\n"
-	    "               [--comment text] [--tstamp-us] "
-	    "[iface ethertype]\n"
+	    "               [--comment text] [--tstamp-us]\n"
+	    "               [-o file [-C size] [-G seconds] [-W count] "
+	    "[-z prog]] [iface ethertype]\n"
 	    "       ethrecv -e [-p] [-B size] [-c count] [-F filter] "
 	    "[-j jobs] [-S fd]\n"
 	    "               [-T seconds] [-t seconds] [iface ethertype] "
@@ -258,7 +266,7 @@ out_fail(struct ethrecv *e)
 		summary(e);
 		exit(0);
 	}
-	warn("write to stdout");
+	warn("write to %s", e->outname);
 	summary(e);
 	exit(EXIT_SYS);
 }
@@ -467,6 +475,134 @@ wait_input(struct ethrecv *e, struct pollfd *pfd, int n, long long ms)
 }
 
 /*
+ * The bytes frame f takes in the output: exact for pcap, at most that for
+ * the other formats, whose lines depend on more than the length (so that
+ * -C is a bound that files never pass).
+ */
+static size_t
+rec_size(const struct ethrecv *e, const struct ring_frame *f)
+{
+	size_t full;
+
+	full = f->caplen + (f->vlan_valid && f->caplen >= 12 ? 4 : 0);
+	switch (e->fmt) {
+	case FMT_PCAP:
+		return PCAPIO_RECHDR_LEN + (full < e->cut ? full : e->cut);
+	case FMT_PCAPNG:
+		return 64 + full;	/* an EPB and its options, at most */
+	case FMT_HEX:
+		return TEXTIO_HEXLINE_LEN(full);
+	case FMT_TEXT:
+		return TEXTIO_SUMMARY_LEN;
+	default:
+		return full;
+	}
+}
+
+static void start_output(struct ethrecv *, int);
+
+/* -o: the next file, with its format's header.  first: at the start. */
+static void
+open_file(struct ethrecv *e, int first)
+{
+	int fd;
+
+	if ((fd = fileset_open(&e->fs, ts_wall_ns())) == -1) {
+		if (first)
+			err(EXIT_SYS, "%s", fileset_current(&e->fs));
+		warn("%s", fileset_current(&e->fs));
+		summary(e);
+		exit(EXIT_SYS);
+	}
+	e->outname = fileset_current(&e->fs);
+	start_output(e, fd);
+}
+
+/* -o: says how each -z program that has ended went; block: waits for all. */
+static void
+reap(struct ethrecv *e, int block)
+{
+	struct fileset_done d;
+	int rc;
+
+	while ((rc = fileset_reap(&e->fs, block, &d)) == 1) {
+		if (WIFSIGNALED(d.status))
+			warnx("-z %s %s: killed by signal %d", e->fs.conf.prog,
+			    d.file, WTERMSIG(d.status));
+		else if (WEXITSTATUS(d.status) != 0)
+			warnx("-z %s %s: exited with status %d",
+			    e->fs.conf.prog, d.file, WEXITSTATUS(d.status));
+	}
+	if (rc == -1 && errno != EINTR)
+		warn("-z: waitpid");
+}
+
+/* -o: the file written out, closed and given to -z. */
+static void
+close_file(struct ethrecv *e)
+{
+	out_flush(e);
+	outq_free(&e->o);
+	if (fileset_close(&e->fs) == -1) {
+		warn("%s", e->outname);
+		summary(e);
+		exit(EXIT_SYS);
+	}
+	if (fileset_post(&e->fs) == -1)
+		warn("-z %s %s", e->fs.conf.prog, e->outname);
+	reap(e, 0);
+}
+
+/*
+ * -o: before frame f (NULL: none, the clock alone), a new file when the
+ * -G interval has ended (by f's time, or the clock's) or f would take
+ * this one past -C; then f is counted in the file it goes to.
+ */
+static void
+to_file(struct ethrecv *e, const struct ring_frame *f)
+{
+	size_t n = f != NULL ? rec_size(e, f) : 0;
+
+	if (fileset_due(&e->fs, f != NULL ? f->ts_ns : ts_wall_ns()) ||
+	    (f != NULL && fileset_full(&e->fs, n))) {
+		close_file(e);
+		open_file(e, 0);
+	}
+	if (f != NULL)
+		fileset_add(&e->fs, n, 1);
+	else
+		reap(e, 0);
+}
+
+/*
+ * -o: how long the capture may wait for frames: until the -G interval
+ * ends, and while -z programs run, REAP_MS.  -1: for ever.
+ */
+static long long
+file_wait_ms(const struct ethrecv *e)
+{
+	long long ms = fileset_ms_until(&e->fs, ts_wall_ns());
+
+	if (fileset_running(&e->fs) > 0 && (ms == -1 || ms > REAP_MS))
+		ms = REAP_MS;
+	return ms;
+}
+
+/*
+ * -o at the end: the last file closed and given to -z, and every -z
+ * program waited for (a signal stops the wait: they are left to run).
+ */
+static void
+end_files(struct ethrecv *e)
+{
+	close_file(e);
+	if (fileset_running(&e->fs) > 0 && sigprocmask(SIG_SETMASK,
+	    e->waitmask, NULL) == 0)
+		reap(e, 1);
+	fileset_free(&e->fs);
+}
+
+/*
  * The capture loop: every ready batch goes into the output buffer, which
  * is written when no batch is ready (or it is full; under -U after every
  * frame), and before a batch whose frames it references is given back.
@@ -488,6 +624,8 @@ capture(struct ethrecv *e)
 			while (!done(e) && rxsrc_frame(&e->src, &f) == 1) {
 				if (!wanted(e, &f))
 					continue;
+				if (e->tofile)
+					to_file(e, &f);
 				emit(e, &f);
 				e->frames++;
 				if (e->unbuffered)
@@ -501,7 +639,9 @@ capture(struct ethrecv *e)
 			continue;
 		}
 		out_flush(e);
-		wait_input(e, pfd, 0, -1);
+		if (e->tofile)
+			to_file(e, NULL);
+		wait_input(e, pfd, 0, e->tofile ? file_wait_ms(e) : -1);
 	}
 	out_flush(e);
 }
@@ -902,26 +1042,19 @@ ng_end(struct ethrecv *e)
 	out_flush(e);
 }
 
-/* The output on stdout, with the pcap header when it is pcap. */
-static void
-start_output(struct ethrecv *e)
+/*
+ * The header of the output's format, for a new output (stdout, or each
+ * file of -o).  Returns its length.
+ */
+static size_t
+out_header(struct ethrecv *e)
 {
 	uint8_t filehdr[PCAPIO_FILEHDR_LEN];
-	size_t size = OUTBUF_SIZE;
 
-	/*
-	 * Hex lines and payloads are copied whole: the longest frame a batch
-	 * holds must fit, and a hex line is twice its size.
-	 */
-	if ((e->fmt == FMT_HEX || e->fmt == FMT_PAYLOAD) &&
-	    size < TEXTIO_HEXLINE_LEN(rxsrc_maxframe(&e->src)))
-		size = TEXTIO_HEXLINE_LEN(rxsrc_maxframe(&e->src));
-	if (outq_init(&e->o, STDOUT_FILENO, size) == -1)
-		err(EXIT_SYS, "stdout");
-	outq_signals(&e->o, e->waitmask, &nsignals);
-	outq_deadline(&e->o, e->seconds > 0 ? &e->end : NULL);
-	if (e->fmt == FMT_PCAPNG)
+	if (e->fmt == FMT_PCAPNG) {
 		ng_start(e);
+		return 0;	/* not counted against -C */
+	}
 	if (e->fmt == FMT_PCAP) {
 		if (e->usec)
 			pcapio_write_filehdr_us(filehdr, e->cut);
@@ -931,7 +1064,31 @@ start_output(struct ethrecv *e)
 		    sizeof(filehdr));
 		outq_commit(&e->o, sizeof(filehdr));
 		out_flush(e);
+		return sizeof(filehdr);
 	}
+	return 0;
+}
+
+/* The output on fd (stdout, or a file of -o), its header written. */
+static void
+start_output(struct ethrecv *e, int fd)
+{
+	size_t size = OUTBUF_SIZE, n;
+
+	/*
+	 * Hex lines and payloads are copied whole: the longest frame a batch
+	 * holds must fit, and a hex line is twice its size.
+	 */
+	if ((e->fmt == FMT_HEX || e->fmt == FMT_PAYLOAD) &&
+	    size < TEXTIO_HEXLINE_LEN(rxsrc_maxframe(&e->src)))
+		size = TEXTIO_HEXLINE_LEN(rxsrc_maxframe(&e->src));
+	if (outq_init(&e->o, fd, size) == -1)
+		err(EXIT_SYS, "%s", e->outname);
+	outq_signals(&e->o, e->waitmask, &nsignals);
+	outq_deadline(&e->o, e->seconds > 0 ? &e->end : NULL);
+	n = out_header(e);
+	if (e->tofile)
+		fileset_add(&e->fs, n, 0);
 }
 
 int
@@ -947,6 +1104,7 @@ main(int argc, char *argv[])
 	struct capsock cs;
 	struct capsock_conf cc;
 	struct fsrv_conf sc;
+	struct fileset_conf fc;
 	struct sigaction origpipe;
 	sigset_t origmask, waitmask;
 	const char *expr = NULL, *fmtarg = NULL;
@@ -963,12 +1121,18 @@ main(int argc, char *argv[])
 	memset(&e, 0, sizeof(e));
 	e.fd = -1;
 	e.dir = DIR_IN;
-	while ((ch = getopt_long(argc, argv, "+B:c:eF:j:pQ:S:s:T:t:Uw:",
-	    longopts, NULL)) != -1)
+	memset(&fc, 0, sizeof(fc));
+	while ((ch = getopt_long(argc, argv,
+	    "+B:C:c:eF:G:j:o:pQ:S:s:T:t:UW:w:z:", longopts, NULL)) != -1)
 		switch (ch) {
 		case 'B':
 			ringsize = parse_size(optarg);
 			bset = 1;
+			break;
+		case 'C':
+			if (fileset_parse_size(optarg, &fc.maxsize) == -1)
+				errx(EXIT_USAGE, "-C %s: %s", optarg,
+				    errno == ERANGE ? "too large" : "invalid");
 			break;
 		case 'c':
 			e.count = (uint64_t)number(ch, optarg, 1, LLONG_MAX);
@@ -979,8 +1143,14 @@ main(int argc, char *argv[])
 		case 'F':
 			expr = optarg;
 			break;
+		case 'G':
+			fc.seconds = (unsigned)number(ch, optarg, 1, 31536000);
+			break;
 		case 'j':
 			jobs = (int)number(ch, optarg, 1, 1024);
+			break;
+		case 'o':
+			fc.pattern = optarg;
 			break;
 		case 'p':
 			promisc = 1;
@@ -1020,8 +1190,14 @@ main(int argc, char *argv[])
 		case 'U':
 			e.unbuffered = 1;
 			break;
+		case 'W':
+			fc.keep = (unsigned)number(ch, optarg, 1, 1000000);
+			break;
 		case 'w':
 			fmtarg = optarg;
+			break;
+		case 'z':
+			fc.prog = optarg;
 			break;
 		default:
 			usage();
@@ -1033,7 +1209,22 @@ main(int argc, char *argv[])
 		errx(EXIT_USAGE, "-w, -U and -Q do not go with -e");
 	if (!server && (jobs != 0 || htimeout != 0))
 		errx(EXIT_USAGE, "-j and -T need -e");
-	e.fmt = parse_format(fmtarg);
+	/* A file is pcap unless -w says, even from a terminal. */
+	e.fmt = parse_format(fmtarg == NULL && fc.pattern != NULL ? "pcap" :
+	    fmtarg);
+	if (fc.pattern == NULL && (fc.maxsize > 0 || fc.seconds > 0 ||
+	    fc.keep > 0 || fc.prog != NULL))
+		errx(EXIT_USAGE, "-C, -G, -W and -z need -o");
+	if (server && fc.pattern != NULL)
+		errx(EXIT_USAGE, "-o does not go with -e");
+	if (fc.keep > 0 && fc.maxsize == 0 && fc.seconds == 0)
+		errx(EXIT_USAGE, "-W needs -C or -G");
+	if (fc.prog != NULL && fsrv_findprog(fc.prog) == -1)
+		err(EXIT_EXECERR(errno), "-z %s", fc.prog);
+	fc.childmask = &origmask;
+	if (fc.pattern != NULL && fileset_init(&e.fs, &fc, ts_wall_ns()) == -1)
+		err(errno == ENOMEM ? EXIT_SYS : EXIT_USAGE, "-o %s", fc.pattern);
+	e.tofile = fc.pattern != NULL;
 	if (snap != -1 && (server || e.fmt > FMT_PCAPNG))
 		errx(EXIT_USAGE, "-s goes with -w pcap or -w pcapng");
 	if (e.usec && (server || e.fmt != FMT_PCAP))
@@ -1120,11 +1311,19 @@ main(int argc, char *argv[])
 		serve(&e);
 		fsrv_free(&e.srv);
 	} else {
-		start_output(&e);
+		if (e.tofile)
+			open_file(&e, 1);
+		else {
+			e.outname = "stdout";
+			start_output(&e, STDOUT_FILENO);
+		}
 		capture(&e);
 		if (e.fmt == FMT_PCAPNG)
 			ng_end(&e);
-		outq_free(&e.o);
+		if (e.tofile)
+			end_files(&e);
+		else
+			outq_free(&e.o);
 	}
 	summary(&e);
 	rxsrc_close(&e.src);

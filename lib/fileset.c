@@ -222,6 +222,9 @@ fileset_open(struct fileset *fs, uint64_t now_ns)
 		while (fs->nring >= fs->conf.keep)
 			ring_drop(fs, 0, 1);
 	}
+	/* The name, for the caller's message even when open(2) fails. */
+	memcpy(fs->name, name, sizeof(name));
+	fs->closed = 0;
 	fd = open(name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
 	    0644);
 	if (fd == -1) {
@@ -232,8 +235,6 @@ fileset_open(struct fileset *fs, uint64_t now_ns)
 		fs->ring[fs->nring++] = copy;
 	fs->seq++;
 	fs->fd = fd;
-	memcpy(fs->name, name, sizeof(name));
-	fs->closed = 0;
 	fs->size = fs->records = 0;
 	fs->end_ns = fs->conf.seconds > 0 ? ((uint64_t)start +
 	    fs->conf.seconds) * (uint64_t)NSEC_PER_SEC : 0;

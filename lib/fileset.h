@@ -129,7 +129,10 @@ time_t	fileset_interval(time_t now, long gmtoff, unsigned seconds);
  */
 int	fileset_open(struct fileset *fs, uint64_t now_ns);
 
-/* The name of the open file, or of the last one closed. */
+/*
+ * The name of the open file, of the last one closed, or of the one that
+ * fileset_open() failed to open.
+ */
 const char *fileset_current(const struct fileset *fs);
 
 /*

@@ -219,6 +219,7 @@ test_open_and_time(void)
 	errno = 0;
 	ok(fileset_open(&fs, NS(T0)) == -1 && errno == ELOOP,
 	    "a symbolic link: ELOOP");
+	is_str(fileset_current(&fs), "link.pcap", "the name it failed on");
 	is_str(slurp("target"), "keep", "its target is untouched");
 	fileset_free(&fs);
 }
@@ -385,7 +386,7 @@ test_post(void)
 int
 main(void)
 {
-	plan(104);
+	plan(105);
 	setenv("TZ", "UTC", 1);
 	tzset();
 	if (mkdtemp(scratch) == NULL || chdir(scratch) == -1) {
