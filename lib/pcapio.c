@@ -379,6 +379,15 @@ pcapio_parser_init(struct pcapio_parser *p, enum pcapio_format fmt)
 	p->fmt = fmt;
 }
 
+/* Whether records of this link type can be read: Ethernet or cooked. */
+static int
+pcapio_linktype_ok(uint32_t linktype)
+{
+	return linktype == PCAPIO_LINKTYPE_ETHERNET ||
+	    linktype == PCAPIO_LINKTYPE_LINUX_SLL ||
+	    linktype == PCAPIO_LINKTYPE_LINUX_SLL2;
+}
+
 /*
  * The pcap file header at b[0..n).  A sane snaplen (1..PCAPIO_MAXCAPLEN)
  * later bounds every caplen; another one is ignored.
@@ -405,9 +414,10 @@ pcap_filehdr(struct pcapio_parser *p, const uint8_t *b, size_t n)
 		    rd16(p, b + 6));
 	p->snaplen = rd32(p, b + 16);
 	linktype = rd32(p, b + 20);
-	if ((linktype & 0xffff) != PCAPIO_LINKTYPE_ETHERNET)
-		return bad(p, "linktype %u is not Ethernet (1)",
-		    linktype & 0xffff);
+	if (!pcapio_linktype_ok(linktype & 0xffff))
+		return bad(p, "linktype %u is not Ethernet (1) or Linux "
+		    "cooked (113, 276)", linktype & 0xffff);
+	p->linktype = (uint16_t)(linktype & 0xffff);
 	if (linktype & 0x10000000U)
 		return bad(p, "the frames carry a frame check sequence");
 	p->started = 1;
@@ -447,6 +457,7 @@ pcap_record(struct pcapio_parser *p, const uint8_t *b, size_t n,
 	    (p->nsec ? frac : (uint64_t)frac * 1000U);
 	rec->ifid = 0;
 	rec->flags = 0;
+	rec->linktype = p->linktype;
 	*k = PCAPIO_RECHDR_LEN + (size_t)caplen;
 	return STEP_RECORD;
 }
@@ -589,10 +600,10 @@ pcapng_packet(struct pcapio_parser *p, struct pcapio_rec *rec, uint32_t ifid,
 		return bad(p, "record %llu at byte %llu: no interface %u "
 		    "(%u described)", num, off, ifid, p->nif);
 	ifp = &p->ifs[ifid];
-	if (ifp->linktype != PCAPIO_LINKTYPE_ETHERNET)
+	if (!pcapio_linktype_ok(ifp->linktype))
 		return bad(p, "record %llu at byte %llu: interface %u has "
-		    "linktype %u, not Ethernet (1)", num, off, ifid,
-		    ifp->linktype);
+		    "linktype %u, not Ethernet (1) or Linux cooked (113, 276)",
+		    num, off, ifid, ifp->linktype);
 	if (caplen > PCAPIO_MAXCAPLEN)
 		return bad(p, "record %llu at byte %llu: caplen %u exceeds %u",
 		    num, off, caplen, PCAPIO_MAXCAPLEN);
@@ -612,6 +623,7 @@ pcapng_packet(struct pcapio_parser *p, struct pcapio_rec *rec, uint32_t ifid,
 	rec->ts_ns = pcapng_ts(ifp, ts);
 	rec->ifid = ifid;
 	rec->flags = 0;
+	rec->linktype = ifp->linktype;
 	return STEP_RECORD;
 }
 
@@ -933,4 +945,65 @@ pcapio_rewind(struct pcapio_reader *r)
 	}
 	pcapio_parser_init(&r->p, f);
 	return 0;
+}
+
+/*
+ * The cooked headers (libpcap's sll.h), in network byte order:
+ *   SLL   pkttype 2, hatype 2, halen 2, addr 8, protocol 2	(16 bytes)
+ *   SLL2  protocol 2, reserved 2, ifindex 4, hatype 2, pkttype 1,
+ *         halen 1, addr 8					(20 bytes)
+ */
+int
+pcapio_cooked(const struct pcapio_rec *rec, const uint8_t dst[6],
+    uint8_t hdr[14], size_t *skip, char *err, size_t errlen)
+{
+	const uint8_t *b = rec->data, *addr;
+	size_t hl;
+	unsigned halen;
+	uint16_t proto;
+
+	if (rec->linktype == PCAPIO_LINKTYPE_LINUX_SLL) {
+		hl = 16;
+		if (rec->caplen < hl)
+			goto short_;
+		halen = (unsigned)b[4] << 8 | b[5];
+		addr = b + 6;
+		proto = (uint16_t)(b[14] << 8 | b[15]);
+	} else if (rec->linktype == PCAPIO_LINKTYPE_LINUX_SLL2) {
+		hl = 20;
+		if (rec->caplen < hl)
+			goto short_;
+		halen = b[11];
+		addr = b + 12;
+		proto = (uint16_t)(b[0] << 8 | b[1]);
+	} else {
+		snprintf(err, errlen, "linktype %u is not Linux cooked",
+		    rec->linktype);
+		errno = EINVAL;
+		return -1;
+	}
+	if (halen != 6) {
+		snprintf(err, errlen, "a Linux cooked header with a %u-byte "
+		    "address, not an Ethernet one", halen);
+		errno = EBADMSG;
+		return -1;
+	}
+	/* Below 0x600 the field says what the payload is, not a type. */
+	if (proto < 0x600) {
+		snprintf(err, errlen, "a Linux cooked header with protocol "
+		    "0x%04x, not an ethertype", proto);
+		errno = EBADMSG;
+		return -1;
+	}
+	memcpy(hdr, dst, 6);
+	memcpy(hdr + 6, addr, 6);
+	hdr[12] = (uint8_t)(proto >> 8);
+	hdr[13] = (uint8_t)proto;
+	*skip = hl;
+	return 0;
+short_:
+	snprintf(err, errlen, "%u bytes, shorter than a Linux cooked header "
+	    "(%zu)", rec->caplen, hl);
+	errno = EBADMSG;
+	return -1;
 }

@@ -11,7 +11,8 @@
  * Reading: pcap (microsecond and nanosecond magic, either byte order) and
  * pcapng (SHB, IDB, EPB with its epb_flags, SPB, ISB into the interface's
  * struct, several interfaces and sections, either byte order; other blocks
- * are skipped).  Only Ethernet links are accepted.
+ * are skipped).  Ethernet and Linux cooked (SLL, SLL2) links are accepted:
+ * pcapio_cooked() makes a cooked record an Ethernet frame.
  *
  * Two layers.  A pure parser (struct pcapio_parser, pcapio_parse) works on
  * a memory buffer and never reads outside it: it is what a fuzzer drives.
@@ -44,6 +45,8 @@
 #define PCAPIO_MAGIC_US		0xa1b2c3d4U
 #define PCAPIO_MAGIC_NS		0xa1b23c4dU
 #define PCAPIO_LINKTYPE_ETHERNET 1
+#define PCAPIO_LINKTYPE_LINUX_SLL 113	/* Linux cooked (tcpdump -i any) */
+#define PCAPIO_LINKTYPE_LINUX_SLL2 276	/* Linux cooked v2 */
 
 /*
  * The 24-byte pcap file header: nanosecond magic 0xa1b23c4d in host order,
@@ -189,6 +192,7 @@ struct pcapio_rec {
 	uint64_t	 num;		/* 1 for the first record of the stream */
 	uint64_t	 off;		/* stream offset of its header */
 	uint32_t	 flags;		/* pcapng epb_flags; 0 when none */
+	uint16_t	 linktype;	/* PCAPIO_LINKTYPE_*: Ethernet or cooked */
 };
 
 /* One pcapng interface (IDB). */
@@ -209,6 +213,7 @@ struct pcapio_parser {
 	int		 swap;		/* the stream's byte order is not ours */
 	int		 nsec;		/* pcap: nanosecond timestamps */
 	uint32_t	 snaplen;	/* pcap: from the file header */
+	uint16_t	 linktype;	/* pcap: from the file header */
 	uint32_t	 nif;		/* pcapng: interfaces in this section */
 	struct pcapio_if ifs[PCAPIO_MAXIF];
 	uint64_t	 off;		/* stream offset of the next byte */
@@ -307,5 +312,19 @@ int	pcapio_rewind(struct pcapio_reader *r);
  * For textio: marks n bytes at r->buf + r->pos as consumed.
  */
 void	pcapio_consume(struct pcapio_reader *r, size_t n);
+
+/*
+ * A Linux cooked record (rec->linktype PCAPIO_LINKTYPE_LINUX_SLL or
+ * _SLL2, what `tcpdump -i any` writes) as an Ethernet frame: the 14-byte
+ * header into hdr (destination dst, source the cooked header's address,
+ * type its protocol), and in *skip how many bytes of rec->data the cooked
+ * header takes; the frame is hdr, then rec->data + *skip.  An 802.1Q tag
+ * that libpcap put back follows as it is.  Returns 0, or -1 with errno
+ * EBADMSG and a message in err (errlen bytes) when the record is shorter
+ * than its header, its address is not 6 bytes, or its protocol is not an
+ * ethertype (below 0x600), or EINVAL when rec is not cooked.
+ */
+int	pcapio_cooked(const struct pcapio_rec *rec, const uint8_t dst[6],
+	    uint8_t hdr[14], size_t *skip, char *err, size_t errlen);
 
 #endif /* LIB_PCAPIO_H */

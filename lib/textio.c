@@ -96,6 +96,8 @@ textio_emit(struct pcapio_reader *r, struct pcapio_rec *rec,
 	rec->caplen = rec->len = (uint32_t)len;
 	rec->ts_ns = 0;
 	rec->ifid = 0;
+	rec->flags = 0;
+	rec->linktype = PCAPIO_LINKTYPE_ETHERNET;
 	rec->num = ++r->p.nrec;
 	rec->off = r->p.off;
 	pcapio_consume(r, k);

@@ -299,11 +299,11 @@ test_pcap_bad(void)
 	static const uint32_t caplens[] = { 70000, 0xffffffff };
 	size_t i;
 
-	mkpcap(&b, PCAPIO_MAGIC_US, 0, 65535, 113);
-	is_int(parse_all(&p, b.d, b.n, recs), -1, "linktype 113 refused");
-	is_int(errno, EBADMSG, "linktype 113: EBADMSG");
-	is_str(p.err, "linktype 113 is not Ethernet (1)", "linktype 113: "
-	    "message");
+	mkpcap(&b, PCAPIO_MAGIC_US, 0, 65535, 105);
+	is_int(parse_all(&p, b.d, b.n, recs), -1, "linktype 105 refused");
+	is_int(errno, EBADMSG, "linktype 105: EBADMSG");
+	is_str(p.err, "linktype 105 is not Ethernet (1) or Linux cooked "
+	    "(113, 276)", "linktype 105: message");
 	mkpcap(&b, PCAPIO_MAGIC_US, 1, 65535, 1 | 0x10000000);
 	is_int(parse_all(&p, b.d, b.n, recs), -1, "FCS refused");
 
@@ -385,11 +385,11 @@ test_pcapng(void)
 		ok(recs[2].caplen == 64 && recs[2].len == 100 &&
 		    recs[2].data[20] == 0xab && recs[2].num == 3, what);
 	}
-	mkpcapng(&b, 0, 113);
-	is_int(parse_all(&p, b.d, b.n, recs), -1, "pcapng: linux cooked "
+	mkpcapng(&b, 0, 105);
+	is_int(parse_all(&p, b.d, b.n, recs), -1, "pcapng: an 802.11 "
 	    "interface refused");
 	ok(strstr(p.err, "record 1 at byte") != NULL &&
-	    strstr(p.err, "interface 1 has linktype 113, not Ethernet") !=
+	    strstr(p.err, "interface 1 has linktype 105, not Ethernet") !=
 	    NULL, "pcapng: the message names record, interface, linktype");
 
 	/* Two sections: the second in the other byte order. */
@@ -610,6 +610,115 @@ test_reader(void)
 	close(fd);
 }
 
+/* A pcap file of one record, rec[0..len), of the given link type. */
+static void
+mkpcap1(struct b *b, uint32_t linktype, const uint8_t *rec, size_t len)
+{
+	memset(b, 0, sizeof(*b));
+	put32(b, PCAPIO_MAGIC_US);
+	put16(b, 2);
+	put16(b, 4);
+	put32(b, 0);
+	put32(b, 0);
+	put32(b, 65535);
+	put32(b, linktype);
+	put32(b, 1);
+	put32(b, 0);
+	put32(b, (uint32_t)len);
+	put32(b, (uint32_t)len);
+	put(b, rec, len);
+}
+
+static void
+test_cooked(void)
+{
+	/* SLL: outgoing, ARPHRD_ETHER, 6-byte address, 0x88b5, "hi". */
+	static const uint8_t sll[] = {
+		0, 4, 0, 1, 0, 6, 2, 0, 0, 0, 0, 9, 0, 0, 0x88, 0xb5,
+		'h', 'i',
+	};
+	/* SLL2: 0x8100 (a tag put back follows), ifindex 3, address. */
+	static const uint8_t sll2[] = {
+		0x81, 0x00, 0, 0, 0, 0, 0, 3, 0, 1, 0, 6, 2, 0, 0, 0, 0, 8,
+		0, 0, 0x00, 0x05, 0x88, 0xb5, 'x',
+	};
+	/* SLL from a tun device: no address. */
+	static const uint8_t noaddr[] = {
+		0, 0, 0xff, 0xfe, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0x00,
+		0x45,
+	};
+	/* SLL with protocol 4: 802.2 frames, no ethertype. */
+	static const uint8_t llc[] = {
+		0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 9, 0, 0, 0x00, 0x04,
+		0x42, 0x42, 3,
+	};
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t want1[14] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 9, 0x88, 0xb5,
+	};
+	static const uint8_t dst2[6] = { 2, 0, 0, 0, 0, 1 };
+	static const uint8_t want2[14] = {
+		2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 8, 0x81, 0x00,
+	};
+	struct pcapio_parser p;
+	struct pcapio_rec recs[8];
+	struct b b;
+	uint8_t hdr[14];
+	size_t skip = 0;
+	char err[PCAPIO_ERRLEN];
+
+	mkpcap1(&b, PCAPIO_LINKTYPE_LINUX_SLL, sll, sizeof(sll));
+	is_int(parse_all(&p, b.d, b.n, recs), 1, "SLL: a record");
+	is_int(recs[0].linktype, PCAPIO_LINKTYPE_LINUX_SLL, "SLL: its linktype");
+	ok(pcapio_cooked(&recs[0], bcast, hdr, &skip, err, sizeof(err)) == 0 &&
+	    memcmp(hdr, want1, 14) == 0 && skip == 16,
+	    "SLL: broadcast, the cooked address as source, its type");
+	ok(recs[0].caplen - skip == 2 && memcmp(recs[0].data + skip, "hi",
+	    2) == 0, "SLL: the payload follows the header");
+
+	mkpcap1(&b, PCAPIO_LINKTYPE_LINUX_SLL2, sll2, sizeof(sll2));
+	is_int(parse_all(&p, b.d, b.n, recs), 1, "SLL2: a record");
+	ok(pcapio_cooked(&recs[0], dst2, hdr, &skip, err, sizeof(err)) == 0 &&
+	    memcmp(hdr, want2, 14) == 0 && skip == 20,
+	    "SLL2: the given destination, source, 0x8100");
+	ok(recs[0].data[skip] == 0 && recs[0].data[skip + 1] == 5,
+	    "SLL2: the tag's TCI follows as it is");
+
+	mkpcap1(&b, PCAPIO_LINKTYPE_LINUX_SLL, noaddr, sizeof(noaddr));
+	is_int(parse_all(&p, b.d, b.n, recs), 1, "SLL without an address: "
+	    "read");
+	errno = 0;
+	ok(pcapio_cooked(&recs[0], bcast, hdr, &skip, err, sizeof(err)) ==
+	    -1 && errno == EBADMSG, "but not made Ethernet: EBADMSG");
+	is_str(err, "a Linux cooked header with a 0-byte address, not an "
+	    "Ethernet one", "the message says why");
+
+	mkpcap1(&b, PCAPIO_LINKTYPE_LINUX_SLL, llc, sizeof(llc));
+	(void)parse_all(&p, b.d, b.n, recs);
+	ok(pcapio_cooked(&recs[0], bcast, hdr, &skip, err, sizeof(err)) ==
+	    -1 && strstr(err, "protocol 0x0004, not an ethertype") != NULL,
+	    "protocol 4 (802.2): refused by name");
+
+	mkpcap1(&b, PCAPIO_LINKTYPE_LINUX_SLL2, sll, 10);
+	(void)parse_all(&p, b.d, b.n, recs);
+	ok(pcapio_cooked(&recs[0], bcast, hdr, &skip, err, sizeof(err)) ==
+	    -1 && errno == EBADMSG && strstr(err, "shorter than") != NULL,
+	    "a record shorter than its header: EBADMSG");
+
+	mkpcap(&b, PCAPIO_MAGIC_US, 0, 65535, 1);
+	(void)parse_all(&p, b.d, b.n, recs);
+	is_int(recs[0].linktype, PCAPIO_LINKTYPE_ETHERNET,
+	    "an Ethernet record says so");
+	errno = 0;
+	ok(pcapio_cooked(&recs[0], bcast, hdr, &skip, err, sizeof(err)) ==
+	    -1 && errno == EINVAL, "and is not cooked: EINVAL");
+	mkpcapng(&b, 0, PCAPIO_LINKTYPE_LINUX_SLL);
+	ok(parse_all(&p, b.d, b.n, recs) == 3 &&
+	    recs[0].linktype == PCAPIO_LINKTYPE_LINUX_SLL &&
+	    recs[1].linktype == PCAPIO_LINKTYPE_ETHERNET,
+	    "pcapng: each record has its interface's linktype");
+}
+
 int
 main(void)
 {
@@ -620,5 +729,6 @@ main(void)
 	test_pcapng();
 	test_truncation();
 	test_reader();
+	test_cooked();
 	return done();
 }
