@@ -1,8 +1,9 @@
 /*
  * ethsend: frames from stdin to the wire.
  *
- *	ethsend [-kPq] [-c count] [-d mac] [-f format] [-l loops] [-R factor]
- *	    [-r rate] [-S fd] [-s mac] [-t ethertype] [-v vlan[:prio]]
+ *	ethsend [-kPq] [-c count] [-d mac] [-f format] [-i ifid] [-l loops]
+ *	    [-R factor] [-r rate] [-S fd] [-s mac] [-t ethertype]
+ *	    [-v vlan[:prio]] [--progress] [--stats-format=text|kv]
  *	    [IFACE ETHERTYPE]
  *
  * Frames are read from stdin into one large buffer (lib/pcapio) and sent
@@ -12,6 +13,7 @@
  * buffer, and zero padding up to 60 bytes.
  */
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 
 #include <err.h>
@@ -30,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "eth.h"
 #include "fdcap.h"
 #include "listenfd.h"
@@ -44,8 +47,11 @@
 #define KEEP_MAX	(256U * 1024 * 1024)	/* -l on a pipe */
 #define RETRY_NS	(2 * NSEC_PER_SEC)	/* ENOBUFS: give up after */
 #define RELAYED_MTU	1500	/* payloads on a relayed fd without IFACE */
+#define OPT_STATS	0x100	/* --stats-format */
 
 static volatile sig_atomic_t stop;
+static volatile sig_atomic_t info;	/* SIGUSR1: say the counts */
+static volatile sig_atomic_t tick;	/* SIGALRM: a second of --progress */
 
 /* What the user asked for. */
 struct opts {
@@ -60,6 +66,8 @@ struct opts {
 	int		 quiet;		/* -q */
 	double		 factor;	/* -R; 0: ignore timestamps */
 	double		 rate;		/* -r; 0: as fast as possible */
+	int		 bitrate;	/* -r is in bits per second */
+	int		 kv;		/* --stats-format=kv */
 	int		 fd;		/* -S; -1: none */
 	int64_t		 ifid;		/* -i: pcapng interface; -1: all */
 	uint16_t	 optype;	/* the ETHERTYPE operand, or ETHTYPE_NONE */
@@ -75,6 +83,7 @@ struct run {
 	int		 have_ifc;	/* ifc holds a real interface */
 	uint8_t		 hdr[ETH_VLAN_HLEN];
 	size_t		 hdrlen;
+	uint8_t		 cooked[BATCH][ETH_HLEN_];	/* cooked records' */
 	uint64_t	 sent, bytes, errors, skipped;
 	/* The batch. */
 	struct mmsghdr	 msgs[BATCH];
@@ -86,11 +95,12 @@ struct run {
 	uint64_t	 paced;		/* -r: frames since start */
 	uint64_t	 ts0, wall0;	/* -R: first timestamp, its send time */
 	int		 have_ts0;
-	uint64_t	 last_progress, progress_sent;
+	uint64_t	 last_progress, progress_sent, progress_bytes;
 	int		 typesaid;	/* the ETHERTYPE operand's warning */
 };
 
 static const uint8_t zeros[ETH_ZLEN_];
+static const uint8_t bcast[ETH_ALEN_] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 static void __attribute__((noreturn))
 usage(void)
@@ -99,15 +109,21 @@ usage(void)
 	    "[-f format] [-i ifid] [-l loops]\n"
 	    "               [-R factor] [-r rate] [-S fd] [-s mac] "
 	    "[-t ethertype]\n"
-	    "               [-v vlan[:prio]] [IFACE ETHERTYPE]\n");
+	    "               [-v vlan[:prio]] [--progress] "
+	    "[--stats-format=text|kv]\n"
+	    "               [IFACE ETHERTYPE]\n");
 	exit(EXIT_USAGE);
 }
 
 static void
 onsignal(int sig)
 {
-	(void)sig;
-	stop = 1;
+	if (sig == SIGUSR1)
+		info = 1;
+	else if (sig == SIGALRM)
+		tick = 1;
+	else
+		stop = 1;
 }
 
 /* "1 frame", "2 frames": the noun as n wants it. */
@@ -117,28 +133,70 @@ plural(uint64_t n, const char *one, const char *many)
 	return n == 1 ? one : many;
 }
 
+/*
+ * The counts so far, with the time since the first frame was due, and
+ * the rates over it (frames/s, Mbit/s of Ethernet frames, as tcpreplay
+ * gives them); --stats-format=kv: key=value pairs.
+ */
 static void
-summary(const struct opts *o, const struct run *r)
+report(const struct opts *o, const struct run *r)
 {
-	if (o->quiet)
+	double secs = (double)(ts_now_ns() - ts_ns(&r->start)) /
+	    NSEC_PER_SEC;
+	double fps = secs > 0 ? (double)r->sent / secs : 0;
+	double mbps = secs > 0 ? (double)r->bytes * 8 / secs / 1e6 : 0;
+
+	if (o->kv) {
+		fprintf(stderr, "ethsend: sent=%" PRIu64 " bytes=%" PRIu64
+		    " errors=%" PRIu64 " skipped=%" PRIu64 " elapsed=%.3f "
+		    "fps=%.0f mbps=%.3f\n", r->sent, r->bytes, r->errors,
+		    r->skipped, secs, fps, mbps);
 		return;
+	}
 	fprintf(stderr, "ethsend: %" PRIu64 " %s sent, %" PRIu64 " %s, %"
 	    PRIu64 " %s", r->sent, plural(r->sent, "frame", "frames"),
 	    r->bytes, plural(r->bytes, "byte", "bytes"), r->errors,
 	    plural(r->errors, "error", "errors"));
 	if (o->skip)
 		fprintf(stderr, ", %" PRIu64 " skipped", r->skipped);
-	fputc('\n', stderr);
+	fprintf(stderr, " in %.3f s (%.1f frames/s, %.3f Mbit/s)\n", secs,
+	    fps, mbps);
 }
 
-/* Ends the run: summary, then exit status ex (111 when frames were lost). */
+static void
+summary(const struct opts *o, const struct run *r)
+{
+	if (!o->quiet)
+		report(o, r);
+}
+
+/*
+ * Ends the run: summary, then exit status ex; 111 whenever a frame that
+ * was read was not sent (a send error, or a bad frame skipped under -k).
+ */
 static void __attribute__((noreturn))
 finish(const struct opts *o, const struct run *r, int ex)
 {
 	summary(o, r);
-	if (ex == 0 && r->errors > 0)
+	if (ex == 0 && (r->errors > 0 || r->skipped > 0))
 		ex = EXIT_SYS;
 	exit(ex);
+}
+
+static void	progress(const struct opts *, struct run *);
+
+/* What SIGUSR1 and the --progress timer asked for since the last look. */
+static void
+feedback(const struct opts *o, struct run *r)
+{
+	if (info) {
+		info = 0;
+		report(o, r);
+	}
+	if (tick) {
+		tick = 0;
+		progress(o, r);
+	}
 }
 
 /*
@@ -219,62 +277,70 @@ static void
 flush(const struct opts *o, struct run *r)
 {
 	unsigned int i = 0, k;
-	uint64_t t, allowed, burst;
+	uint64_t t, allowed, burst, unit, need;
 
 	if (o->rate <= 0) {
 		send_msgs(o, r, r->msgs, r->lens, r->n);
 		r->n = 0;
 		return;
 	}
+	/* The bucket counts frames, or bits under a bit rate. */
+	unit = o->bitrate ? 8 * ((uint64_t)r->maxframe + 4) : 1;
 	burst = (uint64_t)(o->rate / 1000);
-	if (burst < 1)
-		burst = 1;
-	if (burst > BATCH)
-		burst = BATCH;
+	if (burst < unit)
+		burst = unit;
+	if (burst > BATCH * unit)
+		burst = BATCH * unit;
 	while (i < r->n && !stop) {
+		feedback(o, r);
 		t = ts_now_ns() - ts_ns(&r->start);
 		allowed = (uint64_t)((double)t * o->rate / NSEC_PER_SEC);
 		if (allowed > r->paced + burst) {
 			/* Behind: forget the missed time, keep one burst. */
 			r->paced = allowed - burst;
 		}
-		if (allowed <= r->paced) {
+		for (k = 0, need = r->paced; i + k < r->n; k++) {
+			if (need + (o->bitrate ? 8 * r->lens[i + k] : 1) >
+			    allowed)
+				break;
+			need += o->bitrate ? 8 * r->lens[i + k] : 1;
+		}
+		if (k == 0) {
 			ts_sleep_until_ns(ts_ns(&r->start) +
-			    (uint64_t)((double)(r->paced + 1) * NSEC_PER_SEC /
-			    o->rate));
+			    (uint64_t)((double)(r->paced + (o->bitrate ?
+			    8 * r->lens[i] : 1)) * NSEC_PER_SEC / o->rate));
 			continue;
 		}
-		k = allowed - r->paced < r->n - i ?
-		    (unsigned int)(allowed - r->paced) : r->n - i;
 		send_msgs(o, r, r->msgs + i, r->lens + i, k);
-		r->paced += k;
+		r->paced = need;
 		i += k;
 	}
 	/* Stopped (a signal) before the whole batch was due: not sent. */
 	r->n = 0;
 }
 
-/* The progress line of -P, at most once a second. */
+/*
+ * The rate line of -P (--progress), once a second on the timer's signal:
+ * frames/s and bytes/s over the last interval, then the totals.
+ */
 static void
 progress(const struct opts *o, struct run *r)
 {
-	uint64_t t;
+	uint64_t t = ts_now_ns(), dt;
 
 	if (!o->progress)
 		return;
-	t = ts_now_ns();
-	if (r->last_progress == 0) {
-		r->last_progress = t;
-		return;
-	}
-	if (t - r->last_progress < (uint64_t)NSEC_PER_SEC)
-		return;
-	fprintf(stderr, "ethsend: %" PRIu64 " frames, %" PRIu64 " bytes, %"
-	    PRIu64 " errors, %.0f frames/s\n", r->sent, r->bytes, r->errors,
-	    (double)(r->sent - r->progress_sent) * NSEC_PER_SEC /
-	    (double)(t - r->last_progress));
+	if (r->last_progress == 0)
+		r->last_progress = ts_ns(&r->start);
+	dt = t - r->last_progress > 0 ? t - r->last_progress : 1;
+	fprintf(stderr, "ethsend: %.0f frames/s, %.0f bytes/s, %" PRIu64
+	    " sent, %" PRIu64 " %s\n",
+	    (double)(r->sent - r->progress_sent) * NSEC_PER_SEC / (double)dt,
+	    (double)(r->bytes - r->progress_bytes) * NSEC_PER_SEC / (double)dt,
+	    r->sent, r->errors, plural(r->errors, "error", "errors"));
 	r->last_progress = t;
 	r->progress_sent = r->sent;
+	r->progress_bytes = r->bytes;
 }
 
 /*
@@ -337,7 +403,8 @@ add(const struct opts *o, struct run *r, const struct pcapio_rec *rec)
 	struct mmsghdr *m = &r->msgs[r->n];
 	struct iovec *iov = r->iov[r->n];
 	unsigned long long num = rec->num;
-	size_t len = rec->caplen, max = r->maxframe, pad = 0;
+	size_t len = rec->caplen, max = r->maxframe, pad = 0, skip;
+	char why[PCAPIO_ERRLEN];
 	uint16_t tpid;
 
 	if (r->payload) {
@@ -355,6 +422,27 @@ add(const struct opts *o, struct run *r, const struct pcapio_rec *rec)
 		iov[2].iov_len = pad;
 		m->msg_hdr.msg_iovlen = pad > 0 ? 3 : 2;
 		r->lens[r->n] = r->hdrlen + len + pad;
+	} else if (rec->linktype != PCAPIO_LINKTYPE_ETHERNET) {
+		/* Linux cooked: an Ethernet header in place of its own. */
+		if (rec->caplen < rec->len)
+			return badframe(o, r, "frame %llu: only %u of %u bytes "
+			    "were captured", num, rec->caplen, rec->len);
+		if (pcapio_cooked(rec, o->have_dst ? o->dst : bcast,
+		    r->cooked[r->n], &skip, why, sizeof(why)) == -1)
+			return badframe(o, r, "frame %llu: %s", num, why);
+		len = ETH_HLEN_ + rec->caplen - skip;
+		if (r->cooked[r->n][12] == 0x81 && r->cooked[r->n][13] == 0)
+			max += 4;
+		if (len > max)
+			return badframe(o, r, "frame %llu: %zu bytes exceeds "
+			    "the MTU of %s (%d + %zu)", num, len, r->ifc.name,
+			    r->ifc.mtu, max - (size_t)r->ifc.mtu);
+		iov[0].iov_base = r->cooked[r->n];
+		iov[0].iov_len = ETH_HLEN_;
+		iov[1].iov_base = (void *)(uintptr_t)(rec->data + skip);
+		iov[1].iov_len = rec->caplen - skip;
+		m->msg_hdr.msg_iovlen = 2;
+		r->lens[r->n] = len;
 	} else {
 		if (rec->caplen < rec->len)
 			return badframe(o, r, "frame %llu: only %u of %u bytes "
@@ -539,6 +627,43 @@ parse_positive(int ch, const char *s, double max)
 }
 
 /*
+ * -r RATE: frames per second, or bits per second with "bps" after the
+ * number ("pps" may say frames); k, M, G multiply by 1000 as for every
+ * count (cli_count()).  A frame rate may also be a fraction ("0.5").
+ */
+static void
+parse_rate(const char *s, struct opts *o)
+{
+	char num[32];
+	struct cli_err e;
+	size_t n = strlen(s);
+	long long v;
+
+	o->bitrate = 0;
+	if (n > 3 && (strcmp(s + n - 3, "bps") == 0 ||
+	    strcmp(s + n - 3, "pps") == 0)) {
+		o->bitrate = s[n - 3] == 'b';
+		n -= 3;
+	}
+	if (n == 0 || n >= sizeof(num))
+		errx(EXIT_USAGE, "-r %s: not a rate (N, Npps or Nbps; k, M "
+		    "or G may follow N)", s);
+	memcpy(num, s, n);
+	num[n] = '\0';
+	if (!o->bitrate && strchr(num, '.') != NULL) {
+		o->rate = parse_positive('r', num, 1e9);
+		return;
+	}
+	if (cli_count("-r", num, 1, o->bitrate ? 400000000000LL :
+	    1000000000LL, &v, &e) == -1) {
+		/* The message names the whole value, suffix included. */
+		errx(e.status, "-r %s: %s", s, strchr(e.msg, ':') != NULL ?
+		    strchr(e.msg, ':') + 2 : e.msg);
+	}
+	o->rate = (double)v;
+}
+
+/*
  * The options into *o; returns optind.  Each bad value is named, exit 100.
  */
 static int
@@ -546,6 +671,8 @@ options(int argc, char *argv[], struct opts *o)
 {
 	static const struct option longopts[] = {
 		{ "fd", required_argument, NULL, 'S' },
+		{ "progress", no_argument, NULL, 'P' },
+		{ "stats-format", required_argument, NULL, OPT_STATS },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *errstr;
@@ -596,7 +723,14 @@ options(int argc, char *argv[], struct opts *o)
 			o->factor = parse_positive(ch, optarg, 1e6);
 			break;
 		case 'r':
-			o->rate = parse_positive(ch, optarg, 1e9);
+			parse_rate(optarg, o);
+			break;
+		case OPT_STATS:
+			if (strcmp(optarg, "kv") == 0)
+				o->kv = 1;
+			else if (strcmp(optarg, "text") != 0)
+				errx(EXIT_USAGE, "--stats-format %s: text or kv",
+				    optarg);
 			break;
 		case 'S':
 			o->fd = strtonum(optarg, 0, INT_MAX, &errstr);
@@ -657,6 +791,25 @@ operands(struct opts *o, int argc, char **argv, uint16_t *btype)
 }
 
 /*
+ * Input that is neither a capture nor text, without -f: a compressed
+ * capture by its name, other bytes as not text.  Ends the run (111).
+ */
+static void
+refuse_input(const struct pcapio_reader *rd)
+{
+	enum textio_kind k = textio_sniff(rd->buf + rd->pos,
+	    rd->end - rd->pos);
+
+	if (k == TEXTIO_TEXT)
+		return;
+	if (k == TEXTIO_BINARY)
+		errx(EXIT_SYS, "stdin: not text: give -f raw to send it as "
+		    "payloads");
+	errx(EXIT_SYS, "stdin: %s-compressed: decompress it first",
+	    textio_kindname(k));
+}
+
+/*
  * Opens stdin and tells its format: pcap or pcapng by their magic, else
  * -f or lines.  -l and -R need timestamps: pcap or pcapng.
  */
@@ -673,13 +826,15 @@ open_input(const struct opts *o, struct run *r, struct pcapio_reader *rd)
 	    o->loops != 1 && seekable == -1 ? KEEP_MAX : 0) == -1)
 		err(EXIT_SYS, "malloc");
 	while ((ret = pcapio_detect(rd)) == -1 && errno == EINTR && !stop)
-		;
+		feedback(o, r);
 	if (ret == -1) {
 		if (stop)
 			finish(o, r, 0);
 		err(EXIT_SYS, "stdin");
 	}
 	fmt = (enum pcapio_format)ret;
+	if (fmt == PCAPIO_FMT_NONE && o->fmt == PCAPIO_FMT_NONE)
+		refuse_input(rd);
 	if (fmt == PCAPIO_FMT_NONE)
 		fmt = o->fmt != PCAPIO_FMT_NONE ? o->fmt : PCAPIO_FMT_LINES;
 	if (o->loops != 1 && fmt != PCAPIO_FMT_PCAP &&
@@ -765,7 +920,11 @@ send_all(const struct opts *o, struct run *r, struct pcapio_reader *rd,
 				if (o->factor > 0 && (t = due(o, r,
 				    rec.ts_ns)) > ts_now_ns()) {
 					flush(o, r);
-					ts_sleep_until_ns(t);
+					/* A signal cuts a sleep short. */
+					while (!stop && ts_now_ns() < t) {
+						ts_sleep_until_ns(t);
+						feedback(o, r);
+					}
 					if (stop)
 						finish(o, r, 0);
 				}
@@ -773,13 +932,13 @@ send_all(const struct opts *o, struct run *r, struct pcapio_reader *rd,
 					taken++;
 				if (r->n == BATCH) {
 					flush(o, r);
-					progress(o, r);
+					feedback(o, r);
 				}
 				continue;
 			}
 			/* The buffer is used up: send, then read on. */
 			flush(o, r);
-			progress(o, r);
+			feedback(o, r);
 			ret = pcapio_refill(rd);
 			if (ret == -1 && errno == EINTR)
 				continue;
@@ -832,11 +991,20 @@ main(int argc, char *argv[])
 	sa.sa_handler = onsignal;
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGINT, &sa, NULL) == -1 ||
-	    sigaction(SIGTERM, &sa, NULL) == -1)
+	    sigaction(SIGTERM, &sa, NULL) == -1 ||
+	    sigaction(SIGUSR1, &sa, NULL) == -1 ||
+	    (o.progress && sigaction(SIGALRM, &sa, NULL) == -1))
 		err(EXIT_SYS, "sigaction");
 
+	ts_now(&r->start);
+	if (o.progress) {
+		/* The rate line's clock: a signal that also ends a wait. */
+		struct itimerval it = { { 1, 0 }, { 1, 0 } };
+
+		if (setitimer(ITIMER_REAL, &it, NULL) == -1)
+			err(EXIT_SYS, "setitimer");
+	}
 	fmt = open_input(&o, r, &rd);
 	payload_header(&o, r, fmt);
-	ts_now(&r->start);
 	send_all(&o, r, &rd, fmt);
 }
