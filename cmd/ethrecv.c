@@ -69,6 +69,8 @@ enum fmt { FMT_PCAP, FMT_PCAPNG, FMT_TEXT, FMT_HEX, FMT_PAYLOAD };
 /* Long options without a letter. */
 #define OPT_COMMENT	256
 #define OPT_TSTAMP_US	257
+#define OPT_PROGRESS	258
+#define OPT_STATS	259
 
 /* Direction: which of PACKET_OUTGOING and the rest to keep. */
 #define DIR_IN	1
@@ -96,6 +98,14 @@ struct ethrecv {
 	int		 tofile;	/* -o: the output is e->fs */
 	struct fileset	 fs;
 	uint64_t	 frames;	/* frames received (written or served) */
+	uint64_t	 bytes;		/* their length on the wire */
+	uint64_t	 written;	/* frames known written (the last flush) */
+	int		 werror;	/* a write failed: say what was written */
+	int		 progress;	/* -v, --progress: a rate line a second */
+	int		 kv;		/* --stats-format=kv */
+	uint64_t	 t0_ns;		/* when the socket was ready */
+	uint64_t	 tick_ns;	/* the next rate line is due */
+	uint64_t	 tick_frames, tick_bytes;	/* at the last one */
 	uint64_t	 truncated;
 	int		 relayed;	/* rawopen's send=iface or send=no */
 	int		 tap;		/* rawopen --tap: a tap device's fd */
@@ -109,19 +119,21 @@ struct ethrecv {
 
 static volatile sig_atomic_t stop;
 static volatile sig_atomic_t nsignals;	/* how many arrived */
+static volatile sig_atomic_t info;	/* SIGUSR1: say the counts */
 
 static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: ethrecv [-pU] [-B size] [-c count] [-F filter] "
+	    "usage: ethrecv [-pqUv] [-B size] [-c count] [-F filter] "
 	    "[-Q in|out|inout]\n"
 	    "               [-S fd] [-s snaplen] [-t seconds] "
 	    "[-w pcap|pcapng|text|hex|payload]\n"
-	    "               [--comment text] [--tstamp-us]\n"
+	    "               [--comment text] [--progress] "
+	    "[--stats-format=text|kv] [--tstamp-us]\n"
 	    "               [-o file [-C size] [-G seconds] [-W count] "
 	    "[-z prog]] [iface ethertype]\n"
-	    "       ethrecv -e [-p] [-B size] [-c count] [-F filter] "
+	    "       ethrecv -e [-pqv] [-B size] [-c count] [-F filter] "
 	    "[-j jobs] [-S fd]\n"
 	    "               [-T seconds] [-t seconds] [iface ethertype] "
 	    "-- prog [arg ...]\n");
@@ -131,6 +143,10 @@ usage(void)
 static void
 onsignal(int sig)
 {
+	if (sig == SIGUSR1) {
+		info = 1;
+		return;
+	}
 	stop = sig;
 	nsignals++;
 }
@@ -150,7 +166,8 @@ take_pending(void)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
-	if ((sig = sigtimedwait(&set, NULL, &zero)) > 0)
+	sigaddset(&set, SIGUSR1);
+	while ((sig = sigtimedwait(&set, NULL, &zero)) > 0)
 		onsignal(sig);
 }
 
@@ -229,8 +246,9 @@ plural(uint64_t n, const char *one, const char *many)
 static void
 summary(struct ethrecv *e)
 {
-	char drops[96], extra[160] = "";
+	char drops[96], extra[192] = "";
 	size_t n;
+	double secs;
 
 	if (e->relayed)
 		snprintf(drops, sizeof(drops), " (kernel drops are counted "
@@ -251,8 +269,69 @@ summary(struct ethrecv *e)
 		snprintf(extra + n, sizeof(extra) - n, ", %" PRIu64
 		    " truncated to %u bytes", e->truncated, e->snaplen);
 	}
-	fprintf(stderr, "ethrecv: %" PRIu64 " %s received%s%s\n", e->frames,
-	    plural(e->frames, "frame", "frames"), drops, extra);
+	secs = (double)(ts_now_ns() - e->t0_ns) / NSEC_PER_SEC;
+	if (e->kv) {
+		fprintf(stderr, "ethrecv: received=%" PRIu64 " dropped=%" PRIu64
+		    " bytes=%" PRIu64 " written=%" PRIu64 " truncated=%" PRIu64
+		    " elapsed=%.3f fps=%.1f mbps=%.3f\n", e->frames,
+		    e->relayed || e->tap ? 0 : rxsrc_drops(&e->src), e->bytes,
+		    e->prog != NULL ? 0 : e->written, e->truncated, secs,
+		    secs > 0 ? (double)e->frames / secs : 0,
+		    secs > 0 ? (double)e->bytes * 8 / secs / 1e6 : 0);
+		return;
+	}
+	if (e->werror) {
+		n = strlen(extra);
+		snprintf(extra + n, sizeof(extra) - n, ", %" PRIu64 " written",
+		    e->written);
+	}
+	fprintf(stderr, "ethrecv: %" PRIu64 " %s received%s%s in %.3f s "
+	    "(%.1f frames/s, %.3f Mbit/s)\n", e->frames,
+	    plural(e->frames, "frame", "frames"), drops, extra, secs,
+	    secs > 0 ? (double)e->frames / secs : 0,
+	    secs > 0 ? (double)e->bytes * 8 / secs / 1e6 : 0);
+}
+
+/*
+ * What SIGUSR1 and -v (--progress) ask for: the counts so far as the
+ * summary gives them, and once a second a rate line over the last
+ * interval (frames/s, bytes/s, the kernel's drops so far).
+ */
+static void
+feedback(struct ethrecv *e)
+{
+	uint64_t now;
+	double dt;
+
+	if (info) {
+		info = 0;
+		summary(e);
+	}
+	if (!e->progress || (now = ts_now_ns()) < e->tick_ns)
+		return;
+	dt = (double)(now - e->tick_ns + NSEC_PER_SEC) / NSEC_PER_SEC;
+	fprintf(stderr, "ethrecv: %.0f frames/s, %.0f bytes/s, %" PRIu64
+	    " received, %" PRIu64 " dropped\n",
+	    (double)(e->frames - e->tick_frames) / dt,
+	    (double)(e->bytes - e->tick_bytes) / dt, e->frames,
+	    e->relayed || e->tap ? 0 : rxsrc_drops(&e->src));
+	e->tick_frames = e->frames;
+	e->tick_bytes = e->bytes;
+	e->tick_ns = now + NSEC_PER_SEC;
+}
+
+/* Milliseconds until the next rate line (-1: none), for a wait. */
+static long long
+feedback_ms(const struct ethrecv *e, long long ms)
+{
+	uint64_t now = ts_now_ns();
+	long long t;
+
+	if (!e->progress)
+		return ms;
+	t = e->tick_ns > now ? (long long)((e->tick_ns - now +
+	    NSEC_PER_MSEC - 1) / NSEC_PER_MSEC) : 0;
+	return ms < 0 || t < ms ? t : ms;
 }
 
 /* Ends the run on a failed write: quietly when the reader has gone. */
@@ -267,6 +346,7 @@ out_fail(struct ethrecv *e)
 		exit(0);
 	}
 	warn("write to %s", e->outname);
+	e->werror = 1;
 	summary(e);
 	exit(EXIT_SYS);
 }
@@ -276,6 +356,7 @@ out_flush(struct ethrecv *e)
 {
 	if (outq_pending(&e->o) && outq_flush(&e->o) == -1)
 		out_fail(e);
+	e->written = e->frames;
 }
 
 /* Room for n bytes of output; outq_commit() what is used of it. */
@@ -628,6 +709,7 @@ capture(struct ethrecv *e)
 					to_file(e, &f);
 				emit(e, &f);
 				e->frames++;
+				e->bytes += f.len;
 				if (e->unbuffered)
 					out_flush(e);
 			}
@@ -636,12 +718,15 @@ capture(struct ethrecv *e)
 				out_flush(e);
 			rxsrc_done(&e->src);
 			take_pending();
+			feedback(e);
 			continue;
 		}
 		out_flush(e);
 		if (e->tofile)
 			to_file(e, NULL);
-		wait_input(e, pfd, 0, e->tofile ? file_wait_ms(e) : -1);
+		wait_input(e, pfd, 0, feedback_ms(e, e->tofile ?
+		    file_wait_ms(e) : -1));
+		feedback(e);
 	}
 	out_flush(e);
 }
@@ -812,6 +897,7 @@ serve(struct ethrecv *e)
 			}
 		}
 		ms = !ending && e->seconds > 0 ? ts_ms_until(&e->end) : -1;
+		ms = feedback_ms(e, ms);
 		n = fsrv_pollfds(&e->srv, pfd, &ms);
 		ts = ts_from_ms(ms);
 		if (j != NULL)
@@ -819,6 +905,7 @@ serve(struct ethrecv *e)
 		else if (ppoll(pfd, (nfds_t)n, ms >= 0 ? &ts : NULL,
 		    e->waitmask) == -1 && errno != EINTR)
 			err(EXIT_SYS, "poll");
+		feedback(e);
 		while ((j = fsrv_reap(&e->srv)) != NULL)
 			finished(e, j);
 	}
@@ -978,7 +1065,8 @@ signals(sigset_t *origmask, struct sigaction *origpipe, sigset_t *waitmask)
 	sa.sa_handler = onsignal;
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGINT, &sa, NULL) == -1 ||
-	    sigaction(SIGTERM, &sa, NULL) == -1)
+	    sigaction(SIGTERM, &sa, NULL) == -1 ||
+	    sigaction(SIGUSR1, &sa, NULL) == -1)
 		err(EXIT_SYS, "sigaction");
 	sa.sa_handler = SIG_IGN;
 	if (sigaction(SIGPIPE, &sa, origpipe) == -1)
@@ -986,11 +1074,13 @@ signals(sigset_t *origmask, struct sigaction *origpipe, sigset_t *waitmask)
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGUSR1);
 	if (sigprocmask(SIG_BLOCK, &block, origmask) == -1)
 		err(EXIT_SYS, "sigprocmask");
 	*waitmask = *origmask;
 	sigdelset(waitmask, SIGINT);
 	sigdelset(waitmask, SIGTERM);
+	sigdelset(waitmask, SIGUSR1);
 }
 
 /*
@@ -1091,12 +1181,44 @@ start_output(struct ethrecv *e, int fd)
 		fileset_add(&e->fs, n, 0);
 }
 
+/*
+ * The socket is ready: unless -q, one line that says so, for a script to
+ * wait for; the clocks of the summary and of -v start here.
+ */
+static void
+ready(struct ethrecv *e, int quiet, uint16_t type)
+{
+	static const char *const fmts[] = { "pcap", "pcapng", "text", "hex",
+	    "payload" };
+	char t[16];
+
+	e->t0_ns = ts_now_ns();
+	e->tick_ns = e->t0_ns + NSEC_PER_SEC;
+	if (quiet)
+		return;
+	if (type == ETHTYPE_ALL)
+		strlcpy(t, "all", sizeof(t));
+	else if (type == ETHTYPE_NONE)
+		strlcpy(t, "as handed over", sizeof(t));
+	else
+		snprintf(t, sizeof(t), "0x%04x", type);
+	if (e->prog != NULL)
+		fprintf(stderr, "ethrecv: listening on %s (%s), serving %s\n",
+		    e->name, t, e->prog[0]);
+	else
+		fprintf(stderr, "ethrecv: listening on %s (%s), %s to %s\n",
+		    e->name, t, fmts[e->fmt], e->outname != NULL ? e->outname :
+		    "files");
+}
+
 int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "comment", required_argument, NULL, OPT_COMMENT },
 		{ "fd", required_argument, NULL, 'S' },
+		{ "progress", no_argument, NULL, OPT_PROGRESS },
+		{ "stats-format", required_argument, NULL, OPT_STATS },
 		{ "tstamp-us", no_argument, NULL, OPT_TSTAMP_US },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -1112,7 +1234,7 @@ main(int argc, char *argv[])
 	unsigned bnr, retire;
 	uint16_t type = 0;
 	int ch, server = 0, promisc = 0, sockfd = -1, nargs, bset = 0;
-	int jobs = 0, htimeout = 0;
+	int jobs = 0, htimeout = 0, quiet = 0;
 	long long snap = -1;
 
 	/* A socket opened onto a closed 0, 1 or 2 would get our output. */
@@ -1123,8 +1245,22 @@ main(int argc, char *argv[])
 	e.dir = DIR_IN;
 	memset(&fc, 0, sizeof(fc));
 	while ((ch = getopt_long(argc, argv,
-	    "+B:C:c:eF:G:j:o:pQ:S:s:T:t:UW:w:z:", longopts, NULL)) != -1)
+	    "+B:C:c:eF:G:j:o:pQ:qS:s:T:t:UvW:w:z:", longopts, NULL)) != -1)
 		switch (ch) {
+		case 'q':
+			quiet = 1;
+			break;
+		case 'v':
+		case OPT_PROGRESS:
+			e.progress = 1;
+			break;
+		case OPT_STATS:
+			if (strcmp(optarg, "kv") == 0)
+				e.kv = 1;
+			else if (strcmp(optarg, "text") != 0)
+				errx(EXIT_USAGE, "--stats-format %s: text or kv",
+				    optarg);
+			break;
 		case 'B':
 			ringsize = parse_size(optarg);
 			bset = 1;
@@ -1308,6 +1444,7 @@ main(int argc, char *argv[])
 		sc.childpipe = &origpipe;
 		if (fsrv_init(&e.srv, &sc) == -1)
 			err(EXIT_SYS, "malloc");
+		ready(&e, quiet, sockfd == -1 ? type : cs.type);
 		serve(&e);
 		fsrv_free(&e.srv);
 	} else {
@@ -1317,6 +1454,7 @@ main(int argc, char *argv[])
 			e.outname = "stdout";
 			start_output(&e, STDOUT_FILENO);
 		}
+		ready(&e, quiet, sockfd == -1 ? type : cs.type);
 		capture(&e);
 		if (e.fmt == FMT_PCAPNG)
 			ng_end(&e);
