@@ -30,8 +30,8 @@ test_expect_success NET 'echo hello: one frame, "hello\n" padded to 60' '
 	pad=$(printf "%0*d" 80 0) &&
 	echo "ffffffffffff$(echo $MAC_A | tr -d :)88b568656c6c6f0a$pad" >want &&
 	test_cmp want got &&
-	echo "ethsend: 1 frame sent, 60 bytes, 0 errors" >want &&
-	test_cmp want err
+	test_grep "^ethsend: 1 frame sent, 60 bytes, 0 errors in [0-9.]* s ([0-9.]* frames/s, [0-9.]* Mbit/s)$" err &&
+	test_line_count = 1 err
 '
 
 test_expect_success NET 'lines: one frame per line, -d -s -t set the header' '
@@ -117,8 +117,8 @@ test_expect_success NET '-r RATE and -R FACTOR still send everything' '
 
 test_expect_success NET 'empty input: 0 frames, exit 0' '
 	send va 0x88b5 </dev/null 2>err &&
-	echo "ethsend: 0 frames sent, 0 bytes, 0 errors" >want &&
-	test_cmp want err
+	test_grep "^ethsend: 0 frames sent, 0 bytes, 0 errors in " err &&
+	test_line_count = 1 err
 '
 
 # LISTEN_PID is left unset, so that both ethsends under sh take fd 3.

@@ -45,7 +45,9 @@ test_expect_success 'usage: synopsis and exit 100' '
 	fails 100 "ethsend: -t 0x10000: not an ethertype" ethsend -t 0x10000 &&
 	fails 100 "ethsend: -v 4096: not VLAN[:PRIO]" ethsend -v 4096 &&
 	fails 100 "ethsend: -c 0: too small" ethsend -c 0 &&
-	fails 100 "ethsend: -r 0: not a number" ethsend -r 0 &&
+	fails 100 "ethsend: -r 0: too small (at least 1)" ethsend -r 0 &&
+	fails 100 "ethsend: -r 5x: not a number" ethsend -r 5x &&
+	fails 100 "ethsend: --stats-format json: text or kv" ethsend --stats-format json &&
 	fails 100 "ethsend: -r and -R exclude each other" ethsend -r 5 -R 1 &&
 	fails 100 "ethsend: -S/--fd x: invalid" ethsend --fd x
 '
@@ -108,15 +110,15 @@ test_expect_success NET 'SIGINT while paced: summary, exit 0, what was not sent 
 	wait_for sh -c "test \$(ip netns exec $A cat /sys/class/net/va/statistics/tx_packets) -ge $((t0 + 3))" &&
 	kill -INT $pid &&
 	{ rc=0; wait $pid || rc=$?; test $rc = 0; } &&
-	test_grep "^ethsend: [0-9]* frames sent, [0-9]* bytes, 0 errors$" err &&
+	test_grep "^ethsend: [0-9]* frames sent, [0-9]* bytes, 0 errors in " err &&
 	test_line_count = 1 err &&
 	n=$(sed -n "s/^ethsend: \([0-9]*\) frames* sent.*/\1/p" err) &&
 	test "$n" -ge 3 && test "$n" -lt 50
 '
 
-test_expect_success NET '-k skips bad frames, counts them, exits 0' '
+test_expect_success NET '-k skips bad frames, counts them, exits 111 for them' '
 	printf "%s\n" "$FRAME" 0102 "$FRAME" >short.hex &&
-	send -k -f hex va 0x88b5 <short.hex 2>err &&
+	test_expect_code 111 send -k -f hex va 0x88b5 <short.hex 2>err &&
 	test_grep "frame 2: 2 bytes is shorter" err &&
 	test_grep "^ethsend: 2 frames sent, 120 bytes, 0 errors, 1 skipped" err
 '
@@ -152,12 +154,21 @@ test_expect_success NET 'truncated pcap: offset named; a clean end is fine' '
 		send va 0x88b5 <hdr.pcap
 '
 
+test_expect_success NET 'neither a capture nor text: refused without -f, by what it is' '
+	printf "hi\n" | gzip >in.gz &&
+	fails 111 "ethsend: stdin: gzip-compressed: decompress it first" send va 0x88b5 <in.gz &&
+	printf "\001\002\000\003" >bin &&
+	fails 111 "ethsend: stdin: not text: give -f raw to send it as payloads" send va 0x88b5 <bin &&
+	send -f raw va 0x88b5 <bin 2>err &&
+	test_grep "^ethsend: 1 frame sent" err
+'
+
 test_expect_success NET 'a non-Ethernet linktype is refused by name' '
 	/usr/bin/python3 -c "
 import struct
-open(\"sll.pcap\", \"wb\").write(struct.pack(\"<IHHiIII\", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 113))
+open(\"sll.pcap\", \"wb\").write(struct.pack(\"<IHHiIII\", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 105))
 " &&
-	fails 111 "ethsend: stdin: linktype 113 is not Ethernet (1)" \
+	fails 111 "ethsend: stdin: linktype 105 is not Ethernet (1) or Linux cooked (113, 276)" \
 		send va 0x88b5 <sll.pcap
 '
 
