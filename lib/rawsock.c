@@ -118,9 +118,10 @@ rawsock_group(int fd, int mode, unsigned *id)
 
 	if (*id != 0)
 		return rawsock_setint(fd, SOL_PACKET, PACKET_FANOUT,
-		    (int)(*id & 0xffff) | (mode << 16));
+		    (int)((*id & 0xffff) | ((unsigned)mode << 16)));
+	/* Unsigned: the flags reach bit 31 (PACKET_FANOUT_FLAG_DEFRAG). */
 	if (rawsock_setint(fd, SOL_PACKET, PACKET_FANOUT,
-	    (mode | PACKET_FANOUT_FLAG_UNIQUEID) << 16) == -1)
+	    (int)((unsigned)(mode | PACKET_FANOUT_FLAG_UNIQUEID) << 16)) == -1)
 		return -1;
 	len = sizeof(v);
 	if (getsockopt(fd, SOL_PACKET, PACKET_FANOUT, &v, &len) == -1)
