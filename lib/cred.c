@@ -13,13 +13,13 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cred.h"
-#include "ids.h"
 
 /*
  * Older C library headers lack these.  The numbers are those of
@@ -31,15 +31,6 @@
 #ifndef SO_PEERPIDFD
 #define SO_PEERPIDFD	77
 #endif
-
-/* Room for the credentials and for a few fds sent along uninvited. */
-#define CRED_CMSG_FDS	16
-
-union cred_cmsgbuf {
-	struct cmsghdr	hdr;
-	char		buf[CMSG_SPACE(sizeof(struct ucred)) +
-			    CMSG_SPACE(CRED_CMSG_FDS * sizeof(int))];
-};
 
 /*
  * Reads the peer's supplementary groups into c.  The kernel answers ERANGE
@@ -273,6 +264,34 @@ cred_match(const struct cred_rule *r, const struct cred_peer *c,
 	return 1;
 }
 
+/* Whether a Unix socket address has a name (a path, or an abstract one). */
+static int
+cred_named(socklen_t len)
+{
+	return len > (socklen_t)offsetof(struct sockaddr_un, sun_path);
+}
+
+int
+cred_socketpair(int fd)
+{
+	struct sockaddr_un sun;
+	socklen_t len = sizeof(sun);
+
+	memset(&sun, 0, sizeof(sun));
+	if (getsockname(fd, (struct sockaddr *)&sun, &len) == -1)
+		return -1;
+	if (sun.sun_family != AF_UNIX) {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	if (cred_named(len))
+		return 0;
+	len = sizeof(sun);
+	if (getpeername(fd, (struct sockaddr *)&sun, &len) == -1)
+		return -1;
+	return !cred_named(len);
+}
+
 /*
  * Grows the array *v of *n elements of size sz by one, for the caller to
  * fill in at (*n)++.  Returns the new array or NULL with errno ENOMEM.
@@ -288,12 +307,10 @@ cred_grow(void *v, size_t n, size_t sz)
 }
 
 int
-cred_rule_add_uid(struct cred_rule *r, const char *s)
+cred_rule_add_uid(struct cred_rule *r, uid_t uid)
 {
-	uid_t uid, *v;
+	uid_t *v;
 
-	if (ids_uid(s, &uid) == -1)
-		return -1;
 	if ((v = cred_grow(r->uids, r->nuids, sizeof(*v))) == NULL)
 		return -1;
 	r->uids = v;
@@ -302,12 +319,10 @@ cred_rule_add_uid(struct cred_rule *r, const char *s)
 }
 
 int
-cred_rule_add_gid(struct cred_rule *r, const char *s)
+cred_rule_add_gid(struct cred_rule *r, gid_t gid)
 {
-	gid_t gid, *v;
+	gid_t *v;
 
-	if (ids_gid(s, &gid) == -1)
-		return -1;
 	if ((v = cred_grow(r->gids, r->ngids, sizeof(*v))) == NULL)
 		return -1;
 	r->gids = v;
@@ -316,17 +331,11 @@ cred_rule_add_gid(struct cred_rule *r, const char *s)
 }
 
 int
-cred_rule_add_pid(struct cred_rule *r, const char *s)
+cred_rule_add_pid(struct cred_rule *r, pid_t pid)
 {
-	const char *errstr;
-	pid_t pid, *v;
+	pid_t *v;
 
-	if (s == NULL || *s < '0' || *s > '9') {
-		errno = EINVAL;
-		return -1;
-	}
-	pid = (pid_t)strtonum(s, 1, INT_MAX, &errstr);
-	if (errstr != NULL) {
+	if (pid <= 0) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -344,141 +353,4 @@ cred_rule_free(struct cred_rule *r)
 	free(r->gids);
 	free(r->pids);
 	memset(r, 0, sizeof(*r));
-}
-
-int
-cred_passcred(int fd)
-{
-	int on = 1;
-
-	return setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on));
-}
-
-/*
- * The effective ids are sent, as SO_PEERCRED reports them; the kernel
- * accepts the real, effective or saved id of the sender.
- */
-int
-cred_send(int fd)
-{
-	union cred_cmsgbuf cb;
-	struct msghdr msg;
-	struct iovec iov;
-	struct cmsghdr *cmsg;
-	struct ucred uc;
-	char byte = 0;
-	ssize_t n;
-
-	memset(&cb, 0, sizeof(cb));
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = &byte;
-	iov.iov_len = 1;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = cb.buf;
-	msg.msg_controllen = CMSG_SPACE(sizeof(uc));
-	cmsg = CMSG_FIRSTHDR(&msg);
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_CREDENTIALS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(uc));
-	uc.pid = getpid();
-	uc.uid = geteuid();
-	uc.gid = getegid();
-	memcpy(CMSG_DATA(cmsg), &uc, sizeof(uc));
-	while ((n = sendmsg(fd, &msg, MSG_NOSIGNAL)) == -1 && errno == EINTR)
-		;
-	if (n == -1)
-		return -1;
-	if (n != 1) {
-		errno = EIO;
-		return -1;
-	}
-	return 0;
-}
-
-/* Closes every fd carried by the SCM_RIGHTS messages of msg. */
-static void
-cred_close_rights(struct msghdr *msg)
-{
-	struct cmsghdr *cmsg;
-	size_t i, nfds;
-	int fd;
-
-	for (cmsg = CMSG_FIRSTHDR(msg); cmsg != NULL;
-	    cmsg = CMSG_NXTHDR(msg, cmsg)) {
-		if (cmsg->cmsg_level != SOL_SOCKET ||
-		    cmsg->cmsg_type != SCM_RIGHTS ||
-		    cmsg->cmsg_len < CMSG_LEN(0))
-			continue;
-		nfds = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (i = 0; i < nfds; i++) {
-			memcpy(&fd, CMSG_DATA(cmsg) + i * sizeof(int),
-			    sizeof(int));
-			if (fd >= 0)
-				(void)close(fd);
-		}
-	}
-}
-
-/*
- * Receives one byte and its control data.  Every control message is
- * walked: exactly one SCM_CREDENTIALS of the right length is wanted, and
- * fds that came alongside are closed, even when the kernel had to truncate
- * the control data (the fds that did not fit were never installed).
- */
-int
-cred_recv(int fd, pid_t *pid, uid_t *uid, gid_t *gid)
-{
-	union cred_cmsgbuf cb;
-	struct msghdr msg;
-	struct iovec iov;
-	struct cmsghdr *cmsg;
-	struct ucred uc;
-	char byte;
-	ssize_t n;
-	int found = 0, bad = 0;
-
-	memset(&cb, 0, sizeof(cb));
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = &byte;
-	iov.iov_len = 1;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = cb.buf;
-	msg.msg_controllen = sizeof(cb.buf);
-	while ((n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC)) == -1 &&
-	    errno == EINTR)
-		;
-	if (n == -1)
-		return -1;
-	cred_close_rights(&msg);
-	/*
-	 * At end of file a stream socket with SO_PASSCRED still hands out an
-	 * SCM_CREDENTIALS message, of pid 0, uid 0, gid 0: root's, so zero
-	 * bytes must never be read as credentials.  A zero-length datagram
-	 * is no message of ours either.
-	 */
-	if (n == 0) {
-		errno = EPIPE;
-		return -1;
-	}
-	for (cmsg = CMSG_FIRSTHDR(&msg); cmsg != NULL;
-	    cmsg = CMSG_NXTHDR(&msg, cmsg)) {
-		if (cmsg->cmsg_level != SOL_SOCKET ||
-		    cmsg->cmsg_type != SCM_CREDENTIALS)
-			continue;
-		if (found || cmsg->cmsg_len != CMSG_LEN(sizeof(uc)))
-			bad = 1;
-		else
-			memcpy(&uc, CMSG_DATA(cmsg), sizeof(uc));
-		found = 1;
-	}
-	if (!found || bad) {
-		errno = EPROTO;
-		return -1;
-	}
-	*pid = uc.pid;
-	*uid = uc.uid;
-	*gid = uc.gid;
-	return 0;
 }

@@ -41,6 +41,16 @@ void	cred_peer_free(struct cred_peer *c);
 int	cred_peer_alive(const struct cred_peer *c);
 
 /*
+ * Whether the Unix socket fd is one end of a socketpair(2): neither it
+ * nor its peer has an address.  A connection accepted from a listener
+ * has the listener's address as its own, and a client's peer is the
+ * listener, so neither is taken for a pair.  Returns 1 yes, 0 no, or -1
+ * with errno EBADF, ENOTSOCK, EAFNOSUPPORT (not a Unix socket) or
+ * ENOTCONN (no peer).
+ */
+int	cred_socketpair(int fd);
+
+/*
  * Allowed peers: every non-empty list must match (uid in uids; gid or a
  * supplementary group in gids; pid in pids).  Empty lists match anyone.
  */
@@ -61,28 +71,14 @@ int	cred_match(const struct cred_rule *r, const struct cred_peer *c,
 	    const char **why);
 
 /*
- * Adds one entry, parsed by ids_uid/ids_gid or as a pid, to a rule's list
- * (grown with reallocarray).  Returns 0, or -1 with errno (the parse error,
- * or ENOMEM).  Free the lists with cred_rule_free().
+ * Adds one id to a rule's list (grown with reallocarray); the command
+ * line's words are parsed by lib/cli (cli_user, cli_group, cli_number).
+ * Returns 0, or -1 with errno ENOMEM, or EINVAL for a pid that is not
+ * positive.  Free the lists with cred_rule_free().
  */
-int	cred_rule_add_uid(struct cred_rule *r, const char *s);
-int	cred_rule_add_gid(struct cred_rule *r, const char *s);
-int	cred_rule_add_pid(struct cred_rule *r, const char *s);
+int	cred_rule_add_uid(struct cred_rule *r, uid_t uid);
+int	cred_rule_add_gid(struct cred_rule *r, gid_t gid);
+int	cred_rule_add_pid(struct cred_rule *r, pid_t pid);
 void	cred_rule_free(struct cred_rule *r);
-
-/*
- * SCM_CREDENTIALS: what fdcred calls allowrecvcred, sendcred, recvcred.
- * cred_passcred sets SO_PASSCRED on fd.  cred_send sends one byte with the
- * sender's own pid, uid and gid; cred_recv receives one message and its
- * credentials, closing any fds that came with it.  Return 0, or -1 with
- * errno; cred_recv: EPROTO when the message carried no credentials (or
- * more than one set, or a malformed one), EPIPE on end of file or a
- * zero-length message.  cred_send sends the effective uid and gid, as
- * SO_PEERCRED reports them; a plain write(2) to a receiver with
- * SO_PASSCRED carries the real ones, filled in by the kernel.
- */
-int	cred_passcred(int fd);
-int	cred_send(int fd);
-int	cred_recv(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
 
 #endif /* LIB_CRED_H */
