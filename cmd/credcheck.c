@@ -12,53 +12,49 @@
 
 #include <err.h>
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "cred.h"
 #include "fdcap.h"
 
 /* How many of the peer's groups a refusal names before "...". */
 #define SHOW_GROUPS	16
 
+/* Exactly credcheck(1)'s SYNOPSIS. */
+static const char usage_text[] =
+    "usage: credcheck [-u user]... [-g group]... [-P pid]... [-s fd] "
+    "[-- prog [arg ...]]\n";
+
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: credcheck [-u user]... [-g group]... "
-	    "[-P pid]... [-s fd] [-- prog [arg ...]]\n");
+	fputs(usage_text, stderr);
 	exit(EXIT_USAGE);
 }
 
 /*
- * Adds s to the rule with add(); what = "user", "group" or "pid" names it
- * in the error.  A name that does not exist or a malformed number is a
- * usage error; a failed lookup is a system error.
+ * Reads the peer of fd, or exits 111 saying what fd is instead.  One end
+ * of a socketpair is refused (exit 1): its peer is whoever made the pair,
+ * such as socat's EXEC without nofork, not the client that connected.
  */
-static void
-rule_add(struct cred_rule *r, int (*add)(struct cred_rule *, const char *),
-    const char *what, const char *s)
-{
-	if (add(r, s) == 0)
-		return;
-	if (errno == ENOENT)
-		errx(EXIT_USAGE, "no such %s: %s", what, s);
-	if (errno == EINVAL || errno == ERANGE)
-		errx(EXIT_USAGE, "bad %s: %s", what, s);
-	err(EXIT_SYS, "%s %s", what, s);
-}
-
-/* Reads the peer of fd, or exits 111 saying what fd is instead. */
 static void
 peer(int fd, struct cred_peer *c)
 {
+	if (cred_socketpair(fd) == 1)
+		errx(EXIT_REFUSED, "refused: fd %d is a socketpair, not a "
+		    "connection: its peer is the program that made the pair "
+		    "(socat: add nofork to EXEC)", fd);
 	if (cred_peer(fd, c) == 0)
 		return;
 	switch (errno) {
 	case EBADF:
-		errx(EXIT_SYS, "fd %d: not open", fd);
+		errx(EXIT_SYS, "fd %d is not open", fd);
 	case ENOTSOCK:
 		errx(EXIT_SYS, "fd %d: not a socket", fd);
 	case EAFNOSUPPORT:
@@ -130,34 +126,64 @@ setenv_id(const char *name, unsigned long v)
 int
 main(int argc, char *argv[])
 {
+	static const struct option longopts[] = {
+		CLI_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
 	struct cred_rule rule;
 	struct cred_peer c;
-	const char *errstr, *why = "";
+	struct cli_err ce;
+	struct cli_args a;
+	const char *why = "", *last = NULL;
 	int allowed, alive, ch, fd = 0;
+	long long pid;
+	uid_t uid;
+	gid_t gid;
 
 	memset(&rule, 0, sizeof(rule));
-	while ((ch = getopt(argc, argv, "+g:P:s:u:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "+g:P:s:u:", longopts,
+	    NULL)) != -1) {
+		last = optarg;
 		switch (ch) {
 		case 'g':
-			rule_add(&rule, cred_rule_add_gid, "group", optarg);
+			if (cli_group("-g", optarg, &gid, &ce) == -1)
+				cli_exit(&ce);
+			if (cred_rule_add_gid(&rule, gid) == -1)
+				err(EXIT_SYS, "-g %s", optarg);
 			break;
 		case 'P':
-			rule_add(&rule, cred_rule_add_pid, "pid", optarg);
+			if (cli_number("-P", optarg, 1, INT_MAX, &pid,
+			    &ce) == -1)
+				cli_exit(&ce);
+			if (cred_rule_add_pid(&rule, (pid_t)pid) == -1)
+				err(EXIT_SYS, "-P %s", optarg);
 			break;
 		case 's':
-			fd = (int)strtonum(optarg, 0, INT_MAX, &errstr);
-			if (errstr != NULL)
-				errx(EXIT_USAGE, "bad fd: %s", optarg);
+			if (cli_fd("-s", optarg, &fd, &ce) == -1)
+				cli_exit(&ce);
 			break;
 		case 'u':
-			rule_add(&rule, cred_rule_add_uid, "user", optarg);
+			if (cli_user("-u", optarg, &uid, &ce) == -1)
+				cli_exit(&ce);
+			if (cred_rule_add_uid(&rule, uid) == -1)
+				err(EXIT_SYS, "-u %s", optarg);
 			break;
+		case CLI_OPT_HELP:
+			cli_help(usage_text);
+		case CLI_OPT_VERSION:
+			cli_version_exit();
 		default:
 			usage();
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	if (cli_split(argc, argv, optind, last, CLI_PROG_OPTIONAL, &a,
+	    &ce) == -1)
+		cli_exit(&ce);
+	/* No operands of its own: a program may come without "--". */
+	if (a.prog == NULL && a.nops > 0)
+		a.prog = a.ops;
+	if (cli_fd_open(NULL, fd, &ce) == -1)
+		cli_exit(&ce);
 
 	peer(fd, &c);
 	allowed = cred_match(&rule, &c, &why);
@@ -173,13 +199,13 @@ main(int argc, char *argv[])
 			why = "exited";
 		}
 	}
-	if (argc == 0) {
+	if (a.prog == NULL) {
 		printf("pid=%ld uid=%u gid=%u\n", (long)c.pid,
 		    (unsigned)c.uid, (unsigned)c.gid);
 		if (fflush(stdout) == EOF || ferror(stdout))
 			err(EXIT_SYS, "stdout");
 	}
-	if (!allowed || argc == 0) {
+	if (!allowed || a.prog == NULL) {
 		if (!allowed)
 			refuse(&rule, &c, why);
 		cred_peer_free(&c);
@@ -192,8 +218,8 @@ main(int argc, char *argv[])
 	setenv_id("IPCREMOTEPID", (unsigned long)c.pid);
 	cred_peer_free(&c);
 	cred_rule_free(&rule);
-	execvp(argv[0], argv);
+	execvp(a.prog[0], a.prog);
 	ch = errno;
-	warn("exec %s", argv[0]);
+	warn("exec %s", a.prog[0]);
 	return EXIT_EXECERR(ch);
 }

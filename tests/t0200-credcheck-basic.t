@@ -4,15 +4,17 @@ test_description='credcheck: rules, print mode, environment, bad fds, usage'
 
 . "$(dirname "$0")/test-lib.sh"
 
-# peer.py [-s FD] [-P] [--exited] -- CMD...: runs CMD with one end of a Unix
-# socketpair on fd 0 (or FD), so that the peer is this python process.
+# peer.py [-s FD] [-P] [--exited] [--pair] -- CMD...: runs CMD with a
+# connection accepted from a listening Unix socket on fd 0 (or FD), whose
+# client is this python process, so that the peer is this process.
+# --pair: one end of a socketpair instead, which credcheck refuses.
 # -P appends the python pid to CMD's arguments.  --exited: the peer is a
 # child that connected to a listening socket and has been reaped, and
 # CMD's -P argument is that child's pid.
 cat >peer.py <<'EOF'
 import os, socket, subprocess, sys
 args = sys.argv[1:]
-fd, addpid, exited = 0, False, False
+fd, addpid, exited, pair = 0, False, False, False
 while args[0] != '--':
     if args[0] == '-s':
         fd = int(args[1]); args = args[2:]
@@ -20,6 +22,8 @@ while args[0] != '--':
         addpid = True; args = args[1:]
     elif args[0] == '--exited':
         exited = True; args = args[1:]
+    elif args[0] == '--pair':
+        pair = True; args = args[1:]
 args = args[1:]
 if exited:
     ls = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -33,8 +37,16 @@ if exited:
     mine, _ = ls.accept()
     os.waitpid(pid, 0)
     peerpid = pid
-else:
+elif pair:
     mine, theirs = socket.socketpair()
+    peerpid = os.getpid()
+else:
+    ls = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    ls.bind('')
+    ls.listen(1)
+    theirs = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    theirs.connect(ls.getsockname())
+    mine, _ = ls.accept()
     peerpid = os.getpid()
 if addpid:
     args = args + [str(peerpid)]
@@ -150,9 +162,9 @@ test_expect_success 'fd 0 a pipe: 111' '
 
 test_expect_success 'fd 0 closed: 111' '
 	test_expect_code 111 credcheck <&- 2>err &&
-	test_grep "^credcheck: fd 0: not open$" err &&
+	test_grep -x "credcheck: fd 0 is not open" err &&
 	test_expect_code 111 credcheck -s 42 2>err &&
-	test_grep "^credcheck: fd 42: not open$" err
+	test_grep -x "credcheck: -s 42: fd 42 is not open" err
 '
 
 test_expect_success PYTHON 'fd 0 a connected TCP socket: 111' '
@@ -204,27 +216,72 @@ test_expect_success SOCAT,NETNS 'fd 0 a TCP socket from socat: 111' '
 	test_grep "^credcheck: fd 0: not a Unix socket$" tcp.err
 '
 
+# The peer of a socketpair is whoever made it: under socat's EXEC without
+# nofork, socat itself, not the client.  credcheck refuses such an fd.
+test_expect_success PYTHON 'one end of a socketpair: refused, 1, one line' '
+	test_expect_code 1 peer --pair -- credcheck -- touch ran 2>err &&
+	echo "credcheck: refused: fd 0 is a socketpair, not a connection: its peer is the program that made the pair (socat: add nofork to EXEC)" >expect &&
+	test_cmp expect err &&
+	! test -e ran &&
+	test_expect_code 1 peer --pair -s 5 -- credcheck -s 5 >out 2>err &&
+	test_grep -x "credcheck: refused: fd 5 is a socketpair, .*" err &&
+	! test -s out
+'
+
+# socat's EXEC hands its program a socketpair, unless nofork; the client
+# is socat -u /dev/null, whose pid IPCREMOTEPID must give.
+if test_have_prereq SOCAT; then
+	for m in fork nofork; do
+		cat >$m.sh <<SH
+#!/bin/sh
+credcheck -- sh -c 'echo \$IPCREMOTEPID' >"$TRASH/$m.out" 2>"$TRASH/$m.err"
+echo \$? >"$TRASH/$m.rc"
+SH
+		chmod +x $m.sh
+	done
+	test_bg socat1 socat UNIX-LISTEN:"$TRASH/fork.sock" EXEC:"$TRASH/fork.sh"
+	test_bg socat2 socat UNIX-LISTEN:"$TRASH/nofork.sock" \
+		EXEC:"$TRASH/nofork.sh",nofork
+fi
+
+test_expect_success SOCAT 'under socat: a socketpair (no nofork) refused, the client itself (nofork) allowed' '
+	wait_for test -S fork.sock &&
+	socat -u /dev/null UNIX-CONNECT:fork.sock &&
+	wait_for test -s fork.rc &&
+	echo 1 >expect && test_cmp expect fork.rc &&
+	test_grep "^credcheck: refused: fd 0 is a socketpair" fork.err &&
+	! test -s fork.out &&
+	wait_for test -S nofork.sock &&
+	test_bg client socat -u /dev/null UNIX-CONNECT:nofork.sock &&
+	wait_for test -s nofork.rc &&
+	wait $client &&
+	echo 0 >expect && test_cmp expect nofork.rc &&
+	echo $client >expect && test_cmp expect nofork.out
+'
+
 test_expect_success 'usage errors: 100 with a message' '
 	test_expect_code 100 credcheck -x 2>err &&
 	test_grep "^usage: credcheck \[-u user\]\.\.\. \[-g group\]\.\.\. \[-P pid\]\.\.\. \[-s fd\] \[-- prog \[arg \.\.\.\]\]$" err &&
 	test_expect_code 100 credcheck -u 2>err &&
 	test_grep "^usage: credcheck" err &&
 	test_expect_code 100 credcheck -u no-such-user-fdcap -- true 2>err &&
-	test_grep "^credcheck: no such user: no-such-user-fdcap$" err &&
+	test_grep -x "credcheck: -u no-such-user-fdcap: no such user" err &&
 	test_expect_code 100 credcheck -g no-such-group-fdcap 2>err &&
-	test_grep "^credcheck: no such group: no-such-group-fdcap$" err &&
+	test_grep -x "credcheck: -g no-such-group-fdcap: no such group" err &&
 	test_expect_code 100 credcheck -u 12x 2>err &&
-	test_grep "^credcheck: bad user: 12x$" err &&
+	test_grep -x "credcheck: -u 12x: no such user" err &&
 	test_expect_code 100 credcheck -u 4294967295 2>err &&
-	test_grep "^credcheck: bad user: 4294967295$" err &&
+	test_grep -x "credcheck: -u 4294967295: bad uid (at most 4294967294)" err &&
 	test_expect_code 100 credcheck -P 0 2>err &&
-	test_grep "^credcheck: bad pid: 0$" err &&
+	test_grep -x "credcheck: -P 0: too small (at least 1)" err &&
 	test_expect_code 100 credcheck -P abc 2>err &&
-	test_grep "^credcheck: bad pid: abc$" err &&
+	test_grep -x "credcheck: -P abc: not a number" err &&
 	test_expect_code 100 credcheck -s -1 2>err &&
-	test_grep "^credcheck: bad fd: -1$" err &&
+	test_grep -x "credcheck: -s -1: not an fd (0 to 1023)" err &&
 	test_expect_code 100 credcheck -s 3x 2>err &&
-	test_grep "^credcheck: bad fd: 3x$" err
+	test_grep -x "credcheck: -s 3x: not an fd (0 to 1023)" err &&
+	test_expect_code 100 credcheck -u 0 -- 2>err &&
+	test_grep -x "credcheck: missing program after --" err
 '
 
 test_expect_success 'usage errors come before the socket is looked at' '
