@@ -1,8 +1,8 @@
 /*
  * fdrecv: receive fds over a Unix socket, hand them to a program.
  *
- *	fdrecv [-c] [-u user] [-g group] SOCKET -- PROG [ARG]...
- *	fdrecv -l [-j N] [-u user] [-g group] SOCKET -- PROG [ARG]...
+ *	fdrecv [-c] [-u user] [-g group] socket -- prog [arg ...]
+ *	fdrecv -l [-j N] [-u user] [-g group] socket -- prog [arg ...]
  *
  * Listens on SOCKET for one connection (or, with -c, connects to a holder,
  * fdsend -l), receives one fdsend(1) message, places its fds after any
@@ -22,13 +22,15 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
+#include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "cred.h"
 #include "fdcap.h"
 #include "fdpass.h"
@@ -44,13 +46,15 @@ static const int sigs[] = { SIGHUP, SIGINT, SIGTERM };
 static struct sigaction oldsa[sizeof(sigs) / sizeof(sigs[0])];
 static volatile sig_atomic_t stop;
 
+/* Exactly fdrecv(1)'s SYNOPSIS. */
+static const char usage_text[] =
+    "usage: fdrecv [-c] [-u user] [-g group] socket -- prog [arg ...]\n"
+    "       fdrecv -l [-j N] [-u user] [-g group] socket -- prog [arg ...]\n";
+
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr,
-	    "usage: fdrecv [-c] [-u user] [-g group] SOCKET -- PROG [ARG]...\n"
-	    "       fdrecv -l [-j N] [-u user] [-g group] SOCKET -- "
-	    "PROG [ARG]...\n");
+	fputs(usage_text, stderr);
 	exit(EXIT_USAGE);
 }
 
@@ -61,38 +65,44 @@ onsignal(int sig)
 }
 
 /*
- * While fdrecv listens for a peer, the signals that end it are caught (not
- * restarting accept(2)) so that it can remove its socket file; those the
- * caller ignores stay ignored.  Once the peer is accepted,
- * restore_signals() puts back what PROG must inherit, and a signal ends
- * fdrecv while it waits for the fds.
+ * While fdrecv listens for a peer, the signals that end it are caught, and
+ * blocked but inside ppoll(2), so that it can remove its socket file;
+ * those the caller ignores stay ignored.  restore_signals() puts back the
+ * dispositions and the mask that PROG must inherit.
  */
 static void
-catch_signals(void)
+catch_signals(sigset_t *oldmask)
 {
 	struct sigaction sa;
+	sigset_t block;
 	size_t i;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = onsignal;
 	sigemptyset(&sa.sa_mask);
+	sigemptyset(&block);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		sigaddset(&block, sigs[i]);
 		if (sigaction(sigs[i], NULL, &oldsa[i]) == -1)
 			err(EXIT_SYS, "sigaction");
 		if (oldsa[i].sa_handler != SIG_IGN &&
 		    sigaction(sigs[i], &sa, NULL) == -1)
 			err(EXIT_SYS, "sigaction");
 	}
+	if (sigprocmask(SIG_BLOCK, &block, oldmask) == -1)
+		err(EXIT_SYS, "sigprocmask");
 }
 
 static void
-restore_signals(void)
+restore_signals(const sigset_t *oldmask)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		if (sigaction(sigs[i], &oldsa[i], NULL) == -1)
 			err(EXIT_SYS, "sigaction");
+	if (sigprocmask(SIG_SETMASK, oldmask, NULL) == -1)
+		err(EXIT_SYS, "sigprocmask");
 }
 
 /*
@@ -138,45 +148,16 @@ listen_on(const char *path, int backlog, struct usock_file *uf)
 }
 
 /*
- * Listens on path for one peer and returns the connection; the listening
- * socket and its file are gone by then.  A signal while waiting removes
- * the file and ends fdrecv by that signal.
- */
-static int
-accept_one(const char *path)
-{
-	struct usock_file uf;
-	int l, s, saved;
-
-	l = listen_on(path, 1, &uf);
-	while ((s = accept4(l, NULL, NULL, SOCK_CLOEXEC)) == -1 &&
-	    (errno == EINTR || errno == ECONNABORTED) && !stop)
-		;
-	saved = errno;
-	close(l);
-	usock_remove(path, &uf);
-	if (stop) {
-		restore_signals();
-		raise(stop);
-	}
-	if (s == -1) {
-		errno = saved;
-		err(EXIT_SYS, "accept on %s", path);
-	}
-	return s;
-}
-
-/*
  * Says in buf why fdpass_recv_names() failed with errno e, having asked
  * for at most max fds.  Returns -1 for an error it has no words for (then
  * strerror(e) says it all).
  */
 static int
-recv_why(int e, size_t max, char *buf, size_t len)
+recv_why(int e, size_t max, const char *who, char *buf, size_t len)
 {
 	switch (e) {
 	case EPERM:
-		strlcpy(buf, "refused by the holder", len);
+		snprintf(buf, len, "refused by the %s", who);
 		break;
 	case EPIPE:
 		strlcpy(buf, "the peer closed the connection without sending "
@@ -186,11 +167,12 @@ recv_why(int e, size_t max, char *buf, size_t len)
 		strlcpy(buf, "the message carried no fds", len);
 		break;
 	case ETOOMANYREFS:
-		snprintf(buf, len, "more than %zu fds: all closed", max);
+		snprintf(buf, len, "more than %zu %s: all closed", max,
+		    max == 1 ? "fd" : "fds");
 		break;
 	case ENOBUFS:
 		snprintf(buf, len, "control data truncated (more than %zu "
-		    "fds?): all closed", max);
+		    "%s?): all closed", max, max == 1 ? "fd" : "fds");
 		break;
 	case EPROTO:
 		strlcpy(buf, "a control message that is not SCM_RIGHTS: fds "
@@ -204,8 +186,8 @@ recv_why(int e, size_t max, char *buf, size_t len)
 		    "closed", len);
 		break;
 	case EMFILE:
-		snprintf(buf, len, "no room for %zu more fds: %s", max,
-		    strerror(e));
+		snprintf(buf, len, "no room for %zu more %s: %s", max,
+		    max == 1 ? "fd" : "fds", strerror(e));
 		break;
 	default:
 		return -1;
@@ -213,19 +195,113 @@ recv_why(int e, size_t max, char *buf, size_t len)
 	return 0;
 }
 
-/* Receives the fds and their names, or exits with a clear message. */
-static int
-receive(int s, const char *path, int *fds, size_t max, char *names,
-    size_t len)
+/*
+ * Exits saying why fdpass_recv_names() failed with errno e; who sent:
+ * "holder" or "sender".
+ */
+static void __attribute__((noreturn))
+recv_fail(int e, const char *path, size_t max, const char *who)
 {
 	char why[128];
-	int n;
 
-	if ((n = fdpass_recv_names(s, fds, max, names, len)) != -1)
-		return n;
-	if (recv_why(errno, max, why, sizeof(why)) == -1)
+	if (recv_why(e, max, who, why, sizeof(why)) == -1) {
+		errno = e;
 		err(EXIT_SYS, "receive from %s", path);
-	errx(errno == EPERM ? EXIT_REFUSED : EXIT_SYS, "%s: %s", path, why);
+	}
+	errx(e == EPERM ? EXIT_REFUSED : EXIT_SYS, "%s: %s", path, why);
+}
+
+/*
+ * Waits in ppoll(2) with the caller's signal mask for fd to be readable.
+ * Returns 0, or -1 when a signal asked fdrecv to stop (or poll failed:
+ * then errno is not EINTR).
+ */
+static int
+wait_readable(int fd, const sigset_t *mask)
+{
+	struct pollfd pfd;
+
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	while (!stop) {
+		if (ppoll(&pfd, 1, NULL, mask) >= 0)
+			return 0;
+		if (errno != EINTR)
+			return -1;
+	}
+	errno = EINTR;
+	return -1;
+}
+
+/*
+ * Listens on path until a peer sends its message, and returns the number
+ * of fds received into fds[] (names into names); the listening socket and
+ * its file are gone by then, and the signals are PROG's again.  A
+ * connection that ends without a message (a client that gave up, or
+ * another fdrecv's or fdsend -l's probe for a stale socket, which
+ * connects and closes at once) is one line on stderr, and fdrecv goes on
+ * listening.  A refused peer ends fdrecv with status 1, any other
+ * failure with 111; a signal while waiting removes the file and ends
+ * fdrecv by that signal.  Peers are served one at a time.
+ */
+static int
+await_fds(const char *path, const struct cred_rule *rule, int *fds,
+    size_t max, char *names, size_t len)
+{
+	struct usock_file uf;
+	sigset_t oldmask;
+	const char *failed = NULL;	/* what failed, else the receive */
+	int l, s, n = -1, saved = 0, ok;
+
+	catch_signals(&oldmask);
+	l = listen_on(path, 1, &uf);
+	for (;;) {
+		if (wait_readable(l, &oldmask) == -1) {
+			failed = "poll";
+			break;
+		}
+		if ((s = accept4(l, NULL, NULL, SOCK_CLOEXEC)) == -1) {
+			if (errno == EINTR || errno == ECONNABORTED ||
+			    errno == EAGAIN)
+				continue;
+			failed = "accept";
+			break;
+		}
+		if ((ok = peer_ok(s, rule, "peer")) != 1) {
+			close(s);
+			close(l);
+			usock_remove(path, &uf);
+			exit(ok == 0 ? EXIT_REFUSED : EXIT_SYS);
+		}
+		if (wait_readable(s, &oldmask) == -1) {
+			failed = "poll";
+			close(s);
+			break;
+		}
+		n = fdpass_recv_names(s, fds, max, names, len);
+		saved = errno;
+		close(s);
+		if (n != -1 || saved != EPIPE)
+			break;
+		warnx("%s: a peer connected and closed without sending "
+		    "fds: still listening", path);
+	}
+	if (failed != NULL)
+		saved = errno;
+	close(l);
+	usock_remove(path, &uf);
+	restore_signals(&oldmask);
+	if (stop) {
+		raise(stop);
+		exit(EXIT_SYS);
+	}
+	if (failed != NULL) {
+		errno = saved;
+		err(EXIT_SYS, "%s on %s", failed, path);
+	}
+	if (n == -1)
+		recv_fail(saved, path, max, "sender");
+	return n;
 }
 
 /*
@@ -334,7 +410,7 @@ serve(struct server *sv, int s)
 	}
 	n = fdpass_recv_names(s, fds, max, sv->names, FDPASS_NAMESLEN + 1);
 	if (n == -1) {
-		if (recv_why(errno, max, why, sizeof(why)) == -1)
+		if (recv_why(errno, max, "sender", why, sizeof(why)) == -1)
 			strlcpy(why, strerror(errno), sizeof(why));
 		warnx("%s: peer pid=%ld: %s", sv->path, (long)c.pid, why);
 		cred_peer_free(&c);
@@ -423,55 +499,67 @@ server(struct server *sv, unsigned max)
 int
 main(int argc, char *argv[])
 {
+	static const struct option longopts[] = {
+		CLI_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
 	struct cred_rule rule;
 	struct server sv;
-	const char *path, *errstr, *who;
+	struct cli_err ce;
+	struct cli_args a;
+	const char *path, *last = NULL;
 	char *names;
 	int fds[FDPASS_MAX];
 	int ch, cflag = 0, lflag = 0, handed, n, s;
-	unsigned jobs = 0;
+	long long jobs = 0;
+	size_t max;
+	uid_t uid;
+	gid_t gid;
 
 	memset(&rule, 0, sizeof(rule));
-	while ((ch = getopt(argc, argv, "+cg:j:lu:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "+cg:j:lu:", longopts,
+	    NULL)) != -1) {
+		last = optarg;
 		switch (ch) {
 		case 'c':
 			cflag = 1;
 			break;
 		case 'g':
-			if (cred_rule_add_gid(&rule, optarg) == -1) {
-				if (errno == ENOENT)
-					errx(EXIT_USAGE, "-g %s: no such group",
-					    optarg);
-				err(EXIT_USAGE, "-g %s", optarg);
-			}
+			if (cli_group("-g", optarg, &gid, &ce) == -1)
+				cli_exit(&ce);
+			if (cred_rule_add_gid(&rule, gid) == -1)
+				err(EXIT_SYS, "-g %s", optarg);
 			break;
 		case 'j':
-			jobs = (unsigned)strtonum(optarg, 1, JOBS_MAX, &errstr);
-			if (errstr != NULL)
-				errx(EXIT_USAGE, "-j %s: %s (1 to %d)", optarg,
-				    errstr, JOBS_MAX);
+			if (cli_number("-j", optarg, 1, JOBS_MAX, &jobs,
+			    &ce) == -1)
+				cli_exit(&ce);
 			break;
 		case 'l':
 			lflag = 1;
 			break;
 		case 'u':
-			if (cred_rule_add_uid(&rule, optarg) == -1) {
-				if (errno == ENOENT)
-					errx(EXIT_USAGE, "-u %s: no such user",
-					    optarg);
-				err(EXIT_USAGE, "-u %s", optarg);
-			}
+			if (cli_user("-u", optarg, &uid, &ce) == -1)
+				cli_exit(&ce);
+			if (cred_rule_add_uid(&rule, uid) == -1)
+				err(EXIT_SYS, "-u %s", optarg);
 			break;
+		case CLI_OPT_HELP:
+			cli_help(usage_text);
+		case CLI_OPT_VERSION:
+			cli_version_exit();
 		default:
 			usage();
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc < 3 || strcmp(argv[1], "--") != 0 || (lflag && cflag) ||
-	    (jobs != 0 && !lflag))
+	if (optind == argc)
 		usage();
-	path = argv[0];
+	if (cli_split(argc, argv, optind, last, CLI_PROG_REQUIRED, &a,
+	    &ce) == -1)
+		cli_exit(&ce);
+	if (a.nops != 1 || (lflag && cflag) || (jobs != 0 && !lflag))
+		usage();
+	path = a.ops[0];
 
 	if ((handed = listenfd_count()) == -1)
 		err(EXIT_SYS, "LISTEN_FDS");
@@ -480,6 +568,7 @@ main(int argc, char *argv[])
 		    handed);
 	if ((names = malloc(FDPASS_NAMESLEN + 1)) == NULL)
 		err(EXIT_SYS, "malloc");
+	max = (size_t)(LISTENFD_MAX - handed);
 
 	if (lflag) {
 		memset(&sv, 0, sizeof(sv));
@@ -487,32 +576,26 @@ main(int argc, char *argv[])
 		sv.rule = &rule;
 		sv.handed = handed;
 		sv.names = names;
-		sv.prog = argv + 2;
-		server(&sv, jobs != 0 ? jobs : JOBS_DEFAULT);
+		sv.prog = a.prog;
+		server(&sv, jobs != 0 ? (unsigned)jobs : JOBS_DEFAULT);
 	}
 	if (cflag) {
 		if ((s = usock_connect(path, SOCK_SEQPACKET)) == -1)
 			errx(EXIT_SYS, "connect %s: %s", path,
 			    usock_strerror(errno, SOCK_SEQPACKET));
-		who = "holder";
-	} else {
-		catch_signals();
-		s = accept_one(path);
-		/* The file is gone: a signal may now end fdrecv as it will. */
-		restore_signals();
-		if (stop)
-			raise(stop);
-		who = "peer";
-	}
-	switch (peer_ok(s, &rule, who)) {
-	case 0:
-		exit(EXIT_REFUSED);
-	case -1:
-		exit(EXIT_SYS);
-	}
-	n = receive(s, path, fds, (size_t)(LISTENFD_MAX - handed), names,
-	    FDPASS_NAMESLEN + 1);
-	close(s);
+		switch (peer_ok(s, &rule, "holder")) {
+		case 0:
+			exit(EXIT_REFUSED);
+		case -1:
+			exit(EXIT_SYS);
+		}
+		n = fdpass_recv_names(s, fds, max, names, FDPASS_NAMESLEN + 1);
+		if (n == -1)
+			recv_fail(errno, path, max, "holder");
+		close(s);
+	} else
+		n = await_fds(path, &rule, fds, max, names,
+		    FDPASS_NAMESLEN + 1);
 	cred_rule_free(&rule);
-	run(fds, n, handed, names, argv + 2);
+	run(fds, n, handed, names, a.prog);
 }

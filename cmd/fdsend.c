@@ -1,7 +1,7 @@
 /*
  * fdsend: hand open fds to another process over a Unix socket.
  *
- *	fdsend [-l] [-u user] [-g group] SOCKET FD[=NAME]...
+ *	fdsend [-l] [-u user] [-g group] socket fd[=name] ...
  *
  * Connects to SOCKET and sends the fds in one message (fdsend(1) has the
  * wire format), or, with -l, listens on SOCKET and sends them to every
@@ -12,14 +12,14 @@
 
 #include <err.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "cred.h"
 #include "fdcap.h"
 #include "fdpass.h"
@@ -28,11 +28,14 @@
 
 static volatile sig_atomic_t stop;
 
+/* Exactly fdsend(1)'s SYNOPSIS. */
+static const char usage_text[] =
+    "usage: fdsend [-l] [-u user] [-g group] socket fd[=name] ...\n";
+
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr,
-	    "usage: fdsend [-l] [-u user] [-g group] SOCKET FD[=NAME]...\n");
+	fputs(usage_text, stderr);
 	exit(EXIT_USAGE);
 }
 
@@ -45,21 +48,17 @@ usage(void)
 static void
 parse_fd(const char *arg, int handed, int *fd, char *name)
 {
-	const char *eq, *errstr;
-	char num[16];
-	size_t l;
+	struct cli_err ce;
+	const char *eq;
+	char *num;
 
 	eq = strchr(arg, '=');
-	l = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
-	if (l == 0 || l >= sizeof(num))
-		errx(EXIT_USAGE, "fd %s: not a number", arg);
-	memcpy(num, arg, l);
-	num[l] = '\0';
-	*fd = (int)strtonum(num, 0, INT_MAX, &errstr);
-	if (errstr != NULL)
-		errx(EXIT_USAGE, "fd %s: not a number", num);
-	if (fcntl(*fd, F_GETFD) == -1)
-		err(EXIT_SYS, "fd %d", *fd);
+	if ((num = strndup(arg, eq != NULL ? (size_t)(eq - arg) :
+	    strlen(arg))) == NULL)
+		err(EXIT_SYS, "strndup");
+	if (cli_fd(NULL, num, fd, &ce) == -1)
+		cli_exit(&ce);
+	free(num);
 	if (eq != NULL) {
 		if (fdpass_name_check(eq + 1) == -1) {
 			if (eq[1] == '\0')
@@ -185,45 +184,54 @@ hold(const char *path, const int *fds, const char *const *names, size_t n,
 int
 main(int argc, char *argv[])
 {
+	static const struct option longopts[] = {
+		CLI_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
 	struct cred_rule rule;
+	struct cli_err ce;
+	struct cli_args a;
 	const char *names[FDPASS_MAX], *path;
 	char (*namebuf)[FDPASS_NAMEMAX + 1];
 	int fds[FDPASS_MAX];
 	int ch, handed, lflag = 0, s;
 	size_t i, n;
+	uid_t uid;
+	gid_t gid;
 
 	memset(&rule, 0, sizeof(rule));
-	while ((ch = getopt(argc, argv, "+g:lu:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "+g:lu:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'g':
-			if (cred_rule_add_gid(&rule, optarg) == -1) {
-				if (errno == ENOENT)
-					errx(EXIT_USAGE, "-g %s: no such group",
-					    optarg);
-				err(EXIT_USAGE, "-g %s", optarg);
-			}
+			if (cli_group("-g", optarg, &gid, &ce) == -1)
+				cli_exit(&ce);
+			if (cred_rule_add_gid(&rule, gid) == -1)
+				err(EXIT_SYS, "-g %s", optarg);
 			break;
 		case 'l':
 			lflag = 1;
 			break;
 		case 'u':
-			if (cred_rule_add_uid(&rule, optarg) == -1) {
-				if (errno == ENOENT)
-					errx(EXIT_USAGE, "-u %s: no such user",
-					    optarg);
-				err(EXIT_USAGE, "-u %s", optarg);
-			}
+			if (cli_user("-u", optarg, &uid, &ce) == -1)
+				cli_exit(&ce);
+			if (cred_rule_add_uid(&rule, uid) == -1)
+				err(EXIT_SYS, "-u %s", optarg);
 			break;
+		case CLI_OPT_HELP:
+			cli_help(usage_text);
+		case CLI_OPT_VERSION:
+			cli_version_exit();
 		default:
 			usage();
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc < 2)
+	if (cli_split(argc, argv, optind, NULL, CLI_PROG_NONE, &a, &ce) == -1)
+		cli_exit(&ce);
+	if (a.nops < 2)
 		usage();
-	path = argv[0];
-	n = (size_t)argc - 1;
+	path = a.ops[0];
+	argv = a.ops;
+	n = (size_t)a.nops - 1;
 	if (n > FDPASS_MAX)
 		errx(EXIT_USAGE, "%zu fds: at most %d go in one message", n,
 		    FDPASS_MAX);
@@ -244,10 +252,13 @@ main(int argc, char *argv[])
 	if ((s = usock_connect(path, SOCK_SEQPACKET)) == -1)
 		errx(EXIT_SYS, "connect %s: %s", path,
 		    usock_strerror(errno, SOCK_SEQPACKET));
+	/* A refused receiver is told so, and stops listening. */
 	switch (peer_ok(s, &rule)) {
 	case 0:
+		(void)fdpass_refuse(s);
 		exit(EXIT_REFUSED);
 	case -1:
+		(void)fdpass_refuse(s);
 		exit(EXIT_SYS);
 	}
 	if (fdpass_send_names(s, fds, names, n) == -1)

@@ -12,30 +12,35 @@ bg() {
 
 test_expect_success 'usage: exit 100 and the synopsis' '
 	test_expect_code 100 fdsend 2>err &&
-	test_grep "^usage: fdsend \[-l\] \[-u user\] \[-g group\] SOCKET FD\[=NAME\]\.\.\.$" err &&
+	test_grep "^usage: fdsend \[-l\] \[-u user\] \[-g group\] socket fd\[=name\] \.\.\.$" err &&
 	test_expect_code 100 fdsend ./s 2>err &&
 	test_expect_code 100 fdsend -x ./s 1 2>err &&
 	test_grep "^usage: fdsend" err &&
-	test_expect_code 100 fdrecv ./s true 2>err &&
-	test_grep "^usage: fdrecv \[-c\] \[-u user\] \[-g group\] SOCKET -- PROG \[ARG\]\.\.\.$" err &&
-	test_expect_code 100 fdrecv ./s -- 2>err &&
-	test_grep "^usage: fdrecv" err &&
 	test_expect_code 100 fdrecv 2>err &&
+	test_grep "^usage: fdrecv \[-c\] \[-u user\] \[-g group\] socket -- prog \[arg \.\.\.\]$" err &&
+	test_expect_code 100 fdrecv ./s true 2>err &&
+	echo "fdrecv: missing -- before the program" >expect && test_cmp expect err &&
+	test_expect_code 100 fdrecv ./s -- 2>err &&
+	echo "fdrecv: missing program after --" >expect && test_cmp expect err &&
+	test_expect_code 100 fdrecv ./s ./t -- true 2>err &&
+	test_grep "^usage: fdrecv" err &&
 	! test -e s
 '
 
 test_expect_success 'an fd that is not a number' '
 	test_expect_code 100 fdsend ./s abc 2>err &&
-	echo "fdsend: fd abc: not a number" >expect && test_cmp expect err &&
+	echo "fdsend: abc: not an fd (0 to 1023)" >expect && test_cmp expect err &&
 	test_expect_code 100 fdsend ./s -1 2>err &&
-	echo "fdsend: fd -1: not a number" >expect && test_cmp expect err &&
+	echo "fdsend: -1: not an fd (0 to 1023)" >expect && test_cmp expect err &&
+	test_expect_code 100 fdsend ./s 1024 2>err &&
+	echo "fdsend: 1024: not an fd (0 to 1023)" >expect && test_cmp expect err &&
 	test_expect_code 100 fdsend ./s =x 2>err &&
-	echo "fdsend: fd =x: not a number" >expect && test_cmp expect err
+	echo "fdsend: : not an fd (0 to 1023)" >expect && test_cmp expect err
 '
 
 test_expect_success 'an fd that is not open' '
 	test_expect_code 111 fdsend ./s 1 7 2>err &&
-	echo "fdsend: fd 7: Bad file descriptor" >expect && test_cmp expect err
+	echo "fdsend: fd 7 is not open" >expect && test_cmp expect err
 '
 
 test_expect_success 'bad names' '
@@ -208,13 +213,33 @@ s.connect('s')
 $1"
 }
 
-test_expect_success PYTHON 'the peer closes without sending' '
-	bg fdrecv ./s -- true 2>err &&
+# A connection that sends nothing is no sender (a client that gave up, or
+# the probe of another fdrecv that found the socket in use): one line,
+# and fdrecv goes on listening for a sender.
+test_expect_success PYTHON 'a peer that closes without sending does not end fdrecv' '
+	bg fdrecv ./s -- sh -c "echo ran >out" 2>err &&
 	wait_for test -S s &&
 	peer "s.close()" &&
-	rc=0 && wait $pid || rc=$? && test $rc = 111 &&
-	echo "fdrecv: ./s: the peer closed the connection without sending fds" >expect &&
-	test_cmp expect err
+	wait_for test -s err &&
+	echo "fdrecv: ./s: a peer connected and closed without sending fds: still listening" >expect &&
+	test_cmp expect err &&
+	test -S s && kill -0 $pid &&
+	fdsend ./s 1 &&
+	wait $pid &&
+	echo ran >expect && test_cmp expect out
+'
+
+test_expect_success 'a second fdrecv on the same socket fails and leaves the first listening' '
+	bg fdrecv ./s -- sh -c "echo first >out" 2>err &&
+	wait_for test -S s &&
+	test_expect_code 111 fdrecv ./s -- sh -c "echo second >out" 2>err2 &&
+	echo "fdrecv: listen ./s: a socket in use (somebody listens on it)" >expect &&
+	test_cmp expect err2 &&
+	wait_for test -s err &&
+	kill -0 $pid &&
+	fdsend ./s 1 &&
+	wait $pid &&
+	echo first >expect && test_cmp expect out
 '
 
 test_expect_success PYTHON 'a message without fds' '

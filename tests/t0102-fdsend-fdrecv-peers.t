@@ -118,13 +118,13 @@ print(repr(msg), fds)" >got &&
 	test_grep "refused: gid not allowed$" err
 '
 
-test_expect_success SETPRIV 'fdsend -u refuses a listener of another uid' '
+test_expect_success SETPRIV 'fdsend -u refuses a listener of another uid, and tells it so' '
 	bg_nobody fdrecv @$abs -- echo ran >out 2>err.recv &&
 	wait_for grep -q "@$abs\$" /proc/net/unix &&
 	test_expect_code 1 fdsend -u root @$abs 1 2>err &&
 	test_grep "^fdsend: peer pid=[0-9]* uid=65534 gid=65534 refused: uid not allowed$" err &&
-	rc=0 && wait $pid || rc=$? && test $rc = 111 &&
-	test_grep "the peer closed the connection without sending fds" err.recv &&
+	rc=0 && wait $pid || rc=$? && test $rc = 1 &&
+	test_grep -x "fdrecv: @$abs: refused by the sender" err.recv &&
 	! test -s out &&
 	bg_nobody fdrecv @$abs -- echo ran >out &&
 	wait_for grep -q "@$abs\$" /proc/net/unix &&
