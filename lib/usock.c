@@ -137,12 +137,19 @@ usock_stale(const char *path, int type, const struct sockaddr_un *sun,
 		errno = EEXIST;
 		return -1;
 	}
-	if ((fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0)) == -1)
+	/*
+	 * Non-blocking: a listener whose queue is full (fdrecv listens with
+	 * a backlog of 1) makes a blocking connect wait; EAGAIN says as
+	 * much that somebody listens.  The probe closes at once, and the
+	 * listener sees a connection that ends without a message.
+	 */
+	if ((fd = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) == -1)
 		return -1;
 	r = usock_connect_fd(fd, sun, len);
 	saved = errno;
 	close(fd);
-	if (r == 0 || saved == EPROTOTYPE) {
+	if (r == 0 || saved == EPROTOTYPE || saved == EAGAIN) {
 		/* Somebody listens, maybe with another socket type. */
 		errno = EADDRINUSE;
 		return -1;

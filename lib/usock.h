@@ -50,7 +50,10 @@ const char *usock_strerror(int e, int type);
  * with mode 0700 (only the last one).  When the path exists: a socket
  * nobody listens on (connect(2) says ECONNREFUSED) is stale and is
  * replaced; a socket in use is EADDRINUSE; anything else (a file, a
- * directory, a symbolic link) is EEXIST and is left alone.  An abstract
+ * directory, a symbolic link) is EEXIST and is left alone.  The probe
+ * is a non-blocking connect(2), closed at once without a word: a
+ * listener must take a connection that ends without a message for no
+ * client (fdrecv does).  An abstract
  * name in use is EADDRINUSE.  Fills *f, when not NULL, for usock_remove().
  * Returns the fd, or -1 with errno from usock_addr(), mkdir(2), bind(2),
  * listen(2) or the ones above.

@@ -125,16 +125,49 @@ test_connect(void)
 		close(l);
 }
 
+/*
+ * A listener whose queue is full is in use: the staleness probe must say
+ * so, not wait in connect(2) for room (fdrecv listens with a backlog of
+ * 1).  An alarm kills the test if the probe waits.
+ */
+static void
+test_listen_busy(void)
+{
+	int l, c[16], n, fd;
+
+	if ((l = usock_listen(path("busy"), SOCK_SEQPACKET, 1, NULL)) == -1) {
+		diag("usock_listen: %s", strerror(errno));
+		abort();
+	}
+	for (n = 0; n < 16; n++)
+		if ((c[n] = usock_connect(path("busy"),
+		    SOCK_SEQPACKET | SOCK_NONBLOCK)) == -1)
+			break;
+	ok(n < 16 && errno == EAGAIN, "the listener's queue is full");
+	alarm(10);
+	errno = 0;
+	fd = usock_listen(path("busy"), SOCK_SEQPACKET, 1, NULL);
+	if (!ok(fd == -1 && errno == EADDRINUSE,
+	    "a listener with a full queue: EADDRINUSE, at once"))
+		diag("  got %d, errno %s", fd, strerror(errno));
+	alarm(0);
+	while (n-- > 0)
+		close(c[n]);
+	close(l);
+	unlink(path("busy"));
+}
+
 int
 main(void)
 {
-	plan(19);
+	plan(21);
 	if (mkdtemp(dir) == NULL) {
 		diag("mkdtemp: %s", strerror(errno));
 		return 1;
 	}
 	test_addr();
 	test_connect();
+	test_listen_busy();
 	unlink(path("file"));
 	rmdir(path("dir"));
 	rmdir(dir);
