@@ -57,7 +57,10 @@ ip netns exec "$NS2" ethrecv r1 0x88b5 2>"$DIR/fwd" | ip netns exec "$NS2" ethse
 FWD=$!
 ip netns exec "$NS2" ethrecv r3 0x88b5 2>"$DIR/rev" | ip netns exec "$NS2" ethsend -q r1 0x88b5 &
 REV=$!
-until_true 10 bound "$NS2" 2 || fail "the relay did not start"
+# Each half says when its socket is ready: wait for that, not for a time.
+until_true 10 grep -q "^ethrecv: listening on r1 " "$DIR/fwd" &&
+	until_true 10 grep -q "^ethrecv: listening on r3 " "$DIR/rev" ||
+	fail "the relay did not start"
 
 echo "== receivers on v3 (3 frames) and v1 (1 frame)"
 ip netns exec "$NS3" ethrecv -c 3 -t 10 -w text v3 0x88b5 >"$DIR/at3" 2>/dev/null &
@@ -80,8 +83,8 @@ for p in $(ip netns pids "$NS2"); do
 	[ "$(cat "/proc/$p/comm" 2>/dev/null)" != ethrecv ] || kill "$p"
 done
 wait "$FWD" "$REV" || :
-echo "relay r1 -> r3: $(cat "$DIR/fwd")"
-echo "relay r3 -> r1: $(cat "$DIR/rev")"
+echo "relay r1 -> r3: $(tail -n 1 "$DIR/fwd")"
+echo "relay r3 -> r1: $(tail -n 1 "$DIR/rev")"
 
 [ "$(wc -l <"$DIR/at3")" = 3 ] || fail "ns3 did not get the three frames"
 [ "$(wc -l <"$DIR/at1")" = 1 ] || fail "ns1 did not get the answer"

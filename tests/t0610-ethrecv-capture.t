@@ -1,6 +1,10 @@
 #!/bin/sh
 test_description='ethrecv: frames off a veth into pcap, text, hex and payload'
 . "$(dirname "$0")/test-lib.sh"
+# What ends every summary: its time and rates.
+RATES=' in [0-9.]* s ([0-9.]* frames/s, [0-9.]* Mbit/s)$'
+# said [FILE]: what ethrecv said on stderr (err), less its readiness line.
+said() { grep -v "^ethrecv: listening on " "${1:-err}" || :; }
 
 # peer.py send IFACE COUNT LEN [VLAN]: sends COUNT numbered frames of LEN
 # bytes (ethertype 0x88b5, or $TYPE, optionally 802.1Q-tagged) and prints
@@ -80,7 +84,7 @@ test_expect_success VETH,TCPDUMP 'ethrecv | tcpdump -r - reads every frame, byte
 	wait $pid &&
 	tcpdump_hex <td >got &&
 	test_cmp sent got &&
-	test_grep "^ethrecv: 5 frames received, 0 dropped by kernel$" err &&
+	test_grep "^ethrecv: 5 frames received, 0 dropped by kernel$RATES" err &&
 	test_grep "link-type EN10MB" tderr
 '
 
@@ -158,7 +162,9 @@ test_expect_success VETH '-w payload: the bytes after the header only' '
 
 test_expect_success VETH '-t ends the run by itself with the summary' '
 	nsrun $B ethrecv -t 1 vb 0x88b5 >t.pcap 2>err &&
-	test "$(cat err)" = "ethrecv: 0 frames received, 0 dropped by kernel" &&
+	test_grep "^ethrecv: listening on vb (0x88b5), pcap to stdout$" err &&
+	said >s && test_line_count = 1 s &&
+	test_grep "^ethrecv: 0 frames received, 0 dropped by kernel$RATES" s &&
 	test "$(wc -c <t.pcap)" = 24
 '
 
@@ -170,14 +176,15 @@ test_expect_success VETH 'SIGTERM: flush, summary, exit 0' '
 	kill -TERM $pid &&
 	rc=0 && wait $pid || rc=$? &&
 	test $rc = 0 &&
-	test "$(cat err)" = "ethrecv: 3 frames received, 0 dropped by kernel" &&
+	said >s && test_line_count = 1 s &&
+	test_grep "^ethrecv: 3 frames received, 0 dropped by kernel$RATES" s &&
 	test "$(pcap_hex term.pcap)" = "$(cat sent)"
 '
 
 test_expect_success VETH 'a reader that goes away ends it at once: exit 0, nothing said' '
 	timeout 20 sh -c "{ ip netns exec $B ethrecv vb all 2>err; echo \$? >rc; } | head -c 1 >/dev/null" &&
 	test "$(cat rc)" = 0 &&
-	test ! -s err
+	said >s && test ! -s s
 '
 
 test_expect_success VETH 'stdout an unconnected socket: said at once, exit 111' '
@@ -221,7 +228,7 @@ test_expect_success VETH 'stdout a socket whose reader goes away, nothing flowin
 	nsrun $B /usr/bin/python3 sockout.py ethrecv vb 0x88b5 >out &&
 	echo "exit 0" >expect &&
 	test_cmp expect out &&
-	test_line_count = 0 err
+	said >s && test ! -s s
 '
 
 test_expect_success VETH 'the reader goes away while frames flow: exit 0, nothing said' '
@@ -230,13 +237,13 @@ test_expect_success VETH 'the reader goes away while frames flow: exit 0, nothin
 	send 20 200 >/dev/null &&
 	wait $pid &&
 	test "$(cat rc)" = 0 &&
-	test ! -s err
+	said >s && test ! -s s
 '
 
 test_expect_success VETH 'stdout on /dev/full: message, summary, exit 111' '
 	test_expect_code 111 nsrun $B ethrecv vb all >/dev/full 2>err &&
 	test_grep "^ethrecv: write to stdout: No space left on device$" err &&
-	test_grep "^ethrecv: 0 frames received, 0 dropped by kernel$" err
+	test_grep "^ethrecv: 0 frames received, 0 dropped by kernel, 0 written$RATES" err
 '
 
 test_expect_success VETH 'by default our own outgoing frames are not captured' '
@@ -347,7 +354,7 @@ test_expect_success VETH 'short, long and tagged frames mixed, through a small r
 	test_cmp sent got &&
 	pcap_hex mixed2.pcap >got2 &&
 	test_cmp sent got2 &&
-	test_grep "^ethrecv: 35 frames received, 0 dropped by kernel$" err
+	test_grep "^ethrecv: 35 frames received, 0 dropped by kernel$RATES" err
 '
 
 test_expect_success VETH 'the interface goes away: message, summary, exit 111, a valid pcap' '
@@ -359,7 +366,7 @@ test_expect_success VETH 'the interface goes away: message, summary, exit 111, a
 	rc=0 && wait $pid || rc=$? &&
 	test $rc = 111 &&
 	test_grep "^ethrecv: vb: Network is down$" err &&
-	test_grep "^ethrecv: 4 frames received, 0 dropped by kernel$" err &&
+	test_grep "^ethrecv: 4 frames received, 0 dropped by kernel$RATES" err &&
 	test "$(pcap_hex gone.pcap)" = "$(cat sent)"
 '
 

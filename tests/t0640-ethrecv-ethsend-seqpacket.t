@@ -1,6 +1,8 @@
 #!/bin/sh
 test_description='ethsend and ethrecv on a relayed fd (a SOCK_SEQPACKET end)'
 . "$(dirname "$0")/test-lib.sh"
+# What ends every summary: its time and rates.
+RATES=' in [0-9.]* s ([0-9.]* frames/s, [0-9.]* Mbit/s)$'
 
 # relay.py MODE FILE PROG [ARG]...: PROG runs with one end of a
 # SOCK_SEQPACKET pair on fd 3 (LISTEN_FDS=1, LISTEN_PID its pid), as
@@ -98,7 +100,7 @@ test_expect_success PYTHON 'setup: frames, as hex lines and as a pcap' '
 test_expect_success PYTHON 'ethsend: a pcap arrives one message per frame, byte-identical' '
 	relay recv got ethsend <frames.pcap 2>err &&
 	test_cmp frames.hex got &&
-	test_grep "^ethsend: 8 frames sent, 10271 bytes, 0 errors$" err
+	test_grep "^ethsend: 8 frames sent, 10271 bytes, 0 errors$RATES" err
 '
 
 test_expect_success PYTHON 'ethsend -f hex: one message per line, byte-identical' '
@@ -139,7 +141,7 @@ test_expect_success PYTHON 'ethsend: a relay that has gone is an error, not a si
 test_expect_success PYTHON 'ethrecv -w hex: every message, byte-identical; the end of file ends it' '
 	relay send frames.hex ethrecv -w hex >got 2>err &&
 	test_cmp frames.hex got &&
-	test_grep "^ethrecv: 8 frames received (kernel drops are counted by rawopen.s relay)$" err
+	test_grep "^ethrecv: 8 frames received (kernel drops are counted by rawopen.s relay)$RATES" err
 '
 
 test_expect_success PYTHON,TCPDUMP 'ethrecv: a pcap that tcpdump reads, byte for byte' '
@@ -168,7 +170,7 @@ test_expect_success PYTHON 'ethrecv: a message longer than its buffer is counted
 	/usr/bin/python3 -c "print((b\"\\xff\" * 12 + b\"\\x88\\xb5\" + b\"x\" * 99986).hex())" >huge.hex &&
 	relay send huge.hex ethrecv -w pcap >got.pcap 2>err &&
 	test_grep "only [0-9]* captured" err &&
-	test_grep "^ethrecv: 1 frame received .*, 1 truncated to [0-9]* bytes$" err
+	test_grep "^ethrecv: 1 frame received .*, 1 truncated to [0-9]* bytes$RATES" err
 '
 
 test_expect_success PYTHON 'ethrecv -c: the count ends it before the end of file' '
@@ -201,7 +203,7 @@ test_expect_success PYTHON 'ethrecv -e: a relayed fd is served, each reply one m
 	echo "020000000001000000000000$(sed -n 1p three.hex | cut -c25-)" >want &&
 	sed -n 1p three.hex.out >got &&
 	test_cmp want got &&
-	test_grep "^ethrecv: 3 frames received (kernel drops are counted by rawopen.s relay), 3 replies sent, 0 handlers failed$" err
+	test_grep "^ethrecv: 3 frames received (kernel drops are counted by rawopen.s relay), 3 replies sent, 0 handlers failed$RATES" err
 '
 
 test_done
