@@ -1,0 +1,266 @@
+#!/bin/sh
+test_description='ethrecv -o, -C, -G, -W, -z: a capture into a set of files'
+. "$(dirname "$0")/test-lib.sh"
+
+# peer.py IFACE FIRST COUNT LEN: sends frames FIRST..FIRST+COUNT-1 of LEN
+# bytes (ethertype 0x88b5, the number in the payload) and prints each
+# as hex.
+cat >peer.py <<'PY'
+import socket, struct, sys
+ifc, first, n, ln = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
+s.bind((ifc, 0))
+for i in range(first, first + n):
+    f = b"\xff" * 6 + b"\x02\x00\x00\x00\x00\x01" + struct.pack("!HI", 0x88b5, i)
+    f += bytes([i & 0xff]) * (ln - len(f))
+    s.send(f)
+    print(f.hex())
+PY
+
+send() { nsrun $A /usr/bin/python3 "$TRASH/peer.py" va "$@"; }
+
+bound() {
+	ip netns exec "$1" cat /proc/net/packet | awk -v p="$2" '$4 == p { f = 1 } END { exit !f }'
+}
+
+# numbered PREFIX: the files PREFIX.N, in the order of N.
+numbered() {
+	ls "$1".* 2>/dev/null | awk -F. '{ print $NF "\t" $0 }' | sort -n | cut -f2-
+}
+
+# count_at_least N GLOB: at least N files match GLOB.
+count_at_least() {
+	_n=$1; shift
+	set -- $1
+	[ -e "$1" ] && [ $# -ge "$_n" ]
+}
+
+# valid FILE...: capinfos and tcpdump read each one, whole.
+valid() {
+	for _f; do
+		capinfos -c "$_f" >/dev/null 2>&1 &&
+			tcpdump -r "$_f" -nn >/dev/null 2>&1 || {
+			echo "valid: $_f is not a whole capture" >&2
+			return 1
+		}
+	done
+}
+
+# frames FILE...: the frames of the files, in that order, one hex line each.
+frames() {
+	for _f; do pcap_hex "$_f" || return 1; done
+}
+
+if test_have_prereq NETNS,PYTHON; then
+	test_netns A B && test_veth $A va $B vb && test_set_prereq VETH
+fi
+command -v capinfos >/dev/null && test_have_prereq TCPDUMP &&
+	test_set_prereq CAPINFOS
+
+test_expect_success 'usage: -C, -G, -W, -z need -o; -W needs -C or -G; -o not with -e' '
+	test_expect_code 100 ethrecv -C 1k vb 0x88b5 2>err &&
+	test_grep "^ethrecv: -C, -G, -W and -z need -o$" err &&
+	test_expect_code 100 ethrecv -o x.pcap -W 3 vb 0x88b5 2>err &&
+	test_grep "^ethrecv: -W needs -C or -G$" err &&
+	test_expect_code 100 ethrecv -o x.pcap -C 0 vb 0x88b5 2>err &&
+	test_grep "^ethrecv: -C 0: invalid$" err &&
+	test_expect_code 100 ethrecv -o x.pcap -C 5q vb 0x88b5 2>err &&
+	test_expect_code 100 ethrecv -o x.pcap -G 0 vb 0x88b5 2>err &&
+	test_expect_code 100 ethrecv -e -o x.pcap vb 0x88b5 -- cat 2>err &&
+	test_grep "^ethrecv: -o does not go with -e$" err &&
+	test_expect_code 127 ethrecv -o x.pcap -z fdcap-no-such-prog vb 0x88b5 2>err &&
+	test_grep "^ethrecv: -z fdcap-no-such-prog: No such file or directory$" err &&
+	test ! -e x.pcap
+'
+
+test_expect_success 'usage() is the SYNOPSIS: -o and its options are in both' '
+	test_expect_code 100 ethrecv -Z 2>err;
+	test_grep -- "-o file \[-C size\] \[-G seconds\] \[-W count\] \[-z prog\]" err &&
+	grep -A4 "^\.Fl o Ar file" "$FDCAP_SRC/man/ethrecv.1" >syn &&
+	test_grep "Fl C Ar size" syn
+'
+
+test_expect_success VETH,CAPINFOS '-C: every file valid, none past the size, the frames contiguous across them' '
+	test_bg pid nsrun $B ethrecv -o c.pcap -C 2k -c 60 vb 0x88b5 2>err &&
+	wait_for bound $B 88b5 &&
+	send 0 60 200 >sent &&
+	wait $pid &&
+	numbered c.pcap >files &&
+	test_line_count -ge 6 files &&
+	valid $(cat files) &&
+	for f in $(cat files); do
+		test $(wc -c <"$f") -le 2048 || { echo "$f: too large" >&2; return 1; }
+	done &&
+	frames $(cat files) >got &&
+	test_cmp sent got &&
+	test ! -e c.pcap &&
+	test_grep "^ethrecv: 60 frames received, 0 dropped by kernel" err
+'
+
+test_expect_success VETH,CAPINFOS '-C: a file is full at the first frame that would pass it' '
+	test_bg pid nsrun $B ethrecv -o b.pcap -C 456 -c 6 vb 0x88b5 2>err &&
+	wait_for bound $B 88b5 &&
+	send 0 6 200 >sent &&
+	wait $pid &&
+	numbered b.pcap >files &&
+	# 24 + 2 * 216 = 456: two frames fit exactly, a third would not.
+	test_line_count = 3 files &&
+	for f in $(cat files); do
+		test $(wc -c <"$f") = 456 || return 1
+	done &&
+	frames $(cat files) >got &&
+	test_cmp sent got
+'
+
+test_expect_success VETH,CAPINFOS '-C smaller than a frame: each frame gets a file to itself' '
+	test_bg pid nsrun $B ethrecv -o s.pcap -C 100 -c 4 vb 0x88b5 2>err &&
+	wait_for bound $B 88b5 &&
+	send 0 4 300 >sent &&
+	wait $pid &&
+	numbered s.pcap >files &&
+	test_line_count = 4 files &&
+	valid $(cat files) &&
+	for f in $(cat files); do
+		test "$(capinfos -c -M "$f" | awk "/Number of packets/ { print \$NF }")" = 1 || return 1
+	done &&
+	frames $(cat files) >got &&
+	test_cmp sent got
+'
+
+test_expect_success VETH,CAPINFOS '-W: only the newest files remain, the oldest removed, their frames the last sent' '
+	test_bg pid nsrun $B ethrecv -o w.pcap -C 1k -W 3 -c 60 vb 0x88b5 2>err &&
+	wait_for bound $B 88b5 &&
+	send 0 60 200 >sent &&
+	wait $pid &&
+	numbered w.pcap >files &&
+	test_line_count = 3 files &&
+	test ! -e w.pcap.0 &&
+	valid $(cat files) &&
+	frames $(cat files) >got &&
+	n=$(wc -l <got) &&
+	tail -n "$n" sent >want &&
+	test_cmp want got &&
+	# The three are the last three made: numbers N-2, N-1, N.
+	last=$(tail -n 1 files) && last=${last##*.} &&
+	printf "w.pcap.%s\n" $((last - 2)) $((last - 1)) $last >want &&
+	test_cmp want files
+'
+
+test_expect_success VETH,CAPINFOS '-G with no traffic at all: the timer makes new files, each valid, aligned' '
+	test_bg pid ip netns exec $B ethrecv -o "g-%s.pcap" -G 2 vb 0x88b5 2>err &&
+	wait_for bound $B 88b5 &&
+	wait_for count_at_least 3 "g-*.pcap" &&
+	kill -TERM $pid &&
+	wait $pid &&
+	ls g-*.pcap >files &&
+	valid $(cat files) &&
+	# Not numbered (%s makes names unique); each starts on an even second.
+	for f in $(cat files); do
+		s=${f#g-} && s=${s%.pcap} &&
+		test $((s % 2)) = 0 || { echo "$f: not aligned" >&2; return 1; }
+	done &&
+	# All but the last were closed by the timer: a header and nothing else.
+	for f in $(sed \$d files); do
+		test $(wc -c <"$f") = 24 || return 1
+	done
+'
+
+test_expect_success VETH,CAPINFOS '-G: no frame lost or doubled across a rotation' '
+	test_bg pid nsrun $B ethrecv -o "r-%s.pcap" -G 1 -c 40 vb 0x88b5 2>err &&
+	wait_for bound $B 88b5 &&
+	send 0 20 100 >sent &&
+	wait_for count_at_least 2 "r-*.pcap" &&
+	send 20 20 100 >>sent &&
+	wait $pid &&
+	ls r-*.pcap >files &&
+	test_line_count -ge 2 files &&
+	valid $(cat files) &&
+	frames $(cat files) >got &&
+	test_cmp sent got
+'
+
+test_expect_success VETH,CAPINFOS '-z: run once for every file, with its name, the capture going on' '
+	printf "#!/bin/sh\necho \"\$1\" >>zlog\n" >log.sh && chmod +x log.sh &&
+	test_bg pid nsrun $B ethrecv -o z.pcap -C 1k -z ./log.sh -c 40 vb 0x88b5 2>err &&
+	wait_for bound $B 88b5 &&
+	send 0 40 200 >sent &&
+	wait $pid &&
+	numbered z.pcap >files &&
+	test_line_count -ge 5 files &&
+	sort zlog >ran &&
+	sort files >want &&
+	test_cmp want ran &&
+	frames $(cat files) >got &&
+	test_cmp sent got &&
+	test_grep "^ethrecv: 40 frames received" err
+'
+
+test_expect_success VETH,CAPINFOS '-z gzip: every file compressed, each a whole capture' '
+	test_bg pid nsrun $B ethrecv -o gz.pcap -C 2k -z gzip -c 40 vb 0x88b5 2>err &&
+	wait_for bound $B 88b5 &&
+	send 0 40 200 >sent &&
+	wait $pid &&
+	test -z "$(ls gz.pcap.* | grep -v "\.gz$")" &&
+	ls gz.pcap.*.gz | awk -F. "{ print \$3 \"\t\" \$0 }" | sort -n | cut -f2- >files &&
+	test_line_count -ge 3 files &&
+	for f in $(cat files); do
+		gzip -dc "$f" >"${f%.gz}" || return 1
+	done &&
+	valid $(sed "s/\.gz$//" files) &&
+	frames $(sed "s/\.gz$//" files) >got &&
+	test_cmp sent got
+'
+
+test_expect_success VETH '-z that fails: said, and the capture goes on' '
+	test_bg pid nsrun $B ethrecv -o f.pcap -C 1k -z false -c 20 vb 0x88b5 2>err &&
+	wait_for bound $B 88b5 &&
+	send 0 20 200 >sent &&
+	wait $pid &&
+	test_grep "^ethrecv: -z false f.pcap.0: exited with status 1$" err &&
+	test_grep "^ethrecv: 20 frames received" err &&
+	frames $(numbered f.pcap) >got &&
+	test_cmp sent got
+'
+
+test_expect_success VETH 'a symbolic link at the name is not followed: exit 111, its target untouched' '
+	echo keep >target &&
+	ln -s target l.pcap &&
+	test_expect_code 111 nsrun $B ethrecv -o l.pcap -c 1 vb 0x88b5 2>err &&
+	test_grep "^ethrecv: l.pcap: Too many levels of symbolic links$" err &&
+	test "$(cat target)" = keep
+'
+
+test_expect_success VETH 'files are mode 0644 less the umask, and a -w format is honoured' '
+	test_bg pid sh -c "umask 027 && exec ip netns exec $B ethrecv -o m.hex -w hex -c 2 vb 0x88b5" 2>err &&
+	wait_for bound $B 88b5 &&
+	send 0 2 64 >sent &&
+	wait $pid &&
+	test "$(stat -c %a m.hex)" = 640 &&
+	test_cmp sent m.hex
+'
+
+if test_have_prereq VETH,SETPRIV,RAWOPEN_BUILD && test_rawopen; then
+	test_set_prereq RAWOPEN
+	printf '%s\n' "user:nobody packet iface=vb ethertype=0x88b5 send=any" >"$POLICY"
+	chmod 0644 "$POLICY"
+	test_shared_dir OUTDIR && chown 65534:65534 "$OUTDIR"
+fi
+
+test_expect_success RAWOPEN,CAPINFOS 'as uid 65534 through rawopen: the files are the caller'"'"'s' '
+	test_bg pid nsrun $B setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=-all sh -c "umask 022 && cd $OUTDIR && exec $RAWOPEN vb 0x88b5 -- ethrecv -o n.pcap -C 1k -W 2 -c 30" 2>err &&
+	wait_for ringed $B &&
+	send 0 30 200 >sent &&
+	wait $pid &&
+	(cd "$OUTDIR" && numbered n.pcap) >files &&
+	test_line_count = 2 files &&
+	for f in $(cat files); do
+		test "$(stat -c %u:%g:%a "$OUTDIR/$f")" = 65534:65534:644 || return 1
+	done &&
+	(cd "$OUTDIR" && valid $(cat "$TRASH/files") && frames $(cat "$TRASH/files")) >got &&
+	n=$(wc -l <got) &&
+	tail -n "$n" sent >want &&
+	test_cmp want got
+'
+
+test_done
