@@ -184,7 +184,7 @@ DEPS_CMD = pkg-config:pkg-config cc:gcc prove:perl mandoc:mandoc \
 	tcpdump:tcpdump tshark:tshark s6-ipcserver:s6 socat:socat \
 	setcap:libcap2-bin setpriv:util-linux ip:iproute2 \
 	/usr/bin/python3:python3 cppcheck:cppcheck clang:clang strace:strace \
-	qemu-system-x86_64:qemu-system-x86
+	qemu-system-x86_64:qemu-system-x86 ethtool:ethtool
 DEPS_PY = scapy:python3-scapy
 
 deps:
