@@ -17,12 +17,6 @@
 #include "fdcap.h"
 #include "ids.h"
 
-#if defined(__has_include)
-#if __has_include("fdcap-config.h")
-#include "fdcap-config.h"
-#endif
-#endif
-
 const char *
 cli_version(void)
 {

@@ -45,8 +45,8 @@
  *
  * --help prints the tool's usage (its man page's SYNOPSIS) on stdout and
  * exits 0; --version prints "TOOL (fdcap) VERSION" and exits 0.  VERSION
- * is FDCAP_VERSION when the build defines it (git describe), else
- * CLI_VERSION below.
+ * is FDCAP_VERSION when the build defines it on lib/cli.c's compile line
+ * (git describe, in a clone), else CLI_VERSION.
  */
 #ifndef LIB_CLI_H
 #define LIB_CLI_H
@@ -182,11 +182,12 @@ struct cli_args {
 
 /*
  * Splits what getopt(3) left, argv[first..argc-1] (first: optind), at
- * the first "--": the tool's operands before it, the program after it.  getopt eats a
- * "--" that comes right after the options; it counts as that first "--"
- * unless it was the argument of the last option (lastarg: the optarg
- * that the tool last saw, or NULL), so "credcheck -u root -- prog",
- * "fdrecv sock -- prog" and "rawopen -- prog" all split alike.  With
+ * the first "--": the tool's operands before it, the program after it.
+ * getopt eats a "--" that comes right after the options; it counts as
+ * that first "--" unless it was the argument of the last option
+ * (lastarg: the optarg that the tool last saw, or NULL), so "credcheck
+ * -u root -- prog", "fdrecv sock -- prog" and "rawopen -- prog" all
+ * split alike.  With
  * CLI_PROG_NONE nothing is split: every word is an operand, and prog is
  * NULL.  Returns 0 with *a filled, or -1 with e filled (100) when a
  * required program has no "--" before it, or a "--" nothing after it.
