@@ -10,7 +10,8 @@
  * in batches with sendmmsg(2), each message pointing straight into that
  * buffer: no copy and no allocation per frame.  In the payload formats a
  * frame is three iovecs: the shared Ethernet header, the payload in the
- * buffer, and zero padding up to 60 bytes.
+ * buffer, and zero padding up to 60 bytes.  On a tap device's fd
+ * (rawopen --tap) each frame is one writev(2) of those iovecs instead.
  */
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -32,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capsock.h"
 #include "cli.h"
 #include "eth.h"
 #include "fdcap.h"
@@ -80,6 +82,7 @@ struct run {
 	size_t		 maxframe;	/* untagged; +4 when tagged */
 	int		 payload;	/* the input is payloads, not frames */
 	int		 relayed;	/* fd is a relay's SOCK_SEQPACKET end */
+	int		 tap;		/* fd is a tap device's (rawopen --tap) */
 	int		 have_ifc;	/* ifc holds a real interface */
 	uint8_t		 hdr[ETH_VLAN_HLEN];
 	size_t		 hdrlen;
@@ -217,6 +220,43 @@ backoff(int fd, unsigned int tries)
 }
 
 /*
+ * Sends msgs[0..n) on a tap fd, one writev(2) each: the device takes a
+ * frame in or drops it at once, with nothing to wait for.  A frame it
+ * refuses as such (EINVAL, EMSGSIZE) is counted as an error with a
+ * warning and skipped; anything else (EIO: the device is down; EBADFD:
+ * it is gone) ends the run.
+ */
+static void
+send_tap(const struct opts *o, struct run *r, struct mmsghdr *msgs,
+    size_t *lens, unsigned int n)
+{
+	unsigned int i;
+	ssize_t k;
+
+	for (i = 0; i < n; i++) {
+		while ((k = writev(r->fd, msgs[i].msg_hdr.msg_iov,
+		    (int)msgs[i].msg_hdr.msg_iovlen)) == -1 && errno == EINTR &&
+		    !stop)
+			;
+		if (k >= 0) {
+			r->sent++;
+			r->bytes += lens[i];
+			continue;
+		}
+		/* Stopped: what is left of the batch is not sent, no error. */
+		if (errno == EINTR)
+			break;
+		if (errno != EMSGSIZE && errno != EINVAL) {
+			warn("write on %s", r->ifc.name);
+			r->errors += n - i;
+			finish(o, r, EXIT_SYS);
+		}
+		warn("write on %s: a frame of %zu bytes", r->ifc.name, lens[i]);
+		r->errors++;
+	}
+}
+
+/*
  * Sends msgs[0..n) with as few sendmmsg(2) calls as the kernel allows.
  * ENOBUFS and EAGAIN are retried with a back-off for up to RETRY_NS per
  * frame; a frame that still cannot go, or one the kernel refuses as such
@@ -231,6 +271,10 @@ send_msgs(const struct opts *o, struct run *r, struct mmsghdr *msgs,
 	uint64_t first = 0;
 	int k;
 
+	if (r->tap) {
+		send_tap(o, r, msgs, lens, n);
+		return;
+	}
 	while (i < n) {
 		k = sendmmsg(r->fd, msgs + i, n - i,
 		    r->relayed ? MSG_NOSIGNAL : 0);
@@ -535,6 +579,39 @@ open_relayed(struct run *r, char **argv, int argc, uint16_t *btype)
 }
 
 /*
+ * A tap device's fd (rawopen --tap), as capsock_inspect() tells it: frames
+ * are written into the device, payloads from its address; the ethertype
+ * of payloads is -t's or the ETHERTYPE operand's (IFACE, when given, must
+ * be the device).  A tun device's fd carries IP packets, not frames:
+ * refused.  Returns 0 when fd is neither.
+ */
+static int
+open_tap(struct run *r, char **argv, int argc)
+{
+	struct capsock c;
+
+	if (capsock_inspect(r->fd, &c) == -1 ||
+	    (c.kind != CAPSOCK_TAP && c.kind != CAPSOCK_TUN))
+		return 0;
+	if (c.kind == CAPSOCK_TUN)
+		errx(EXIT_USAGE, "fd %d: %s is a tun device, which carries IP "
+		    "packets, not Ethernet frames (rawopen --tap makes a tap "
+		    "device)", r->fd, c.ifc.name);
+	if (argc != 0 && argc != 2)
+		usage();
+	if (argc == 2 && strcmp(argv[0], c.ifc.name) != 0)
+		errx(EXIT_USAGE, "fd %d is the tap device %s, not %s", r->fd,
+		    c.ifc.name, argv[0]);
+	r->tap = 1;
+	r->ifc = c.ifc;
+	/* Out of reach (another namespace): its address is unknown. */
+	r->have_ifc = c.ifc.index > 0;
+	if (r->ifc.mtu <= 0)
+		r->ifc.mtu = RELAYED_MTU;
+	return 1;
+}
+
+/*
  * The socket: -S fd, or the first handed over (LISTEN_FDS), or IFACE
  * opened here.  Fills r->fd and r->ifc, and *btype with the bound type.
  */
@@ -580,6 +657,8 @@ open_socket(const struct opts *o, struct run *r, char **argv, int argc,
 		open_relayed(r, argv, argc, btype);
 		return;
 	}
+	if (open_tap(r, argv, argc))
+		return;
 	if (rawsock_info(r->fd, &ifindex, btype) == -1) {
 		if (errno == EBADF)
 			err(EXIT_USAGE, "fd %d", r->fd);

@@ -75,12 +75,14 @@ while args:
             time.sleep(0.05)
 EOF
 
-# peer.py recv IFACE MARK | send IFACE HEX: root, in $ns, on the device.
+# peer.py recv IFACE MARK | send IFACE HEX: root, in $ns, on the device
+# (IFACE any: every device of $ns, even one not made yet).
 cat >peer.py <<\EOF
 import socket, sys
 cmd, iface = sys.argv[1], sys.argv[2]
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
-s.bind((iface, 3))
+if iface != "any":
+    s.bind((iface, 3))
 if cmd == "send":
     s.send(bytes.fromhex(sys.argv[3]))
     sys.exit(0)
@@ -170,6 +172,66 @@ test_expect_success RAWOPEN '-x says what a device is, and opens none' '
 	test_grep -F "policy: tap device fdtap%d: granted by $POLICY:1" out &&
 	test_grep "^open: fd 3: tap device fdtap%d; a new device, up, gone when the last holder closes the fd" out &&
 	gone fdtap0
+'
+
+# The frames of tcpdump -xx output as one hex line each.
+tcpdump_hex() {
+	awk '/^\t0x/ { sub(/^\t0x[0-9a-f]+:  /, ""); gsub(/ /, ""); h = h $0; next }
+	     { if (h != "") print h; h = "" } END { if (h != "") print h }'
+}
+command -v tcpdump >/dev/null && test_set_prereq TCPDUMP
+# mark TEXT N: a frame to broadcast from 02:00:00:00:00:0N, of type 0x88b5,
+# holding TEXT, 60 bytes long.
+mark() {
+	printf 'ffffffffffff02000000000%s88b5%s' "$2" "$(printf "%s" "$1" | od -An -tx1 | tr -d ' \n')" |
+		awk '{ while (length($0) < 120) $0 = $0 "0"; print }'
+}
+
+test_expect_success RAWOPEN,TCPDUMP 'ethrecv on a tap fd: what the kernel sends into the device, as pcap' '
+	policy "user:nobody tap name=fdtap* mode=tap" &&
+	# No IPv6 on new devices: the kernel sends nothing of its own.
+	nsrun $ns sysctl -qw net.ipv6.conf.default.disable_ipv6=1 &&
+	test_bg rp eval "nobody --tap fdtap5 -- ethrecv -c 3 -w pcap 2>err | tcpdump -r - -nn -xx >td 2>tderr" &&
+	wait_for nsrun $ns ip link show dev fdtap5 up &&
+	for i in 1 2 3; do
+		mark "into-tap-$i" $i >>sent &&
+		nsrun $ns /usr/bin/python3 peer.py send fdtap5 $(mark "into-tap-$i" $i) || return 1
+	done &&
+	wait $rp &&
+	tcpdump_hex <td >got &&
+	test_cmp sent got &&
+	test_grep "link-type EN10MB" tderr &&
+	test_grep "^ethrecv: 3 frames received (a tap device'"'"'s fd has no kernel drop counts)" err
+'
+
+test_expect_success RAWOPEN 'ethsend on a tap fd: frames, and payloads from the device'"'"'s address' '
+	policy "user:nobody tap name=fdtap* mode=tap" &&
+	test_bg peer nsrun $ns /usr/bin/python3 peer.py recv any out-of-tap >peer.out &&
+	wait_for grep -q ready peer.out &&
+	mark out-of-tap 7 >frames &&
+	nobody --tap fdtap6 -- ethsend -f hex <frames 2>err &&
+	wait $peer &&
+	echo "peer got $(mark out-of-tap 7)" >expect &&
+	grep "^peer got" peer.out >got && test_cmp expect got &&
+	test_grep "^ethsend: 1 frame sent, 60 bytes, 0 errors" err &&
+	test_bg peer nsrun $ns /usr/bin/python3 peer.py recv any a-payload >peer.out &&
+	wait_for grep -q ready peer.out &&
+	printf a-payload >payload &&
+	nobody --tap fdtap6 -- sh -c "tr -d : </sys/class/net/fdtap6/address && exec ethsend -t 0x88b5 <$TRASH/payload" >mac 2>err &&
+	wait $peer &&
+	test_grep -x "peer got $(mark a-payload 1 | sed "s/^\(.\{12\}\).\{12\}/\1$(cat mac)/")" peer.out
+'
+
+test_expect_success RAWOPEN 'a tun fd carries IP packets: ethrecv and ethsend refuse it; -F needs a socket' '
+	policy "user:nobody tap name=fdtun* mode=tun" "user:nobody tap name=fdtap* mode=tap" &&
+	test_expect_code 100 nobody --tun fdtun2 -- ethrecv -w pcap >out 2>err &&
+	test_grep -x "ethrecv: fd 3: fdtun2 is a tun device, which carries IP packets, not Ethernet frames (rawopen --tap makes a tap device)" err &&
+	test_expect_code 100 nobody --tun fdtun2 -- ethsend -f hex </dev/null 2>err &&
+	test_grep -x "ethsend: fd 3: fdtun2 is a tun device, which carries IP packets, not Ethernet frames (rawopen --tap makes a tap device)" err &&
+	test_expect_code 100 nobody --tap fdtap8 -- ethrecv -F "ether proto 0x88b5" -w pcap >out 2>err &&
+	test_grep -x "ethrecv: -F needs a packet socket, and fd 3 is the tap device fdtap8'"'"'s" err &&
+	test_expect_code 100 nobody --tap fdtap8 -- ethsend </dev/null 2>err &&
+	test_grep "give its ethertype with -t" err
 '
 
 # QEMU boots nothing (no machine, stopped) but opens the netdev on fd 3,
