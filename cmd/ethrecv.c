@@ -49,6 +49,7 @@
 #include "pcapio.h"
 #include "priv.h"
 #include "rawsock.h"
+#include "recfmt.h"
 #include "relay.h"
 #include "ring.h"
 #include "rxsrc.h"
@@ -56,7 +57,6 @@
 #include "timeutil.h"
 
 #define OUTBUF_SIZE	(1U << 20)	/* holds a block's records, or a hex line */
-#define COPY_MAX	512	/* longer frames leave straight from the ring */
 #define RETIRE_MS	10		/* block retire timeout */
 #define RETIRE_MS_U	1		/* the same under -U */
 #define JOBS_DEFAULT	1
@@ -64,7 +64,12 @@
 #define RELAYED_MTU	1500	/* replies on a relayed fd of unknown MTU */
 #define REAP_MS		100	/* -z programs running: reaped this often */
 
-enum fmt { FMT_PCAP, FMT_PCAPNG, FMT_TEXT, FMT_HEX, FMT_PAYLOAD };
+/* The output formats: lib/recfmt's. */
+enum fmt {
+	FMT_PCAP = RECFMT_PCAP, FMT_PCAPNG = RECFMT_PCAPNG,
+	FMT_TEXT = RECFMT_TEXT, FMT_HEX = RECFMT_HEX,
+	FMT_PAYLOAD = RECFMT_PAYLOAD
+};
 
 /* Long options without a letter. */
 #define OPT_COMMENT	256
@@ -370,109 +375,35 @@ out_reserve(struct ethrecv *e, size_t n)
 	return p;
 }
 
-/* A pcap record header, in ns or (--tstamp-us) in us. */
-static void
-rechdr(const struct ethrecv *e, uint8_t *p, uint64_t ts_ns, uint32_t caplen,
-    uint32_t len)
+/* The output format as lib/recfmt takes it. */
+static struct recfmt
+recfmt_of(struct ethrecv *e)
 {
-	if (e->usec)
-		pcapio_write_rechdr_us(p, ts_ns, caplen, len);
-	else
-		pcapio_write_rechdr(p, ts_ns, caplen, len);
+	struct recfmt rf;
+
+	rf.fmt = (enum recfmt_format)e->fmt;
+	rf.usec = e->usec;
+	rf.cut = e->cut;
+	rf.snaplen = e->snaplen;
+	rf.frame = e->frame;
+	return rf;
 }
 
 /*
- * One frame as a pcapng EPB of interface 0, its direction and addressing
- * in epb_flags, copied whole into the output (outq_put: one block).
- */
-static void
-emit_ng(struct ethrecv *e, const struct ring_frame *f)
-{
-	struct pcapio_ng_epb b;
-	const uint8_t *data = f->data;
-	uint32_t caplen = f->caplen, len = f->len;
-
-	if (f->vlan_valid) {
-		caplen = (uint32_t)ring_frame_copy(f, e->frame, &len);
-		data = e->frame;
-	}
-	if (caplen > e->cut)
-		caplen = e->cut;
-	if (pcapio_ng_epb(&b, 0, f->ts_ns, data, caplen, len,
-	    pcapio_ng_flags(f->pkttype)) == -1 ||
-	    outq_put(&e->o, b.iov, 3) == -1)
-		out_fail(e);
-}
-
-/*
- * One captured frame to the output in the chosen format.  Its 802.1Q tag
- * is put back when the kernel took it off, and a frame cut short is
- * counted (and said once at once).
+ * One captured frame to the output in the chosen format (lib/recfmt);
+ * a frame cut short is counted (and said once at once).
  */
 static void
 emit(struct ethrecv *e, const struct ring_frame *f)
 {
-	struct eth_hdr h;
-	uint32_t caplen, len, full;
-	uint8_t *p;
-	int hl;
+	struct recfmt rf = recfmt_of(e);
+	uint32_t wire, kept;
 
-	full = f->caplen + (f->vlan_valid && f->caplen >= 12 ? 4 : 0);
-	if (f->caplen < f->len || ((e->fmt == FMT_PCAP ||
-	    e->fmt == FMT_PCAPNG) && full > e->snaplen)) {
-		if (e->truncated++ == 0)
-			warnx("frame %" PRIu64 ": %u bytes, only %u captured "
-			    "(counted in the summary)", e->frames + 1,
-			    f->len + (full - f->caplen),
-			    full < e->snaplen ? full : e->snaplen);
-	}
-	if (e->fmt == FMT_PCAPNG) {
-		emit_ng(e, f);
-		return;
-	}
-	if (e->fmt == FMT_PCAP && f->caplen > COPY_MAX && !f->vlan_valid) {
-		/* Long and as it was on the wire: written from where it is. */
-		p = out_reserve(e, PCAPIO_RECHDR_LEN);
-		caplen = f->caplen < e->cut ? f->caplen : e->cut;
-		rechdr(e, p, f->ts_ns, caplen, f->len);
-		outq_commit(&e->o, PCAPIO_RECHDR_LEN);
-		if (outq_ref(&e->o, f->data, caplen) == -1)
-			out_fail(e);
-		return;
-	}
-	if (e->fmt == FMT_PCAP) {
-		p = out_reserve(e, PCAPIO_RECHDR_LEN + f->caplen + 4);
-		caplen = (uint32_t)ring_frame_copy(f, p + PCAPIO_RECHDR_LEN,
-		    &len);
-		if (caplen > e->cut)
-			caplen = e->cut;
-		rechdr(e, p, f->ts_ns, caplen, len);
-		outq_commit(&e->o, PCAPIO_RECHDR_LEN + caplen);
-		return;
-	}
-	caplen = (uint32_t)ring_frame_copy(f, e->frame, &len);
-	switch (e->fmt) {
-	case FMT_HEX:
-		p = out_reserve(e, TEXTIO_HEXLINE_LEN(caplen));
-		outq_commit(&e->o, textio_hexline(e->frame, caplen, (char *)p));
-		break;
-	case FMT_TEXT:
-		p = out_reserve(e, TEXTIO_SUMMARY_LEN);
-		hl = textio_summary((char *)p, TEXTIO_SUMMARY_LEN, f->ts_ns,
-		    e->frame, caplen);
-		outq_commit(&e->o, hl < TEXTIO_SUMMARY_LEN ? (size_t)hl :
-		    TEXTIO_SUMMARY_LEN - 1);
-		break;
-	case FMT_PAYLOAD:
-		if ((hl = eth_decode(e->frame, caplen, &h)) == -1)
-			break;
-		p = out_reserve(e, caplen - (size_t)hl);
-		memcpy(p, e->frame + hl, caplen - (size_t)hl);
-		outq_commit(&e->o, caplen - (size_t)hl);
-		break;
-	default:
-		break;
-	}
+	if (recfmt_cut(&rf, f, &wire, &kept) && e->truncated++ == 0)
+		warnx("frame %" PRIu64 ": %u bytes, only %u captured "
+		    "(counted in the summary)", e->frames + 1, wire, kept);
+	if (recfmt_write(&rf, &e->o, f) == -1)
+		out_fail(e);
 }
 
 /* Whether the frame goes the way -Q asked for. */
@@ -555,29 +486,13 @@ wait_input(struct ethrecv *e, struct pollfd *pfd, int n, long long ms)
 		errx(EXIT_SYS, "%s: socket closed", e->name);
 }
 
-/*
- * The bytes frame f takes in the output: exact for pcap, at most that for
- * the other formats, whose lines depend on more than the length (so that
- * -C is a bound that files never pass).
- */
+/* The bytes frame f takes in the output (lib/recfmt). */
 static size_t
-rec_size(const struct ethrecv *e, const struct ring_frame *f)
+rec_size(struct ethrecv *e, const struct ring_frame *f)
 {
-	size_t full;
+	struct recfmt rf = recfmt_of(e);
 
-	full = f->caplen + (f->vlan_valid && f->caplen >= 12 ? 4 : 0);
-	switch (e->fmt) {
-	case FMT_PCAP:
-		return PCAPIO_RECHDR_LEN + (full < e->cut ? full : e->cut);
-	case FMT_PCAPNG:
-		return 64 + full;	/* an EPB and its options, at most */
-	case FMT_HEX:
-		return TEXTIO_HEXLINE_LEN(full);
-	case FMT_TEXT:
-		return TEXTIO_SUMMARY_LEN;
-	default:
-		return full;
-	}
+	return recfmt_size(&rf, f);
 }
 
 static void start_output(struct ethrecv *, int);
