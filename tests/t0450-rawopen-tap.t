@@ -204,6 +204,22 @@ test_expect_success RAWOPEN,TCPDUMP 'ethrecv on a tap fd: what the kernel sends 
 	test_grep "^ethrecv: 3 frames received (a tap device'"'"'s fd has no kernel drop counts)" err
 '
 
+test_expect_success RAWOPEN 'ethrecv on a tap fd: a frame longer than the snaplen it began with is cut and counted' '
+	policy "user:nobody tap name=fdtap* mode=tap" &&
+	nsrun $ns sysctl -qw net.ipv6.conf.default.disable_ipv6=1 &&
+	test_bg rp eval "nobody --tap fdtap9 -- ethrecv -c 1 -w pcap >cap.pcap 2>err" &&
+	wait_for grep -q "listening on fdtap9" err &&
+	nsrun $ns ip link set dev fdtap9 mtu 4000 &&
+	long=$(mark long 1 | awk "{ while (length(\$0) < 6000) \$0 = \$0 \"ab\"; print }") &&
+	nsrun $ns /usr/bin/python3 peer.py send fdtap9 $long &&
+	wait $rp &&
+	test_grep "^ethrecv: frame 1: 3000 bytes, only 1518 captured" err &&
+	test_grep "^ethrecv: 1 frame received.*, 1 truncated to 1518 bytes" err &&
+	echo "$long" | cut -c1-3036 >expect &&
+	pcap_hex cap.pcap >got &&
+	test_cmp expect got
+'
+
 test_expect_success RAWOPEN 'ethsend on a tap fd: frames, and payloads from the device'"'"'s address' '
 	policy "user:nobody tap name=fdtap* mode=tap" &&
 	test_bg peer nsrun $ns /usr/bin/python3 peer.py recv any out-of-tap >peer.out &&
