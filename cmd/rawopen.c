@@ -294,9 +294,10 @@ parse(int argc, char **argv, struct opts *o)
 		CLI_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *errstr, *last = NULL;
+	const char *last = NULL;
 	struct cli_args a;
 	struct cli_err e;
+	long long n;
 	int ch, i;
 
 	while ((ch = getopt_long(argc, argv, "+cF:j:LN:n:o:pu:x", longopts,
@@ -322,10 +323,9 @@ parse(int argc, char **argv, struct opts *o)
 			o->names = optarg;
 			break;
 		case 'o':
-			o->ofd = (int)strtonum(optarg, 3, MAXFD, &errstr);
-			if (errstr != NULL)
-				usagex("-o %s: fd is %s (3 to %d)", optarg,
-				    errstr, MAXFD);
+			if (cli_number("-o", optarg, 3, MAXFD, &n, &e) == -1)
+				cli_exit(&e);
+			o->ofd = (int)n;
 			break;
 		case 'p':
 			o->promisc = 1;

@@ -74,7 +74,7 @@ row success 100 'fdrecv: -j 0: too small (at least 1)' 'fdrecv -l -j 0 ./s -- tr
 row success 100 'fdrecv: -j 1001: too large (at most 1000)' 'fdrecv -l -j 1001 ./s -- true'
 row success 100 'credcheck: -P x: not a number' 'credcheck -P x'
 row success 100 'credcheck: -P 0: too small (at least 1)' 'credcheck -P 0'
-row failure 100 'rawopen: -o 1: too small (at least 3)' 'rawopen -o 1 lo 0x88b5 -- true'
+row success 100 'rawopen: -o 1: too small (at least 3)' 'rawopen -o 1 lo 0x88b5 -- true'
 row failure 100 'ethsend: -c 0: too small (at least 1)' 'ethsend -c 0'
 row failure 100 'ethrecv: -c 0: too small (at least 1)' 'ethrecv -c 0'
 row failure 100 'ethrecv: -B 1x: not a number (k, M or G may follow)' 'ethrecv -B 1x'

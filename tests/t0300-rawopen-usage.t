@@ -60,11 +60,11 @@ test_expect_success 'at most 64 sockets' '
 '
 
 test_expect_success '-o takes one fd from 3 to 1023' '
-	usage_error "-o 0: fd is too small (3 to 1023)" -o 0 lo 0x88b5 -- true &&
-	usage_error "-o 1: fd is too small" -o 1 lo 0x88b5 -- true &&
-	usage_error "-o 2: fd is too small" -o 2 lo 0x88b5 -- true &&
-	usage_error "-o 99999: fd is too large" -o 99999 lo 0x88b5 -- true &&
-	usage_error "-o x: fd is invalid" -o x lo 0x88b5 -- true &&
+	usage_error "-o 0: too small (at least 3)" -o 0 lo 0x88b5 -- true &&
+	usage_error "-o 1: too small (at least 3)" -o 1 lo 0x88b5 -- true &&
+	usage_error "-o 2: too small (at least 3)" -o 2 lo 0x88b5 -- true &&
+	usage_error "-o 99999: too large (at most 1023)" -o 99999 lo 0x88b5 -- true &&
+	usage_error "-o x: not a number" -o x lo 0x88b5 -- true &&
 	usage_error "-o places one socket, not 2" -o 5 lo 0x88b5 lo arp -- true
 '
 
