@@ -29,10 +29,21 @@ numbered() {
 }
 
 # count_at_least N GLOB: at least N files match GLOB.
+# (Its own variable: wait_for counts in _n.)
 count_at_least() {
-	_n=$1; shift
+	_least=$1; shift
 	set -- $1
-	[ -e "$1" ] && [ $# -ge "$_n" ]
+	[ -e "$1" ] && [ $# -ge "$_least" ]
+}
+
+# alive NS NAME: a process named NAME runs in NS (a zombie does not count).
+alive() {
+	for _p in $(ip netns pids "$1"); do
+		[ "$(cat /proc/$_p/comm 2>/dev/null)" = "$2" ] &&
+			! grep -q "^State:[[:space:]]*Z" /proc/$_p/status 2>/dev/null &&
+			return 0
+	done
+	return 1
 }
 
 # valid FILE...: capinfos and tcpdump read each one, whole.
@@ -209,6 +220,25 @@ test_expect_success VETH,CAPINFOS '-z gzip: every file compressed, each a whole 
 	valid $(sed "s/\.gz$//" files) &&
 	frames $(sed "s/\.gz$//" files) >got &&
 	test_cmp sent got
+'
+
+test_expect_success VETH 'at the end ethrecv waits for -z on the last file' '
+	mkfifo go &&
+	printf "#!/bin/sh\necho \"\$1\" >started\nread x <go\necho \"\$1\" >>done\n" >slow.sh &&
+	chmod +x slow.sh &&
+	test_bg pid nsrun $B ethrecv -o one.pcap -z ./slow.sh -c 1 vb 0x88b5 2>err &&
+	wait_for bound $B 88b5 &&
+	send 0 1 64 >sent &&
+	wait_for test -e started &&
+	# The summary comes after the wait: not yet.
+	alive $B ethrecv &&
+	test_must_fail grep "received" err &&
+	echo go >go &&
+	wait $pid &&
+	echo one.pcap >want &&
+	test_cmp want done &&
+	test_grep "^ethrecv: 1 frame received" err &&
+	test "$(pcap_hex one.pcap)" = "$(cat sent)"
 '
 
 test_expect_success VETH '-z that fails: said, and the capture goes on' '

@@ -250,9 +250,11 @@ test_size_and_ring(void)
 	fileset_add(&fs, 24, 0);
 	ok(!fileset_full(&fs, 200), "a record larger than -C goes into a "
 	    "file with none");
-	ok(!fileset_full(&fs, 76), "a record that fills it to -C fits");
-	fileset_add(&fs, 76, 1);
-	ok(fileset_full(&fs, 1), "one byte more would pass -C: next file");
+	fileset_add(&fs, 26, 1);
+	ok(!fileset_full(&fs, 50), "a record that fills it to exactly -C fits");
+	ok(fileset_full(&fs, 51), "one that would pass -C by a byte: next file");
+	fileset_add(&fs, 50, 1);
+	ok(fileset_full(&fs, 1), "full: one byte more would pass -C");
 	ok(fileset_ms_until(&fs, NS(T0)) == -1 && !fileset_due(&fs,
 	    NS(T0 + 86400)), "no -G: never due");
 	ok(next_file(&fs, NS(T0)) == 0, "w.pcap.1");
@@ -386,7 +388,7 @@ test_post(void)
 int
 main(void)
 {
-	plan(105);
+	plan(106);
 	setenv("TZ", "UTC", 1);
 	tzset();
 	if (mkdtemp(scratch) == NULL || chdir(scratch) == -1) {
