@@ -105,16 +105,18 @@ struct run {
 static const uint8_t zeros[ETH_ZLEN_];
 static const uint8_t bcast[ETH_ALEN_] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
+/* Exactly ethsend(1)'s SYNOPSIS. */
+static const char usage_text[] =
+    "usage: ethsend [-kPq] [-c count] [-d mac] [-f format] [-i ifid] "
+    "[-l loops]\n"
+    "               [-R factor] [-r rate] [-S fd] [-s mac] [-t ethertype]\n"
+    "               [-v vlan[:prio]] [--progress] [--stats-format=text|kv]\n"
+    "               [iface ethertype]\n";
+
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: ethsend [-kPq] [-c count] [-d mac] "
-	    "[-f format] [-i ifid] [-l loops]\n"
-	    "               [-R factor] [-r rate] [-S fd] [-s mac] "
-	    "[-t ethertype]\n"
-	    "               [-v vlan[:prio]] [--progress] "
-	    "[--stats-format=text|kv]\n"
-	    "               [IFACE ETHERTYPE]\n");
+	fputs(usage_text, stderr);
 	exit(EXIT_USAGE);
 }
 
@@ -555,13 +557,14 @@ static void
 open_relayed(struct run *r, char **argv, int argc, uint16_t *btype)
 {
 	struct relay_peer peer;
+	struct cli_err e;
 
 	if (argc != 0 && argc != 2)
 		usage();
 	r->relayed = 1;
 	if (argc == 2) {
-		if (eth_if_byname(argv[0], &r->ifc) == -1)
-			err(EXIT_SYS, "%s", argv[0]);
+		if (cli_iface(NULL, argv[0], &r->ifc, &e) == -1)
+			cli_exit(&e);
 		r->have_ifc = 1;
 		return;
 	}
@@ -620,6 +623,7 @@ open_socket(const struct opts *o, struct run *r, char **argv, int argc,
     uint16_t *btype)
 {
 	struct rawsock_opts ro;
+	struct cli_err e;
 	int n, ifindex;
 
 	n = 0;
@@ -635,8 +639,8 @@ open_socket(const struct opts *o, struct run *r, char **argv, int argc,
 			    "run it under rawopen(1)");
 		if (argc != 2)
 			usage();
-		if (eth_if_byname(argv[0], &r->ifc) == -1)
-			err(EXIT_SYS, "%s", argv[0]);
+		if (cli_iface(NULL, argv[0], &r->ifc, &e) == -1)
+			cli_exit(&e);
 		if ((r->fd = rawsock_socket()) == -1) {
 			if (errno == EPERM)
 				errx(EXIT_SYS, "socket: %s: needs CAP_NET_RAW; "
@@ -690,17 +694,25 @@ parse_format(const char *s)
 	errx(EXIT_USAGE, "-f %s: not hex, lines or raw", s);
 }
 
-/* A positive number of -R or -r. */
+/*
+ * A positive number of -R or -r, which may be a fraction: its errors
+ * are worded as cli_number()'s.  name is what the message names (the
+ * whole -r value, suffix included).
+ */
 static double
-parse_positive(int ch, const char *s, double max)
+parse_positive(int ch, const char *name, const char *s, double max)
 {
 	char *end;
 	double v;
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (end == s || *end != '\0' || errno != 0 || !(v > 0) || v > max)
-		errx(EXIT_USAGE, "-%c %s: not a number in (0, %g]", ch, s,
+	if (end == s || *end != '\0' || errno != 0 || v != v)
+		errx(EXIT_USAGE, "-%c %s: not a number", ch, name);
+	if (!(v > 0))
+		errx(EXIT_USAGE, "-%c %s: too small (more than 0)", ch, name);
+	if (v > max)
+		errx(EXIT_USAGE, "-%c %s: too large (at most %.0f)", ch, name,
 		    max);
 	return v;
 }
@@ -730,7 +742,7 @@ parse_rate(const char *s, struct opts *o)
 	memcpy(num, s, n);
 	num[n] = '\0';
 	if (!o->bitrate && strchr(num, '.') != NULL) {
-		o->rate = parse_positive('r', num, 1e9);
+		o->rate = parse_positive('r', s, num, 1e9);
 		return;
 	}
 	if (cli_count("-r", num, 1, o->bitrate ? 400000000000LL :
@@ -749,26 +761,29 @@ static int
 options(int argc, char *argv[], struct opts *o)
 {
 	static const struct option longopts[] = {
+		CLI_LONGOPTS,
 		{ "fd", required_argument, NULL, 'S' },
 		{ "progress", no_argument, NULL, 'P' },
 		{ "stats-format", required_argument, NULL, OPT_STATS },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *errstr;
-	int ch;
+	struct cli_err e;
+	long long v;
+	int ch, li;
 
 	memset(o, 0, sizeof(*o));
 	o->fd = -1;
 	o->ifid = -1;
 	o->loops = 1;
 	o->optype = ETHTYPE_NONE;
-	while ((ch = getopt_long(argc, argv, "+c:d:f:i:kl:PqR:r:S:s:t:v:",
-	    longopts, NULL)) != -1) {
+	/* li tells -S from --fd, so that the message names what was given. */
+	while ((li = -1, ch = getopt_long(argc, argv,
+	    "+c:d:f:i:kl:PqR:r:S:s:t:v:", longopts, &li)) != -1) {
 		switch (ch) {
 		case 'c':
-			o->count = strtonum(optarg, 1, LLONG_MAX, &errstr);
-			if (errstr != NULL)
-				errx(EXIT_USAGE, "-c %s: %s", optarg, errstr);
+			if (cli_count("-c", optarg, 1, LLONG_MAX, &v, &e) == -1)
+				cli_exit(&e);
+			o->count = v;
 			break;
 		case 'd':
 			if (eth_parse_mac(optarg, o->dst) == -1)
@@ -780,17 +795,19 @@ options(int argc, char *argv[], struct opts *o)
 			o->fmt = parse_format(optarg);
 			break;
 		case 'i':
-			o->ifid = strtonum(optarg, 0, UINT32_MAX, &errstr);
-			if (errstr != NULL)
-				errx(EXIT_USAGE, "-i %s: %s", optarg, errstr);
+			if (cli_number("-i", optarg, 0, UINT32_MAX, &v,
+			    &e) == -1)
+				cli_exit(&e);
+			o->ifid = v;
 			break;
 		case 'k':
 			o->skip = 1;
 			break;
 		case 'l':
-			o->loops = strtonum(optarg, 0, LLONG_MAX, &errstr);
-			if (errstr != NULL)
-				errx(EXIT_USAGE, "-l %s: %s", optarg, errstr);
+			if (cli_number("-l", optarg, 0, LLONG_MAX, &v,
+			    &e) == -1)
+				cli_exit(&e);
+			o->loops = v;
 			break;
 		case 'P':
 			o->progress = 1;
@@ -799,7 +816,7 @@ options(int argc, char *argv[], struct opts *o)
 			o->quiet = 1;
 			break;
 		case 'R':
-			o->factor = parse_positive(ch, optarg, 1e6);
+			o->factor = parse_positive(ch, optarg, optarg, 1e6);
 			break;
 		case 'r':
 			parse_rate(optarg, o);
@@ -812,10 +829,9 @@ options(int argc, char *argv[], struct opts *o)
 				    optarg);
 			break;
 		case 'S':
-			o->fd = strtonum(optarg, 0, INT_MAX, &errstr);
-			if (errstr != NULL)
-				errx(EXIT_USAGE, "-S/--fd %s: %s", optarg,
-				    errstr);
+			if (cli_fd(li >= 0 ? "--fd" : "-S", optarg, &o->fd,
+			    &e) == -1)
+				cli_exit(&e);
 			break;
 		case 's':
 			if (eth_parse_mac(optarg, o->src) == -1)
@@ -824,9 +840,8 @@ options(int argc, char *argv[], struct opts *o)
 			o->have_src = 1;
 			break;
 		case 't':
-			if (eth_parse_type(optarg, &o->type) == -1)
-				errx(EXIT_USAGE, "-t %s: not an ethertype",
-				    optarg);
+			if (cli_ethertype("-t", optarg, &o->type, &e) == -1)
+				cli_exit(&e);
 			o->have_type = 1;
 			break;
 		case 'v':
@@ -835,6 +850,10 @@ options(int argc, char *argv[], struct opts *o)
 				    "(0-4095, 0-7)", optarg);
 			o->tagged = 1;
 			break;
+		case CLI_OPT_HELP:
+			cli_help(usage_text);
+		case CLI_OPT_VERSION:
+			cli_version_exit();
 		default:
 			usage();
 		}
@@ -851,6 +870,8 @@ options(int argc, char *argv[], struct opts *o)
 static void
 operands(struct opts *o, int argc, char **argv, uint16_t *btype)
 {
+	struct cli_err e;
+
 	if (argc == 1)
 		errx(EXIT_USAGE, "%s: an interface needs an ethertype",
 		    argv[0]);
@@ -859,8 +880,9 @@ operands(struct opts *o, int argc, char **argv, uint16_t *btype)
 		    argv[2]);
 	if (argc != 2)
 		return;
-	if (eth_parse_type(argv[1], btype) == -1)
-		errx(EXIT_USAGE, "%s: not an ethertype", argv[1]);
+	if (cli_ifname(NULL, argv[0], &e) == -1 ||
+	    cli_ethertype(NULL, argv[1], btype, &e) == -1)
+		cli_exit(&e);
 	o->optype = *btype;
 	/* The type the tool opens is a default for the payloads. */
 	if (!o->have_type && *btype != ETHTYPE_ALL && *btype != ETHTYPE_NONE) {

@@ -42,18 +42,20 @@ test_expect_success 'usage: synopsis and exit 100' '
 		env -u LISTEN_FDS ethsend </dev/null &&
 	fails 100 "ethsend: -f pcap: not hex, lines or raw" ethsend -f pcap &&
 	fails 100 "ethsend: -d nomac: not a MAC address" ethsend -d nomac &&
-	fails 100 "ethsend: -t 0x10000: not an ethertype" ethsend -t 0x10000 &&
+	fails 100 "ethsend: -t 0x10000: bad ethertype" ethsend -t 0x10000 &&
 	fails 100 "ethsend: -v 4096: not VLAN[:PRIO]" ethsend -v 4096 &&
 	fails 100 "ethsend: -c 0: too small" ethsend -c 0 &&
 	fails 100 "ethsend: -r 0: too small (at least 1)" ethsend -r 0 &&
 	fails 100 "ethsend: -r 5x: not a number" ethsend -r 5x &&
 	fails 100 "ethsend: --stats-format json: text or kv" ethsend --stats-format json &&
 	fails 100 "ethsend: -r and -R exclude each other" ethsend -r 5 -R 1 &&
-	fails 100 "ethsend: -S/--fd x: invalid" ethsend --fd x
+	fails 100 "ethsend: --fd x: not an fd (0 to 1023)" ethsend --fd x &&
+	fails 111 "ethsend: -S 9: fd 9 is not open" ethsend -S 9 9>&- &&
+	fails 100 "ethsend: -R 0: too small (more than 0)" ethsend -R 0
 '
 
 test_expect_success NET 'no such interface: exit 111' '
-	fails 111 "ethsend: nosuch0: No such device" send nosuch0 0x88b5 </dev/null
+	fails 111 "ethsend: nosuch0: no such interface" send nosuch0 0x88b5 </dev/null
 '
 
 test_expect_success NET 'without CAP_NET_RAW: exit 111, pointing at rawopen' '
