@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "capsock.h"
+#include "cli.h"
 #include "eth.h"
 #include "fdcap.h"
 #include "fileset.h"
@@ -90,7 +91,7 @@ struct ethrecv {
 	int		 dir;
 	int		 unbuffered;	/* -U */
 	uint64_t	 count;		/* -c; 0: no limit */
-	int		 seconds;	/* -t; 0: no limit */
+	int		 seconds;	/* -t, rounded up; 0: no limit */
 	struct timespec	 end;
 	uint32_t	 snaplen;
 	uint32_t	 cut;		/* records cut to this: -s, or snaplen */
@@ -108,6 +109,7 @@ struct ethrecv {
 	int		 werror;	/* a write failed: say what was written */
 	int		 progress;	/* -v, --progress: a rate line a second */
 	int		 kv;		/* --stats-format=kv */
+	int		 quiet;		/* -q: no readiness line, no summary */
 	uint64_t	 t0_ns;		/* when the socket was ready */
 	uint64_t	 tick_ns;	/* the next rate line is due */
 	uint64_t	 tick_frames, tick_bytes;	/* at the last one */
@@ -126,22 +128,25 @@ static volatile sig_atomic_t stop;
 static volatile sig_atomic_t nsignals;	/* how many arrived */
 static volatile sig_atomic_t info;	/* SIGUSR1: say the counts */
 
+/* Exactly ethrecv(1)'s SYNOPSIS. */
+static const char usage_text[] =
+    "usage: ethrecv [-pqUv] [-B size] [-c count] [-F filter] "
+    "[-Q in|out|inout]\n"
+    "               [-S fd] [-s snaplen] [-t seconds] "
+    "[-w pcap|pcapng|text|hex|payload]\n"
+    "               [--comment text] [--progress] "
+    "[--stats-format=text|kv] [--tstamp-us]\n"
+    "               [-o file [-C size] [-G seconds] [-W count] "
+    "[-z prog]] [iface ethertype]\n"
+    "       ethrecv -e [-pqv] [-B size] [-c count] [-F filter] "
+    "[-j jobs] [-S fd]\n"
+    "               [-T seconds] [-t seconds] [iface ethertype] "
+    "-- prog [arg ...]\n";
+
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr,
-	    "usage: ethrecv [-pqUv] [-B size] [-c count] [-F filter] "
-	    "[-Q in|out|inout]\n"
-	    "               [-S fd] [-s snaplen] [-t seconds] "
-	    "[-w pcap|pcapng|text|hex|payload]\n"
-	    "               [--comment text] [--progress] "
-	    "[--stats-format=text|kv] [--tstamp-us]\n"
-	    "               [-o file [-C size] [-G seconds] [-W count] "
-	    "[-z prog]] [iface ethertype]\n"
-	    "       ethrecv -e [-pqv] [-B size] [-c count] [-F filter] "
-	    "[-j jobs] [-S fd]\n"
-	    "               [-T seconds] [-t seconds] [iface ethertype] "
-	    "-- prog [arg ...]\n");
+	fputs(usage_text, stderr);
 	exit(EXIT_USAGE);
 }
 
@@ -176,53 +181,34 @@ take_pending(void)
 		onsignal(sig);
 }
 
-/* A number in [min, max], or a usage error naming the option. */
+/* A number in [min, max] (cli_number()), or exit 100 naming the option. */
 static long long
 number(int opt, const char *s, long long min, long long max)
 {
-	const char *errstr;
+	struct cli_err e;
+	char name[3] = { '-', (char)opt, '\0' };
 	long long v;
 
-	v = strtonum(s, min, max, &errstr);
-	if (errstr != NULL)
-		errx(EXIT_USAGE, "-%c %s: %s", opt, s, errstr);
+	if (cli_number(name, s, min, max, &v, &e) == -1)
+		cli_exit(&e);
 	return v;
 }
 
 /*
- * A size for -B: a number with an optional k, m or g (powers of 1024),
- * from 16 KiB to 1 GiB.
+ * A duration in [1 s, max_s] (cli_duration()), in milliseconds, or exit
+ * 100 naming the option.
  */
-static size_t
-parse_size(const char *s)
+static long long
+duration(int opt, const char *s, long long max_s)
 {
-	char digits[32];
-	size_t n = strlen(s), mult = 1;
-	long long v;
+	struct cli_err e;
+	char name[3] = { '-', (char)opt, '\0' };
+	long long ms;
 
-	if (n == 0 || n >= sizeof(digits))
-		errx(EXIT_USAGE, "-B %s: invalid", s);
-	memcpy(digits, s, n + 1);
-	switch (digits[n - 1]) {
-	case 'k': case 'K':
-		mult = 1U << 10;
-		break;
-	case 'm': case 'M':
-		mult = 1U << 20;
-		break;
-	case 'g': case 'G':
-		mult = 1U << 30;
-		break;
-	}
-	if (mult != 1)
-		digits[n - 1] = '\0';
-	v = strtonum(digits, 1, LLONG_MAX, NULL);
-	if (v > 0 && v > (1LL << 30) / (long long)mult)
-		errx(EXIT_USAGE, "-B %s: too large (at most 1g)", s);
-	v = number('B', digits, 1, (1LL << 30) / (long long)mult);
-	if ((size_t)v * mult < (16U << 10))
-		errx(EXIT_USAGE, "-B %s: too small (at least 16k)", s);
-	return (size_t)v * mult;
+	if (cli_duration(name, s, MSEC_PER_SEC, max_s * MSEC_PER_SEC, &ms,
+	    &e) == -1)
+		cli_exit(&e);
+	return ms;
 }
 
 /* The ring's geometry for a total of size bytes: blocks of <= 1 MiB. */
@@ -245,11 +231,11 @@ plural(uint64_t n, const char *one, const char *many)
 }
 
 /*
- * Prints the summary line; -e adds its handler counts, and any frame cut
- * short is counted, never silently.
+ * Prints the counts line (the summary's, and SIGUSR1's); -e adds its
+ * handler counts, and any frame cut short is counted, never silently.
  */
 static void
-summary(struct ethrecv *e)
+counts(struct ethrecv *e)
 {
 	char drops[96], extra[192] = "";
 	size_t n;
@@ -297,6 +283,14 @@ summary(struct ethrecv *e)
 	    secs > 0 ? (double)e->bytes * 8 / secs / 1e6 : 0);
 }
 
+/* The summary at the end of a run: the counts, unless -q. */
+static void
+summary(struct ethrecv *e)
+{
+	if (!e->quiet)
+		counts(e);
+}
+
 /*
  * What SIGUSR1 and -v (--progress) ask for: the counts so far as the
  * summary gives them, and once a second a rate line over the last
@@ -310,7 +304,7 @@ feedback(struct ethrecv *e)
 
 	if (info) {
 		info = 0;
-		summary(e);
+		counts(e);
 	}
 	if (!e->progress || (now = ts_now_ns()) < e->tick_ns)
 		return;
@@ -913,35 +907,38 @@ check_handed(const struct ethrecv *e, const struct capsock *c,
 }
 
 /*
- * The operands: [iface ethertype], and with -e `-- prog [arg ...]` (getopt
- * may have eaten the --).  Sets *prog; returns how many come before it.
- * Each wrong shape is named in one line.
+ * The operands after the options, argv[first..argc-1]: [iface ethertype],
+ * and with -e `-- prog [arg ...]` (cli_split(); lastarg is the last
+ * option's argument).  Checks the interface's name and the ethertype
+ * into *type; sets *prog.  Returns how many operands come before the
+ * program.  Each wrong shape is named in one line.
  */
 static int
-operands(int server, int argc, char **argv, char ***prog)
+operands(int server, int argc, char **argv, int first, const char *lastarg,
+    char ***prog, uint16_t *type)
 {
-	int n, dashes;
+	struct cli_args a;
+	struct cli_err e;
 
-	dashes = strcmp(argv[-1], "--") == 0;
-	for (n = 0; !dashes && n < argc; n++)
-		if (strcmp(argv[n], "--") == 0)
-			break;
-	if (dashes)
-		n = 0;
-	if (!server && (dashes || n < argc))
+	if (cli_split(argc, argv, first, lastarg, server ? CLI_PROG_REQUIRED :
+	    CLI_PROG_OPTIONAL, &a, &e) == -1) {
+		if (server)
+			cli_exit(&e);
+		a.prog = argv;	/* a "--" with nothing after it */
+	}
+	if (!server && a.prog != NULL)
 		errx(EXIT_USAGE, "-- prog: a program runs only under -e");
-	if (server && !dashes && n == argc)
-		errx(EXIT_USAGE, "-e: no program: give -- prog [arg ...]");
-	*prog = server ? argv + n + (dashes ? 0 : 1) : NULL;
-	if (server && *prog >= argv + argc)
-		errx(EXIT_USAGE, "-e: no program after --");
-	if (n == 1)
+	*prog = a.prog;
+	if (a.nops == 1)
 		errx(EXIT_USAGE, "%s: an interface needs an ethertype",
-		    argv[0]);
-	if (n > 2)
+		    a.ops[0]);
+	if (a.nops > 2)
 		errx(EXIT_USAGE, "%s: one interface and one ethertype at most",
-		    argv[2]);
-	return n;
+		    a.ops[2]);
+	if (a.nops == 2 && (cli_ifname(NULL, a.ops[0], &e) == -1 ||
+	    cli_ethertype(NULL, a.ops[1], type, &e) == -1))
+		cli_exit(&e);
+	return a.nops;
 }
 
 /* The output format of -w, or the default for where stdout goes. */
@@ -1101,7 +1098,7 @@ start_output(struct ethrecv *e, int fd)
  * wait for; the clocks of the summary and of -v start here.
  */
 static void
-ready(struct ethrecv *e, int quiet, uint16_t type)
+ready(struct ethrecv *e, uint16_t type)
 {
 	static const char *const fmts[] = { "pcap", "pcapng", "text", "hex",
 	    "payload" };
@@ -1109,7 +1106,7 @@ ready(struct ethrecv *e, int quiet, uint16_t type)
 
 	e->t0_ns = ts_now_ns();
 	e->tick_ns = e->t0_ns + NSEC_PER_SEC;
-	if (quiet)
+	if (e->quiet)
 		return;
 	if (type == ETHTYPE_ALL)
 		strlcpy(t, "all", sizeof(t));
@@ -1130,6 +1127,7 @@ int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
+		CLI_LONGOPTS,
 		{ "comment", required_argument, NULL, OPT_COMMENT },
 		{ "fd", required_argument, NULL, 'S' },
 		{ "progress", no_argument, NULL, OPT_PROGRESS },
@@ -1149,8 +1147,10 @@ main(int argc, char *argv[])
 	unsigned bnr, retire;
 	uint16_t type = 0;
 	int ch, server = 0, promisc = 0, sockfd = -1, nargs, bset = 0;
-	int jobs = 0, htimeout = 0, quiet = 0;
-	long long snap = -1;
+	int jobs = 0, htimeout = 0, li;
+	long long snap = -1, tms = 0, v;
+	const char *last = NULL;
+	struct cli_err ce;
 
 	/* A socket opened onto a closed 0, 1 or 2 would get our output. */
 	if (priv_stdfds() == -1)
@@ -1159,11 +1159,13 @@ main(int argc, char *argv[])
 	e.fd = -1;
 	e.dir = DIR_IN;
 	memset(&fc, 0, sizeof(fc));
-	while ((ch = getopt_long(argc, argv,
-	    "+B:C:c:eF:G:j:o:pQ:qS:s:T:t:UvW:w:z:", longopts, NULL)) != -1)
+	/* li tells -S from --fd, so that a message names what was given. */
+	while ((li = -1, ch = getopt_long(argc, argv,
+	    "+B:C:c:eF:G:j:o:pQ:qS:s:T:t:UvW:w:z:", longopts, &li)) != -1) {
+		last = optarg;
 		switch (ch) {
 		case 'q':
-			quiet = 1;
+			e.quiet = 1;
 			break;
 		case 'v':
 		case OPT_PROGRESS:
@@ -1177,7 +1179,10 @@ main(int argc, char *argv[])
 				    optarg);
 			break;
 		case 'B':
-			ringsize = parse_size(optarg);
+			if (cli_size("-B", optarg, 16 << 10, 1 << 30, &v,
+			    &ce) == -1)
+				cli_exit(&ce);
+			ringsize = (size_t)v;
 			bset = 1;
 			break;
 		case 'C':
@@ -1186,7 +1191,10 @@ main(int argc, char *argv[])
 				    errno == ERANGE ? "too large" : "invalid");
 			break;
 		case 'c':
-			e.count = (uint64_t)number(ch, optarg, 1, LLONG_MAX);
+			if (cli_count("-c", optarg, 1, LLONG_MAX, &v,
+			    &ce) == -1)
+				cli_exit(&ce);
+			e.count = (uint64_t)v;
 			break;
 		case 'e':
 			server = 1;
@@ -1218,7 +1226,9 @@ main(int argc, char *argv[])
 				    optarg);
 			break;
 		case 'S':
-			sockfd = (int)number(ch, optarg, 0, INT_MAX);
+			if (cli_fd(li >= 0 ? "--fd" : "-S", optarg, &sockfd,
+			    &ce) == -1)
+				cli_exit(&ce);
 			break;
 		case 's':
 			snap = number(ch, optarg, 0, RING_SNAPLEN_MAX);
@@ -1233,10 +1243,14 @@ main(int argc, char *argv[])
 			e.usec = 1;
 			break;
 		case 'T':
-			htimeout = (int)number(ch, optarg, 1, 86400);
+			/* Whole seconds for fsrv: 1500ms waits 2 s. */
+			htimeout = (int)((duration(ch, optarg, 86400) +
+			    MSEC_PER_SEC - 1) / MSEC_PER_SEC);
 			break;
 		case 't':
-			e.seconds = (int)number(ch, optarg, 1, 31536000);
+			tms = duration(ch, optarg, 31536000);
+			e.seconds = (int)((tms + MSEC_PER_SEC - 1) /
+			    MSEC_PER_SEC);
 			break;
 		case 'U':
 			e.unbuffered = 1;
@@ -1250,12 +1264,17 @@ main(int argc, char *argv[])
 		case 'z':
 			fc.prog = optarg;
 			break;
+		case CLI_OPT_HELP:
+			cli_help(usage_text);
+		case CLI_OPT_VERSION:
+			cli_version_exit();
 		default:
 			usage();
 		}
+	}
+	nargs = operands(server, argc, argv, optind, last, &e.prog, &type);
 	argc -= optind;
 	argv += optind;
-	nargs = operands(server, argc, argv, &e.prog);
 	if (server && (fmtarg != NULL || e.unbuffered || e.dir != DIR_IN))
 		errx(EXIT_USAGE, "-w, -U and -Q do not go with -e");
 	if (!server && (jobs != 0 || htimeout != 0))
@@ -1292,8 +1311,6 @@ main(int argc, char *argv[])
 	if (nargs == 2) {
 		if (sockfd != -1)
 			errx(EXIT_USAGE, "-S and iface ethertype: choose one");
-		if (eth_parse_type(argv[1], &type) == -1)
-			errx(EXIT_USAGE, "%s: not an ethertype", argv[1]);
 		sockfd = capsock_handed_for(argv[0], type);
 	} else if (sockfd == -1) {
 		if ((ch = listenfd_count()) == -1)
@@ -1346,7 +1363,7 @@ main(int argc, char *argv[])
 	e.waitmask = &waitmask;
 	if (e.seconds > 0) {
 		ts_now(&e.end);
-		ts_add(&e.end, ts_from_ms((long long)e.seconds * MSEC_PER_SEC));
+		ts_add(&e.end, ts_from_ms(tms));
 	}
 
 	if (server) {
@@ -1359,7 +1376,7 @@ main(int argc, char *argv[])
 		sc.childpipe = &origpipe;
 		if (fsrv_init(&e.srv, &sc) == -1)
 			err(EXIT_SYS, "malloc");
-		ready(&e, quiet, sockfd == -1 ? type : cs.type);
+		ready(&e, sockfd == -1 ? type : cs.type);
 		serve(&e);
 		fsrv_free(&e.srv);
 	} else {
@@ -1369,7 +1386,7 @@ main(int argc, char *argv[])
 			e.outname = "stdout";
 			start_output(&e, STDOUT_FILENO);
 		}
-		ready(&e, quiet, sockfd == -1 ? type : cs.type);
+		ready(&e, sockfd == -1 ? type : cs.type);
 		capture(&e);
 		if (e.fmt == FMT_PCAPNG)
 			ng_end(&e);

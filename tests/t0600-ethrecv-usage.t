@@ -22,9 +22,9 @@ test_expect_success 'an unknown option prints the synopsis, exit 100' '
 test_expect_success 'operands of the wrong shape: one line naming the problem, exit 100' '
 	one_line 100 "lo: an interface needs an ethertype" lo &&
 	one_line 100 "extra: one interface and one ethertype at most" lo all extra &&
-	one_line 100 "-e: no program: give -- prog [arg ...]" -e lo 0x88b5 &&
+	one_line 100 "missing -- before the program" -e lo 0x88b5 &&
 	one_line 100 "-- prog: a program runs only under -e" lo 0x88b5 -- cat &&
-	one_line 100 "-e: no program after --" -e lo all --
+	one_line 100 "missing program after --" -e lo all --
 '
 
 test_expect_success 'bad option values are named, exit 100' '
@@ -37,13 +37,13 @@ test_expect_success 'bad option values are named, exit 100' '
 	test_expect_code 100 ethrecv -B 4k lo all 2>err &&
 	test_grep "ethrecv: -B 4k: too small" err &&
 	test_expect_code 100 ethrecv -B 2t lo all 2>err &&
-	test_grep "ethrecv: -B 2t: invalid" err &&
+	test_grep "ethrecv: -B 2t: not a number (k, M or G may follow)" err &&
 	test_expect_code 100 ethrecv -B 2g lo all 2>err &&
-	test_grep "ethrecv: -B 2g: too large (at most 1g)" err &&
+	test_grep "ethrecv: -B 2g: too large (at most 1G)" err &&
 	test_expect_code 100 ethrecv -B 1048577k lo all 2>err &&
 	test_grep "ethrecv: -B 1048577k: too large" err &&
 	test_expect_code 100 ethrecv lo 0x1ffff 2>err &&
-	test_grep "^ethrecv: 0x1ffff: not an ethertype$" err
+	test_grep "^ethrecv: 0x1ffff: bad ethertype$" err
 '
 
 test_expect_success '-j and -T need -e, even at their defaults; -w, -U, -Q do not go with it' '
@@ -58,8 +58,8 @@ test_expect_success '-j and -T need -e, even at their defaults; -w, -U, -Q do no
 '
 
 test_expect_success '-e needs -- and a program' '
-	one_line 100 "-e: no program: give -- prog [arg ...]" -e lo all cat &&
-	one_line 100 "-e: no program after --" -e --
+	one_line 100 "missing -- before the program" -e lo all cat &&
+	one_line 100 "missing program after --" -e --
 '
 
 test_expect_success '-e with a program that is not there: exit 127 at start, one line' '
@@ -82,9 +82,9 @@ test_expect_success 'a handed-over fd that is a pipe: exit 100' '
 	test_grep "ethrecv: fd 3: not an AF_PACKET socket" err
 '
 
-test_expect_success 'a handed-over fd that is not open: exit 100' '
-	test_expect_code 100 ethrecv --fd 9 9<&- 2>err &&
-	test_grep "ethrecv: fd 9" err
+test_expect_success 'a handed-over fd that is not open: exit 111' '
+	test_expect_code 111 ethrecv --fd 9 9<&- 2>err &&
+	test_grep "^ethrecv: --fd 9: fd 9 is not open$" err
 '
 
 test_expect_success '-p on a handed-over socket is refused' '

@@ -213,8 +213,8 @@ test_expect_success NET 'case 30: ethsend and ethrecv on UDP, Unix, SOCK_DGRAM p
 				/usr/bin/python3 hold.py $kind $tool </dev/null 2>err &&
 			test_grep "^$tool: fd 3: not a\(n\| raw\) AF_PACKET socket" err || return 1
 		done &&
-		test_expect_code 100 $tool --fd 9 9<&- </dev/null 2>err &&
-		test_grep "^$tool: fd 9" err &&
+		test_expect_code 111 $tool --fd 9 9<&- </dev/null 2>err &&
+		test_grep "^$tool: --fd 9: fd 9 is not open$" err &&
 		test_expect_code 100 env LISTEN_FDS=1 $tool 3<&- </dev/null 2>err &&
 		test_grep "^$tool: \(fd 3\|LISTEN_FDS\)" err || return 1
 	done
