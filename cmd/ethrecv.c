@@ -527,10 +527,17 @@ reap(struct ethrecv *e, int block)
 		warn("-z: waitpid");
 }
 
-/* -o: the file written out, closed and given to -z. */
+static void	ng_end(struct ethrecv *);
+
+/*
+ * -o: the file written out (a pcapng one with its statistics block, as
+ * every file is whole on its own), closed and given to -z.
+ */
 static void
 close_file(struct ethrecv *e)
 {
+	if (e->fmt == FMT_PCAPNG)
+		ng_end(e);
 	out_flush(e);
 	outq_free(&e->o);
 	if (fileset_close(&e->fs) == -1) {
@@ -1388,7 +1395,7 @@ main(int argc, char *argv[])
 		}
 		ready(&e, sockfd == -1 ? type : cs.type);
 		capture(&e);
-		if (e.fmt == FMT_PCAPNG)
+		if (e.fmt == FMT_PCAPNG && !e.tofile)
 			ng_end(&e);
 		if (e.tofile)
 			end_files(&e);

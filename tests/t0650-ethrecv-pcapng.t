@@ -99,7 +99,7 @@ test_expect_success 'usage: --comment, --tstamp-us and -s go with their formats'
 	test_expect_code 100 ethrecv -s 64 -w hex lo all 2>err &&
 	test_grep "^ethrecv: -s goes with -w pcap or -w pcapng$" err &&
 	test_expect_code 100 ethrecv -s 262145 lo all 2>err &&
-	test_grep "^ethrecv: -s 262145: too large$" err
+	test_grep "^ethrecv: -s 262145: too large (at most 262144)$" err
 '
 
 test_expect_success VETH,TSHARK 'tshark reads every frame of -w pcapng byte for byte, on interface vb' '

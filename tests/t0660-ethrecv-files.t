@@ -108,6 +108,34 @@ test_expect_success VETH,CAPINFOS '-C: every file valid, none past the size, the
 	test_grep "^ethrecv: 60 frames received, 0 dropped by kernel" err
 '
 
+# blocks FILE: the pcapng block types of FILE, in hex, one a line.
+blocks() {
+	/usr/bin/python3 -c '
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+o = 0
+while o + 12 <= len(d):
+    t, n = struct.unpack("<II", d[o:o + 8])
+    print("%x" % t)
+    o += n
+' "$1"
+}
+
+test_expect_success VETH,CAPINFOS '-w pcapng -C: every file its own SHB, IDB and statistics block' '
+	test_bg pid nsrun $B ethrecv -w pcapng -o n.pcapng -C 2k -c 40 vb 0x88b5 2>err &&
+	wait_for bound $B 88b5 &&
+	send 0 40 200 >sent &&
+	wait $pid &&
+	numbered n.pcapng >files &&
+	test_line_count -ge 3 files &&
+	valid $(cat files) &&
+	for f in $(cat files); do
+		blocks "$f" >b &&
+		test "$(sed -n 1p b) $(sed -n 2p b) $(tail -n 1 b)" = "a0d0d0a 1 5" &&
+		test "$(grep -c "^5$" b)" = 1 || { echo "$f:" >&2; cat b >&2; return 1; }
+	done
+'
+
 test_expect_success VETH,CAPINFOS '-C: a file is full at the first frame that would pass it' '
 	test_bg pid nsrun $B ethrecv -o b.pcap -C 456 -c 6 vb 0x88b5 2>err &&
 	wait_for bound $B 88b5 &&
