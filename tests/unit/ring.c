@@ -399,9 +399,18 @@ main(void)
 	}
 	ok(ring_setup(&r, rx, 1 << 16, 2, 2) == 0,
 	    "once it is killed: a ring of our own in its place");
+	/* Late frames of the floods above may come too: look for ours. */
 	for (i = 0; i < 5; i++)
-		(void)send_frame(tx, (uint32_t)i, 100, 0);
-	is_int(drain(&r, 0, 5, 100), 5, "and the frames come through it");
+		(void)send_frame(tx, 1000 + (uint32_t)i, 100, 0);
+	got = 0;
+	while (got < 5 && next_frame(&r, &f) == 1) {
+		uint32_t seq;
+
+		memcpy(&seq, f.data + 14, 4);
+		if (f.len == 100 && be32toh(seq) == 1000 + (uint32_t)got)
+			got++;
+	}
+	is_int(got, 5, "and the frames come through it, in order");
 	ring_close(&r);
 
 	/* ring_frame_copy of an untagged frame is the frame. */
