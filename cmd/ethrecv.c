@@ -1193,9 +1193,9 @@ main(int argc, char *argv[])
 			bset = 1;
 			break;
 		case 'C':
-			if (fileset_parse_size(optarg, &fc.maxsize) == -1)
-				errx(EXIT_USAGE, "-C %s: %s", optarg,
-				    errno == ERANGE ? "too large" : "invalid");
+			if (cli_size("-C", optarg, 1, LLONG_MAX, &v, &ce) == -1)
+				cli_exit(&ce);
+			fc.maxsize = (uint64_t)v;
 			break;
 		case 'c':
 			if (cli_count("-c", optarg, 1, LLONG_MAX, &v,

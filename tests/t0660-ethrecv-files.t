@@ -74,7 +74,7 @@ test_expect_success 'usage: -C, -G, -W, -z need -o; -W needs -C or -G; -o not wi
 	test_expect_code 100 ethrecv -o x.pcap -W 3 vb 0x88b5 2>err &&
 	test_grep "^ethrecv: -W needs -C or -G$" err &&
 	test_expect_code 100 ethrecv -o x.pcap -C 0 vb 0x88b5 2>err &&
-	test_grep "^ethrecv: -C 0: invalid$" err &&
+	test_grep "^ethrecv: -C 0: too small (at least 1)$" err &&
 	test_expect_code 100 ethrecv -o x.pcap -C 5q vb 0x88b5 2>err &&
 	test_expect_code 100 ethrecv -o x.pcap -G 0 vb 0x88b5 2>err &&
 	test_expect_code 100 ethrecv -e -o x.pcap vb 0x88b5 -- cat 2>err &&
