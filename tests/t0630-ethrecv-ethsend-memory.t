@@ -57,8 +57,10 @@ test_expect_success VETH 'ethrecv with its default ring stays under 16 MiB' '
 	capture_hwm 16384 14336
 '
 
-test_expect_success VETH 'ethrecv -B 2m stays under 4 MiB: the ring is what it costs' '
-	capture_hwm 4096 2048 -B 2m
+# Beside its ring, ethrecv holds its 1 MiB output buffer and its code:
+# about 2 MiB that do not grow with the capture.
+test_expect_success VETH 'ethrecv -B 2m stays under 4.5 MiB: the ring is what grows' '
+	capture_hwm 4608 2048 -B 2m
 '
 
 test_expect_success VETH 'ethrecv -B 64m holds its ring: -B sizes it' '
