@@ -176,6 +176,9 @@ capsock_open(struct capsock *c, const char *ifname, uint16_t type,
 	rc.otherhost = 1;
 	rc.outgoing = conf->outgoing;
 	rc.inner = conf->filter != NULL ? &prog : NULL;
+	rc.pin = conf->group != NULL;
+	rc.group = conf->group;
+	rc.fanout = conf->fanout;
 	if (rawsock_confine(c->fd, &rc) == -1) {
 		c->step = CAPSOCK_STEP_CONFINE;
 		rxsrc_close(src);

@@ -50,6 +50,9 @@ struct capsock_conf {
 	size_t		 block_size;	/* the ring: rxsrc_ring() */
 	unsigned	 block_nr;
 	unsigned	 retire_ms;
+	/* capsock_open() only: join fanout group *group (0: a new one). */
+	unsigned	*group;		/* NULL: no group */
+	int		 fanout;	/* its mode: rawsock_fanout_mode()'s */
 };
 
 struct capsock {
@@ -98,7 +101,10 @@ int	capsock_take(struct capsock *c, const struct capsock_conf *conf,
  * last, so that nothing arrives before the ring is there to take it,
  * confined as rawopen confines (rawsock_confine(): conf->filter inside,
  * frames to other hosts, outgoing ones when conf->outgoing, promiscuous
- * when conf->promisc) but neither locked nor pinned.  Returns 0, or -1
+ * when conf->promisc) but neither locked nor pinned, unless conf->group
+ * is not NULL: then a member of fanout group *conf->group of mode
+ * conf->fanout (rawsock_group(); *conf->group 0: a new group, its id
+ * written back for the next member).  Returns 0, or -1
  * with errno and c->step: IFACE (ENODEV: no such interface, or
  * eth_ifname_check()'s EINVAL), FILTER (as for capsock_take()), SOCKET
  * (EPERM or EACCES: no CAP_NET_RAW), RING, CONFINE (EINVAL with a filter:

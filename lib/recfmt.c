@@ -75,7 +75,7 @@ recfmt_ng(const struct recfmt *rf, struct outq *o, const struct ring_frame *f)
 	}
 	if (caplen > rf->cut)
 		caplen = rf->cut;
-	if (pcapio_ng_epb(&b, 0, f->ts_ns, data, caplen, len,
+	if (pcapio_ng_epb(&b, rf->ifid, f->ts_ns, data, caplen, len,
 	    pcapio_ng_flags(f->pkttype)) == -1) {
 		errno = EINVAL;
 		return -1;

@@ -1,12 +1,12 @@
 /*
  * recfmt: one received frame as a record of ethrecv's output formats,
  * appended to an outq: pcap (ns or us timestamps), a pcapng EPB of
- * interface 0, a hex line, a one-line text summary, or the payload.  The
- * 802.1Q tag the kernel took off is put back (ring_frame_copy()), and a
- * record is cut to rf->cut bytes in pcap and pcapng; the other formats
- * hold what was captured.
+ * interface rf->ifid, a hex line, a one-line text summary, or the
+ * payload.  The 802.1Q tag the kernel took off is put back
+ * (ring_frame_copy()), and a record is cut to rf->cut bytes in pcap and
+ * pcapng; the other formats hold what was captured.
  *
- *	struct recfmt rf = { RECFMT_PCAP, 0, cut, snaplen, scratch };
+ *	struct recfmt rf = { RECFMT_PCAP, 0, cut, snaplen, scratch, 0 };
  *	if (recfmt_cut(&rf, &f, &wire, &kept)) count and say it;
  *	if (recfmt_write(&rf, &o, &f) == -1) the output failed;
  *
@@ -34,6 +34,7 @@ struct recfmt {
 	uint32_t	 cut;		/* pcap, pcapng: records cut to this */
 	uint32_t	 snaplen;	/* the header's: what counts as cut */
 	uint8_t		*frame;		/* scratch: rxsrc_maxframe() bytes */
+	uint32_t	 ifid;		/* pcapng: the EPB's interface */
 };
 
 /*

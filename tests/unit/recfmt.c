@@ -48,14 +48,14 @@ le32(const uint8_t *p)
 int
 main(void)
 {
-	struct recfmt rf = { RECFMT_PCAP, 0, 1518, 1518, scratch };
+	struct recfmt rf = { RECFMT_PCAP, 0, 1518, 1518, scratch, 0 };
 	struct ring_frame f;
 	uint8_t frame[1000];
 	uint32_t wire, kept;
 	ssize_t n;
 	size_t i;
 
-	plan(21);
+	plan(23);
 	for (i = 0; i < sizeof(frame); i++)
 		frame[i] = (uint8_t)i;
 	memcpy(frame, "\xff\xff\xff\xff\xff\xff\x02\0\0\0\0\x01\x88\xb5", 14);
@@ -102,6 +102,11 @@ main(void)
 	    le32(out + 20) == 60 && le32(out + 24) == 60 &&
 	    memcmp(out + 28, frame, 60) == 0, "pcapng: one EPB");
 	ok((size_t)n <= recfmt_size(&rf, &f), "no larger than its size");
+	is_int(le32(out + 8), 0, "of interface 0");
+	rf.ifid = 3;
+	n = record(&rf, &f);
+	is_int(le32(out + 8), 3, "of interface rf.ifid");
+	rf.ifid = 0;
 
 	rf.fmt = RECFMT_HEX;
 	f.caplen = f.len = 16;
