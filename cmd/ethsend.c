@@ -1,10 +1,10 @@
 /*
  * ethsend: frames from stdin to the wire.
  *
- *	ethsend [-kPq] [-c count] [-d mac] [-f format] [-i ifid] [-l loops]
- *	    [-R factor] [-r rate] [-S fd] [-s mac] [-t ethertype]
- *	    [-v vlan[:prio]] [--progress] [--stats-format=text|kv]
- *	    [IFACE ETHERTYPE]
+ *	ethsend [-kPq] [-c count] [-d mac] [-f format] [-i ifid]
+ *	    [-j senders] [-l loops] [-R factor] [-r rate] [-S fd] [-s mac]
+ *	    [-t ethertype] [-v vlan[:prio]] [--progress]
+ *	    [--stats-format=text|kv] [IFACE ETHERTYPE]
  *
  * Frames are read from stdin into one large buffer (lib/pcapio) and sent
  * in batches with sendmmsg(2), each message pointing straight into that
@@ -12,6 +12,8 @@
  * frame is three iovecs: the shared Ethernet header, the payload in the
  * buffer, and zero padding up to 60 bytes.  On a tap device's fd
  * (rawopen --tap) each frame is one writev(2) of those iovecs instead.
+ * Under -j N the frames are spread over N sender threads, each with a
+ * socket of its own (see struct senders).
  */
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -24,6 +26,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -50,6 +53,8 @@
 #define RETRY_NS	(2 * NSEC_PER_SEC)	/* ENOBUFS: give up after */
 #define RELAYED_MTU	1500	/* payloads on a relayed fd without IFACE */
 #define OPT_STATS	0x100	/* --stats-format */
+#define SENDERS_MAX	256	/* -j */
+#define NSLOT		4	/* batches in each sender's ring */
 
 static volatile sig_atomic_t stop;
 static volatile sig_atomic_t info;	/* SIGUSR1: say the counts */
@@ -72,7 +77,48 @@ struct opts {
 	int		 kv;		/* --stats-format=kv */
 	int		 fd;		/* -S; -1: none */
 	int64_t		 ifid;		/* -i: pcapng interface; -1: all */
+	int		 senders;	/* -j; 0: not given (one) */
 	uint16_t	 optype;	/* the ETHERTYPE operand, or ETHTYPE_NONE */
+};
+
+/* One batch of messages for sendmmsg(2), pointing into the input. */
+struct batch {
+	struct mmsghdr	 msgs[BATCH];
+	struct iovec	 iov[BATCH][3];
+	size_t		 lens[BATCH];
+	uint8_t		 cooked[BATCH][ETH_HLEN_];	/* cooked records' */
+	unsigned int	 n;
+};
+
+/*
+ * -j N: N senders, threads, each with a socket of its own (its own struct
+ * run: fd, interface, counts) and a ring of NSLOT batches.  The reader
+ * (main) parses the input once and fills batches that point into its
+ * buffer, frame i into sender i mod N's; a full batch is queued to its
+ * sender.  Before the buffer is reused (refill, rewind) or the run ends,
+ * the reader queues what it has and waits until every ring is empty.
+ * One lock for all; it is taken once a batch, never once a frame.
+ */
+struct sender {
+	struct senders	*m;
+	struct run	*r;		/* its socket and its counts */
+	pthread_t	 tid;
+	pthread_cond_t	 work;		/* a batch was queued, or quit */
+	struct batch	 slot[NSLOT];	/* [c, c + q): queued; c + q: filling */
+	unsigned int	 c, q;		/* under the lock */
+	unsigned int	 f;		/* the reader's: the slot it fills */
+	uint64_t	 sent, bytes, errors;	/* published after each batch */
+};
+
+struct senders {
+	const struct opts *o;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 room;		/* a batch was sent, or a sender died */
+	int		 quit;		/* end now: what is queued is not sent */
+	int		 failed;	/* a sender's socket failed */
+	unsigned int	 started;	/* threads running */
+	unsigned int	 n, next;	/* senders; the next frame's */
+	struct sender	 s[];
 };
 
 /* The state of a run. */
@@ -86,13 +132,13 @@ struct run {
 	int		 have_ifc;	/* ifc holds a real interface */
 	uint8_t		 hdr[ETH_VLAN_HLEN];
 	size_t		 hdrlen;
-	uint8_t		 cooked[BATCH][ETH_HLEN_];	/* cooked records' */
 	uint64_t	 sent, bytes, errors, skipped;
-	/* The batch. */
-	struct mmsghdr	 msgs[BATCH];
-	struct iovec	 iov[BATCH][3];
-	size_t		 lens[BATCH];
-	unsigned int	 n;
+	/* The batch: b, or under -j the next sender's (add() fills cur). */
+	struct batch	 b;
+	struct batch	*cur;
+	struct senders	*mt;		/* -j N > 1; NULL: one sender, here */
+	int		 worker;	/* a -j sender's: a failure ends it */
+	int		 dead;		/* the worker's socket failed */
 	/* Pacing. */
 	struct timespec	 start;		/* -r: when pacing began */
 	uint64_t	 paced;		/* -r: frames since start */
@@ -108,10 +154,10 @@ static const uint8_t bcast[ETH_ALEN_] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 /* Exactly ethsend(1)'s SYNOPSIS. */
 static const char usage_text[] =
     "usage: ethsend [-kPq] [-c count] [-d mac] [-f format] [-i ifid] "
-    "[-l loops]\n"
-    "               [-R factor] [-r rate] [-S fd] [-s mac] [-t ethertype]\n"
-    "               [-v vlan[:prio]] [--progress] [--stats-format=text|kv]\n"
-    "               [iface ethertype]\n";
+    "[-j senders]\n"
+    "               [-l loops] [-R factor] [-r rate] [-S fd] [-s mac]\n"
+    "               [-t ethertype] [-v vlan[:prio]] [--progress]\n"
+    "               [--stats-format=text|kv] [iface ethertype]\n";
 
 static void __attribute__((noreturn))
 usage(void)
@@ -168,11 +214,31 @@ report(const struct opts *o, const struct run *r)
 	    fps, mbps);
 }
 
+static void	senders_sum(struct run *);
+static void	senders_end(struct run *);
+static void	open_socket(const struct opts *, struct run *, char **, int,
+		    uint16_t *);
+
+/* The total line, and under -j one line for each sender. */
 static void
 summary(const struct opts *o, const struct run *r)
 {
-	if (!o->quiet)
-		report(o, r);
+	const struct sender *s;
+	unsigned int k;
+
+	if (o->quiet)
+		return;
+	report(o, r);
+	for (k = 0; r->mt != NULL && k < r->mt->n; k++) {
+		s = &r->mt->s[k];
+		if (o->kv)
+			fprintf(stderr, "ethsend: sender=%u sent=%" PRIu64
+			    " errors=%" PRIu64 "\n", k, s->sent, s->errors);
+		else
+			fprintf(stderr, "ethsend: sender %u: %" PRIu64
+			    " sent, %" PRIu64 " %s\n", k, s->sent, s->errors,
+			    plural(s->errors, "error", "errors"));
+	}
 }
 
 /*
@@ -180,8 +246,10 @@ summary(const struct opts *o, const struct run *r)
  * was read was not sent (a send error, or a bad frame skipped under -k).
  */
 static void __attribute__((noreturn))
-finish(const struct opts *o, const struct run *r, int ex)
+finish(const struct opts *o, struct run *r, int ex)
 {
+	if (r->mt != NULL)
+		senders_end(r);
 	summary(o, r);
 	if (ex == 0 && (r->errors > 0 || r->skipped > 0))
 		ex = EXIT_SYS;
@@ -194,6 +262,8 @@ static void	progress(const struct opts *, struct run *);
 static void
 feedback(const struct opts *o, struct run *r)
 {
+	if (r->mt != NULL && (info || tick))
+		senders_sum(r);
 	if (info) {
 		info = 0;
 		report(o, r);
@@ -251,6 +321,10 @@ send_tap(const struct opts *o, struct run *r, struct mmsghdr *msgs,
 		if (errno != EMSGSIZE && errno != EINVAL) {
 			warn("write on %s", r->ifc.name);
 			r->errors += n - i;
+			if (r->worker) {
+				r->dead = 1;
+				return;
+			}
 			finish(o, r, EXIT_SYS);
 		}
 		warn("write on %s: a frame of %zu bytes", r->ifc.name, lens[i]);
@@ -304,6 +378,10 @@ send_msgs(const struct opts *o, struct run *r, struct mmsghdr *msgs,
 		} else if (errno != EMSGSIZE && errno != EINVAL) {
 			warn("send on %s", r->ifc.name);
 			r->errors += n - i;
+			if (r->worker) {
+				r->dead = 1;
+				return;
+			}
 			finish(o, r, EXIT_SYS);
 		}
 		warn("send on %s: a frame of %zu bytes", r->ifc.name,
@@ -312,6 +390,238 @@ send_msgs(const struct opts *o, struct run *r, struct mmsghdr *msgs,
 		i++;
 		tries = 0;
 	}
+}
+
+/*
+ * -j: what sender s does until told to quit: sends each batch queued to
+ * it, then publishes its counts and frees the slot.  A socket that fails
+ * (send_msgs() says dead) ends the sender and, through m->failed, the run.
+ * Its signals are blocked: the reader alone sees them.
+ */
+static void *
+sender_main(void *arg)
+{
+	struct sender *s = arg;
+	struct senders *m = s->m;
+	struct batch *b;
+
+	pthread_mutex_lock(&m->lock);
+	for (;;) {
+		while (s->q == 0 && !m->quit)
+			pthread_cond_wait(&s->work, &m->lock);
+		if (m->quit)
+			break;
+		b = &s->slot[s->c];
+		pthread_mutex_unlock(&m->lock);
+		send_msgs(m->o, s->r, b->msgs, b->lens, b->n);
+		b->n = 0;
+		pthread_mutex_lock(&m->lock);
+		s->c = (s->c + 1) % NSLOT;
+		s->q--;
+		s->sent = s->r->sent;
+		s->bytes = s->r->bytes;
+		s->errors = s->r->errors;
+		if (s->r->dead)
+			m->failed = 1;
+		pthread_cond_signal(&m->room);
+		if (s->r->dead)
+			break;
+	}
+	pthread_mutex_unlock(&m->lock);
+	return NULL;
+}
+
+/* With the lock held: queues the batch s is being filled with. */
+static void
+senders_queue(struct sender *s)
+{
+	s->q++;
+	s->f = (s->f + 1) % NSLOT;
+	pthread_cond_signal(&s->work);
+}
+
+/* Whether the reader must wait: for sender k's room, or (k == n) for all. */
+static int
+senders_busy(const struct senders *m, unsigned int k)
+{
+	unsigned int i;
+
+	if (k < m->n)
+		return m->s[k].q == NSLOT;
+	for (i = 0; i < m->n; i++)
+		if (m->s[i].q > 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * With the lock held: waits until sender k has a free slot (k == n: until
+ * every sender has sent all it was given), saying the counts when a
+ * signal asks meanwhile.  A failed sender ends the run (111), a stop
+ * signal too (0, as when one sender is stopped).
+ */
+static void
+senders_wait(const struct opts *o, struct run *r, unsigned int k)
+{
+	struct senders *m = r->mt;
+	struct timespec t;
+
+	while (senders_busy(m, k) && !m->failed && !stop) {
+		if (info || tick) {
+			pthread_mutex_unlock(&m->lock);
+			feedback(o, r);
+			pthread_mutex_lock(&m->lock);
+			continue;
+		}
+		/* A signal does not end the wait: look again at least so often. */
+		clock_gettime(CLOCK_REALTIME, &t);
+		t.tv_nsec += 50 * NSEC_PER_MSEC;
+		if (t.tv_nsec >= NSEC_PER_SEC) {
+			t.tv_sec++;
+			t.tv_nsec -= NSEC_PER_SEC;
+		}
+		pthread_cond_timedwait(&m->room, &m->lock, &t);
+	}
+	if (m->failed || stop) {
+		pthread_mutex_unlock(&m->lock);
+		finish(o, r, m->failed ? EXIT_SYS : 0);
+	}
+}
+
+/*
+ * Called by add() under -j once a frame is in r->cur, the next sender's
+ * batch: queues that batch when it is full, and moves on to the next
+ * sender's.
+ */
+static void
+senders_next(const struct opts *o, struct run *r)
+{
+	struct senders *m = r->mt;
+	struct sender *s;
+
+	if (r->cur->n == BATCH) {
+		pthread_mutex_lock(&m->lock);
+		senders_queue(&m->s[m->next]);
+		senders_wait(o, r, m->next);
+		pthread_mutex_unlock(&m->lock);
+	}
+	m->next = (m->next + 1) % m->n;
+	s = &m->s[m->next];
+	r->cur = &s->slot[s->f];
+}
+
+/*
+ * flush() under -j: queues every batch begun and waits until all are
+ * sent, so that the input's buffer may be reused.
+ */
+static void
+senders_flush(const struct opts *o, struct run *r)
+{
+	struct senders *m = r->mt;
+	struct sender *s;
+	unsigned int k;
+
+	pthread_mutex_lock(&m->lock);
+	for (k = 0; k < m->n; k++)
+		if (m->s[k].slot[m->s[k].f].n > 0)
+			senders_queue(&m->s[k]);
+	senders_wait(o, r, m->n);
+	pthread_mutex_unlock(&m->lock);
+	s = &m->s[m->next];
+	r->cur = &s->slot[s->f];
+}
+
+/* The senders' counts so far into r's totals. */
+static void
+senders_sum(struct run *r)
+{
+	struct senders *m = r->mt;
+	unsigned int k;
+
+	r->sent = r->bytes = r->errors = 0;
+	for (k = 0; k < m->n; k++) {
+		r->sent += m->s[k].sent;
+		r->bytes += m->s[k].bytes;
+		r->errors += m->s[k].errors;
+	}
+}
+
+/*
+ * Ends the senders: each finishes the batch it is sending, not what is
+ * queued behind it; then their final counts into r's totals.
+ */
+static void
+senders_end(struct run *r)
+{
+	struct senders *m = r->mt;
+	unsigned int k;
+
+	if (m->started == 0)
+		return;
+	pthread_mutex_lock(&m->lock);
+	m->quit = 1;
+	for (k = 0; k < m->started; k++)
+		pthread_cond_signal(&m->s[k].work);
+	pthread_mutex_unlock(&m->lock);
+	for (k = 0; k < m->started; k++) {
+		pthread_join(m->s[k].tid, NULL);
+		m->s[k].sent = m->s[k].r->sent;
+		m->s[k].bytes = m->s[k].r->bytes;
+		m->s[k].errors = m->s[k].r->errors;
+	}
+	m->started = 0;
+	senders_sum(r);
+}
+
+/*
+ * -j N: N senders, each with a socket of its own: the one r has for the
+ * first, then for each other the next handed-over fd (LISTEN_FDS, checked
+ * to be N), or IFACE opened again.  Their threads start waiting for work.
+ */
+static void
+senders_open(const struct opts *o, struct run *r, char **argv, int argc)
+{
+	unsigned int k, n = (unsigned int)o->senders;
+	struct opts ok = *o;
+	struct senders *m;
+	struct run *sr;
+	sigset_t all, old;
+	uint16_t bt;
+	int handed = o->fd < 0 && listenfd_count() > 0, e;
+
+	if ((m = calloc(1, sizeof(*m) + n * sizeof(m->s[0]))) == NULL)
+		err(EXIT_SYS, "calloc");
+	m->o = o;
+	m->n = n;
+	pthread_mutex_init(&m->lock, NULL);
+	pthread_cond_init(&m->room, NULL);
+	for (k = 0; k < n; k++) {
+		if ((sr = calloc(1, sizeof(*sr))) == NULL)
+			err(EXIT_SYS, "calloc");
+		if (k == 0) {
+			*sr = *r;
+		} else {
+			ok.fd = handed ? LISTENFD_START + (int)k : -1;
+			open_socket(&ok, sr, argv, argc, &bt);
+		}
+		sr->worker = 1;
+		m->s[k].r = sr;
+		m->s[k].m = m;
+		pthread_cond_init(&m->s[k].work, NULL);
+	}
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (k = 0; k < n; k++) {
+		if ((e = pthread_create(&m->s[k].tid, NULL, sender_main,
+		    &m->s[k])) != 0) {
+			errno = e;
+			err(EXIT_SYS, "pthread_create");
+		}
+		m->started++;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	r->mt = m;
+	r->cur = &m->s[0].slot[0];
 }
 
 /*
@@ -325,9 +635,13 @@ flush(const struct opts *o, struct run *r)
 	unsigned int i = 0, k;
 	uint64_t t, allowed, burst, unit, need;
 
+	if (r->mt != NULL) {
+		senders_flush(o, r);
+		return;
+	}
 	if (o->rate <= 0) {
-		send_msgs(o, r, r->msgs, r->lens, r->n);
-		r->n = 0;
+		send_msgs(o, r, r->b.msgs, r->b.lens, r->b.n);
+		r->b.n = 0;
 		return;
 	}
 	/* The bucket counts frames, or bits under a bit rate. */
@@ -337,7 +651,7 @@ flush(const struct opts *o, struct run *r)
 		burst = unit;
 	if (burst > BATCH * unit)
 		burst = BATCH * unit;
-	while (i < r->n && !stop) {
+	while (i < r->b.n && !stop) {
 		feedback(o, r);
 		t = ts_now_ns() - ts_ns(&r->start);
 		allowed = (uint64_t)((double)t * o->rate / NSEC_PER_SEC);
@@ -345,24 +659,24 @@ flush(const struct opts *o, struct run *r)
 			/* Behind: forget the missed time, keep one burst. */
 			r->paced = allowed - burst;
 		}
-		for (k = 0, need = r->paced; i + k < r->n; k++) {
-			if (need + (o->bitrate ? 8 * r->lens[i + k] : 1) >
+		for (k = 0, need = r->paced; i + k < r->b.n; k++) {
+			if (need + (o->bitrate ? 8 * r->b.lens[i + k] : 1) >
 			    allowed)
 				break;
-			need += o->bitrate ? 8 * r->lens[i + k] : 1;
+			need += o->bitrate ? 8 * r->b.lens[i + k] : 1;
 		}
 		if (k == 0) {
 			ts_sleep_until_ns(ts_ns(&r->start) +
 			    (uint64_t)((double)(r->paced + (o->bitrate ?
-			    8 * r->lens[i] : 1)) * NSEC_PER_SEC / o->rate));
+			    8 * r->b.lens[i] : 1)) * NSEC_PER_SEC / o->rate));
 			continue;
 		}
-		send_msgs(o, r, r->msgs + i, r->lens + i, k);
+		send_msgs(o, r, r->b.msgs + i, r->b.lens + i, k);
 		r->paced = need;
 		i += k;
 	}
 	/* Stopped (a signal) before the whole batch was due: not sent. */
-	r->n = 0;
+	r->b.n = 0;
 }
 
 /*
@@ -446,8 +760,9 @@ typecheck(const struct opts *o, struct run *r, const struct pcapio_rec *rec,
 static int
 add(const struct opts *o, struct run *r, const struct pcapio_rec *rec)
 {
-	struct mmsghdr *m = &r->msgs[r->n];
-	struct iovec *iov = r->iov[r->n];
+	struct batch *b = r->cur;
+	struct mmsghdr *m = &b->msgs[b->n];
+	struct iovec *iov = b->iov[b->n];
 	unsigned long long num = rec->num;
 	size_t len = rec->caplen, max = r->maxframe, pad = 0, skip;
 	char why[PCAPIO_ERRLEN];
@@ -467,28 +782,28 @@ add(const struct opts *o, struct run *r, const struct pcapio_rec *rec)
 		iov[2].iov_base = (void *)(uintptr_t)zeros;
 		iov[2].iov_len = pad;
 		m->msg_hdr.msg_iovlen = pad > 0 ? 3 : 2;
-		r->lens[r->n] = r->hdrlen + len + pad;
+		b->lens[b->n] = r->hdrlen + len + pad;
 	} else if (rec->linktype != PCAPIO_LINKTYPE_ETHERNET) {
 		/* Linux cooked: an Ethernet header in place of its own. */
 		if (rec->caplen < rec->len)
 			return badframe(o, r, "frame %llu: only %u of %u bytes "
 			    "were captured", num, rec->caplen, rec->len);
 		if (pcapio_cooked(rec, o->have_dst ? o->dst : bcast,
-		    r->cooked[r->n], &skip, why, sizeof(why)) == -1)
+		    b->cooked[b->n], &skip, why, sizeof(why)) == -1)
 			return badframe(o, r, "frame %llu: %s", num, why);
 		len = ETH_HLEN_ + rec->caplen - skip;
-		if (r->cooked[r->n][12] == 0x81 && r->cooked[r->n][13] == 0)
+		if (b->cooked[b->n][12] == 0x81 && b->cooked[b->n][13] == 0)
 			max += 4;
 		if (len > max)
 			return badframe(o, r, "frame %llu: %zu bytes exceeds "
 			    "the MTU of %s (%d + %zu)", num, len, r->ifc.name,
 			    r->ifc.mtu, max - (size_t)r->ifc.mtu);
-		iov[0].iov_base = r->cooked[r->n];
+		iov[0].iov_base = b->cooked[b->n];
 		iov[0].iov_len = ETH_HLEN_;
 		iov[1].iov_base = (void *)(uintptr_t)(rec->data + skip);
 		iov[1].iov_len = rec->caplen - skip;
 		m->msg_hdr.msg_iovlen = 2;
-		r->lens[r->n] = len;
+		b->lens[b->n] = len;
 	} else {
 		if (rec->caplen < rec->len)
 			return badframe(o, r, "frame %llu: only %u of %u bytes "
@@ -509,10 +824,12 @@ add(const struct opts *o, struct run *r, const struct pcapio_rec *rec)
 		iov[0].iov_base = (void *)(uintptr_t)rec->data;
 		iov[0].iov_len = len;
 		m->msg_hdr.msg_iovlen = 1;
-		r->lens[r->n] = len;
+		b->lens[b->n] = len;
 	}
 	m->msg_hdr.msg_iov = iov;
-	r->n++;
+	b->n++;
+	if (r->mt != NULL)
+		senders_next(o, r);
 	return 1;
 }
 
@@ -778,7 +1095,7 @@ options(int argc, char *argv[], struct opts *o)
 	o->optype = ETHTYPE_NONE;
 	/* li tells -S from --fd, so that the message names what was given. */
 	while ((li = -1, ch = getopt_long(argc, argv,
-	    "+c:d:f:i:kl:PqR:r:S:s:t:v:", longopts, &li)) != -1) {
+	    "+c:d:f:i:j:kl:PqR:r:S:s:t:v:", longopts, &li)) != -1) {
 		switch (ch) {
 		case 'c':
 			if (cli_count("-c", optarg, 1, LLONG_MAX, &v, &e) == -1)
@@ -799,6 +1116,12 @@ options(int argc, char *argv[], struct opts *o)
 			    &e) == -1)
 				cli_exit(&e);
 			o->ifid = v;
+			break;
+		case 'j':
+			if (cli_number("-j", optarg, 1, SENDERS_MAX, &v,
+			    &e) == -1)
+				cli_exit(&e);
+			o->senders = (int)v;
 			break;
 		case 'k':
 			o->skip = 1;
@@ -860,6 +1183,13 @@ options(int argc, char *argv[], struct opts *o)
 	}
 	if (o->rate > 0 && o->factor > 0)
 		errx(EXIT_USAGE, "-r and -R exclude each other");
+	/* Pacing is one sender's clock: not shared, not pretended. */
+	if (o->senders > 1 && (o->rate > 0 || o->factor > 0))
+		errx(EXIT_USAGE, "-j %d: not with -%c (pacing is one sender's)",
+		    o->senders, o->rate > 0 ? 'r' : 'R');
+	if (o->senders > 1 && o->fd >= 0)
+		errx(EXIT_USAGE, "-j %d: not with %s (one fd is one sender)",
+		    o->senders, "-S");
 	return optind;
 }
 
@@ -1031,7 +1361,7 @@ send_all(const struct opts *o, struct run *r, struct pcapio_reader *rd,
 				}
 				if (add(o, r, &rec))
 					taken++;
-				if (r->n == BATCH) {
+				if (r->b.n == BATCH) {
 					flush(o, r);
 					feedback(o, r);
 				}
@@ -1082,7 +1412,15 @@ main(int argc, char *argv[])
 	operands(&o, argc, argv, &btype);
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		err(EXIT_SYS, "calloc");
+	r->cur = &r->b;
+	if (o.senders > 1 && o.fd < 0 && (n = listenfd_count()) > 0 &&
+	    n != o.senders)
+		errx(EXIT_USAGE, "-j %d: %d %s handed over: one sender for "
+		    "each", o.senders, n, plural((uint64_t)n, "fd was",
+		    "fds were"));
 	open_socket(&o, r, argv, argc, &btype);
+	if (o.senders > 1)
+		senders_open(&o, r, argv, argc);
 	if (!o.have_type && btype != ETHTYPE_ALL && btype != ETHTYPE_NONE) {
 		o.type = btype;
 		o.have_type = 1;
