@@ -130,6 +130,9 @@ $(B)/cmd/rawopen.o: cmd/rawopen.c $(CONFIG_H)
 $(B)/%: $(B)/cmd/%.o $(LIBA)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS_ALL)
 
+# ethsend -j runs its senders as threads.
+$(B)/ethsend: LDLIBS += -pthread
+
 # rawopen, the privileged one, carries libcap and libbsd inside: nothing
 # but libc is resolved at its start, and the start is faster (bench/exec.sh).
 # Where the static archives are missing, it links as the others do.
