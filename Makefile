@@ -132,6 +132,8 @@ $(B)/%: $(B)/cmd/%.o $(LIBA)
 
 # ethsend -j runs its senders as threads.
 $(B)/ethsend: LDLIBS += -pthread
+# ethrecv -j runs its capture workers as threads (rawopen stays single).
+$(B)/ethrecv: LDLIBS += -pthread
 
 # rawopen, the privileged one, carries libcap and libbsd inside: nothing
 # but libc is resolved at its start, and the start is faster (bench/exec.sh).

@@ -1,8 +1,9 @@
 /*
  * ethrecv: frames from the wire to stdout, or to a program per frame.
  *
- *	ethrecv [-pU] [-B size] [-c count] [-F filter] [-Q in|out|inout]
- *	    [-S fd] [-s snaplen] [-t seconds] [-w pcap|pcapng|text|hex|payload]
+ *	ethrecv [-pU] [-B size] [-c count] [-F filter] [-j jobs[:mode]]
+ *	    [-P cpulist] [-Q in|out|inout] [-S fd] [-s snaplen] [-t seconds]
+ *	    [-w pcap|pcapng|text|hex|payload]
  *	    [--comment text] [--tstamp-us]
  *	    [-o file [-C size] [-G seconds] [-W count] [-z prog]] [iface ethertype]
  *	ethrecv -e [-p] [-B size] [-c count] [-F filter] [-j jobs]
@@ -17,10 +18,12 @@
  * to a set of files, each a capture of its own (lib/fileset); with -e
  * each one is handed to a program (lib/fsrv) whose output is the reply.
  */
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <ctype.h>
 #include <endian.h>
 #include <err.h>
 #include <errno.h>
@@ -31,6 +34,8 @@
 #include <linux/if_packet.h>
 #include <net/if.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -82,6 +87,22 @@ enum fmt {
 #define DIR_IN	1
 #define DIR_OUT	2
 
+struct ethrecv;
+
+/*
+ * A capture worker (-j without -e): a socket of its own with its ring,
+ * read by a thread of its own, pinned to one CPU.
+ */
+struct worker {
+	struct ethrecv	*e;
+	uint32_t	 k;		/* its number: its pcapng interface */
+	int		 fd;
+	struct rxsrc	 src;
+	int		 cpu;
+	pthread_t	 tid;
+	uint64_t	 frames, bytes;	/* its share (under e->lock) */
+};
+
 /* Everything the loops share. */
 struct ethrecv {
 	int		 fd;		/* the packet socket, or relayed fd */
@@ -122,6 +143,18 @@ struct ethrecv {
 	struct fsrv	 srv;
 	uint64_t	 replies, failed;
 	struct eth_if	 ifc;		/* cache of the last interface seen */
+	/*
+	 * -j without -e: the workers.  What they share (the output, the
+	 * counts, the files) is used under lock, a batch at a time.
+	 */
+	struct worker	*w;
+	int		 nw;		/* 0: the one socket of src, no thread */
+	pthread_mutex_t	 lock;
+	uint32_t	 ifid;		/* whose frames are being written */
+	int		 halt;		/* the workers stop (under lock) */
+	int		 ended;		/* workers that have (under lock) */
+	int		 stopfd;	/* eventfd: readable when they stop */
+	int		 wakefd;	/* eventfd: a worker has ended */
 };
 
 static volatile sig_atomic_t stop;
@@ -131,9 +164,10 @@ static volatile sig_atomic_t info;	/* SIGUSR1: say the counts */
 /* Exactly ethrecv(1)'s SYNOPSIS. */
 static const char usage_text[] =
     "usage: ethrecv [-pqUv] [-B size] [-c count] [-F filter] "
-    "[-Q in|out|inout]\n"
-    "               [-S fd] [-s snaplen] [-t seconds] "
-    "[-w pcap|pcapng|text|hex|payload]\n"
+    "[-j jobs[:mode]]\n"
+    "               [-P cpulist] [-Q in|out|inout] [-S fd] [-s snaplen] "
+    "[-t seconds]\n"
+    "               [-w pcap|pcapng|text|hex|payload]\n"
     "               [--comment text] [--progress] "
     "[--stats-format=text|kv] [--tstamp-us]\n"
     "               [-o file [-C size] [-G seconds] [-W count] "
@@ -230,8 +264,41 @@ plural(uint64_t n, const char *one, const char *many)
 	return n == 1 ? one : many;
 }
 
+/* The kernel's drops so far, over every socket. */
+static uint64_t
+kdrops(struct ethrecv *e)
+{
+	uint64_t n = 0;
+	int k;
+
+	if (e->nw == 0)
+		return rxsrc_drops(&e->src);
+	for (k = 0; k < e->nw; k++)
+		n += rxsrc_drops(&e->w[k].src);
+	return n;
+}
+
+/* With workers, after the counts: one line for each. */
+static void
+worker_counts(struct ethrecv *e)
+{
+	int k;
+
+	for (k = 0; k < e->nw; k++) {
+		if (e->kv)
+			fprintf(stderr, "ethrecv: worker=%d received=%" PRIu64
+			    " dropped=%" PRIu64 "\n", k, e->w[k].frames,
+			    rxsrc_drops(&e->w[k].src));
+		else
+			fprintf(stderr, "ethrecv: worker %d: %" PRIu64
+			    " received, %" PRIu64 " dropped\n", k,
+			    e->w[k].frames, rxsrc_drops(&e->w[k].src));
+	}
+}
+
 /*
- * Prints the counts line (the summary's, and SIGUSR1's); -e adds its
+ * Prints the counts line (the summary's, and SIGUSR1's), and with
+ * workers one line for each; -e adds its
  * handler counts, and any frame cut short is counted, never silently.
  */
 static void
@@ -249,7 +316,7 @@ counts(struct ethrecv *e)
 		    "kernel drop counts)");
 	else
 		snprintf(drops, sizeof(drops), ", %" PRIu64 " dropped by "
-		    "kernel", rxsrc_drops(&e->src));
+		    "kernel", kdrops(e));
 	if (e->prog != NULL)
 		snprintf(extra, sizeof(extra), ", %" PRIu64 " %s sent, %"
 		    PRIu64 " %s failed", e->replies,
@@ -265,10 +332,11 @@ counts(struct ethrecv *e)
 		fprintf(stderr, "ethrecv: received=%" PRIu64 " dropped=%" PRIu64
 		    " bytes=%" PRIu64 " written=%" PRIu64 " truncated=%" PRIu64
 		    " elapsed=%.3f fps=%.1f mbps=%.3f\n", e->frames,
-		    e->relayed || e->tap ? 0 : rxsrc_drops(&e->src), e->bytes,
+		    e->relayed || e->tap ? 0 : kdrops(e), e->bytes,
 		    e->prog != NULL ? 0 : e->written, e->truncated, secs,
 		    secs > 0 ? (double)e->frames / secs : 0,
 		    secs > 0 ? (double)e->bytes * 8 / secs / 1e6 : 0);
+		worker_counts(e);
 		return;
 	}
 	if (e->werror) {
@@ -281,6 +349,7 @@ counts(struct ethrecv *e)
 	    plural(e->frames, "frame", "frames"), drops, extra, secs,
 	    secs > 0 ? (double)e->frames / secs : 0,
 	    secs > 0 ? (double)e->bytes * 8 / secs / 1e6 : 0);
+	worker_counts(e);
 }
 
 /* The summary at the end of a run: the counts, unless -q. */
@@ -313,7 +382,7 @@ feedback(struct ethrecv *e)
 	    " received, %" PRIu64 " dropped\n",
 	    (double)(e->frames - e->tick_frames) / dt,
 	    (double)(e->bytes - e->tick_bytes) / dt, e->frames,
-	    e->relayed || e->tap ? 0 : rxsrc_drops(&e->src));
+	    e->relayed || e->tap ? 0 : kdrops(e));
 	e->tick_frames = e->frames;
 	e->tick_bytes = e->bytes;
 	e->tick_ns = now + NSEC_PER_SEC;
@@ -380,6 +449,7 @@ recfmt_of(struct ethrecv *e)
 	rf.cut = e->cut;
 	rf.snaplen = e->snaplen;
 	rf.frame = e->frame;
+	rf.ifid = e->ifid;
 	return rf;
 }
 
@@ -645,6 +715,190 @@ capture(struct ethrecv *e)
 		feedback(e);
 	}
 	out_flush(e);
+}
+
+/*
+ * A worker's socket failed (errno): what was queued is written, the
+ * socket named, the summary given, and the run ends.
+ */
+static void __attribute__((noreturn))
+worker_fail(struct worker *w)
+{
+	struct ethrecv *e = w->e;
+	int saved = errno;
+
+	pthread_mutex_lock(&e->lock);
+	out_flush(e);
+	errno = saved;
+	warn("%s: worker %u", e->name, w->k);
+	summary(e);
+	exit(EXIT_SYS);
+}
+
+/*
+ * A capture worker (a thread, every signal blocked): each batch of its
+ * socket goes into the shared output whole, under e->lock, so that
+ * records of two workers never mix and -c counts over all of them.  The
+ * output is written when the worker finds no batch ready, and before a
+ * batch whose frames it references is given back.  Ends when the main
+ * thread says (e->halt, e->stopfd), at -c or -t, or at the relay's end
+ * of file; a failure of its socket or of the output ends the run.
+ */
+static void *
+work(void *arg)
+{
+	struct worker *w = arg;
+	struct ethrecv *e = w->e;
+	struct ring_frame f;
+	struct pollfd pfd[2];
+	long long ms;
+	int rc, end;
+
+	for (;;) {
+		if ((rc = rxsrc_batch(&w->src, RXSRC_BATCH)) == -1) {
+			if (errno == EPIPE && e->relayed)
+				break;
+			worker_fail(w);
+		}
+		pthread_mutex_lock(&e->lock);
+		if (rc == 1) {
+			e->ifid = w->k;
+			while (!e->halt && !done(e) &&
+			    rxsrc_frame(&w->src, &f) == 1) {
+				if (!wanted(e, &f))
+					continue;
+				if (e->tofile)
+					to_file(e, &f);
+				emit(e, &f);
+				e->frames++;
+				e->bytes += f.len;
+				w->frames++;
+				w->bytes += f.len;
+				if (e->unbuffered)
+					out_flush(e);
+			}
+			/* Frames written from the batch go before its reuse. */
+			if (outq_has_refs(&e->o))
+				out_flush(e);
+		} else
+			out_flush(e);
+		end = e->halt || done(e);
+		pthread_mutex_unlock(&e->lock);
+		if (rc == 1)
+			rxsrc_done(&w->src);
+		if (end)
+			break;
+		if (rc == 1)
+			continue;
+		pfd[0].fd = w->fd;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = e->stopfd;
+		pfd[1].events = POLLIN;
+		ms = e->seconds > 0 ? ts_ms_until(&e->end) : -1;
+		if (poll(pfd, 2, ms > INT_MAX ? INT_MAX : (int)ms) == -1 &&
+		    errno != EINTR)
+			worker_fail(w);
+		if (pfd[1].revents & POLLIN)
+			break;
+	}
+	pthread_mutex_lock(&e->lock);
+	e->ended++;
+	pthread_mutex_unlock(&e->lock);
+	(void)eventfd_write(e->wakefd, 1);
+	return NULL;
+}
+
+/*
+ * -j without -e: the workers started, each pinned to its CPU with every
+ * signal blocked; this thread waits for the signals, -t, -c, the -G
+ * interval, the rate lines and a reader that goes away, then stops them
+ * and waits for them.  A worker stuck writing to a reader that takes
+ * nothing is sent the stop signal, which its wait lets in.
+ */
+static void
+workers(struct ethrecv *e)
+{
+	pthread_attr_t attr;
+	struct pollfd pfd[2];
+	struct timespec ts;
+	sigset_t all, saved;
+	cpu_set_t set;
+	eventfd_t v;
+	long long ms;
+	int k, rc, n, over;
+
+	if ((e->stopfd = eventfd(0, EFD_CLOEXEC)) == -1 ||
+	    (e->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1)
+		err(EXIT_SYS, "eventfd");
+	if ((rc = pthread_mutex_init(&e->lock, NULL)) != 0) {
+		errno = rc;
+		err(EXIT_SYS, "pthread_mutex_init");
+	}
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &saved);
+	for (k = 0; k < e->nw; k++) {
+		if ((rc = pthread_attr_init(&attr)) == 0) {
+			CPU_ZERO(&set);
+			CPU_SET(e->w[k].cpu, &set);
+			rc = pthread_attr_setaffinity_np(&attr, sizeof(set),
+			    &set);
+			if (rc == 0)
+				rc = pthread_create(&e->w[k].tid, &attr, work,
+				    &e->w[k]);
+			pthread_attr_destroy(&attr);
+		}
+		if (rc != 0) {
+			errno = rc;
+			err(EXIT_SYS, "worker %d on CPU %d", k, e->w[k].cpu);
+		}
+	}
+	pthread_sigmask(SIG_SETMASK, &saved, NULL);
+	for (over = 0; !over;) {
+		n = 0;
+		pfd[n].fd = e->wakefd;
+		pfd[n].events = POLLIN;
+		pfd[n++].revents = 0;
+		if (!e->tofile) {
+			pfd[n].fd = outq_fd(&e->o);
+			pfd[n].events = 0;
+			pfd[n++].revents = 0;
+		}
+		ms = feedback_ms(e, e->tofile ? file_wait_ms(e) : -1);
+		if (e->seconds > 0)
+			ms = ts_ms_sooner(ms, &e->end);
+		ts = ts_from_ms(ms);
+		if (ppoll(pfd, (nfds_t)n, ms >= 0 ? &ts : NULL,
+		    e->waitmask) == -1 && errno != EINTR)
+			err(EXIT_SYS, "poll");
+		if (stop)
+			break;
+		/* The reader is gone: a pipe says POLLERR, a socket POLLHUP. */
+		if (n == 2 && (pfd[1].revents & (POLLERR | POLLHUP)))
+			exit(0);
+		if (pfd[0].revents & POLLIN)
+			(void)eventfd_read(e->wakefd, &v);
+		pthread_mutex_lock(&e->lock);
+		over = e->ended == e->nw || done(e);
+		if (!over) {
+			feedback(e);
+			if (e->tofile)
+				to_file(e, NULL);
+		}
+		pthread_mutex_unlock(&e->lock);
+	}
+	if (stop)
+		for (k = 0; k < e->nw; k++)
+			(void)pthread_kill(e->w[k].tid, stop);
+	pthread_mutex_lock(&e->lock);
+	e->halt = 1;
+	pthread_mutex_unlock(&e->lock);
+	(void)eventfd_write(e->stopfd, 1);
+	for (k = 0; k < e->nw; k++)
+		pthread_join(e->w[k].tid, NULL);
+	out_flush(e);
+	close(e->stopfd);
+	close(e->wakefd);
+	pthread_mutex_destroy(&e->lock);
 }
 
 /* The interface with this index, from a one-entry cache. */
@@ -1013,6 +1267,7 @@ ng_start(struct ethrecv *e)
 	const char *app = "fdcap ethrecv", *os;
 	ssize_t n, m;
 	uint8_t *p;
+	int k, nif = e->nw > 0 ? e->nw : 1;
 
 	e->start_ns = ts_wall_ns();
 	os = pcapio_ng_os(osbuf, sizeof(osbuf)) == 0 ? osbuf : NULL;
@@ -1020,15 +1275,21 @@ ng_start(struct ethrecv *e)
 	m = pcapio_ng_idb(NULL, 0, e->name, e->cut);
 	if (n == -1 || m == -1)
 		err(EXIT_USAGE, "pcapng header");
-	p = out_reserve(e, (size_t)(n + m));
+	p = out_reserve(e, (size_t)n);
 	(void)pcapio_ng_shb(p, (size_t)n, app, os, e->comment);
-	(void)pcapio_ng_idb(p + n, (size_t)m, e->name, e->cut);
-	outq_commit(&e->o, (size_t)(n + m));
+	outq_commit(&e->o, (size_t)n);
+	/* One IDB per socket: a worker's frames name its own. */
+	for (k = 0; k < nif; k++) {
+		p = out_reserve(e, (size_t)m);
+		(void)pcapio_ng_idb(p, (size_t)m, e->name, e->cut);
+		outq_commit(&e->o, (size_t)m);
+	}
 }
 
 /*
- * pcapng's end: the ISB of interface 0, from PACKET_STATISTICS (no counts
- * on a relayed fd), written out.
+ * pcapng's end: the ISB of each interface (of the socket, or of each
+ * worker's), from PACKET_STATISTICS (no counts on a relayed fd), written
+ * out.
  */
 static void
 ng_end(struct ethrecv *e)
@@ -1037,17 +1298,22 @@ ng_end(struct ethrecv *e)
 	uint8_t isb[PCAPIO_NG_ISB_LEN];
 	struct iovec v;
 	ssize_t n;
+	int k, nif = e->nw > 0 ? e->nw : 1;
 
-	memset(&st, 0, sizeof(st));
-	st.start_ns = e->start_ns;
-	st.end_ns = ts_wall_ns();
-	st.counted = rxsrc_counts(&e->src, &st.ifrecv, &st.ifdrop);
-	if ((n = pcapio_ng_isb(isb, sizeof(isb), 0, &st)) == -1)
-		out_fail(e);
-	v.iov_base = isb;
-	v.iov_len = (size_t)n;
-	if (outq_put(&e->o, &v, 1) == -1)
-		out_fail(e);
+	for (k = 0; k < nif; k++) {
+		memset(&st, 0, sizeof(st));
+		st.start_ns = e->start_ns;
+		st.end_ns = ts_wall_ns();
+		st.counted = rxsrc_counts(e->nw > 0 ? &e->w[k].src : &e->src,
+		    &st.ifrecv, &st.ifdrop);
+		if ((n = pcapio_ng_isb(isb, sizeof(isb), (uint32_t)k,
+		    &st)) == -1)
+			out_fail(e);
+		v.iov_base = isb;
+		v.iov_len = (size_t)n;
+		if (outq_put(&e->o, &v, 1) == -1)
+			out_fail(e);
+	}
 	out_flush(e);
 }
 
@@ -1078,6 +1344,13 @@ out_header(struct ethrecv *e)
 	return 0;
 }
 
+/* The frame source that stands for all: the socket's, or worker 0's. */
+static struct rxsrc *
+src0(struct ethrecv *e)
+{
+	return e->nw > 0 ? &e->w[0].src : &e->src;
+}
+
 /* The output on fd (stdout, or a file of -o), its header written. */
 static void
 start_output(struct ethrecv *e, int fd)
@@ -1089,8 +1362,8 @@ start_output(struct ethrecv *e, int fd)
 	 * holds must fit, and a hex line is twice its size.
 	 */
 	if ((e->fmt == FMT_HEX || e->fmt == FMT_PAYLOAD) &&
-	    size < TEXTIO_HEXLINE_LEN(rxsrc_maxframe(&e->src)))
-		size = TEXTIO_HEXLINE_LEN(rxsrc_maxframe(&e->src));
+	    size < TEXTIO_HEXLINE_LEN(rxsrc_maxframe(src0(e))))
+		size = TEXTIO_HEXLINE_LEN(rxsrc_maxframe(src0(e)));
 	if (outq_init(&e->o, fd, size) == -1)
 		err(EXIT_SYS, "%s", e->outname);
 	outq_signals(&e->o, e->waitmask, &nsignals);
@@ -1125,9 +1398,151 @@ ready(struct ethrecv *e, uint16_t type)
 		fprintf(stderr, "ethrecv: listening on %s (%s), serving %s\n",
 		    e->name, t, e->prog[0]);
 	else
-		fprintf(stderr, "ethrecv: listening on %s (%s), %s to %s\n",
+		fprintf(stderr, "ethrecv: listening on %s (%s), %s to %s%s\n",
 		    e->name, t, fmts[e->fmt], e->outname != NULL ? e->outname :
-		    "files");
+		    "files", e->nw > 0 ? ", with workers" : "");
+}
+
+/*
+ * -j N[:MODE]: N, and into *mode the fanout mode MODE names (hash when
+ * none; *modeset says whether one was given).  A mode goes only with
+ * capture workers: under -e, N is the number of handlers.
+ */
+static int
+parse_jobs(const char *arg, int server, int *mode, int *modeset)
+{
+	const char *colon = strchr(arg, ':');
+	char num[32];
+	size_t len = colon != NULL ? (size_t)(colon - arg) : strlen(arg);
+
+	if (len >= sizeof(num))
+		len = sizeof(num) - 1;
+	memcpy(num, arg, len);
+	num[len] = '\0';
+	*modeset = colon != NULL;
+	if (colon != NULL && server)
+		errx(EXIT_USAGE, "-j %s: a fanout mode goes with capture "
+		    "workers, not with -e", arg);
+	if (rawsock_fanout_mode(colon != NULL ? colon + 1 : "hash",
+	    mode) == -1)
+		errx(EXIT_USAGE, "-j %s: the mode is hash, lb, cpu, qm or "
+		    "rollover", arg);
+	return (int)number('j', colon != NULL ? num : arg, 1, 1024);
+}
+
+/*
+ * -P CPULIST (as 0,2-3) into cpus (CPU_SETSIZE entries), every CPU one
+ * that the process may use (*allowed); without -P (arg NULL), every CPU
+ * of *allowed.  Returns how many, or exits 100 naming what is wrong.
+ */
+static int
+parse_cpus(const char *arg, const cpu_set_t *allowed, int *cpus)
+{
+	const char *p = arg;
+	char *end;
+	long a, b, c;
+	int n = 0;
+
+	if (arg == NULL) {
+		for (c = 0; c < CPU_SETSIZE; c++)
+			if (CPU_ISSET(c, allowed))
+				cpus[n++] = (int)c;
+		return n;
+	}
+	for (;;) {
+		if (!isdigit((unsigned char)*p))
+			break;
+		a = b = strtol(p, &end, 10);
+		if (*end == '-') {
+			p = end + 1;
+			if (!isdigit((unsigned char)*p))
+				break;
+			b = strtol(p, &end, 10);
+		}
+		if (a > b || b >= CPU_SETSIZE)
+			break;
+		for (c = a; c <= b; c++) {
+			if (!CPU_ISSET(c, allowed))
+				errx(EXIT_USAGE, "-P %s: CPU %ld is not one "
+				    "ethrecv may use", arg, c);
+			if (n < CPU_SETSIZE)
+				cpus[n++] = (int)c;
+		}
+		if (*end == '\0')
+			return n;
+		if (*end != ',')
+			break;
+		p = end + 1;
+	}
+	errx(EXIT_USAGE, "-P %s: not a CPU list (as 0,2-3)", arg);
+}
+
+/*
+ * The handed-over fd told apart (capsock_inspect()) into *cs, kept from
+ * the programs -z runs, and checked against the options; or exit.
+ */
+static void
+inspect(struct ethrecv *e, int fd, struct capsock *cs, const char *expr,
+    int bset)
+{
+	if (capsock_inspect(fd, cs) == -1) {
+		if (errno == ENOTSOCK || errno == EAFNOSUPPORT ||
+		    errno == EPROTOTYPE)
+			errx(EXIT_USAGE, "fd %d: not an AF_PACKET socket, "
+			    "a relayed fd or a tap device", fd);
+		err(EXIT_USAGE, "fd %d", fd);
+	}
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
+		err(EXIT_SYS, "fd %d", fd);
+	check_handed(e, cs, expr, bset);
+}
+
+/*
+ * -j N without -e: the N workers' sockets into e->w, *first the first's:
+ * the N handed over when handed (a rawopen -j group: each for the
+ * interface and ethertype of the first, or each a relayed fd), or N
+ * opened here on ifname for type in one fresh fanout group (cc->group,
+ * cc->fanout).  Each has a ring of its own (cc), and a CPU of cpus in
+ * turn.
+ */
+static void
+open_workers(struct ethrecv *e, int handed, const char *ifname,
+    uint16_t type, struct capsock_conf *cc, const char *expr, int bset,
+    const int *cpus, int ncpus, struct capsock *first)
+{
+	struct capsock cs;
+	struct worker *w;
+	unsigned group = 0;
+	int k, fd;
+
+	if ((e->w = calloc((size_t)e->nw, sizeof(*e->w))) == NULL)
+		err(EXIT_SYS, "malloc");
+	if (!handed)
+		cc->group = &group;
+	for (k = 0; k < e->nw; k++) {
+		w = &e->w[k];
+		w->e = e;
+		w->k = (uint32_t)k;
+		w->cpu = cpus[k % ncpus];
+		if (!handed) {
+			if (capsock_open(&cs, ifname, type, cc, &w->src) == -1)
+				open_fail(&cs, ifname, cc);
+		} else {
+			fd = LISTENFD_START + k;
+			inspect(e, fd, &cs, expr, bset);
+			if (k > 0 && (cs.kind != first->kind ||
+			    cs.ifc.index != first->ifc.index ||
+			    cs.type != first->type))
+				errx(EXIT_USAGE, "fd %d: not for what fd %d is "
+				    "for (-j takes the sockets of one rawopen -j "
+				    "group)", fd, LISTENFD_START);
+			if (capsock_take(&cs, cc, &w->src) == -1)
+				open_fail(&cs, cs.ifc.name, cc);
+		}
+		w->fd = cs.fd;
+		if (k == 0)
+			*first = cs;
+	}	cc->group = NULL;
 }
 
 int
@@ -1156,8 +1571,10 @@ main(int argc, char *argv[])
 	int ch, server = 0, promisc = 0, sockfd = -1, nargs, bset = 0;
 	int jobs = 0, htimeout = 0, li;
 	long long snap = -1, tms = 0, v;
-	const char *last = NULL;
+	const char *last = NULL, *jobarg = NULL, *cpuarg = NULL;
 	struct cli_err ce;
+	cpu_set_t allowed;
+	int cpus[CPU_SETSIZE], ncpus = 0, fanout = 0, modeset = 0, nhanded;
 
 	/* A socket opened onto a closed 0, 1 or 2 would get our output. */
 	if (priv_stdfds() == -1)
@@ -1168,7 +1585,7 @@ main(int argc, char *argv[])
 	memset(&fc, 0, sizeof(fc));
 	/* li tells -S from --fd, so that a message names what was given. */
 	while ((li = -1, ch = getopt_long(argc, argv,
-	    "+B:C:c:eF:G:j:o:pQ:qS:s:T:t:UvW:w:z:", longopts, &li)) != -1) {
+	    "+B:C:c:eF:G:j:o:P:pQ:qS:s:T:t:UvW:w:z:", longopts, &li)) != -1) {
 		last = optarg;
 		switch (ch) {
 		case 'q':
@@ -1213,10 +1630,13 @@ main(int argc, char *argv[])
 			fc.seconds = (unsigned)number(ch, optarg, 1, 31536000);
 			break;
 		case 'j':
-			jobs = (int)number(ch, optarg, 1, 1024);
+			jobarg = optarg;
 			break;
 		case 'o':
 			fc.pattern = optarg;
+			break;
+		case 'P':
+			cpuarg = optarg;
 			break;
 		case 'p':
 			promisc = 1;
@@ -1284,8 +1704,17 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (server && (fmtarg != NULL || e.unbuffered || e.dir != DIR_IN))
 		errx(EXIT_USAGE, "-w, -U and -Q do not go with -e");
-	if (!server && (jobs != 0 || htimeout != 0))
-		errx(EXIT_USAGE, "-j and -T need -e");
+	if (!server && htimeout != 0)
+		errx(EXIT_USAGE, "-T needs -e");
+	if (jobarg != NULL)
+		jobs = parse_jobs(jobarg, server, &fanout, &modeset);
+	if (cpuarg != NULL && (server || jobarg == NULL))
+		errx(EXIT_USAGE, "-P goes with -j (capture workers, without -e)");
+	if (!server && jobarg != NULL) {
+		if (sched_getaffinity(0, sizeof(allowed), &allowed) == -1)
+			err(EXIT_SYS, "sched_getaffinity");
+		ncpus = parse_cpus(cpuarg, &allowed, cpus);
+	}
 	/* A file is pcap unless -w says, even from a terminal. */
 	e.fmt = parse_format(fmtarg == NULL && fc.pattern != NULL ? "pcap" :
 	    fmtarg);
@@ -1315,7 +1744,42 @@ main(int argc, char *argv[])
 	/* The socket: -S, or handed over for iface ethertype, or our own. */
 	geometry(ringsize, &bsize, &bnr);
 	retire = e.unbuffered ? RETIRE_MS_U : RETIRE_MS;
-	if (nargs == 2) {
+	memset(&cc, 0, sizeof(cc));
+	cc.filter = expr;
+	cc.outgoing = (e.dir & DIR_OUT) != 0;
+	cc.promisc = promisc;
+	cc.block_size = bsize;
+	cc.block_nr = bnr;
+	cc.retire_ms = retire;
+	cc.fanout = fanout;
+	if (!server && jobs > 1) {
+		/* Workers: the sockets of a rawopen -j group, or our own. */
+		if (sockfd != -1)
+			errx(EXIT_USAGE, "-j %d: -S gives one socket", jobs);
+		if ((nhanded = listenfd_count()) == -1)
+			err(EXIT_USAGE, "LISTEN_FDS");
+		if (nargs == 2 && capsock_handed_for(argv[0], type) == -1)
+			nhanded = 0;
+		if (nhanded == 0 && nargs != 2)
+			errx(EXIT_USAGE, "no socket: give iface ethertype, "
+			    "or run it under rawopen(1)");
+		if (nhanded > 0 && nhanded != jobs)
+			errx(EXIT_USAGE, "-j %d: %d %s handed over (rawopen -j "
+			    "%d hands over %d)", jobs, nhanded,
+			    nhanded == 1 ? "socket was" : "sockets were", jobs,
+			    jobs);
+		if (nhanded > 0 && modeset)
+			errx(EXIT_USAGE, "-j %s: the sockets handed over are in "
+			    "rawopen's fanout group already", jobarg);
+		if (nhanded > 0 && promisc)
+			errx(EXIT_USAGE, "-p: fd %d was handed over "
+			    "(rawopen -p for a handed-over socket)",
+			    LISTENFD_START);
+		e.nw = jobs;
+		open_workers(&e, nhanded > 0, argv[0], type, &cc, expr, bset,
+		    cpus, ncpus, &cs);
+		sockfd = nhanded > 0 ? LISTENFD_START : -1;
+	} else if (nargs == 2) {
 		if (sockfd != -1)
 			errx(EXIT_USAGE, "-S and iface ethertype: choose one");
 		sockfd = capsock_handed_for(argv[0], type);
@@ -1327,32 +1791,25 @@ main(int argc, char *argv[])
 			    "or run it under rawopen(1)");
 		sockfd = LISTENFD_START;
 	}
-	memset(&cc, 0, sizeof(cc));
-	cc.filter = expr;
-	cc.outgoing = (e.dir & DIR_OUT) != 0;
-	cc.promisc = promisc;
-	cc.block_size = bsize;
-	cc.block_nr = bnr;
-	cc.retire_ms = retire;
-	if (sockfd == -1) {
+	if (e.nw > 0)
+		;	/* open_workers() did it all */
+	else if (sockfd == -1) {
 		if (capsock_open(&cs, argv[0], type, &cc, &e.src) == -1)
 			open_fail(&cs, argv[0], &cc);
 	} else {
 		if (promisc)
 			errx(EXIT_USAGE, "-p: fd %d was handed over "
 			    "(rawopen -p for a handed-over socket)", sockfd);
-		if (capsock_inspect(sockfd, &cs) == -1) {
-			if (errno == ENOTSOCK || errno == EAFNOSUPPORT ||
-			    errno == EPROTOTYPE)
-				errx(EXIT_USAGE, "fd %d: not an AF_PACKET socket, "
-				    "a relayed fd or a tap device", sockfd);
-			err(EXIT_USAGE, "fd %d", sockfd);
-		}
-		if (fcntl(sockfd, F_SETFD, FD_CLOEXEC) == -1)
-			err(EXIT_SYS, "fd %d", sockfd);
-		check_handed(&e, &cs, expr, bset);
+		inspect(&e, sockfd, &cs, expr, bset);
 		if (capsock_take(&cs, &cc, &e.src) == -1)
 			open_fail(&cs, cs.ifc.name, &cc);
+	}
+	/* -j 1 -P: the one thread, pinned as a worker would be. */
+	if (e.nw == 0 && cpuarg != NULL) {
+		CPU_ZERO(&allowed);
+		CPU_SET(cpus[0], &allowed);
+		if (sched_setaffinity(0, sizeof(allowed), &allowed) == -1)
+			err(EXIT_SYS, "-P %s", cpuarg);
 	}
 	e.fd = cs.fd;
 	e.ifc = cs.ifc;
@@ -1360,11 +1817,11 @@ main(int argc, char *argv[])
 	e.tap = cs.kind == CAPSOCK_TAP;
 	listenfd_unsetenv();
 	e.name = e.ifc.name;
-	e.snaplen = rxsrc_snaplen(&e.src);
+	e.snaplen = rxsrc_snaplen(src0(&e));
 	/* -s 0, as tcpdump's: whole frames. */
 	e.cut = snap > 0 && (uint32_t)snap < e.snaplen ? (uint32_t)snap :
 	    e.snaplen;
-	if ((e.frame = malloc(rxsrc_maxframe(&e.src))) == NULL)
+	if ((e.frame = malloc(rxsrc_maxframe(src0(&e)))) == NULL)
 		err(EXIT_SYS, "malloc");
 	signals(&origmask, &origpipe, &waitmask);
 	e.waitmask = &waitmask;
@@ -1394,7 +1851,10 @@ main(int argc, char *argv[])
 			start_output(&e, STDOUT_FILENO);
 		}
 		ready(&e, sockfd == -1 ? type : cs.type);
-		capture(&e);
+		if (e.nw > 0)
+			workers(&e);
+		else
+			capture(&e);
 		if (e.fmt == FMT_PCAPNG && !e.tofile)
 			ng_end(&e);
 		if (e.tofile)
@@ -1403,8 +1863,15 @@ main(int argc, char *argv[])
 			outq_free(&e.o);
 	}
 	summary(&e);
-	rxsrc_close(&e.src);
-	close(e.fd);
+	for (ch = 0; ch < e.nw; ch++) {
+		rxsrc_close(&e.w[ch].src);
+		close(e.w[ch].fd);
+	}
+	if (e.nw == 0) {
+		rxsrc_close(&e.src);
+		close(e.fd);
+	}
+	free(e.w);
 	free(e.frame);
 	return 0;
 }
