@@ -444,6 +444,7 @@ recfmt_of(struct ethrecv *e)
 {
 	struct recfmt rf;
 
+	memset(&rf, 0, sizeof(rf));	/* ifid 0: the one interface */
 	rf.fmt = (enum recfmt_format)e->fmt;
 	rf.usec = e->usec;
 	rf.cut = e->cut;
