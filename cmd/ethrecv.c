@@ -444,7 +444,7 @@ recfmt_of(struct ethrecv *e)
 {
 	struct recfmt rf;
 
-	memset(&rf, 0, sizeof(rf));	/* ifid 0: the one interface */
+	memset(&rf, 0, sizeof(rf));	/* every field, any added later too */
 	rf.fmt = (enum recfmt_format)e->fmt;
 	rf.usec = e->usec;
 	rf.cut = e->cut;
