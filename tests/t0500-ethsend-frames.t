@@ -13,9 +13,8 @@ fi
 capture() {
 	_n=$1; shift
 	rm -f cap.pcap cap.err
-	timeout 10 ip netns exec "$B" tcpdump -U -c "$_n" -i vb -w cap.pcap \
-		"$@" 2>cap.err &
-	cap_pid=$!
+	test_bg cap_pid timeout 10 ip netns exec "$B" tcpdump -U -c "$_n" -i vb \
+		-w cap.pcap "$@" 2>cap.err
 	wait_for grep -q "listening on" cap.err
 }
 capture_wait() {

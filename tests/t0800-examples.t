@@ -13,8 +13,7 @@ test_have_prereq SETPRIV && test_tools
 # NAME.out, status in NAME.rc; then no namespace of its pid may be left.
 run_example() {
 	_n=$1; shift
-	sh "$EX/$_n.sh" "$@" >"$_n.out" 2>&1 &
-	_p=$!
+	test_bg _p sh "$EX/$_n.sh" "$@" >"$_n.out" 2>&1
 	wait $_p && echo 0 >"$_n.rc" || echo $? >"$_n.rc"
 	cat "$_n.out"
 	if ip netns list | grep "\.$_p\b"; then
