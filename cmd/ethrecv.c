@@ -671,6 +671,38 @@ end_files(struct ethrecv *e)
 }
 
 /*
+ * The frames of src's ready batch into the output, as far as -c allows
+ * (and, for a worker w, until the main thread says stop; w counts them
+ * too).  What the output references of the batch is written before the
+ * caller gives the batch back.  A worker calls it under e->lock.
+ */
+static void
+take_batch(struct ethrecv *e, struct rxsrc *src, struct worker *w)
+{
+	struct ring_frame f;
+
+	while (!(w != NULL && e->halt) && !done(e) &&
+	    rxsrc_frame(src, &f) == 1) {
+		if (!wanted(e, &f))
+			continue;
+		if (e->tofile)
+			to_file(e, &f);
+		emit(e, &f);
+		e->frames++;
+		e->bytes += f.len;
+		if (w != NULL) {
+			w->frames++;
+			w->bytes += f.len;
+		}
+		if (e->unbuffered)
+			out_flush(e);
+	}
+	/* Frames written from the batch go before its reuse. */
+	if (outq_has_refs(&e->o))
+		out_flush(e);
+}
+
+/*
  * The capture loop: every ready batch goes into the output buffer, which
  * is written when no batch is ready (or it is full; under -U after every
  * frame), and before a batch whose frames it references is given back.
@@ -681,7 +713,6 @@ end_files(struct ethrecv *e)
 static void
 capture(struct ethrecv *e)
 {
-	struct ring_frame f;
 	struct pollfd pfd[2];
 	int rc;
 
@@ -689,20 +720,7 @@ capture(struct ethrecv *e)
 		if ((rc = next_batch(e)) == -1)
 			break;
 		if (rc == 1) {
-			while (!done(e) && rxsrc_frame(&e->src, &f) == 1) {
-				if (!wanted(e, &f))
-					continue;
-				if (e->tofile)
-					to_file(e, &f);
-				emit(e, &f);
-				e->frames++;
-				e->bytes += f.len;
-				if (e->unbuffered)
-					out_flush(e);
-			}
-			/* Frames written from the batch go before its reuse. */
-			if (outq_has_refs(&e->o))
-				out_flush(e);
+			take_batch(e, &e->src, NULL);
 			rxsrc_done(&e->src);
 			take_pending();
 			feedback(e);
@@ -750,7 +768,6 @@ work(void *arg)
 {
 	struct worker *w = arg;
 	struct ethrecv *e = w->e;
-	struct ring_frame f;
 	struct pollfd pfd[2];
 	long long ms;
 	int rc, end;
@@ -764,23 +781,7 @@ work(void *arg)
 		pthread_mutex_lock(&e->lock);
 		if (rc == 1) {
 			e->ifid = w->k;
-			while (!e->halt && !done(e) &&
-			    rxsrc_frame(&w->src, &f) == 1) {
-				if (!wanted(e, &f))
-					continue;
-				if (e->tofile)
-					to_file(e, &f);
-				emit(e, &f);
-				e->frames++;
-				e->bytes += f.len;
-				w->frames++;
-				w->bytes += f.len;
-				if (e->unbuffered)
-					out_flush(e);
-			}
-			/* Frames written from the batch go before its reuse. */
-			if (outq_has_refs(&e->o))
-				out_flush(e);
+			take_batch(e, &w->src, w);
 		} else
 			out_flush(e);
 		end = e->halt || done(e);
