@@ -8,7 +8,8 @@
 #   make install         PREFIX, DESTDIR, BINDIR, MANDIR, SYSCONFDIR
 #   sudo make install-caps  give the installed rawopen its file capabilities
 #
-# Nothing below needs editing to add a module or a tool: lib/*.c, cmd/*.c,
+# Nothing below needs editing to add a module or a tool: lib/*.c, cmd/*.c
+# (a tool's own parts, not for the others, in cmd/TOOL/*.c),
 # tests/unit/*.c and tests/t*.t are found by wildcard.
 
 PREFIX ?= /usr/local
@@ -103,7 +104,7 @@ $(CONFIG_H): FORCE
 # change rebuilds exactly what uses it; -MP keeps a removed header from
 # stopping the build.
 DEPFLAGS = -MMD -MP -MF $@.d
--include $(wildcard $(B)/*/*.d)
+-include $(wildcard $(B)/*/*.d $(B)/cmd/*/*.d)
 
 $(B)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
@@ -127,8 +128,11 @@ $(B)/cmd/rawopen.o: cmd/rawopen.c $(CONFIG_H)
 	@mkdir -p $(@D)
 	$(CC) $(DEPFLAGS) $(ALL_CPPFLAGS) -include $(CONFIG_H) $(ALL_CFLAGS) -c -o $@ $<
 
-$(B)/%: $(B)/cmd/%.o $(LIBA)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS_ALL)
+# A tool is cmd/TOOL.c and its parts cmd/TOOL/*.c, if any.
+parts = $(patsubst cmd/%.c,$(B)/cmd/%.o,$(wildcard cmd/$(1)/*.c))
+.SECONDEXPANSION:
+$(B)/%: $(B)/cmd/%.o $$(call parts,$$*) $(LIBA)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(call parts,$*) $(LIBA) $(LDLIBS_ALL)
 
 # ethsend -j runs its senders as threads.
 $(B)/ethsend: LDLIBS += -pthread

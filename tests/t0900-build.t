@@ -81,7 +81,7 @@ users() {
 	_h=$(basename "$1")
 	_via=$(cd "$SRC" && grep -l "#include \"$_h\"" lib/*.h |
 		xargs -r -n1 basename)
-	for _f in $(cd "$SRC" && ls lib/*.c cmd/*.c); do
+	for _f in $(cd "$SRC" && find lib cmd -name "*.c" | sort); do
 		for _i in $_h $_via; do
 			if grep -q "#include \"$_i\"" "$SRC/$_f"; then
 				echo "${_f%.c}.o"
@@ -100,7 +100,7 @@ for h in lib/pcapio.h lib/ids.h; do
 		rebuilt | grep "\.o\$" >got &&
 		sort users >want &&
 		test_cmp want got &&
-		test "$(wc -l <want)" -lt "$(ls "$SRC"/lib/*.c "$SRC"/cmd/*.c | wc -l)"
+		test "$(wc -l <want)" -lt "$(find "$SRC"/lib "$SRC"/cmd -name "*.c" | wc -l)"
 	'
 done
 
