@@ -41,6 +41,7 @@
 #include "eth.h"
 #include "fdcap.h"
 #include "listenfd.h"
+#include "pace.h"
 #include "pcapio.h"
 #include "priv.h"
 #include "rawsock.h"
@@ -139,11 +140,8 @@ struct run {
 	struct senders	*mt;		/* -j N > 1; NULL: one sender, here */
 	int		 worker;	/* a -j sender's: a failure ends it */
 	int		 dead;		/* the worker's socket failed */
-	/* Pacing. */
-	struct timespec	 start;		/* -r: when pacing began */
-	uint64_t	 paced;		/* -r: frames since start */
-	uint64_t	 ts0, wall0;	/* -R: first timestamp, its send time */
-	int		 have_ts0;
+	struct timespec	 start;		/* when the run (and pacing) began */
+	struct pace	 pace;		/* -r, -R */
 	uint64_t	 last_progress, progress_sent, progress_bytes;
 	int		 typesaid;	/* the ETHERTYPE operand's warning */
 };
@@ -625,15 +623,15 @@ senders_open(const struct opts *o, struct run *r, char **argv, int argc)
 }
 
 /*
- * Sends the batch, paced by -r: a token bucket refilled at rate frames
- * per second from CLOCK_MONOTONIC, holding at most one batch, so that a
- * stall is not followed by a burst larger than that.
+ * Sends the batch, paced by -r (lib/pace: a token bucket refilled from
+ * CLOCK_MONOTONIC, so that a stall is not followed by a burst larger than
+ * a batch).
  */
 static void
 flush(const struct opts *o, struct run *r)
 {
 	unsigned int i = 0, k;
-	uint64_t t, allowed, burst, unit, need;
+	uint64_t wake;
 
 	if (r->mt != NULL) {
 		senders_flush(o, r);
@@ -644,35 +642,15 @@ flush(const struct opts *o, struct run *r)
 		r->b.n = 0;
 		return;
 	}
-	/* The bucket counts frames, or bits under a bit rate. */
-	unit = o->bitrate ? 8 * ((uint64_t)r->maxframe + 4) : 1;
-	burst = (uint64_t)(o->rate / 1000);
-	if (burst < unit)
-		burst = unit;
-	if (burst > BATCH * unit)
-		burst = BATCH * unit;
 	while (i < r->b.n && !stop) {
 		feedback(o, r);
-		t = ts_now_ns() - ts_ns(&r->start);
-		allowed = (uint64_t)((double)t * o->rate / NSEC_PER_SEC);
-		if (allowed > r->paced + burst) {
-			/* Behind: forget the missed time, keep one burst. */
-			r->paced = allowed - burst;
-		}
-		for (k = 0, need = r->paced; i + k < r->b.n; k++) {
-			if (need + (o->bitrate ? 8 * r->b.lens[i + k] : 1) >
-			    allowed)
-				break;
-			need += o->bitrate ? 8 * r->b.lens[i + k] : 1;
-		}
+		k = pace_take(&r->pace, r->b.lens + i, r->b.n - i, ts_now_ns(),
+		    &wake);
 		if (k == 0) {
-			ts_sleep_until_ns(ts_ns(&r->start) +
-			    (uint64_t)((double)(r->paced + (o->bitrate ?
-			    8 * r->b.lens[i] : 1)) * NSEC_PER_SEC / o->rate));
+			ts_sleep_until_ns(wake);
 			continue;
 		}
 		send_msgs(o, r, r->b.msgs + i, r->b.lens + i, k);
-		r->paced = need;
 		i += k;
 	}
 	/* Stopped (a signal) before the whole batch was due: not sent. */
@@ -831,23 +809,6 @@ add(const struct opts *o, struct run *r, const struct pcapio_rec *rec)
 	if (r->mt != NULL)
 		senders_next(o, r);
 	return 1;
-}
-
-/*
- * -R: the monotonic time at which a record with timestamp ts is due.
- * The first record of each pass is due at once.
- */
-static uint64_t
-due(const struct opts *o, struct run *r, uint64_t ts)
-{
-	if (!r->have_ts0) {
-		r->ts0 = ts;
-		r->wall0 = ts_now_ns();
-		r->have_ts0 = 1;
-	}
-	if (ts <= r->ts0)
-		return r->wall0;
-	return r->wall0 + (uint64_t)((double)(ts - r->ts0) / o->factor);
 }
 
 /* The next record of whatever format the input is in. */
@@ -1012,66 +973,6 @@ parse_format(const char *s)
 }
 
 /*
- * A positive number of -R or -r, which may be a fraction: its errors
- * are worded as cli_number()'s.  name is what the message names (the
- * whole -r value, suffix included).
- */
-static double
-parse_positive(int ch, const char *name, const char *s, double max)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || *end != '\0' || errno != 0 || v != v)
-		errx(EXIT_USAGE, "-%c %s: not a number", ch, name);
-	if (!(v > 0))
-		errx(EXIT_USAGE, "-%c %s: too small (more than 0)", ch, name);
-	if (v > max)
-		errx(EXIT_USAGE, "-%c %s: too large (at most %.0f)", ch, name,
-		    max);
-	return v;
-}
-
-/*
- * -r RATE: frames per second, or bits per second with "bps" after the
- * number ("pps" may say frames); k, M, G multiply by 1000 as for every
- * count (cli_count()).  A frame rate may also be a fraction ("0.5").
- */
-static void
-parse_rate(const char *s, struct opts *o)
-{
-	char num[32];
-	struct cli_err e;
-	size_t n = strlen(s);
-	long long v;
-
-	o->bitrate = 0;
-	if (n > 3 && (strcmp(s + n - 3, "bps") == 0 ||
-	    strcmp(s + n - 3, "pps") == 0)) {
-		o->bitrate = s[n - 3] == 'b';
-		n -= 3;
-	}
-	if (n == 0 || n >= sizeof(num))
-		errx(EXIT_USAGE, "-r %s: not a rate (N, Npps or Nbps; k, M "
-		    "or G may follow N)", s);
-	memcpy(num, s, n);
-	num[n] = '\0';
-	if (!o->bitrate && strchr(num, '.') != NULL) {
-		o->rate = parse_positive('r', s, num, 1e9);
-		return;
-	}
-	if (cli_count("-r", num, 1, o->bitrate ? 400000000000LL :
-	    1000000000LL, &v, &e) == -1) {
-		/* The message names the whole value, suffix included. */
-		errx(e.status, "-r %s: %s", s, strchr(e.msg, ':') != NULL ?
-		    strchr(e.msg, ':') + 2 : e.msg);
-	}
-	o->rate = (double)v;
-}
-
-/*
  * The options into *o; returns optind.  Each bad value is named, exit 100.
  */
 static int
@@ -1139,10 +1040,13 @@ options(int argc, char *argv[], struct opts *o)
 			o->quiet = 1;
 			break;
 		case 'R':
-			o->factor = parse_positive(ch, optarg, optarg, 1e6);
+			if (pace_parse_factor(optarg, &o->factor, &e) == -1)
+				cli_exit(&e);
 			break;
 		case 'r':
-			parse_rate(optarg, o);
+			if (pace_parse_rate(optarg, &o->rate, &o->bitrate,
+			    &e) == -1)
+				cli_exit(&e);
 			break;
 		case OPT_STATS:
 			if (strcmp(optarg, "kv") == 0)
@@ -1329,7 +1233,7 @@ send_all(const struct opts *o, struct run *r, struct pcapio_reader *rd,
 		if (pass > 0) {
 			if (pcapio_rewind(rd) == -1)
 				err(EXIT_SYS, "stdin: rewind");
-			r->have_ts0 = 0;
+			pace_rewind(&r->pace);
 		}
 		passrecs = 0;
 		for (;;) {
@@ -1348,8 +1252,8 @@ send_all(const struct opts *o, struct run *r, struct pcapio_reader *rd,
 				continue;
 			if (ret == 1) {
 				passrecs++;
-				if (o->factor > 0 && (t = due(o, r,
-				    rec.ts_ns)) > ts_now_ns()) {
+				if (o->factor > 0 && (t = pace_due(&r->pace,
+				    rec.ts_ns, ts_now_ns())) > ts_now_ns()) {
 					flush(o, r);
 					/* A signal cuts a sleep short. */
 					while (!stop && ts_now_ns() < t) {
@@ -1436,6 +1340,8 @@ main(int argc, char *argv[])
 		err(EXIT_SYS, "sigaction");
 
 	ts_now(&r->start);
+	pace_init(&r->pace, o.rate, o.bitrate, o.factor, r->maxframe, BATCH,
+	    ts_ns(&r->start));
 	if (o.progress) {
 		/* The rate line's clock: a signal that also ends a wait. */
 		struct itimerval it = { { 1, 0 }, { 1, 0 } };

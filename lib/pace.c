@@ -1,0 +1,167 @@
+/*
+ * pace: when the frames of a sender are due (-r, -R).  See pace.h.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fdcap.h"
+#include "pace.h"
+#include "timeutil.h"
+
+void
+pace_init(struct pace *p, double rate, int bitrate, double factor,
+    size_t maxframe, unsigned int batch, uint64_t start)
+{
+	memset(p, 0, sizeof(*p));
+	p->rate = rate;
+	p->bitrate = bitrate;
+	p->factor = factor;
+	p->start = start;
+	/* The bucket counts frames, or bits under a bit rate. */
+	p->unit = bitrate ? 8 * ((uint64_t)maxframe + 4) : 1;
+	p->burst = (uint64_t)(rate / 1000);
+	if (p->burst < p->unit)
+		p->burst = p->unit;
+	if (p->burst > batch * p->unit)
+		p->burst = batch * p->unit;
+}
+
+/* What a frame of len bytes costs in the bucket. */
+static uint64_t
+cost(const struct pace *p, size_t len)
+{
+	return p->bitrate ? 8 * (uint64_t)len : 1;
+}
+
+unsigned int
+pace_take(struct pace *p, const size_t *lens, unsigned int n, uint64_t now,
+    uint64_t *wake)
+{
+	uint64_t allowed, need;
+	unsigned int k;
+
+	allowed = (uint64_t)((double)(now - p->start) * p->rate /
+	    NSEC_PER_SEC);
+	if (allowed > p->paced + p->burst) {
+		/* Behind: forget the missed time, keep one burst. */
+		p->paced = allowed - p->burst;
+	}
+	for (k = 0, need = p->paced; k < n; k++) {
+		if (need + cost(p, lens[k]) > allowed)
+			break;
+		need += cost(p, lens[k]);
+	}
+	if (k == 0) {
+		*wake = p->start + (uint64_t)((double)(p->paced +
+		    cost(p, lens[0])) * NSEC_PER_SEC / p->rate);
+		return 0;
+	}
+	p->paced = need;
+	return k;
+}
+
+uint64_t
+pace_due(struct pace *p, uint64_t ts, uint64_t now)
+{
+	if (!p->have_ts0) {
+		p->ts0 = ts;
+		p->wall0 = now;
+		p->have_ts0 = 1;
+	}
+	if (ts <= p->ts0)
+		return p->wall0;
+	return p->wall0 + (uint64_t)((double)(ts - p->ts0) / p->factor);
+}
+
+void
+pace_rewind(struct pace *p)
+{
+	p->have_ts0 = 0;
+}
+
+static int __attribute__((format(printf, 2, 3)))
+pace_fail(struct cli_err *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	e->status = EXIT_USAGE;
+	va_start(ap, fmt);
+	(void)vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/*
+ * A positive number of -R or -r, which may be a fraction, into *v: its
+ * errors are worded as cli_number()'s.  name is what the message names
+ * (the whole -r value, suffix included).
+ */
+static int
+pace_positive(int ch, const char *name, const char *s, double max,
+    double *v, struct cli_err *e)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(s, &end);
+	if (end == s || *end != '\0' || errno != 0 || d != d)
+		return pace_fail(e, "-%c %s: not a number", ch, name);
+	if (!(d > 0))
+		return pace_fail(e, "-%c %s: too small (more than 0)", ch,
+		    name);
+	if (d > max)
+		return pace_fail(e, "-%c %s: too large (at most %.0f)", ch,
+		    name, max);
+	*v = d;
+	return 0;
+}
+
+int
+pace_parse_rate(const char *s, double *rate, int *bitrate, struct cli_err *e)
+{
+	char num[32], why[sizeof(e->msg)];
+	const char *colon;
+	size_t n = strlen(s);
+	long long v;
+	int bits = 0, status;
+
+	if (n > 3 && (strcmp(s + n - 3, "bps") == 0 ||
+	    strcmp(s + n - 3, "pps") == 0)) {
+		bits = s[n - 3] == 'b';
+		n -= 3;
+	}
+	if (n == 0 || n >= sizeof(num))
+		return pace_fail(e, "-r %s: not a rate (N, Npps or Nbps; k, "
+		    "M or G may follow N)", s);
+	memcpy(num, s, n);
+	num[n] = '\0';
+	if (!bits && strchr(num, '.') != NULL) {
+		if (pace_positive('r', s, num, PACE_RATE_MAX, rate, e) == -1)
+			return -1;
+		*bitrate = 0;
+		return 0;
+	}
+	if (cli_count("-r", num, 1, bits ? PACE_BITRATE_MAX : PACE_RATE_MAX,
+	    &v, e) == -1) {
+		/* The message names the whole value, suffix included. */
+		status = e->status;
+		colon = strchr(e->msg, ':');
+		strlcpy(why, colon != NULL ? colon + 2 : e->msg, sizeof(why));
+		pace_fail(e, "-r %s: %s", s, why);
+		e->status = status;
+		return -1;
+	}
+	*rate = (double)v;
+	*bitrate = bits;
+	return 0;
+}
+
+int
+pace_parse_factor(const char *s, double *factor, struct cli_err *e)
+{
+	return pace_positive('R', s, s, PACE_FACTOR_MAX, factor, e);
+}
