@@ -48,10 +48,9 @@
 #include "relay.h"
 #include "textio.h"
 #include "timeutil.h"
+#include "txq.h"
 
-#define BATCH		256	/* messages per sendmmsg(2) */
 #define KEEP_MAX	(256U * 1024 * 1024)	/* -l on a pipe */
-#define RETRY_NS	(2 * NSEC_PER_SEC)	/* ENOBUFS: give up after */
 #define RELAYED_MTU	1500	/* payloads on a relayed fd without IFACE */
 #define OPT_STATS	0x100	/* --stats-format */
 #define SENDERS_MAX	256	/* -j */
@@ -82,15 +81,6 @@ struct opts {
 	uint16_t	 optype;	/* the ETHERTYPE operand, or ETHTYPE_NONE */
 };
 
-/* One batch of messages for sendmmsg(2), pointing into the input. */
-struct batch {
-	struct mmsghdr	 msgs[BATCH];
-	struct iovec	 iov[BATCH][3];
-	size_t		 lens[BATCH];
-	uint8_t		 cooked[BATCH][ETH_HLEN_];	/* cooked records' */
-	unsigned int	 n;
-};
-
 /*
  * -j N: N senders, threads, each with a socket of its own (its own struct
  * run: fd, interface, counts) and a ring of NSLOT batches.  The reader
@@ -105,7 +95,7 @@ struct sender {
 	struct run	*r;		/* its socket and its counts */
 	pthread_t	 tid;
 	pthread_cond_t	 work;		/* a batch was queued, or quit */
-	struct batch	 slot[NSLOT];	/* [c, c + q): queued; c + q: filling */
+	struct txq_batch slot[NSLOT];	/* [c, c + q): queued; c + q: filling */
 	unsigned int	 c, q;		/* under the lock */
 	unsigned int	 f;		/* the reader's: the slot it fills */
 	uint64_t	 sent, bytes, errors;	/* published after each batch */
@@ -133,10 +123,11 @@ struct run {
 	int		 have_ifc;	/* ifc holds a real interface */
 	uint8_t		 hdr[ETH_VLAN_HLEN];
 	size_t		 hdrlen;
-	uint64_t	 sent, bytes, errors, skipped;
+	struct txq	 q;		/* fd as the target: what was sent */
+	uint64_t	 skipped;	/* bad frames passed by (-k) */
 	/* The batch: b, or under -j the next sender's (add() fills cur). */
-	struct batch	 b;
-	struct batch	*cur;
+	struct txq_batch b;
+	struct txq_batch *cur;
 	struct senders	*mt;		/* -j N > 1; NULL: one sender, here */
 	int		 worker;	/* a -j sender's: a failure ends it */
 	int		 dead;		/* the worker's socket failed */
@@ -146,7 +137,6 @@ struct run {
 	int		 typesaid;	/* the ETHERTYPE operand's warning */
 };
 
-static const uint8_t zeros[ETH_ZLEN_];
 static const uint8_t bcast[ETH_ALEN_] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 /* Exactly ethsend(1)'s SYNOPSIS. */
@@ -192,20 +182,20 @@ report(const struct opts *o, const struct run *r)
 {
 	double secs = (double)(ts_now_ns() - ts_ns(&r->start)) /
 	    NSEC_PER_SEC;
-	double fps = secs > 0 ? (double)r->sent / secs : 0;
-	double mbps = secs > 0 ? (double)r->bytes * 8 / secs / 1e6 : 0;
+	double fps = secs > 0 ? (double)r->q.sent / secs : 0;
+	double mbps = secs > 0 ? (double)r->q.bytes * 8 / secs / 1e6 : 0;
 
 	if (o->kv) {
 		fprintf(stderr, "ethsend: sent=%" PRIu64 " bytes=%" PRIu64
 		    " errors=%" PRIu64 " skipped=%" PRIu64 " elapsed=%.3f "
-		    "fps=%.0f mbps=%.3f\n", r->sent, r->bytes, r->errors,
-		    r->skipped, secs, fps, mbps);
+		    "fps=%.0f mbps=%.3f\n", r->q.sent, r->q.bytes,
+		    r->q.errors, r->skipped, secs, fps, mbps);
 		return;
 	}
 	fprintf(stderr, "ethsend: %" PRIu64 " %s sent, %" PRIu64 " %s, %"
-	    PRIu64 " %s", r->sent, plural(r->sent, "frame", "frames"),
-	    r->bytes, plural(r->bytes, "byte", "bytes"), r->errors,
-	    plural(r->errors, "error", "errors"));
+	    PRIu64 " %s", r->q.sent, plural(r->q.sent, "frame", "frames"),
+	    r->q.bytes, plural(r->q.bytes, "byte", "bytes"), r->q.errors,
+	    plural(r->q.errors, "error", "errors"));
 	if (o->skip)
 		fprintf(stderr, ", %" PRIu64 " skipped", r->skipped);
 	fprintf(stderr, " in %.3f s (%.1f frames/s, %.3f Mbit/s)\n", secs,
@@ -214,7 +204,7 @@ report(const struct opts *o, const struct run *r)
 
 static void	senders_sum(struct run *);
 static void	senders_end(struct run *);
-static void	open_socket(const struct opts *, struct run *, char **, int,
+static void	open_target(const struct opts *, struct run *, char **, int,
 		    uint16_t *);
 
 /* The total line, and under -j one line for each sender. */
@@ -249,7 +239,7 @@ finish(const struct opts *o, struct run *r, int ex)
 	if (r->mt != NULL)
 		senders_end(r);
 	summary(o, r);
-	if (ex == 0 && (r->errors > 0 || r->skipped > 0))
+	if (ex == 0 && (r->q.errors > 0 || r->skipped > 0))
 		ex = EXIT_SYS;
 	exit(ex);
 }
@@ -273,127 +263,39 @@ feedback(const struct opts *o, struct run *r)
 }
 
 /*
- * Waits a little before retrying a send the kernel refused for lack of
- * buffers: POLLOUT when the socket's send buffer is the limit, and a short
- * sleep that doubles with each retry (a full queue further down does not
- * show in POLLOUT).
+ * Sends frames [i, n) of b on r's target (lib/txq), with a warning for
+ * each frame that could not go (counted as an error).  A target that
+ * failed (the interface went down or away) ends the run, or under -j the
+ * sender (r->dead).
  */
 static void
-backoff(int fd, unsigned int tries)
+send_batch(const struct opts *o, struct run *r, struct txq_batch *b,
+    unsigned int i, unsigned int n)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-	long us = 20L << (tries < 9 ? tries : 9);
+	const char *verb = r->q.kind == TXQ_TAP ? "write" : "send";
+	struct txq_fail f;
+	int ret;
 
-	if (poll(&pfd, 1, 10) == -1 && errno != EINTR)
-		return;
-	ts_sleep_until_ns(ts_now_ns() + (uint64_t)us * NSEC_PER_USEC);
-}
-
-/*
- * Sends msgs[0..n) on a tap fd, one writev(2) each: the device takes a
- * frame in or drops it at once, with nothing to wait for.  A frame it
- * refuses as such (EINVAL, EMSGSIZE) is counted as an error with a
- * warning and skipped; anything else (EIO: the device is down; EBADFD:
- * it is gone) ends the run.
- */
-static void
-send_tap(const struct opts *o, struct run *r, struct mmsghdr *msgs,
-    size_t *lens, unsigned int n)
-{
-	unsigned int i;
-	ssize_t k;
-
-	for (i = 0; i < n; i++) {
-		while ((k = writev(r->fd, msgs[i].msg_hdr.msg_iov,
-		    (int)msgs[i].msg_hdr.msg_iovlen)) == -1 && errno == EINTR &&
-		    !stop)
-			;
-		if (k >= 0) {
-			r->sent++;
-			r->bytes += lens[i];
+	while ((ret = txq_send(&r->q, b, &i, n, &f)) != 0) {
+		errno = f.err;
+		if (ret == 1) {
+			warn("%s on %s: a frame of %zu bytes", verb,
+			    r->ifc.name, b->lens[f.index]);
 			continue;
 		}
-		/* Stopped: what is left of the batch is not sent, no error. */
-		if (errno == EINTR)
-			break;
-		if (errno != EMSGSIZE && errno != EINVAL) {
-			warn("write on %s", r->ifc.name);
-			r->errors += n - i;
-			if (r->worker) {
-				r->dead = 1;
-				return;
-			}
-			finish(o, r, EXIT_SYS);
+		warn("%s on %s", verb, r->ifc.name);
+		if (r->worker) {
+			r->dead = 1;
+			return;
 		}
-		warn("write on %s: a frame of %zu bytes", r->ifc.name, lens[i]);
-		r->errors++;
-	}
-}
-
-/*
- * Sends msgs[0..n) with as few sendmmsg(2) calls as the kernel allows.
- * ENOBUFS and EAGAIN are retried with a back-off for up to RETRY_NS per
- * frame; a frame that still cannot go, or one the kernel refuses as such
- * (EMSGSIZE, EINVAL), is counted as an error with a warning and skipped.
- * Anything else (the interface went down or away) ends the run.
- */
-static void
-send_msgs(const struct opts *o, struct run *r, struct mmsghdr *msgs,
-    size_t *lens, unsigned int n)
-{
-	unsigned int i = 0, j, tries = 0;
-	uint64_t first = 0;
-	int k;
-
-	if (r->tap) {
-		send_tap(o, r, msgs, lens, n);
-		return;
-	}
-	while (i < n) {
-		k = sendmmsg(r->fd, msgs + i, n - i,
-		    r->relayed ? MSG_NOSIGNAL : 0);
-		if (k > 0) {
-			for (j = i; j < i + (unsigned int)k; j++)
-				r->bytes += lens[j];
-			r->sent += (unsigned int)k;
-			i += (unsigned int)k;
-			tries = 0;
-			continue;
-		}
-		/* Stopped: what is left of the batch is not sent, no error. */
-		if (stop && (errno == EINTR || errno == ENOBUFS ||
-		    errno == EAGAIN))
-			break;
-		if (errno == EINTR)
-			continue;
-		if (errno == ENOBUFS || errno == EAGAIN) {
-			if (tries == 0)
-				first = ts_now_ns();
-			if (ts_now_ns() - first < RETRY_NS) {
-				backoff(r->fd, tries++);
-				continue;
-			}
-		} else if (errno != EMSGSIZE && errno != EINVAL) {
-			warn("send on %s", r->ifc.name);
-			r->errors += n - i;
-			if (r->worker) {
-				r->dead = 1;
-				return;
-			}
-			finish(o, r, EXIT_SYS);
-		}
-		warn("send on %s: a frame of %zu bytes", r->ifc.name,
-		    lens[i]);
-		r->errors++;
-		i++;
-		tries = 0;
+		finish(o, r, EXIT_SYS);
 	}
 }
 
 /*
  * -j: what sender s does until told to quit: sends each batch queued to
  * it, then publishes its counts and frees the slot.  A socket that fails
- * (send_msgs() says dead) ends the sender and, through m->failed, the run.
+ * (send_batch() says dead) ends the sender and, through m->failed, the run.
  * Its signals are blocked: the reader alone sees them.
  */
 static void *
@@ -401,7 +303,7 @@ sender_main(void *arg)
 {
 	struct sender *s = arg;
 	struct senders *m = s->m;
-	struct batch *b;
+	struct txq_batch *b;
 
 	pthread_mutex_lock(&m->lock);
 	for (;;) {
@@ -411,14 +313,14 @@ sender_main(void *arg)
 			break;
 		b = &s->slot[s->c];
 		pthread_mutex_unlock(&m->lock);
-		send_msgs(m->o, s->r, b->msgs, b->lens, b->n);
+		send_batch(m->o, s->r, b, 0, b->n);
 		b->n = 0;
 		pthread_mutex_lock(&m->lock);
 		s->c = (s->c + 1) % NSLOT;
 		s->q--;
-		s->sent = s->r->sent;
-		s->bytes = s->r->bytes;
-		s->errors = s->r->errors;
+		s->sent = s->r->q.sent;
+		s->bytes = s->r->q.bytes;
+		s->errors = s->r->q.errors;
 		if (s->r->dead)
 			m->failed = 1;
 		pthread_cond_signal(&m->room);
@@ -497,7 +399,7 @@ senders_next(const struct opts *o, struct run *r)
 	struct senders *m = r->mt;
 	struct sender *s;
 
-	if (r->cur->n == BATCH) {
+	if (r->cur->n == TXQ_BATCH) {
 		pthread_mutex_lock(&m->lock);
 		senders_queue(&m->s[m->next]);
 		senders_wait(o, r, m->next);
@@ -536,11 +438,11 @@ senders_sum(struct run *r)
 	struct senders *m = r->mt;
 	unsigned int k;
 
-	r->sent = r->bytes = r->errors = 0;
+	r->q.sent = r->q.bytes = r->q.errors = 0;
 	for (k = 0; k < m->n; k++) {
-		r->sent += m->s[k].sent;
-		r->bytes += m->s[k].bytes;
-		r->errors += m->s[k].errors;
+		r->q.sent += m->s[k].sent;
+		r->q.bytes += m->s[k].bytes;
+		r->q.errors += m->s[k].errors;
 	}
 }
 
@@ -563,9 +465,9 @@ senders_end(struct run *r)
 	pthread_mutex_unlock(&m->lock);
 	for (k = 0; k < m->started; k++) {
 		pthread_join(m->s[k].tid, NULL);
-		m->s[k].sent = m->s[k].r->sent;
-		m->s[k].bytes = m->s[k].r->bytes;
-		m->s[k].errors = m->s[k].r->errors;
+		m->s[k].sent = m->s[k].r->q.sent;
+		m->s[k].bytes = m->s[k].r->q.bytes;
+		m->s[k].errors = m->s[k].r->q.errors;
 	}
 	m->started = 0;
 	senders_sum(r);
@@ -600,7 +502,7 @@ senders_open(const struct opts *o, struct run *r, char **argv, int argc)
 			*sr = *r;
 		} else {
 			ok.fd = handed ? LISTENFD_START + (int)k : -1;
-			open_socket(&ok, sr, argv, argc, &bt);
+			open_target(&ok, sr, argv, argc, &bt);
 		}
 		sr->worker = 1;
 		m->s[k].r = sr;
@@ -638,7 +540,7 @@ flush(const struct opts *o, struct run *r)
 		return;
 	}
 	if (o->rate <= 0) {
-		send_msgs(o, r, r->b.msgs, r->b.lens, r->b.n);
+		send_batch(o, r, &r->b, 0, r->b.n);
 		r->b.n = 0;
 		return;
 	}
@@ -650,7 +552,7 @@ flush(const struct opts *o, struct run *r)
 			ts_sleep_until_ns(wake);
 			continue;
 		}
-		send_msgs(o, r, r->b.msgs + i, r->b.lens + i, k);
+		send_batch(o, r, &r->b, i, i + k);
 		i += k;
 	}
 	/* Stopped (a signal) before the whole batch was due: not sent. */
@@ -673,12 +575,13 @@ progress(const struct opts *o, struct run *r)
 	dt = t - r->last_progress > 0 ? t - r->last_progress : 1;
 	fprintf(stderr, "ethsend: %.0f frames/s, %.0f bytes/s, %" PRIu64
 	    " sent, %" PRIu64 " %s\n",
-	    (double)(r->sent - r->progress_sent) * NSEC_PER_SEC / (double)dt,
-	    (double)(r->bytes - r->progress_bytes) * NSEC_PER_SEC / (double)dt,
-	    r->sent, r->errors, plural(r->errors, "error", "errors"));
+	    (double)(r->q.sent - r->progress_sent) * NSEC_PER_SEC / (double)dt,
+	    (double)(r->q.bytes - r->progress_bytes) * NSEC_PER_SEC /
+	    (double)dt,
+	    r->q.sent, r->q.errors, plural(r->q.errors, "error", "errors"));
 	r->last_progress = t;
-	r->progress_sent = r->sent;
-	r->progress_bytes = r->bytes;
+	r->progress_sent = r->q.sent;
+	r->progress_bytes = r->q.bytes;
 }
 
 /*
@@ -738,11 +641,10 @@ typecheck(const struct opts *o, struct run *r, const struct pcapio_rec *rec,
 static int
 add(const struct opts *o, struct run *r, const struct pcapio_rec *rec)
 {
-	struct batch *b = r->cur;
-	struct mmsghdr *m = &b->msgs[b->n];
-	struct iovec *iov = b->iov[b->n];
+	struct txq_batch *b = r->cur;
+	uint8_t *hdr = txq_hdr(b);
 	unsigned long long num = rec->num;
-	size_t len = rec->caplen, max = r->maxframe, pad = 0, skip;
+	size_t len = rec->caplen, max = r->maxframe, skip;
 	char why[PCAPIO_ERRLEN];
 	uint16_t tpid;
 
@@ -751,37 +653,24 @@ add(const struct opts *o, struct run *r, const struct pcapio_rec *rec)
 			return badframe(o, r, "frame %llu: a payload of %zu "
 			    "bytes exceeds the MTU of %s (%d)", num, len,
 			    r->ifc.name, r->ifc.mtu);
-		iov[0].iov_base = r->hdr;
-		iov[0].iov_len = r->hdrlen;
-		iov[1].iov_base = (void *)(uintptr_t)rec->data;
-		iov[1].iov_len = len;
-		if (r->hdrlen + len < ETH_ZLEN_)
-			pad = ETH_ZLEN_ - r->hdrlen - len;
-		iov[2].iov_base = (void *)(uintptr_t)zeros;
-		iov[2].iov_len = pad;
-		m->msg_hdr.msg_iovlen = pad > 0 ? 3 : 2;
-		b->lens[b->n] = r->hdrlen + len + pad;
+		txq_add(b, r->hdr, r->hdrlen, rec->data, len, ETH_ZLEN_);
 	} else if (rec->linktype != PCAPIO_LINKTYPE_ETHERNET) {
 		/* Linux cooked: an Ethernet header in place of its own. */
 		if (rec->caplen < rec->len)
 			return badframe(o, r, "frame %llu: only %u of %u bytes "
 			    "were captured", num, rec->caplen, rec->len);
 		if (pcapio_cooked(rec, o->have_dst ? o->dst : bcast,
-		    b->cooked[b->n], &skip, why, sizeof(why)) == -1)
+		    hdr, &skip, why, sizeof(why)) == -1)
 			return badframe(o, r, "frame %llu: %s", num, why);
 		len = ETH_HLEN_ + rec->caplen - skip;
-		if (b->cooked[b->n][12] == 0x81 && b->cooked[b->n][13] == 0)
+		if (hdr[12] == 0x81 && hdr[13] == 0)
 			max += 4;
 		if (len > max)
 			return badframe(o, r, "frame %llu: %zu bytes exceeds "
 			    "the MTU of %s (%d + %zu)", num, len, r->ifc.name,
 			    r->ifc.mtu, max - (size_t)r->ifc.mtu);
-		iov[0].iov_base = b->cooked[b->n];
-		iov[0].iov_len = ETH_HLEN_;
-		iov[1].iov_base = (void *)(uintptr_t)(rec->data + skip);
-		iov[1].iov_len = rec->caplen - skip;
-		m->msg_hdr.msg_iovlen = 2;
-		b->lens[b->n] = len;
+		txq_add(b, hdr, ETH_HLEN_, rec->data + skip, rec->caplen - skip,
+		    0);
 	} else {
 		if (rec->caplen < rec->len)
 			return badframe(o, r, "frame %llu: only %u of %u bytes "
@@ -799,13 +688,8 @@ add(const struct opts *o, struct run *r, const struct pcapio_rec *rec)
 			return badframe(o, r, "frame %llu: %zu bytes exceeds "
 			    "the MTU of %s (%d + %zu)", num, len, r->ifc.name,
 			    r->ifc.mtu, max - (size_t)r->ifc.mtu);
-		iov[0].iov_base = (void *)(uintptr_t)rec->data;
-		iov[0].iov_len = len;
-		m->msg_hdr.msg_iovlen = 1;
-		b->lens[b->n] = len;
+		txq_add(b, NULL, 0, rec->data, len, 0);
 	}
-	m->msg_hdr.msg_iov = iov;
-	b->n++;
 	if (r->mt != NULL)
 		senders_next(o, r);
 	return 1;
@@ -957,6 +841,19 @@ open_socket(const struct opts *o, struct run *r, char **argv, int argc,
 		    r->ifc.name, argv[0]);
 	if (argc != 0 && argc != 2)
 		usage();
+}
+
+/*
+ * open_socket(), then its fd as the frames' target (lib/txq), given up
+ * when a stop signal comes.
+ */
+static void
+open_target(const struct opts *o, struct run *r, char **argv, int argc,
+    uint16_t *btype)
+{
+	open_socket(o, r, argv, argc, btype);
+	txq_init(&r->q, r->fd, r->relayed ? TXQ_RELAYED : r->tap ? TXQ_TAP :
+	    TXQ_PACKET, &stop);
 }
 
 /* Parses a -f argument. */
@@ -1265,7 +1162,7 @@ send_all(const struct opts *o, struct run *r, struct pcapio_reader *rd,
 				}
 				if (add(o, r, &rec))
 					taken++;
-				if (r->b.n == BATCH) {
+				if (r->b.n == TXQ_BATCH) {
 					flush(o, r);
 					feedback(o, r);
 				}
@@ -1322,7 +1219,7 @@ main(int argc, char *argv[])
 		errx(EXIT_USAGE, "-j %d: %d %s handed over: one sender for "
 		    "each", o.senders, n, plural((uint64_t)n, "fd was",
 		    "fds were"));
-	open_socket(&o, r, argv, argc, &btype);
+	open_target(&o, r, argv, argc, &btype);
 	if (o.senders > 1)
 		senders_open(&o, r, argv, argc);
 	if (!o.have_type && btype != ETHTYPE_ALL && btype != ETHTYPE_NONE) {
@@ -1340,7 +1237,7 @@ main(int argc, char *argv[])
 		err(EXIT_SYS, "sigaction");
 
 	ts_now(&r->start);
-	pace_init(&r->pace, o.rate, o.bitrate, o.factor, r->maxframe, BATCH,
+	pace_init(&r->pace, o.rate, o.bitrate, o.factor, r->maxframe, TXQ_BATCH,
 	    ts_ns(&r->start));
 	if (o.progress) {
 		/* The rate line's clock: a signal that also ends a wait. */

@@ -29,7 +29,7 @@ test_init(void)
 	pace_init(&p, 1e9, 0, 0, 1514, 256, T0);
 	is_int(p.burst, 256, "and at most a batch");
 	pace_init(&p, 8e8, 1, 0, 1514, 256, T0);
-	is_int(p.unit, 8 * 1518, "a bit rate's unit: the largest frame, tagged");
+	is_int(p.unit, 8 * 1518, "a bit rate's unit: the largest frame");
 	is_int(p.burst, 800000, "a millisecond's bits");
 	pace_init(&p, 8000, 1, 0, 1514, 256, T0);
 	is_int(p.burst, 8 * 1518, "but at least one largest frame");

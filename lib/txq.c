@@ -1,0 +1,181 @@
+/*
+ * txq: a batch of frames sent on a packet socket, a relayed fd or a tap
+ * device's fd.  See txq.h.
+ */
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "timeutil.h"
+#include "txq.h"
+
+/* The padding of short frames: read only. */
+static const uint8_t zeros[ETH_ZLEN_];
+
+void
+txq_init(struct txq *q, int fd, enum txq_kind kind,
+    const volatile sig_atomic_t *stop)
+{
+	memset(q, 0, sizeof(*q));
+	q->fd = fd;
+	q->kind = kind;
+	q->stop = stop;
+	q->retry_ns = TXQ_RETRY_NS;
+}
+
+uint8_t *
+txq_hdr(struct txq_batch *b)
+{
+	return b->hdr[b->n];
+}
+
+size_t
+txq_add(struct txq_batch *b, const void *hdr, size_t hdrlen,
+    const void *data, size_t len, size_t min)
+{
+	struct mmsghdr *m = &b->msgs[b->n];
+	struct iovec *iov = b->iov[b->n];
+	size_t n = 0, total = hdrlen + len;
+
+	if (hdrlen > 0) {
+		iov[n].iov_base = (void *)(uintptr_t)hdr;
+		iov[n++].iov_len = hdrlen;
+	}
+	iov[n].iov_base = (void *)(uintptr_t)data;
+	iov[n++].iov_len = len;
+	if (total < min) {
+		/* min may be more than zeros holds only by mistake. */
+		iov[n].iov_base = (void *)(uintptr_t)zeros;
+		iov[n++].iov_len = min - total <= sizeof(zeros) ?
+		    min - total : sizeof(zeros);
+		total += iov[n - 1].iov_len;
+	}
+	memset(&m->msg_hdr, 0, sizeof(m->msg_hdr));
+	m->msg_hdr.msg_iov = iov;
+	m->msg_hdr.msg_iovlen = n;
+	m->msg_len = 0;
+	b->lens[b->n++] = total;
+	return total;
+}
+
+static int
+stopped(const struct txq *q)
+{
+	return q->stop != NULL && *q->stop;
+}
+
+/*
+ * Waits a little before retrying a send the kernel refused for lack of
+ * buffers: POLLOUT when the socket's send buffer is the limit, and a short
+ * sleep that doubles with each retry (a full queue further down does not
+ * show in POLLOUT).
+ */
+static void
+backoff(int fd, unsigned int tries)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	long us = 20L << (tries < 9 ? tries : 9);
+
+	if (poll(&pfd, 1, 10) == -1 && errno != EINTR)
+		return;
+	ts_sleep_until_ns(ts_now_ns() + (uint64_t)us * NSEC_PER_USEC);
+}
+
+/* The target failed at frame i: the rest is counted as not sent. */
+static int
+failed(struct txq *q, unsigned int *pos, unsigned int end,
+    struct txq_fail *f)
+{
+	f->index = *pos;
+	f->err = errno;
+	q->errors += end - *pos;
+	*pos = end;
+	errno = f->err;
+	return -1;
+}
+
+/* Frame *pos was refused: counted, passed by. */
+static int
+refused(struct txq *q, unsigned int *pos, struct txq_fail *f)
+{
+	f->index = (*pos)++;
+	f->err = errno;
+	q->errors++;
+	return 1;
+}
+
+/*
+ * A tap device takes a frame in or drops it at once, with nothing to
+ * wait for: one writev(2) a frame.
+ */
+static int
+send_tap(struct txq *q, struct txq_batch *b, unsigned int *pos,
+    unsigned int end, struct txq_fail *f)
+{
+	ssize_t k;
+
+	while (*pos < end) {
+		while ((k = writev(q->fd, b->msgs[*pos].msg_hdr.msg_iov,
+		    (int)b->msgs[*pos].msg_hdr.msg_iovlen)) == -1 &&
+		    errno == EINTR && !stopped(q))
+			;
+		if (k >= 0) {
+			q->sent++;
+			q->bytes += b->lens[(*pos)++];
+			continue;
+		}
+		/* Stopped: what is left of the batch is not sent, no error. */
+		if (errno == EINTR)
+			return 0;
+		if (errno != EMSGSIZE && errno != EINVAL)
+			return failed(q, pos, end, f);
+		return refused(q, pos, f);
+	}
+	return 0;
+}
+
+int
+txq_send(struct txq *q, struct txq_batch *b, unsigned int *pos,
+    unsigned int end, struct txq_fail *f)
+{
+	unsigned int j, tries = 0;
+	uint64_t first = 0;
+	int k;
+
+	if (q->kind == TXQ_TAP)
+		return send_tap(q, b, pos, end, f);
+	while (*pos < end) {
+		k = sendmmsg(q->fd, b->msgs + *pos, end - *pos,
+		    q->kind == TXQ_RELAYED ? MSG_NOSIGNAL : 0);
+		if (k > 0) {
+			for (j = *pos; j < *pos + (unsigned int)k; j++)
+				q->bytes += b->lens[j];
+			q->sent += (unsigned int)k;
+			*pos += (unsigned int)k;
+			tries = 0;
+			continue;
+		}
+		/* Stopped: what is left of the batch is not sent, no error. */
+		if (stopped(q) && (errno == EINTR || errno == ENOBUFS ||
+		    errno == EAGAIN))
+			return 0;
+		if (errno == EINTR)
+			continue;
+		if (errno == ENOBUFS || errno == EAGAIN) {
+			if (tries == 0)
+				first = ts_now_ns();
+			if (ts_now_ns() - first < q->retry_ns) {
+				backoff(q->fd, tries++);
+				continue;
+			}
+		} else if (errno != EMSGSIZE && errno != EINVAL) {
+			return failed(q, pos, end, f);
+		}
+		return refused(q, pos, f);
+	}
+	return 0;
+}

@@ -1,0 +1,120 @@
+/*
+ * txq: the transmit queue: a batch of frames pointing where they lie,
+ * sent on one target in as few system calls as the target allows.
+ *
+ * A frame in a batch is up to three pieces: a header (shared by every
+ * frame of a payload input, or the batch's own copy of a cooked one),
+ * the bytes where they lie (the input's buffer: nothing is copied), and
+ * zeros up to the minimum frame.  The target is
+ *
+ *	a packet socket		sendmmsg(2), a batch in few calls;
+ *	a relayed fd		rawopen's SOCK_SEQPACKET end: sendmmsg(2),
+ *				MSG_NOSIGNAL, a frame a message;
+ *	a tap device's fd	writev(2), a frame a call.
+ *
+ *	txq_init(&q, fd, TXQ_PACKET, &stop);
+ *	txq_add(b, hdr, hdrlen, data, len, ETH_ZLEN_);	(b->n < TXQ_BATCH)
+ *	pos = 0;
+ *	while ((ret = txq_send(&q, b, &pos, b->n, &f)) != 0)
+ *		...say f.index and f.err; ret == -1: the target failed...
+ *	b->n = 0;
+ *
+ * Counts come back in q; a frame that was not sent comes back as its
+ * index and errno, for the tool to word.  Nothing here prints or exits,
+ * and there is no global state.
+ */
+#ifndef LIB_TXQ_H
+#define LIB_TXQ_H
+
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "eth.h"
+
+#define TXQ_BATCH	256	/* frames in a batch, at most */
+#define TXQ_RETRY_NS	(2 * 1000000000ULL)	/* ENOBUFS: give up after */
+
+/* What the frames are sent on. */
+enum txq_kind {
+	TXQ_PACKET,		/* an AF_PACKET socket */
+	TXQ_RELAYED,		/* a relay's SOCK_SEQPACKET end */
+	TXQ_TAP			/* a tap device's fd (rawopen --tap) */
+};
+
+/* One batch of frames, pointing where they lie. */
+struct txq_batch {
+	struct mmsghdr	 msgs[TXQ_BATCH];
+	struct iovec	 iov[TXQ_BATCH][3];
+	size_t		 lens[TXQ_BATCH];	/* each frame's bytes */
+	uint8_t		 hdr[TXQ_BATCH][ETH_HLEN_];	/* txq_hdr()'s */
+	unsigned int	 n;			/* frames in it */
+};
+
+/* A target and what was sent on it. */
+struct txq {
+	int		 fd;
+	enum txq_kind	 kind;
+	const volatile sig_atomic_t *stop;	/* set: stop; NULL: never */
+	uint64_t	 retry_ns;	/* ENOBUFS: retry a frame so long */
+	uint64_t	 sent, bytes;	/* frames and their bytes */
+	uint64_t	 errors;	/* frames that were not sent */
+};
+
+/* A frame that was not sent. */
+struct txq_fail {
+	unsigned int	 index;		/* its index in the batch */
+	int		 err;		/* why: an errno value */
+};
+
+/*
+ * Sets q up to send on fd, a target of kind: counts zero, ENOBUFS
+ * retried for TXQ_RETRY_NS.  A wait (EINTR, a full buffer) is given up
+ * when *stop (a signal handler's flag) is set; stop may be NULL.  Never
+ * fails.
+ */
+void	txq_init(struct txq *q, int fd, enum txq_kind kind,
+	    const volatile sig_atomic_t *stop);
+
+/*
+ * The header space of b's next frame: ETH_HLEN_ bytes that the caller
+ * may fill (a cooked record's Ethernet header) and give to txq_add() as
+ * hdr.  b->n < TXQ_BATCH.  Never fails.
+ */
+uint8_t	*txq_hdr(struct txq_batch *b);
+
+/*
+ * Adds a frame to b: hdrlen bytes at hdr (none when hdrlen is 0), then
+ * len bytes at data, then zeros until the frame is min bytes long (0: no
+ * padding).  Nothing is copied: hdr and data must stay valid until the
+ * batch is sent.  b->n < TXQ_BATCH.  Returns the frame's length.  Never
+ * fails.
+ */
+size_t	txq_add(struct txq_batch *b, const void *hdr, size_t hdrlen,
+	    const void *data, size_t len, size_t min);
+
+/*
+ * Sends frames [*pos, end) of b on q's target, moving *pos past what was
+ * sent and counting it in q (sent, bytes).  ENOBUFS and EAGAIN are
+ * retried, after a wait for POLLOUT and a short sleep that doubles with
+ * each try, for up to q->retry_ns a frame.  Returns
+ *
+ *	0	*pos is end; or *q->stop was set while a call was interrupted
+ *		or waited for room: what is left, [*pos, end), is not sent,
+ *		and not counted;
+ *	1	frame f->index could not go: f->err EMSGSIZE or EINVAL (the
+ *		target refused it as such), ENOBUFS or EAGAIN (no room for
+ *		q->retry_ns); it is counted in q->errors and *pos is past it:
+ *		call again to send the rest;
+ *	-1	the target failed at frame f->index, errno and f->err say
+ *		why (EIO: the device is down, EBADFD: gone, ENXIO, ENETDOWN,
+ *		EPIPE: the relay is gone, EBADF, ...): [f->index, end) are
+ *		counted in q->errors and *pos is end.
+ */
+int	txq_send(struct txq *q, struct txq_batch *b, unsigned int *pos,
+	    unsigned int end, struct txq_fail *f);
+
+#endif /* LIB_TXQ_H */

@@ -1,0 +1,330 @@
+/*
+ * Unit tests of lib/txq over socketpairs, no root needed: an AF_UNIX
+ * SOCK_SEQPACKET pair stands for a relayed fd (sendmmsg(2)), and for a
+ * tap device's fd (writev(2), a frame a message).  Frames arrive whole
+ * and in order; short payloads padded to 60 bytes; a full batch; a send
+ * that the buffer cuts short resumed; a refused frame, and a target that
+ * failed, reported with their index; a stop.  Nothing depends on how
+ * long anything takes.
+ */
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "txq.h"
+
+#define BIG	4000			/* bytes of frame data, at most */
+
+static uint8_t data[TXQ_BATCH][BIG];	/* what the frames carry */
+static volatile sig_atomic_t stop;
+
+/* What the reader got. */
+struct got {
+	int		 fd;
+	unsigned int	 want;		/* messages to read, then return */
+	unsigned int	 n;
+	size_t		 lens[TXQ_BATCH];
+	uint8_t		 msgs[TXQ_BATCH][BIG + 64];
+};
+
+static struct got got;
+
+/* Frame i's data: len bytes that tell i and the offset apart. */
+static const uint8_t *
+fill(unsigned int i, size_t len)
+{
+	size_t k;
+
+	for (k = 0; k < len; k++)
+		data[i][k] = (uint8_t)(i * 31 + k * 7 + k / 251);
+	return data[i];
+}
+
+/* A SOCK_SEQPACKET pair; sndbuf > 0 sets the sender's SO_SNDBUF. */
+static void
+pair(int sv[2], int sndbuf, int nonblock)
+{
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == -1) {
+		perror("socketpair");
+		exit(1);
+	}
+	if (sndbuf > 0)
+		setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sndbuf,
+		    sizeof(sndbuf));
+	if (nonblock)
+		fcntl(sv[0], F_SETFL, O_NONBLOCK);
+}
+
+/* Reads what is there without waiting. */
+static void
+drain(int fd)
+{
+	ssize_t k;
+
+	while (got.n < TXQ_BATCH && (k = recv(fd, got.msgs[got.n],
+	    sizeof(got.msgs[0]), MSG_DONTWAIT | MSG_TRUNC)) >= 0)
+		got.lens[got.n++] = (size_t)k;
+}
+
+/* A reader thread: got.want messages from got.fd, waiting for each. */
+static void *
+reader(void *arg)
+{
+	ssize_t k;
+
+	(void)arg;
+	while (got.n < got.want && (k = recv(got.fd, got.msgs[got.n],
+	    sizeof(got.msgs[0]), MSG_TRUNC)) > 0)
+		got.lens[got.n++] = (size_t)k;
+	return NULL;
+}
+
+/* Whether message m is frame i of len bytes, as fill() made it. */
+static int
+is_frame(unsigned int m, unsigned int i, size_t len)
+{
+	return m < got.n && got.lens[m] == len &&
+	    memcmp(got.msgs[m], data[i], len) == 0;
+}
+
+static void
+test_add(void)
+{
+	static struct txq_batch b;
+	uint8_t hdr[ETH_HLEN_] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+	    0x88, 0xb5 };
+	const uint8_t *p = fill(0, 100);
+
+	is_int(txq_add(&b, NULL, 0, p, 100, 0), 100, "a frame as it is");
+	is_int(b.msgs[0].msg_hdr.msg_iovlen, 1, "  one piece");
+	ok(b.msgs[0].msg_hdr.msg_iov[0].iov_base == p, "  where it lies");
+	is_int(txq_add(&b, hdr, sizeof(hdr), p, 10, ETH_ZLEN_), 60,
+	    "a short payload is padded to 60 bytes");
+	is_int(b.msgs[1].msg_hdr.msg_iovlen, 3, "  header, payload, zeros");
+	is_int(b.msgs[1].msg_hdr.msg_iov[2].iov_len, 36, "  36 zeros");
+	is_int(txq_add(&b, hdr, sizeof(hdr), p, 46, ETH_ZLEN_), 60,
+	    "a payload of 46 bytes needs none");
+	is_int(b.msgs[2].msg_hdr.msg_iovlen, 2, "  header and payload");
+	is_int(txq_add(&b, hdr, sizeof(hdr), p, 2, 0), 16,
+	    "no padding without a minimum");
+	ok(txq_hdr(&b) == b.hdr[4], "the next frame's header space");
+	is_int(b.n, 4, "four frames");
+	is_int(b.lens[1], 60, "lens: the padded length");
+}
+
+/* Sends a batch of n frames of assorted sizes on a relayed target. */
+static void
+test_batch(enum txq_kind kind, const char *what)
+{
+	static struct txq_batch b;
+	struct txq q;
+	struct txq_fail f;
+	pthread_t t;
+	uint64_t bytes = 0;
+	unsigned int i, pos = 0, bad = 0;
+	int sv[2], ret;
+	char name[128];
+
+	pair(sv, 0, 0);
+	memset(&got, 0, sizeof(got));
+	got.fd = sv[1];
+	got.want = TXQ_BATCH;
+	pthread_create(&t, NULL, reader, NULL);
+	b.n = 0;
+	for (i = 0; i < TXQ_BATCH; i++)
+		bytes += txq_add(&b, NULL, 0, fill(i, 60 + i * 7), 60 + i * 7,
+		    0);
+	txq_init(&q, sv[0], kind, &stop);
+	ret = txq_send(&q, &b, &pos, b.n, &f);
+	pthread_join(t, NULL);
+	snprintf(name, sizeof(name), "%s: a full batch is sent", what);
+	ok(ret == 0 && pos == TXQ_BATCH, name);
+	is_int(q.sent, TXQ_BATCH, "  counted");
+	is_int(q.bytes, bytes, "  with its bytes");
+	is_int(q.errors, 0, "  no error");
+	for (i = 0; i < TXQ_BATCH; i++)
+		if (!is_frame(i, i, 60 + i * 7))
+			bad++;
+	is_int(bad, 0, "  every frame whole and in order");
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* Padding arrives as zeros, on either kind of target. */
+static void
+test_padding(enum txq_kind kind, const char *what)
+{
+	static struct txq_batch b;
+	uint8_t hdr[ETH_HLEN_] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0,
+	    0, 0, 0, 1, 0x88, 0xb5 }, want[60];
+	struct txq q;
+	struct txq_fail f;
+	unsigned int pos = 0;
+	int sv[2];
+	char name[128];
+
+	pair(sv, 0, 0);
+	memset(&got, 0, sizeof(got));
+	b.n = 0;
+	txq_add(&b, hdr, sizeof(hdr), "hi", 2, ETH_ZLEN_);
+	txq_init(&q, sv[0], kind, &stop);
+	snprintf(name, sizeof(name), "%s: a short payload is sent", what);
+	ok(txq_send(&q, &b, &pos, b.n, &f) == 0 && q.bytes == 60, name);
+	drain(sv[1]);
+	memset(want, 0, sizeof(want));
+	memcpy(want, hdr, sizeof(hdr));
+	memcpy(want + sizeof(hdr), "hi", 2);
+	ok(got.n == 1 && got.lens[0] == 60, "  as 60 bytes");
+	is_mem(got.msgs[0], want, 60, "  header, payload, zeros");
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/*
+ * A frame the target refuses as such (EMSGSIZE: larger than the socket
+ * may ever send) is reported with its index, the rest sent on the next
+ * call; a range of the batch is sent alone.
+ */
+static void
+test_refused(enum txq_kind kind, const char *what)
+{
+	static struct txq_batch b;
+	static uint8_t huge[65536];
+	struct txq q;
+	struct txq_fail f = { 99, 0 };
+	unsigned int i, pos = 1;
+	int sv[2];
+	char name[128];
+
+	pair(sv, 4096, 0);
+	memset(&got, 0, sizeof(got));
+	b.n = 0;
+	for (i = 0; i < 6; i++) {
+		if (i == 3)
+			txq_add(&b, NULL, 0, huge, sizeof(huge), 0);
+		else
+			txq_add(&b, NULL, 0, fill(i, 100), 100, 0);
+	}
+	txq_init(&q, sv[0], kind, &stop);
+	snprintf(name, sizeof(name), "%s: a frame too large is reported", what);
+	is_int(txq_send(&q, &b, &pos, 5, &f), 1, name);
+	is_int(f.index, 3, "  with its index");
+	is_int(f.err, EMSGSIZE, "  and EMSGSIZE");
+	is_int(pos, 4, "  the next one is next");
+	ok(q.sent == 2 && q.errors == 1, "  two sent before, one error");
+	ok(txq_send(&q, &b, &pos, 5, &f) == 0 && pos == 5,
+	    "  the rest of the range on the next call");
+	drain(sv[1]);
+	ok(got.n == 3 && is_frame(0, 1, 100) && is_frame(1, 2, 100) &&
+	    is_frame(2, 4, 100), "  frames 1, 2 and 4 arrive, not 0 or 5");
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* The target fails: the rest of the range is counted and reported. */
+static void
+test_failed(enum txq_kind kind, const char *what)
+{
+	static struct txq_batch b;
+	struct txq q;
+	struct txq_fail f = { 99, 0 };
+	unsigned int i, pos = 2;
+	int sv[2], ret;
+	char name[128];
+
+	pair(sv, 0, 0);
+	b.n = 0;
+	for (i = 0; i < 8; i++)
+		txq_add(&b, NULL, 0, fill(i, 100), 100, 0);
+	close(sv[1]);
+	txq_init(&q, sv[0], kind, &stop);
+	errno = 0;
+	ret = txq_send(&q, &b, &pos, 7, &f);
+	snprintf(name, sizeof(name), "%s: a peer gone fails the target", what);
+	ok(ret == -1 && errno == EPIPE, name);
+	ok(f.index == 2 && f.err == EPIPE, "  at the first frame, EPIPE");
+	ok(q.errors == 5 && q.sent == 0, "  frames 2 to 6 are errors");
+	is_int(pos, 7, "  the range is done with");
+	close(sv[0]);
+}
+
+/*
+ * A nonblocking socket whose buffer fills: what fits goes, the rest
+ * waits; with no time to retry the next frame is reported (EAGAIN), and
+ * a stop ends the wait with nothing reported.  Then a reader empties it
+ * as the sender fills it: a send cut short is resumed until the whole
+ * batch is through.
+ */
+static void
+test_full(void)
+{
+	static struct txq_batch b;
+	struct txq q;
+	struct txq_fail f = { 99, 0 };
+	pthread_t t;
+	unsigned int i, pos = 0, bad = 0, k;
+	int sv[2];
+
+	pair(sv, 4096, 1);
+	memset(&got, 0, sizeof(got));
+	b.n = 0;
+	for (i = 0; i < TXQ_BATCH; i++)
+		txq_add(&b, NULL, 0, fill(i, 1000), 1000, 0);
+	txq_init(&q, sv[0], TXQ_RELAYED, &stop);
+	q.retry_ns = 0;
+	is_int(txq_send(&q, &b, &pos, b.n, &f), 1,
+	    "a full buffer, no time to wait: reported");
+	k = f.index;
+	ok(k > 0 && k < 64, "  after some were sent");
+	ok(f.err == EAGAIN && q.sent == k && q.errors == 1 && pos == k + 1,
+	    "  EAGAIN, counted, passed by");
+	stop = 1;
+	q.retry_ns = TXQ_RETRY_NS;
+	ok(txq_send(&q, &b, &pos, b.n, &f) == 0 && pos == k + 1 &&
+	    q.errors == 1, "a stop ends the wait: not sent, not an error");
+	stop = 0;
+	drain(sv[1]);
+	is_int(got.n, k, "  what was sent arrived");
+	got.fd = sv[1];
+	got.want = TXQ_BATCH - 1;
+	pthread_create(&t, NULL, reader, NULL);
+	ok(txq_send(&q, &b, &pos, b.n, &f) == 0 && pos == TXQ_BATCH,
+	    "a reader makes room: the rest is sent");
+	pthread_join(t, NULL);
+	is_int(q.sent, TXQ_BATCH - 1, "  all but the one reported");
+	is_int(q.errors, 1, "  no other error");
+	for (i = 0; i < TXQ_BATCH - 1; i++)
+		if (!is_frame(i, i < k ? i : i + 1, 1000))
+			bad++;
+	is_int(bad, 0, "  every frame whole and in order");
+	close(sv[0]);
+	close(sv[1]);
+}
+
+int
+main(void)
+{
+	/* A tap's writev(2) on a closed socket raises it; a relay's not. */
+	test_failed(TXQ_RELAYED, "relayed");
+	signal(SIGPIPE, SIG_IGN);
+	test_add();
+	test_batch(TXQ_RELAYED, "relayed");
+	test_batch(TXQ_TAP, "tap");
+	test_batch(TXQ_PACKET, "packet");
+	test_padding(TXQ_RELAYED, "relayed");
+	test_padding(TXQ_TAP, "tap");
+	test_refused(TXQ_RELAYED, "relayed");
+	test_refused(TXQ_TAP, "tap");
+	test_failed(TXQ_TAP, "tap");
+	test_full();
+	return done();
+}
