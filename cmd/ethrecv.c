@@ -43,6 +43,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capout.h"
 #include "capsock.h"
 #include "cli.h"
 #include "eth.h"
@@ -62,13 +63,11 @@
 #include "textio.h"
 #include "timeutil.h"
 
-#define OUTBUF_SIZE	(1U << 20)	/* holds a block's records, or a hex line */
 #define RETIRE_MS	10		/* block retire timeout */
 #define RETIRE_MS_U	1		/* the same under -U */
 #define JOBS_DEFAULT	1
 #define HTIMEOUT_DEFAULT 10
 #define RELAYED_MTU	1500	/* replies on a relayed fd of unknown MTU */
-#define REAP_MS		100	/* -z programs running: reaped this often */
 
 /* The output formats: lib/recfmt's. */
 enum fmt {
@@ -118,15 +117,12 @@ struct ethrecv {
 	uint32_t	 cut;		/* records cut to this: -s, or snaplen */
 	int		 usec;		/* --tstamp-us: microsecond pcap */
 	const char	*comment;	/* --comment: pcapng's SHB comment */
-	uint64_t	 start_ns;	/* pcapng: the capture began */
 	uint8_t		*frame;		/* scratch: one frame, tag restored */
-	struct outq	 o;
-	const char	*outname;	/* "stdout", or the file -o made */
-	int		 tofile;	/* -o: the output is e->fs */
-	struct fileset	 fs;
+	struct capout	 out;		/* stdout, or the files of -o */
+	int		 tofile;	/* -o */
+	const char	*zprog;		/* -z */
 	uint64_t	 frames;	/* frames received (written or served) */
 	uint64_t	 bytes;		/* their length on the wire */
-	uint64_t	 written;	/* frames known written (the last flush) */
 	int		 werror;	/* a write failed: say what was written */
 	int		 progress;	/* -v, --progress: a rate line a second */
 	int		 kv;		/* --stats-format=kv */
@@ -150,7 +146,6 @@ struct ethrecv {
 	struct worker	*w;
 	int		 nw;		/* 0: the one socket of src, no thread */
 	pthread_mutex_t	 lock;
-	uint32_t	 ifid;		/* whose frames are being written */
 	int		 halt;		/* the workers stop (under lock) */
 	int		 ended;		/* workers that have (under lock) */
 	int		 stopfd;	/* eventfd: readable when they stop */
@@ -333,7 +328,7 @@ counts(struct ethrecv *e)
 		    " bytes=%" PRIu64 " written=%" PRIu64 " truncated=%" PRIu64
 		    " elapsed=%.3f fps=%.1f mbps=%.3f\n", e->frames,
 		    e->relayed || e->tap ? 0 : kdrops(e), e->bytes,
-		    e->prog != NULL ? 0 : e->written, e->truncated, secs,
+		    e->prog != NULL ? 0 : capout_written(&e->out), e->truncated, secs,
 		    secs > 0 ? (double)e->frames / secs : 0,
 		    secs > 0 ? (double)e->bytes * 8 / secs / 1e6 : 0);
 		worker_counts(e);
@@ -342,7 +337,7 @@ counts(struct ethrecv *e)
 	if (e->werror) {
 		n = strlen(extra);
 		snprintf(extra + n, sizeof(extra) - n, ", %" PRIu64 " written",
-		    e->written);
+		    capout_written(&e->out));
 	}
 	fprintf(stderr, "ethrecv: %" PRIu64 " %s received%s%s in %.3f s "
 	    "(%.1f frames/s, %.3f Mbit/s)\n", e->frames,
@@ -402,10 +397,26 @@ feedback_ms(const struct ethrecv *e, long long ms)
 	return ms < 0 || t < ms ? t : ms;
 }
 
-/* Ends the run on a failed write: quietly when the reader has gone. */
+/*
+ * Ends the run on a failure of the output (lib/capout's step, errno):
+ * quietly when the reader has gone.
+ */
 static void __attribute__((noreturn))
 out_fail(struct ethrecv *e)
 {
+	switch (e->out.step) {
+	case CAPOUT_STEP_INIT:
+		err(EXIT_SYS, "%s", capout_name(&e->out));
+	case CAPOUT_STEP_HEADER:
+		err(EXIT_USAGE, "pcapng header");
+	case CAPOUT_STEP_OPEN:
+	case CAPOUT_STEP_CLOSE:
+		warn("%s", capout_name(&e->out));
+		summary(e);
+		exit(EXIT_SYS);
+	default:
+		break;
+	}
 	if (errno == EPIPE)
 		exit(0);
 	/* Stopped while the output would take nothing: a normal end. */
@@ -413,7 +424,7 @@ out_fail(struct ethrecv *e)
 		summary(e);
 		exit(0);
 	}
-	warn("write to %s", e->outname);
+	warn("write to %s", capout_name(&e->out));
 	e->werror = 1;
 	summary(e);
 	exit(EXIT_SYS);
@@ -422,52 +433,28 @@ out_fail(struct ethrecv *e)
 static void
 out_flush(struct ethrecv *e)
 {
-	if (outq_pending(&e->o) && outq_flush(&e->o) == -1)
+	if (capout_flush(&e->out) == -1)
 		out_fail(e);
-	e->written = e->frames;
-}
-
-/* Room for n bytes of output; outq_commit() what is used of it. */
-static uint8_t *
-out_reserve(struct ethrecv *e, size_t n)
-{
-	uint8_t *p;
-
-	if ((p = outq_reserve(&e->o, n)) == NULL)
-		out_fail(e);
-	return p;
-}
-
-/* The output format as lib/recfmt takes it. */
-static struct recfmt
-recfmt_of(struct ethrecv *e)
-{
-	struct recfmt rf;
-
-	memset(&rf, 0, sizeof(rf));	/* every field, any added later too */
-	rf.fmt = (enum recfmt_format)e->fmt;
-	rf.usec = e->usec;
-	rf.cut = e->cut;
-	rf.snaplen = e->snaplen;
-	rf.frame = e->frame;
-	rf.ifid = e->ifid;
-	return rf;
 }
 
 /*
- * One captured frame to the output in the chosen format (lib/recfmt);
- * a frame cut short is counted (and said once at once).
+ * One captured frame to the output (lib/capout); a frame cut short is
+ * counted (and said once at once).
  */
 static void
 emit(struct ethrecv *e, const struct ring_frame *f)
 {
-	struct recfmt rf = recfmt_of(e);
-	uint32_t wire, kept;
+	struct capout_cut cut;
+	int rc, saved;
 
-	if (recfmt_cut(&rf, f, &wire, &kept) && e->truncated++ == 0)
+	rc = capout_frame(&e->out, f, &cut);
+	saved = errno;
+	if (cut.cut && e->truncated++ == 0)
 		warnx("frame %" PRIu64 ": %u bytes, only %u captured "
-		    "(counted in the summary)", e->frames + 1, wire, kept);
-	if (recfmt_write(&rf, &e->o, f) == -1)
+		    "(counted in the summary)", e->frames + 1, cut.wire,
+		    cut.kept);
+	errno = saved;
+	if (rc == -1)
 		out_fail(e);
 }
 
@@ -532,7 +519,7 @@ wait_input(struct ethrecv *e, struct pollfd *pfd, int n, long long ms)
 	pfd[n].events = POLLIN;
 	pfd[n++].revents = 0;
 	if (e->prog == NULL) {
-		pfd[n].fd = outq_fd(&e->o);
+		pfd[n].fd = capout_fd(&e->out);
 		pfd[n].events = 0;
 		pfd[n++].revents = 0;
 	}
@@ -551,123 +538,41 @@ wait_input(struct ethrecv *e, struct pollfd *pfd, int n, long long ms)
 		errx(EXIT_SYS, "%s: socket closed", e->name);
 }
 
-/* The bytes frame f takes in the output (lib/recfmt). */
-static size_t
-rec_size(struct ethrecv *e, const struct ring_frame *f)
-{
-	struct recfmt rf = recfmt_of(e);
-
-	return recfmt_size(&rf, f);
-}
-
-static void start_output(struct ethrecv *, int);
-
-/* -o: the next file, with its format's header.  first: at the start. */
+/* -o -z: says how a program went, or why it did not run. */
 static void
-open_file(struct ethrecv *e, int first)
+zdone(void *arg, const struct fileset_done *d, int error)
 {
-	int fd;
+	struct ethrecv *e = arg;
 
-	if ((fd = fileset_open(&e->fs, ts_wall_ns())) == -1) {
-		if (first)
-			err(EXIT_SYS, "%s", fileset_current(&e->fs));
-		warn("%s", fileset_current(&e->fs));
-		summary(e);
-		exit(EXIT_SYS);
-	}
-	e->outname = fileset_current(&e->fs);
-	start_output(e, fd);
-}
-
-/* -o: says how each -z program that has ended went; block: waits for all. */
-static void
-reap(struct ethrecv *e, int block)
-{
-	struct fileset_done d;
-	int rc;
-
-	while ((rc = fileset_reap(&e->fs, block, &d)) == 1) {
-		if (WIFSIGNALED(d.status))
-			warnx("-z %s %s: killed by signal %d", e->fs.conf.prog,
-			    d.file, WTERMSIG(d.status));
-		else if (WEXITSTATUS(d.status) != 0)
-			warnx("-z %s %s: exited with status %d",
-			    e->fs.conf.prog, d.file, WEXITSTATUS(d.status));
-	}
-	if (rc == -1 && errno != EINTR)
+	errno = error;
+	if (d == NULL)
 		warn("-z: waitpid");
+	else if (error != 0)
+		warn("-z %s %s", e->zprog, d->file);
+	else if (WIFSIGNALED(d->status))
+		warnx("-z %s %s: killed by signal %d", e->zprog, d->file,
+		    WTERMSIG(d->status));
+	else if (WEXITSTATUS(d->status) != 0)
+		warnx("-z %s %s: exited with status %d", e->zprog, d->file,
+		    WEXITSTATUS(d->status));
 }
 
-static void	ng_end(struct ethrecv *);
+/* pcapng's ISB of interface k: the socket's counts, or worker k's. */
+static int
+isb_counts(void *arg, uint32_t k, uint64_t *received, uint64_t *dropped)
+{
+	struct ethrecv *e = arg;
 
-/*
- * -o: the file written out (a pcapng one with its statistics block, as
- * every file is whole on its own), closed and given to -z.
- */
+	return rxsrc_counts(e->nw > 0 ? &e->w[k].src : &e->src, received,
+	    dropped);
+}
+
+/* -o: a new file when the -G interval has ended; the -z programs reaped. */
 static void
-close_file(struct ethrecv *e)
+tick(struct ethrecv *e)
 {
-	if (e->fmt == FMT_PCAPNG)
-		ng_end(e);
-	out_flush(e);
-	outq_free(&e->o);
-	if (fileset_close(&e->fs) == -1) {
-		warn("%s", e->outname);
-		summary(e);
-		exit(EXIT_SYS);
-	}
-	if (fileset_post(&e->fs) == -1)
-		warn("-z %s %s", e->fs.conf.prog, e->outname);
-	reap(e, 0);
-}
-
-/*
- * -o: before frame f (NULL: none, the clock alone), a new file when the
- * -G interval has ended (by f's time, or the clock's) or f would take
- * this one past -C; then f is counted in the file it goes to.
- */
-static void
-to_file(struct ethrecv *e, const struct ring_frame *f)
-{
-	size_t n = f != NULL ? rec_size(e, f) : 0;
-
-	if (fileset_due(&e->fs, f != NULL ? f->ts_ns : ts_wall_ns()) ||
-	    (f != NULL && fileset_full(&e->fs, n))) {
-		close_file(e);
-		open_file(e, 0);
-	}
-	if (f != NULL)
-		fileset_add(&e->fs, n, 1);
-	else
-		reap(e, 0);
-}
-
-/*
- * -o: how long the capture may wait for frames: until the -G interval
- * ends, and while -z programs run, REAP_MS.  -1: for ever.
- */
-static long long
-file_wait_ms(const struct ethrecv *e)
-{
-	long long ms = fileset_ms_until(&e->fs, ts_wall_ns());
-
-	if (fileset_running(&e->fs) > 0 && (ms == -1 || ms > REAP_MS))
-		ms = REAP_MS;
-	return ms;
-}
-
-/*
- * -o at the end: the last file closed and given to -z, and every -z
- * program waited for (a signal stops the wait: they are left to run).
- */
-static void
-end_files(struct ethrecv *e)
-{
-	close_file(e);
-	if (fileset_running(&e->fs) > 0 && sigprocmask(SIG_SETMASK,
-	    e->waitmask, NULL) == 0)
-		reap(e, 1);
-	fileset_free(&e->fs);
+	if (capout_tick(&e->out) == -1)
+		out_fail(e);
 }
 
 /*
@@ -685,8 +590,6 @@ take_batch(struct ethrecv *e, struct rxsrc *src, struct worker *w)
 	    rxsrc_frame(src, &f) == 1) {
 		if (!wanted(e, &f))
 			continue;
-		if (e->tofile)
-			to_file(e, &f);
 		emit(e, &f);
 		e->frames++;
 		e->bytes += f.len;
@@ -698,8 +601,8 @@ take_batch(struct ethrecv *e, struct rxsrc *src, struct worker *w)
 			out_flush(e);
 	}
 	/* Frames written from the batch go before its reuse. */
-	if (outq_has_refs(&e->o))
-		out_flush(e);
+	if (capout_unref(&e->out) == -1)
+		out_fail(e);
 }
 
 /*
@@ -727,10 +630,8 @@ capture(struct ethrecv *e)
 			continue;
 		}
 		out_flush(e);
-		if (e->tofile)
-			to_file(e, NULL);
-		wait_input(e, pfd, 0, feedback_ms(e, e->tofile ?
-		    file_wait_ms(e) : -1));
+		tick(e);
+		wait_input(e, pfd, 0, feedback_ms(e, capout_wait_ms(&e->out)));
 		feedback(e);
 	}
 	out_flush(e);
@@ -780,7 +681,7 @@ work(void *arg)
 		}
 		pthread_mutex_lock(&e->lock);
 		if (rc == 1) {
-			e->ifid = w->k;
+			capout_setif(&e->out, w->k);
 			take_batch(e, &w->src, w);
 		} else
 			out_flush(e);
@@ -861,11 +762,11 @@ workers(struct ethrecv *e)
 		pfd[n].events = POLLIN;
 		pfd[n++].revents = 0;
 		if (!e->tofile) {
-			pfd[n].fd = outq_fd(&e->o);
+			pfd[n].fd = capout_fd(&e->out);
 			pfd[n].events = 0;
 			pfd[n++].revents = 0;
 		}
-		ms = feedback_ms(e, e->tofile ? file_wait_ms(e) : -1);
+		ms = feedback_ms(e, capout_wait_ms(&e->out));
 		if (e->seconds > 0)
 			ms = ts_ms_sooner(ms, &e->end);
 		ts = ts_from_ms(ms);
@@ -883,8 +784,7 @@ workers(struct ethrecv *e)
 		over = e->ended == e->nw || done(e);
 		if (!over) {
 			feedback(e);
-			if (e->tofile)
-				to_file(e, NULL);
+			tick(e);
 		}
 		pthread_mutex_unlock(&e->lock);
 	}
@@ -1258,94 +1158,6 @@ signals(sigset_t *origmask, struct sigaction *origpipe, sigset_t *waitmask)
 	sigdelset(waitmask, SIGUSR1);
 }
 
-/*
- * pcapng's start: the SHB (who wrote it, on what, --comment) and the IDB
- * of interface 0, the socket's.
- */
-static void
-ng_start(struct ethrecv *e)
-{
-	char osbuf[256];
-	const char *app = "fdcap ethrecv", *os;
-	ssize_t n, m;
-	uint8_t *p;
-	int k, nif = e->nw > 0 ? e->nw : 1;
-
-	e->start_ns = ts_wall_ns();
-	os = pcapio_ng_os(osbuf, sizeof(osbuf)) == 0 ? osbuf : NULL;
-	n = pcapio_ng_shb(NULL, 0, app, os, e->comment);
-	m = pcapio_ng_idb(NULL, 0, e->name, e->cut);
-	if (n == -1 || m == -1)
-		err(EXIT_USAGE, "pcapng header");
-	p = out_reserve(e, (size_t)n);
-	(void)pcapio_ng_shb(p, (size_t)n, app, os, e->comment);
-	outq_commit(&e->o, (size_t)n);
-	/* One IDB per socket: a worker's frames name its own. */
-	for (k = 0; k < nif; k++) {
-		p = out_reserve(e, (size_t)m);
-		(void)pcapio_ng_idb(p, (size_t)m, e->name, e->cut);
-		outq_commit(&e->o, (size_t)m);
-	}
-}
-
-/*
- * pcapng's end: the ISB of each interface (of the socket, or of each
- * worker's), from PACKET_STATISTICS (no counts on a relayed fd), written
- * out.
- */
-static void
-ng_end(struct ethrecv *e)
-{
-	struct pcapio_ng_stats st;
-	uint8_t isb[PCAPIO_NG_ISB_LEN];
-	struct iovec v;
-	ssize_t n;
-	int k, nif = e->nw > 0 ? e->nw : 1;
-
-	for (k = 0; k < nif; k++) {
-		memset(&st, 0, sizeof(st));
-		st.start_ns = e->start_ns;
-		st.end_ns = ts_wall_ns();
-		st.counted = rxsrc_counts(e->nw > 0 ? &e->w[k].src : &e->src,
-		    &st.ifrecv, &st.ifdrop);
-		if ((n = pcapio_ng_isb(isb, sizeof(isb), (uint32_t)k,
-		    &st)) == -1)
-			out_fail(e);
-		v.iov_base = isb;
-		v.iov_len = (size_t)n;
-		if (outq_put(&e->o, &v, 1) == -1)
-			out_fail(e);
-	}
-	out_flush(e);
-}
-
-/*
- * The header of the output's format, for a new output (stdout, or each
- * file of -o).  Returns its length.
- */
-static size_t
-out_header(struct ethrecv *e)
-{
-	uint8_t filehdr[PCAPIO_FILEHDR_LEN];
-
-	if (e->fmt == FMT_PCAPNG) {
-		ng_start(e);
-		return 0;	/* not counted against -C */
-	}
-	if (e->fmt == FMT_PCAP) {
-		if (e->usec)
-			pcapio_write_filehdr_us(filehdr, e->cut);
-		else
-			pcapio_write_filehdr(filehdr, e->cut);
-		memcpy(out_reserve(e, sizeof(filehdr)), filehdr,
-		    sizeof(filehdr));
-		outq_commit(&e->o, sizeof(filehdr));
-		out_flush(e);
-		return sizeof(filehdr);
-	}
-	return 0;
-}
-
 /* The frame source that stands for all: the socket's, or worker 0's. */
 static struct rxsrc *
 src0(struct ethrecv *e)
@@ -1353,26 +1165,37 @@ src0(struct ethrecv *e)
 	return e->nw > 0 ? &e->w[0].src : &e->src;
 }
 
-/* The output on fd (stdout, or a file of -o), its header written. */
+/*
+ * The output started (lib/capout): stdout, or the first file of -o,
+ * its header written.
+ */
 static void
-start_output(struct ethrecv *e, int fd)
+start_output(struct ethrecv *e)
 {
-	size_t size = OUTBUF_SIZE, n;
+	struct capout_conf oc;
 
-	/*
-	 * Hex lines and payloads are copied whole: the longest frame a batch
-	 * holds must fit, and a hex line is twice its size.
-	 */
-	if ((e->fmt == FMT_HEX || e->fmt == FMT_PAYLOAD) &&
-	    size < TEXTIO_HEXLINE_LEN(rxsrc_maxframe(src0(e))))
-		size = TEXTIO_HEXLINE_LEN(rxsrc_maxframe(src0(e)));
-	if (outq_init(&e->o, fd, size) == -1)
-		err(EXIT_SYS, "%s", e->outname);
-	outq_signals(&e->o, e->waitmask, &nsignals);
-	outq_deadline(&e->o, e->seconds > 0 ? &e->end : NULL);
-	n = out_header(e);
-	if (e->tofile)
-		fileset_add(&e->fs, n, 0);
+	memset(&oc, 0, sizeof(oc));
+	oc.fmt = (enum recfmt_format)e->fmt;
+	oc.usec = e->usec;
+	oc.cut = e->cut;
+	oc.snaplen = e->snaplen;
+	oc.maxframe = rxsrc_maxframe(src0(e));
+	oc.ifname = e->name;
+	oc.nif = e->nw > 0 ? (uint32_t)e->nw : 1;
+	oc.comment = e->comment;
+	oc.app = "fdcap ethrecv";
+	oc.waitmask = e->waitmask;
+	oc.signals = &nsignals;
+	oc.end = e->seconds > 0 ? &e->end : NULL;
+	oc.counts = isb_counts;
+	oc.zdone = zdone;
+	oc.arg = e;
+	if (capout_start(&e->out, &oc, e->tofile ? -1 : STDOUT_FILENO,
+	    "stdout") == -1) {
+		if (e->out.step == CAPOUT_STEP_OPEN)
+			err(EXIT_SYS, "%s", capout_name(&e->out));
+		out_fail(e);
+	}
 }
 
 /*
@@ -1401,8 +1224,8 @@ ready(struct ethrecv *e, uint16_t type)
 		    e->name, t, e->prog[0]);
 	else
 		fprintf(stderr, "ethrecv: listening on %s (%s), %s to %s%s\n",
-		    e->name, t, fmts[e->fmt], e->outname != NULL ? e->outname :
-		    "files", e->nw > 0 ? ", with workers" : "");
+		    e->name, t, fmts[e->fmt], capout_name(&e->out),
+		    e->nw > 0 ? ", with workers" : "");
 }
 
 /*
@@ -1730,9 +1553,10 @@ main(int argc, char *argv[])
 	if (fc.prog != NULL && fsrv_findprog(fc.prog) == -1)
 		err(EXIT_EXECERR(errno), "-z %s", fc.prog);
 	fc.childmask = &origmask;
-	if (fc.pattern != NULL && fileset_init(&e.fs, &fc, ts_wall_ns()) == -1)
+	if (fc.pattern != NULL && capout_files(&e.out, &fc, ts_wall_ns()) == -1)
 		err(errno == ENOMEM ? EXIT_SYS : EXIT_USAGE, "-o %s", fc.pattern);
 	e.tofile = fc.pattern != NULL;
+	e.zprog = fc.prog;
 	if (snap != -1 && (server || e.fmt > FMT_PCAPNG))
 		errx(EXIT_USAGE, "-s goes with -w pcap or -w pcapng");
 	if (e.usec && (server || e.fmt != FMT_PCAP))
@@ -1846,23 +1670,23 @@ main(int argc, char *argv[])
 		serve(&e);
 		fsrv_free(&e.srv);
 	} else {
-		if (e.tofile)
-			open_file(&e, 1);
-		else {
-			e.outname = "stdout";
-			start_output(&e, STDOUT_FILENO);
-		}
+		start_output(&e);
 		ready(&e, sockfd == -1 ? type : cs.type);
 		if (e.nw > 0)
 			workers(&e);
 		else
 			capture(&e);
-		if (e.fmt == FMT_PCAPNG && !e.tofile)
-			ng_end(&e);
-		if (e.tofile)
-			end_files(&e);
-		else
-			outq_free(&e.o);
+		/*
+		 * The last file given to -z, and every -z program waited for
+		 * (a signal stops the wait: they are left to run).
+		 */
+		if (capout_end(&e.out) == -1)
+			out_fail(&e);
+		if (capout_running(&e.out) > 0 && sigprocmask(SIG_SETMASK,
+		    &waitmask, NULL) == 0 && capout_reap(&e.out, 1) == -1 &&
+		    errno != EINTR)
+			warn("-z: waitpid");
+		capout_free(&e.out);
 	}
 	summary(&e);
 	for (ch = 0; ch < e.nw; ch++) {
