@@ -919,6 +919,7 @@ setup_packet(struct opts *o, struct sock *s)
 	if (s->req.fanout > 1) {
 		c.group = &o->groups[s->pair];
 		c.fanout = o->fanmode;
+		c.members = s->req.fanout;	/* and no socket of another's */
 	}
 	if (rawsock_confine(s->fd, &c) == -1)
 		err(EXIT_SYS, "%s", s->name);

@@ -95,33 +95,52 @@ rawsock_confine(int fd, const struct rawsock_conf *c)
 	 * outgoing frames unless c->outgoing, is what keeps them out.
 	 */
 	if (rc == 0 && c->pin)
-		rc = c->group != NULL ? rawsock_group(fd, c->fanout, c->group) :
-		    rawsock_pin(fd);
+		rc = c->group != NULL ? rawsock_group(fd, c->fanout,
+		    c->members, c->group) : rawsock_pin(fd);
 	e = errno;
 	filter_free(&prog);
 	errno = e;
 	return rc;
 }
 
-int
-rawsock_pin(int fd)
+/*
+ * PACKET_FANOUT with a bound on the group's size (struct fanout_args,
+ * Linux 5.9): a full group refuses every other socket with ENOSPC.
+ */
+static int
+fanout(int fd, unsigned id, unsigned typeflags, unsigned members)
 {
-	return rawsock_setint(fd, SOL_PACKET, PACKET_FANOUT,
-	    (PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_UNIQUEID) << 16);
+	struct fanout_args a;
+
+	memset(&a, 0, sizeof(a));
+	a.id = (uint16_t)id;
+	a.type_flags = (uint16_t)typeflags;
+	a.max_num_members = members;
+	return setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &a, sizeof(a));
 }
 
 int
-rawsock_group(int fd, int mode, unsigned *id)
+rawsock_pin(int fd)
+{
+	return fanout(fd, 0, PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_UNIQUEID,
+	    1);
+}
+
+int
+rawsock_group(int fd, int mode, unsigned members, unsigned *id)
 {
 	socklen_t len;
 	int v;
 
+	if (members > 256) {
+		errno = EINVAL;
+		return -1;
+	}
 	if (*id != 0)
-		return rawsock_setint(fd, SOL_PACKET, PACKET_FANOUT,
-		    (int)((*id & 0xffff) | ((unsigned)mode << 16)));
-	/* Unsigned: the flags reach bit 31 (PACKET_FANOUT_FLAG_DEFRAG). */
-	if (rawsock_setint(fd, SOL_PACKET, PACKET_FANOUT,
-	    (int)((unsigned)(mode | PACKET_FANOUT_FLAG_UNIQUEID) << 16)) == -1)
+		return fanout(fd, *id & 0xffff, (unsigned)mode, members);
+	/* The flags reach bit 15 of type_flags (PACKET_FANOUT_FLAG_DEFRAG). */
+	if (fanout(fd, 0, (unsigned)mode | PACKET_FANOUT_FLAG_UNIQUEID,
+	    members) == -1)
 		return -1;
 	len = sizeof(v);
 	if (getsockopt(fd, SOL_PACKET, PACKET_FANOUT, &v, &len) == -1)

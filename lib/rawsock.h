@@ -49,6 +49,7 @@ struct rawsock_conf {
 	int		pin;		/* a fanout group of its own, or group's */
 	int		fanout;		/* with group: rawsock_fanout_mode()'s */
 	unsigned	*group;		/* NULL, or the group to join (0: new) */
+	unsigned	members;	/* with a new group: its size (0: 256) */
 };
 
 /*
@@ -76,21 +77,26 @@ int	rawsock_confine(int fd, const struct rawsock_conf *c);
  * refuses to rebind it (EINVAL) and to make it join any other group
  * (EALREADY), so whoever holds it can neither move it to another
  * interface or ethertype nor take frames from another program's group.
- * Returns 0, or -1 with errno (EINVAL: fd is not bound to a protocol;
- * EALREADY: already in a group).
+ * The group holds one member at most, so that no socket of anyone else's
+ * joins it either (ENOSPC), whatever id it asks for.  Returns 0, or -1
+ * with errno (EINVAL: fd is not bound to a protocol, or the kernel is
+ * older than 5.9 and cannot bound a group; EALREADY: already in a group).
  */
 int	rawsock_pin(int fd);
 
 /*
  * Makes the bound socket fd a member of fanout group *id, of mode (as
- * rawsock_fanout_mode() gives it): when *id is 0, of a new group whose id
- * the kernel chooses (PACKET_FANOUT_FLAG_UNIQUEID), written to *id, so
- * that the next members join it.  A member can be neither rebound nor
- * moved to another group.  Returns 0, or -1 with errno (EINVAL: fd not
- * bound, or a group of that id with another mode or interface; EALREADY:
- * fd is in a group already).
+ * rawsock_fanout_mode() gives it): when *id is 0, of a new group of at
+ * most members sockets (1 to 256; 0: 256) whose id the kernel chooses
+ * (PACKET_FANOUT_FLAG_UNIQUEID), written to *id, so that the next members
+ * join it.  A member can be neither rebound nor moved to another group,
+ * and once the group has its members no other socket joins it, not even
+ * one asking for its id.  Returns 0, or -1 with errno (EINVAL: fd not
+ * bound, members over 256, or a group of that id with another mode,
+ * size or interface; ENOSPC: the group is full; EALREADY: fd is in a
+ * group already).
  */
-int	rawsock_group(int fd, int mode, unsigned *id);
+int	rawsock_group(int fd, int mode, unsigned members, unsigned *id);
 
 /*
  * The PACKET_FANOUT mode (type and flags, as its upper 16 bits) named by

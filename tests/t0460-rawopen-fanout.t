@@ -126,4 +126,60 @@ test_expect_success RAWOPEN 'usage: a count and a mode it knows; -o places one s
 	test_grep "^rawopen: -o places one socket, not 2" err
 '
 
+# holder.py N DONE: prints each of fds 3..3+N-1's fanout group and mode,
+# then holds them until the file DONE exists (20 s at most).
+cat >holder.py <<\EOF
+import os, socket, sys, time
+socks = [socket.socket(fileno=fd) for fd in range(3, 3 + int(sys.argv[1]))]
+for s in socks:
+    fd, v = s.fileno(), s.getsockopt(263, 18)
+    print("fd", fd, "group", v & 0xffff, "mode", (v >> 16) & 0xffff, flush=True)
+end = time.time() + 20
+while not os.path.exists(sys.argv[2]) and time.time() < end:
+    time.sleep(0.05)
+EOF
+
+# join.py IFACE TYPE ID MODE: a root socket on IFACE for TYPE asks to join
+# fanout group ID of MODE (the guessable id, the group's own mode); prints
+# "joined" or the errno's name.
+cat >join.py <<\EOF
+import errno, socket, struct, sys
+t = int(sys.argv[2], 0)
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(t))
+s.bind((sys.argv[1], t))
+try:
+    s.setsockopt(263, 18, struct.pack("=I", int(sys.argv[3]) | (int(sys.argv[4]) << 16)))
+    print("joined")
+except OSError as e:
+    print(errno.errorcode[e.errno])
+EOF
+chmod 0644 holder.py join.py
+
+# squat N ARGS...: rawopen ARGS as nobody holds N sockets; a root socket
+# then asks to join the group of fd 3 by its id, as a capture daemon with
+# a fixed cluster id would after guessing it: the answer is in join.out.
+squat() {
+	_n=$1 && shift &&
+	rm -f done hold.out &&
+	test_bg hpid nobody "$@" -- /usr/bin/python3 "$TRASH/holder.py" \
+		"$_n" "$TRASH/done" >hold.out &&
+	wait_for grep -q "^fd $((_n + 2)) " hold.out &&
+	_g=$(sed -n "s/^fd 3 group \([0-9]*\) mode [0-9]*$/\1/p" hold.out) &&
+	_m=$(sed -n "s/^fd 3 group [0-9]* mode \([0-9]*\)$/\1/p" hold.out) &&
+	nsrun $ns1 /usr/bin/python3 join.py vA 0x88b5 "$_g" "$_m" >join.out &&
+	touch done && wait $hpid
+}
+
+test_expect_success RAWOPEN 'a pinned socket: a root socket asking for its group id is refused' '
+	policy "user:nobody packet iface=vA ethertype=0x88b5 send=any" &&
+	squat 1 vA 0x88b5 &&
+	echo ENOSPC >want && test_cmp want join.out
+'
+
+test_expect_success RAWOPEN '-j 2: the full group refuses a third socket asking for its id' '
+	policy "user:nobody packet iface=vA ethertype=0x88b5 send=any fanout=2" &&
+	squat 2 -j 2 vA 0x88b5 &&
+	echo ENOSPC >want && test_cmp want join.out
+'
+
 test_done

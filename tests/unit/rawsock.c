@@ -447,6 +447,53 @@ test_pin(void)
 	close(s);
 }
 
+/*
+ * A pinned socket's group, and a group of N, are full: no other socket
+ * joins them, not even one asking for their id (the id counter is
+ * global and readable, so anyone can guess it).
+ */
+static void
+test_bounded(void)
+{
+	struct rawsock_opts so;
+	socklen_t len = sizeof(int);
+	unsigned id = 0, id2;
+	int r, x, a, b, c, v, pin;
+
+	memset(&so, 0, sizeof(so));
+	so.ifindex = lo;
+	so.type = T1;
+	if ((r = open_sock(&so, 200)) == -1 || (x = open_sock(&so, 200)) == -1 ||
+	    (a = open_sock(&so, 200)) == -1 || (b = open_sock(&so, 200)) == -1 ||
+	    (c = open_sock(&so, 200)) == -1)
+		abort();
+	ok(rawsock_pin(r) == 0 && getsockopt(r, SOL_PACKET, PACKET_FANOUT,
+	    &pin, &len) == 0, "a pinned socket, its group id read back");
+	v = (pin & 0xffff) | (PACKET_FANOUT_HASH << 16);
+	errno = 0;
+	ok(setsockopt(x, SOL_PACKET, PACKET_FANOUT, &v, sizeof(v)) == -1 &&
+	    errno == ENOSPC, "another socket asking for that id: ENOSPC");
+	ok(rawsock_group(a, PACKET_FANOUT_HASH, 2, &id) == 0 && id != 0 &&
+	    (id2 = id, rawsock_group(b, PACKET_FANOUT_HASH, 2, &id2)) == 0,
+	    "a group of 2 takes its two members");
+	errno = 0;
+	ok(rawsock_group(c, PACKET_FANOUT_HASH, 2, &id) == -1 &&
+	    errno == ENOSPC, "and refuses a third: ENOSPC");
+	v = (int)id | (PACKET_FANOUT_HASH << 16);
+	errno = 0;
+	ok(setsockopt(x, SOL_PACKET, PACKET_FANOUT, &v, sizeof(v)) == -1 &&
+	    errno == ENOSPC, "the third asking the old way too: ENOSPC");
+	id = 0;
+	errno = 0;
+	ok(rawsock_group(x, PACKET_FANOUT_HASH, 257, &id) == -1 &&
+	    errno == EINVAL, "a group of 257: EINVAL");
+	close(r);
+	close(x);
+	close(a);
+	close(b);
+	close(c);
+}
+
 int
 main(void)
 {
@@ -454,12 +501,13 @@ main(void)
 		skip_all("needs root for a network namespace and packet sockets");
 	if (netns_lo() == -1)
 		skip_all("cannot make a network namespace with lo up");
-	plan(5 + 3 + 22 + 12 + 3 + 12);
+	plan(5 + 3 + 22 + 12 + 3 + 12 + 6);
 	test_info();
 	test_setup_errors();
 	test_confine();
 	test_outgoing();
 	test_promisc();
 	test_pin();
+	test_bounded();
 	return done();
 }
