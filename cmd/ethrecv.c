@@ -22,7 +22,6 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
-
 #include <ctype.h>
 #include <endian.h>
 #include <err.h>
@@ -42,7 +41,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
 #include "capout.h"
 #include "capsock.h"
 #include "cli.h"
@@ -63,99 +61,21 @@
 #include "textio.h"
 #include "timeutil.h"
 
+#include "ethrecv/ethrecv.h"
 #define RETIRE_MS	10		/* block retire timeout */
 #define RETIRE_MS_U	1		/* the same under -U */
 #define JOBS_DEFAULT	1
 #define HTIMEOUT_DEFAULT 10
 #define RELAYED_MTU	1500	/* replies on a relayed fd of unknown MTU */
-
-/* The output formats: lib/recfmt's. */
-enum fmt {
-	FMT_PCAP = RECFMT_PCAP, FMT_PCAPNG = RECFMT_PCAPNG,
-	FMT_TEXT = RECFMT_TEXT, FMT_HEX = RECFMT_HEX,
-	FMT_PAYLOAD = RECFMT_PAYLOAD
-};
-
 /* Long options without a letter. */
 #define OPT_COMMENT	256
 #define OPT_TSTAMP_US	257
 #define OPT_PROGRESS	258
 #define OPT_STATS	259
-
-/* Direction: which of PACKET_OUTGOING and the rest to keep. */
-#define DIR_IN	1
-#define DIR_OUT	2
-
-struct ethrecv;
-
-/*
- * A capture worker (-j without -e): a socket of its own with its ring,
- * read by a thread of its own, pinned to one CPU.
- */
-struct worker {
-	struct ethrecv	*e;
-	uint32_t	 k;		/* its number: its pcapng interface */
-	int		 fd;
-	struct rxsrc	 src;
-	int		 cpu;
-	pthread_t	 tid;
-	uint64_t	 frames, bytes;	/* its share (under e->lock) */
-};
-
-/* Everything the loops share. */
-struct ethrecv {
-	int		 fd;		/* the packet socket, or relayed fd */
-	struct rxsrc	 src;
-	const char	*name;		/* the interface, for messages */
-	enum fmt	 fmt;
-	int		 dir;
-	int		 unbuffered;	/* -U */
-	uint64_t	 count;		/* -c; 0: no limit */
-	int		 seconds;	/* -t, rounded up; 0: no limit */
-	struct timespec	 end;
-	uint32_t	 snaplen;
-	uint32_t	 cut;		/* records cut to this: -s, or snaplen */
-	int		 usec;		/* --tstamp-us: microsecond pcap */
-	const char	*comment;	/* --comment: pcapng's SHB comment */
-	uint8_t		*frame;		/* scratch: one frame, tag restored */
-	struct capout	 out;		/* stdout, or the files of -o */
-	int		 tofile;	/* -o */
-	const char	*zprog;		/* -z */
-	uint64_t	 frames;	/* frames received (written or served) */
-	uint64_t	 bytes;		/* their length on the wire */
-	int		 werror;	/* a write failed: say what was written */
-	int		 progress;	/* -v, --progress: a rate line a second */
-	int		 kv;		/* --stats-format=kv */
-	int		 quiet;		/* -q: no readiness line, no summary */
-	uint64_t	 t0_ns;		/* when the socket was ready */
-	uint64_t	 tick_ns;	/* the next rate line is due */
-	uint64_t	 tick_frames, tick_bytes;	/* at the last one */
-	uint64_t	 truncated;
-	int		 relayed;	/* rawopen's send=iface or send=no */
-	int		 tap;		/* rawopen --tap: a tap device's fd */
-	const sigset_t	*waitmask;
-	/* -e */
-	char		**prog;
-	struct fsrv	 srv;
-	uint64_t	 replies, failed;
-	struct eth_if	 ifc;		/* cache of the last interface seen */
-	/*
-	 * -j without -e: the workers.  What they share (the output, the
-	 * counts, the files) is used under lock, a batch at a time.
-	 */
-	struct worker	*w;
-	int		 nw;		/* 0: the one socket of src, no thread */
-	pthread_mutex_t	 lock;
-	int		 halt;		/* the workers stop (under lock) */
-	int		 ended;		/* workers that have (under lock) */
-	int		 stopfd;	/* eventfd: readable when they stop */
-	int		 wakefd;	/* eventfd: a worker has ended */
-};
-
-static volatile sig_atomic_t stop;
+/* What the signal handler saw (ethrecv.h). */
+volatile sig_atomic_t stop;
+volatile sig_atomic_t info;
 static volatile sig_atomic_t nsignals;	/* how many arrived */
-static volatile sig_atomic_t info;	/* SIGUSR1: say the counts */
-
 /* Exactly ethrecv(1)'s SYNOPSIS. */
 static const char usage_text[] =
     "usage: ethrecv [-pqUv] [-B size] [-c count] [-F filter] "
@@ -171,14 +91,12 @@ static const char usage_text[] =
     "[-j jobs] [-S fd]\n"
     "               [-T seconds] [-t seconds] [iface ethertype] "
     "-- prog [arg ...]\n";
-
 static void __attribute__((noreturn))
 usage(void)
 {
 	fputs(usage_text, stderr);
 	exit(EXIT_USAGE);
 }
-
 static void
 onsignal(int sig)
 {
@@ -189,7 +107,6 @@ onsignal(int sig)
 	stop = sig;
 	nsignals++;
 }
-
 /*
  * A SIGINT or SIGTERM waiting while they are blocked, taken: under a
  * flood the capture loop goes from batch to batch without a ppoll(2) in
@@ -209,7 +126,6 @@ take_pending(void)
 	while ((sig = sigtimedwait(&set, NULL, &zero)) > 0)
 		onsignal(sig);
 }
-
 /* A number in [min, max] (cli_number()), or exit 100 naming the option. */
 static long long
 number(int opt, const char *s, long long min, long long max)
@@ -222,7 +138,6 @@ number(int opt, const char *s, long long min, long long max)
 		cli_exit(&e);
 	return v;
 }
-
 /*
  * A duration in [1 s, max_s] (cli_duration()), in milliseconds, or exit
  * 100 naming the option.
@@ -239,7 +154,6 @@ duration(int opt, const char *s, long long max_s)
 		cli_exit(&e);
 	return ms;
 }
-
 /* The ring's geometry for a total of size bytes: blocks of <= 1 MiB. */
 static void
 geometry(size_t size, size_t *bsize, unsigned *bnr)
@@ -251,152 +165,6 @@ geometry(size_t size, size_t *bsize, unsigned *bnr)
 	*bsize = b;
 	*bnr = (unsigned)(size / b);
 }
-
-/* "1 frame", "2 frames": n and the noun as n wants it. */
-static const char *
-plural(uint64_t n, const char *one, const char *many)
-{
-	return n == 1 ? one : many;
-}
-
-/* The kernel's drops so far, over every socket. */
-static uint64_t
-kdrops(struct ethrecv *e)
-{
-	uint64_t n = 0;
-	int k;
-
-	if (e->nw == 0)
-		return rxsrc_drops(&e->src);
-	for (k = 0; k < e->nw; k++)
-		n += rxsrc_drops(&e->w[k].src);
-	return n;
-}
-
-/* With workers, after the counts: one line for each. */
-static void
-worker_counts(struct ethrecv *e)
-{
-	int k;
-
-	for (k = 0; k < e->nw; k++) {
-		if (e->kv)
-			fprintf(stderr, "ethrecv: worker=%d received=%" PRIu64
-			    " dropped=%" PRIu64 "\n", k, e->w[k].frames,
-			    rxsrc_drops(&e->w[k].src));
-		else
-			fprintf(stderr, "ethrecv: worker %d: %" PRIu64
-			    " received, %" PRIu64 " dropped\n", k,
-			    e->w[k].frames, rxsrc_drops(&e->w[k].src));
-	}
-}
-
-/*
- * Prints the counts line (the summary's, and SIGUSR1's), and with
- * workers one line for each; -e adds its
- * handler counts, and any frame cut short is counted, never silently.
- */
-static void
-counts(struct ethrecv *e)
-{
-	char drops[96], extra[192] = "";
-	size_t n;
-	double secs;
-
-	if (e->relayed)
-		snprintf(drops, sizeof(drops), " (kernel drops are counted "
-		    "by rawopen's relay)");
-	else if (e->tap)
-		snprintf(drops, sizeof(drops), " (a tap device's fd has no "
-		    "kernel drop counts)");
-	else
-		snprintf(drops, sizeof(drops), ", %" PRIu64 " dropped by "
-		    "kernel", kdrops(e));
-	if (e->prog != NULL)
-		snprintf(extra, sizeof(extra), ", %" PRIu64 " %s sent, %"
-		    PRIu64 " %s failed", e->replies,
-		    plural(e->replies, "reply", "replies"), e->failed,
-		    plural(e->failed, "handler", "handlers"));
-	if (e->truncated > 0) {
-		n = strlen(extra);
-		snprintf(extra + n, sizeof(extra) - n, ", %" PRIu64
-		    " truncated to %u bytes", e->truncated, e->snaplen);
-	}
-	secs = (double)(ts_now_ns() - e->t0_ns) / NSEC_PER_SEC;
-	if (e->kv) {
-		fprintf(stderr, "ethrecv: received=%" PRIu64 " dropped=%" PRIu64
-		    " bytes=%" PRIu64 " written=%" PRIu64 " truncated=%" PRIu64
-		    " elapsed=%.3f fps=%.1f mbps=%.3f\n", e->frames,
-		    e->relayed || e->tap ? 0 : kdrops(e), e->bytes,
-		    e->prog != NULL ? 0 : capout_written(&e->out), e->truncated, secs,
-		    secs > 0 ? (double)e->frames / secs : 0,
-		    secs > 0 ? (double)e->bytes * 8 / secs / 1e6 : 0);
-		worker_counts(e);
-		return;
-	}
-	if (e->werror) {
-		n = strlen(extra);
-		snprintf(extra + n, sizeof(extra) - n, ", %" PRIu64 " written",
-		    capout_written(&e->out));
-	}
-	fprintf(stderr, "ethrecv: %" PRIu64 " %s received%s%s in %.3f s "
-	    "(%.1f frames/s, %.3f Mbit/s)\n", e->frames,
-	    plural(e->frames, "frame", "frames"), drops, extra, secs,
-	    secs > 0 ? (double)e->frames / secs : 0,
-	    secs > 0 ? (double)e->bytes * 8 / secs / 1e6 : 0);
-	worker_counts(e);
-}
-
-/* The summary at the end of a run: the counts, unless -q. */
-static void
-summary(struct ethrecv *e)
-{
-	if (!e->quiet)
-		counts(e);
-}
-
-/*
- * What SIGUSR1 and -v (--progress) ask for: the counts so far as the
- * summary gives them, and once a second a rate line over the last
- * interval (frames/s, bytes/s, the kernel's drops so far).
- */
-static void
-feedback(struct ethrecv *e)
-{
-	uint64_t now;
-	double dt;
-
-	if (info) {
-		info = 0;
-		counts(e);
-	}
-	if (!e->progress || (now = ts_now_ns()) < e->tick_ns)
-		return;
-	dt = (double)(now - e->tick_ns + NSEC_PER_SEC) / NSEC_PER_SEC;
-	fprintf(stderr, "ethrecv: %.0f frames/s, %.0f bytes/s, %" PRIu64
-	    " received, %" PRIu64 " dropped\n",
-	    (double)(e->frames - e->tick_frames) / dt,
-	    (double)(e->bytes - e->tick_bytes) / dt, e->frames,
-	    e->relayed || e->tap ? 0 : kdrops(e));
-	e->tick_frames = e->frames;
-	e->tick_bytes = e->bytes;
-	e->tick_ns = now + NSEC_PER_SEC;
-}
-
-/* Milliseconds until the next rate line (-1: none), for a wait. */
-static long long
-feedback_ms(const struct ethrecv *e, long long ms)
-{
-	uint64_t now = ts_now_ns();
-	long long t;
-
-	if (!e->progress)
-		return ms;
-	t = e->tick_ns > now ? (long long)((e->tick_ns - now +
-	    NSEC_PER_MSEC - 1) / NSEC_PER_MSEC) : 0;
-	return ms < 0 || t < ms ? t : ms;
-}
-
 /*
  * Ends the run on a failure of the output (lib/capout's step, errno):
  * quietly when the reader has gone.
@@ -429,14 +197,12 @@ out_fail(struct ethrecv *e)
 	summary(e);
 	exit(EXIT_SYS);
 }
-
 static void
 out_flush(struct ethrecv *e)
 {
 	if (capout_flush(&e->out) == -1)
 		out_fail(e);
 }
-
 /*
  * One captured frame to the output (lib/capout); a frame cut short is
  * counted (and said once at once).
@@ -457,7 +223,6 @@ emit(struct ethrecv *e, const struct ring_frame *f)
 	if (rc == -1)
 		out_fail(e);
 }
-
 /* Whether the frame goes the way -Q asked for. */
 static int
 wanted(const struct ethrecv *e, const struct ring_frame *f)
@@ -465,16 +230,14 @@ wanted(const struct ethrecv *e, const struct ring_frame *f)
 	return f->pkttype == PACKET_OUTGOING ? (e->dir & DIR_OUT) != 0 :
 	    (e->dir & DIR_IN) != 0;
 }
-
 /* Whether -c or -t says the run is over. */
-static int
+int
 done(const struct ethrecv *e)
 {
 	if (e->count > 0 && e->frames >= e->count)
 		return 1;
 	return e->seconds > 0 && ts_ms_until(&e->end) == 0;
 }
-
 /* How many frames the next batch may hold: what -c still wants. */
 static unsigned
 batch_max(const struct ethrecv *e)
@@ -483,12 +246,11 @@ batch_max(const struct ethrecv *e)
 		return (unsigned)(e->count - e->frames);
 	return RXSRC_BATCH;
 }
-
 /*
  * The next batch: 1 when one is held, 0 at the end of the relay's file;
  * an error of the socket ends the run with the summary.
  */
-static int
+int
 next_batch(struct ethrecv *e)
 {
 	int rc;
@@ -505,12 +267,11 @@ next_batch(struct ethrecv *e)
 	summary(e);
 	exit(EXIT_SYS);
 }
-
 /*
  * Waits for frames, the output's reader going away, or the end of -t.
  * extra (n entries) is polled too.
  */
-static void
+void
 wait_input(struct ethrecv *e, struct pollfd *pfd, int n, long long ms)
 {
 	struct timespec ts;
@@ -537,7 +298,6 @@ wait_input(struct ethrecv *e, struct pollfd *pfd, int n, long long ms)
 	if (pfd[e->prog == NULL ? n - 2 : n - 1].revents & POLLNVAL)
 		errx(EXIT_SYS, "%s: socket closed", e->name);
 }
-
 /* -o -z: says how a program went, or why it did not run. */
 static void
 zdone(void *arg, const struct fileset_done *d, int error)
@@ -556,7 +316,6 @@ zdone(void *arg, const struct fileset_done *d, int error)
 		warnx("-z %s %s: exited with status %d", e->zprog, d->file,
 		    WEXITSTATUS(d->status));
 }
-
 /* pcapng's ISB of interface k: the socket's counts, or worker k's. */
 static int
 isb_counts(void *arg, uint32_t k, uint64_t *received, uint64_t *dropped)
@@ -566,7 +325,6 @@ isb_counts(void *arg, uint32_t k, uint64_t *received, uint64_t *dropped)
 	return rxsrc_counts(e->nw > 0 ? &e->w[k].src : &e->src, received,
 	    dropped);
 }
-
 /* -o: a new file when the -G interval has ended; the -z programs reaped. */
 static void
 tick(struct ethrecv *e)
@@ -574,7 +332,6 @@ tick(struct ethrecv *e)
 	if (capout_tick(&e->out) == -1)
 		out_fail(e);
 }
-
 /*
  * The frames of src's ready batch into the output, as far as -c allows
  * (and, for a worker w, until the main thread says stop; w counts them
@@ -604,7 +361,6 @@ take_batch(struct ethrecv *e, struct rxsrc *src, struct worker *w)
 	if (capout_unref(&e->out) == -1)
 		out_fail(e);
 }
-
 /*
  * The capture loop: every ready batch goes into the output buffer, which
  * is written when no batch is ready (or it is full; under -U after every
@@ -636,7 +392,6 @@ capture(struct ethrecv *e)
 	}
 	out_flush(e);
 }
-
 /*
  * A worker's socket failed (errno): what was queued is written, the
  * socket named, the summary given, and the run ends.
@@ -654,7 +409,6 @@ worker_fail(struct worker *w)
 	summary(e);
 	exit(EXIT_SYS);
 }
-
 /*
  * A capture worker (a thread, every signal blocked): each batch of its
  * socket goes into the shared output whole, under e->lock, so that
@@ -710,7 +464,6 @@ work(void *arg)
 	(void)eventfd_write(e->wakefd, 1);
 	return NULL;
 }
-
 /*
  * -j without -e: the workers started, each pinned to its CPU with every
  * signal blocked; this thread waits for the signals, -t, -c, the -G
@@ -802,188 +555,6 @@ workers(struct ethrecv *e)
 	close(e->wakefd);
 	pthread_mutex_destroy(&e->lock);
 }
-
-/* The interface with this index, from a one-entry cache. */
-static const struct eth_if *
-iface(struct ethrecv *e, int ifindex)
-{
-	if (e->relayed || e->tap)
-		return &e->ifc;
-	if (e->ifc.index != ifindex &&
-	    eth_if_ofsocket(e->fd, ifindex, &e->ifc) == -1)
-		return NULL;
-	return &e->ifc;
-}
-
-/*
- * Sends a handler's reply back where the request came from: on a packet
- * socket to its source on its interface; on a relayed fd as one message
- * without an address, which the relay sends on its interface; on a tap
- * fd as one write(2), which the device takes in.
- */
-static void
-reply(struct ethrecv *e, struct fsrv_job *j, const char *mac)
-{
-	const struct eth_if *ifp;
-	const uint8_t *frame;
-	struct sockaddr_ll sll;
-	size_t len;
-	ssize_t n;
-
-	if ((ifp = iface(e, j->ifindex)) == NULL) {
-		warn("frame %" PRIu64 ": reply to %s", j->num, mac);
-		e->failed++;
-		return;
-	}
-	frame = fsrv_reply_frame(j, ifp->mac, &len);
-	if (e->tap)
-		n = write(e->fd, frame, len);
-	else if (e->relayed)
-		n = send(e->fd, frame, len, MSG_NOSIGNAL);
-	else {
-		memset(&sll, 0, sizeof(sll));
-		sll.sll_family = AF_PACKET;
-		sll.sll_ifindex = j->ifindex;
-		sll.sll_protocol = htobe16(j->req.type);
-		sll.sll_halen = ETH_ALEN_;
-		memcpy(sll.sll_addr, j->req.src, ETH_ALEN_);
-		n = sendto(e->fd, frame, len, 0, (struct sockaddr *)&sll,
-		    sizeof(sll));
-	}
-	if (n != (ssize_t)len) {
-		warn("frame %" PRIu64 ": reply to %s", j->num, mac);
-		e->failed++;
-		return;
-	}
-	e->replies++;
-}
-
-/* A handler has exited: say how it went, send its reply. */
-static void
-finished(struct ethrecv *e, struct fsrv_job *j)
-{
-	char mac[ETH_MACSTRLEN];
-	const char *p = e->prog[0];
-
-	eth_format_mac(j->req.src, mac);
-	if (j->killed)
-		warnx("%s: frame %" PRIu64 " from %s: killed after %d s", p,
-		    j->num, mac, e->srv.conf.timeout_s);
-	else if (WIFSIGNALED(j->status))
-		warnx("%s: frame %" PRIu64 " from %s: killed by signal %d", p,
-		    j->num, mac, WTERMSIG(j->status));
-	else if (WEXITSTATUS(j->status) != 0)
-		warnx("%s: frame %" PRIu64 " from %s: exited with status %d",
-		    p, j->num, mac, WEXITSTATUS(j->status));
-	else if (j->overflow)
-		warnx("%s: frame %" PRIu64 " from %s: reply longer than %zu "
-		    "bytes, not sent", p, j->num, mac, e->srv.conf.maxreply);
-	else {
-		if (j->rlen > 0)
-			reply(e, j, mac);
-		fsrv_release(j);
-		return;
-	}
-	e->failed++;
-	fsrv_release(j);
-}
-
-/*
- * Hands one frame to handler slot j.  Frames too short to have a header,
- * or whose interface has gone, are reported and skipped.
- */
-static void
-serve_frame(struct ethrecv *e, struct fsrv_job *j, const struct ring_frame *f)
-{
-	const struct eth_if *ifp;
-	uint32_t caplen, len;
-	int hl;
-
-	caplen = (uint32_t)ring_frame_copy(f, e->frame, &len);
-	e->frames++;
-	if (caplen < len) {
-		e->truncated++;
-		warnx("frame %" PRIu64 ": %u bytes, only %u captured: not "
-		    "served", e->frames, len, caplen);
-		return;
-	}
-	if ((hl = eth_decode(e->frame, caplen, &j->req)) == -1) {
-		warnx("frame %" PRIu64 ": %u bytes, shorter than a header",
-		    e->frames, caplen);
-		return;
-	}
-	if ((ifp = iface(e, f->ifindex)) == NULL) {
-		warn("frame %" PRIu64 ": interface %d", e->frames, f->ifindex);
-		return;
-	}
-	j->num = e->frames;
-	j->ifindex = f->ifindex;
-	if (fsrv_spawn(&e->srv, j, e->frame + hl, caplen - (size_t)hl,
-	    ifp->name) == -1) {
-		warn("%s: frame %" PRIu64, e->prog[0], e->frames);
-		e->failed++;
-	}
-}
-
-/*
- * The frame server: frames are taken only while a handler slot is free
- * (so a busy server lets the ring, then the kernel's drop counter, absorb
- * the excess).  A signal kills the running handlers; -c, -t and the
- * relay's end of file let them finish.
- */
-static void
-serve(struct ethrecv *e)
-{
-	struct ring_frame f;
-	struct pollfd *pfd;
-	struct fsrv_job *j;
-	struct timespec ts;
-	long long ms;
-	int n, ending = 0, signalled = 0, eof = 0;
-
-	if ((pfd = reallocarray(NULL, (size_t)e->srv.conf.jobs * 2 + 2,
-	    sizeof(*pfd))) == NULL)
-		err(EXIT_SYS, "malloc");
-	for (;;) {
-		if (stop && !signalled) {
-			signalled = 1;
-			fsrv_kill(&e->srv, SIGTERM);
-		}
-		ending = ending || stop || eof || done(e);
-		if (ending && fsrv_running(&e->srv) == 0)
-			break;
-		/* Take the next frame when a slot is free. */
-		j = ending ? NULL : fsrv_slot(&e->srv);
-		if (j != NULL) {
-			if (rxsrc_frame(&e->src, &f) == 1) {
-				if (f.pkttype != PACKET_OUTGOING)
-					serve_frame(e, j, &f);
-				continue;
-			}
-			rxsrc_done(&e->src);
-			if ((n = next_batch(e)) == 1)
-				continue;
-			if (n == -1) {
-				eof = 1;
-				continue;
-			}
-		}
-		ms = !ending && e->seconds > 0 ? ts_ms_until(&e->end) : -1;
-		ms = feedback_ms(e, ms);
-		n = fsrv_pollfds(&e->srv, pfd, &ms);
-		ts = ts_from_ms(ms);
-		if (j != NULL)
-			wait_input(e, pfd, n, ms);
-		else if (ppoll(pfd, (nfds_t)n, ms >= 0 ? &ts : NULL,
-		    e->waitmask) == -1 && errno != EINTR)
-			err(EXIT_SYS, "poll");
-		feedback(e);
-		while ((j = fsrv_reap(&e->srv)) != NULL)
-			finished(e, j);
-	}
-	free(pfd);
-}
-
 /*
  * Says why the socket could not be set up, by the step of lib/capsock
  * that failed (errno as it left it), and exits.
@@ -1027,7 +598,6 @@ open_fail(const struct capsock *c, const char *name,
 		err(EXIT_SYS, "%s", name);
 	}
 }
-
 /*
  * Refuses what a handed-over fd cannot do: a tun device's IP packets are
  * no frames; a relayed fd and a tap fd have no packet socket for -Q, -F
@@ -1068,7 +638,6 @@ check_handed(const struct ethrecv *e, const struct capsock *c,
 		    "relayed by rawopen (send=iface or send=no; send=any "
 		    "hands over the socket)", what, c->fd);
 }
-
 /*
  * The operands after the options, argv[first..argc-1]: [iface ethertype],
  * and with -e `-- prog [arg ...]` (cli_split(); lastarg is the last
@@ -1103,7 +672,6 @@ operands(int server, int argc, char **argv, int first, const char *lastarg,
 		cli_exit(&e);
 	return a.nops;
 }
-
 /* The output format of -w, or the default for where stdout goes. */
 static enum fmt
 parse_format(const char *s)
@@ -1123,7 +691,6 @@ parse_format(const char *s)
 	errx(EXIT_USAGE, "-w %s: pcap, text, hex or payload, or pcapng",
 	    s);
 }
-
 /*
  * The signals that end a run are blocked but while waiting (*waitmask),
  * so that they are seen between frames and never in the middle of a
@@ -1157,14 +724,12 @@ signals(sigset_t *origmask, struct sigaction *origpipe, sigset_t *waitmask)
 	sigdelset(waitmask, SIGTERM);
 	sigdelset(waitmask, SIGUSR1);
 }
-
 /* The frame source that stands for all: the socket's, or worker 0's. */
 static struct rxsrc *
 src0(struct ethrecv *e)
 {
 	return e->nw > 0 ? &e->w[0].src : &e->src;
 }
-
 /*
  * The output started (lib/capout): stdout, or the first file of -o,
  * its header written.
@@ -1197,37 +762,6 @@ start_output(struct ethrecv *e)
 		out_fail(e);
 	}
 }
-
-/*
- * The socket is ready: unless -q, one line that says so, for a script to
- * wait for; the clocks of the summary and of -v start here.
- */
-static void
-ready(struct ethrecv *e, uint16_t type)
-{
-	static const char *const fmts[] = { "pcap", "pcapng", "text", "hex",
-	    "payload" };
-	char t[16];
-
-	e->t0_ns = ts_now_ns();
-	e->tick_ns = e->t0_ns + NSEC_PER_SEC;
-	if (e->quiet)
-		return;
-	if (type == ETHTYPE_ALL)
-		strlcpy(t, "all", sizeof(t));
-	else if (type == ETHTYPE_NONE)
-		strlcpy(t, "as handed over", sizeof(t));
-	else
-		snprintf(t, sizeof(t), "0x%04x", type);
-	if (e->prog != NULL)
-		fprintf(stderr, "ethrecv: listening on %s (%s), serving %s\n",
-		    e->name, t, e->prog[0]);
-	else
-		fprintf(stderr, "ethrecv: listening on %s (%s), %s to %s%s\n",
-		    e->name, t, fmts[e->fmt], capout_name(&e->out),
-		    e->nw > 0 ? ", with workers" : "");
-}
-
 /*
  * -j N[:MODE]: N, and into *mode the fanout mode MODE names (hash when
  * none; *modeset says whether one was given).  A mode goes only with
@@ -1254,7 +788,6 @@ parse_jobs(const char *arg, int server, int *mode, int *modeset)
 		    "rollover", arg);
 	return (int)number('j', colon != NULL ? num : arg, 1, 1024);
 }
-
 /*
  * -P CPULIST (as 0,2-3) into cpus (CPU_SETSIZE entries), every CPU one
  * that the process may use (*allowed); without -P (arg NULL), every CPU
@@ -1301,7 +834,6 @@ parse_cpus(const char *arg, const cpu_set_t *allowed, int *cpus)
 	}
 	errx(EXIT_USAGE, "-P %s: not a CPU list (as 0,2-3)", arg);
 }
-
 /*
  * The handed-over fd told apart (capsock_inspect()) into *cs, kept from
  * the programs -z runs, and checked against the options; or exit.
@@ -1321,7 +853,6 @@ inspect(struct ethrecv *e, int fd, struct capsock *cs, const char *expr,
 		err(EXIT_SYS, "fd %d", fd);
 	check_handed(e, cs, expr, bset);
 }
-
 /*
  * -j N without -e: the N workers' sockets into e->w, *first the first's:
  * the N handed over when handed (a rawopen -j group: each for the
@@ -1369,7 +900,6 @@ open_workers(struct ethrecv *e, int handed, const char *ifname,
 			*first = cs;
 	}	cc->group = NULL;
 }
-
 int
 main(int argc, char *argv[])
 {

@@ -1,0 +1,120 @@
+/*
+ * ethrecv's parts (cmd/ethrecv.c and cmd/ethrecv/): what they share.
+ * ethrecv.c has the options, the socket(s) and the capture loops;
+ * report.c the lines on stderr (readiness, counts, rate, summary);
+ * serve.c the frame server of -e.
+ */
+#ifndef CMD_ETHRECV_H
+#define CMD_ETHRECV_H
+
+#include <sys/types.h>
+
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "capout.h"
+#include "eth.h"
+#include "fsrv.h"
+#include "recfmt.h"
+#include "ring.h"
+#include "rxsrc.h"
+
+/* The output formats: lib/recfmt's. */
+enum fmt {
+	FMT_PCAP = RECFMT_PCAP, FMT_PCAPNG = RECFMT_PCAPNG,
+	FMT_TEXT = RECFMT_TEXT, FMT_HEX = RECFMT_HEX,
+	FMT_PAYLOAD = RECFMT_PAYLOAD
+};
+
+/* Direction: which of PACKET_OUTGOING and the rest to keep. */
+#define DIR_IN	1
+#define DIR_OUT	2
+
+struct ethrecv;
+
+/*
+ * A capture worker (-j without -e): a socket of its own with its ring,
+ * read by a thread of its own, pinned to one CPU.
+ */
+struct worker {
+	struct ethrecv	*e;
+	uint32_t	 k;		/* its number: its pcapng interface */
+	int		 fd;
+	struct rxsrc	 src;
+	int		 cpu;
+	pthread_t	 tid;
+	uint64_t	 frames, bytes;	/* its share (under e->lock) */
+};
+
+/* Everything the loops share. */
+struct ethrecv {
+	int		 fd;		/* the packet socket, or relayed fd */
+	struct rxsrc	 src;
+	const char	*name;		/* the interface, for messages */
+	enum fmt	 fmt;
+	int		 dir;
+	int		 unbuffered;	/* -U */
+	uint64_t	 count;		/* -c; 0: no limit */
+	int		 seconds;	/* -t, rounded up; 0: no limit */
+	struct timespec	 end;
+	uint32_t	 snaplen;
+	uint32_t	 cut;		/* records cut to this: -s, or snaplen */
+	int		 usec;		/* --tstamp-us: microsecond pcap */
+	const char	*comment;	/* --comment: pcapng's SHB comment */
+	uint8_t		*frame;		/* scratch: one frame, tag restored */
+	struct capout	 out;		/* stdout, or the files of -o */
+	int		 tofile;	/* -o */
+	const char	*zprog;		/* -z */
+	uint64_t	 frames;	/* frames received (written or served) */
+	uint64_t	 bytes;		/* their length on the wire */
+	int		 werror;	/* a write failed: say what was written */
+	int		 progress;	/* -v, --progress: a rate line a second */
+	int		 kv;		/* --stats-format=kv */
+	int		 quiet;		/* -q: no readiness line, no summary */
+	uint64_t	 t0_ns;		/* when the socket was ready */
+	uint64_t	 tick_ns;	/* the next rate line is due */
+	uint64_t	 tick_frames, tick_bytes;	/* at the last one */
+	uint64_t	 truncated;
+	int		 relayed;	/* rawopen's send=iface or send=no */
+	int		 tap;		/* rawopen --tap: a tap device's fd */
+	const sigset_t	*waitmask;
+	/* -e */
+	char		**prog;
+	struct fsrv	 srv;
+	uint64_t	 replies, failed;
+	struct eth_if	 ifc;		/* cache of the last interface seen */
+	/*
+	 * -j without -e: the workers.  What they share (the output, the
+	 * counts, the files) is used under lock, a batch at a time.
+	 */
+	struct worker	*w;
+	int		 nw;		/* 0: the one socket of src, no thread */
+	pthread_mutex_t	 lock;
+	int		 halt;		/* the workers stop (under lock) */
+	int		 ended;		/* workers that have (under lock) */
+	int		 stopfd;	/* eventfd: readable when they stop */
+	int		 wakefd;	/* eventfd: a worker has ended */
+};
+
+/* The signal handler's: a stop signal (its number), SIGUSR1. */
+extern volatile sig_atomic_t stop;
+extern volatile sig_atomic_t info;
+
+/* ethrecv.c */
+int	done(const struct ethrecv *e);
+int	next_batch(struct ethrecv *e);
+void	wait_input(struct ethrecv *e, struct pollfd *pfd, int n, long long ms);
+
+/* report.c */
+void	summary(struct ethrecv *e);
+void	feedback(struct ethrecv *e);
+long long feedback_ms(const struct ethrecv *e, long long ms);
+void	ready(struct ethrecv *e, uint16_t type);
+
+/* serve.c */
+void	serve(struct ethrecv *e);
+
+#endif /* CMD_ETHRECV_H */
