@@ -25,8 +25,6 @@
 #include <endian.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -48,13 +46,13 @@
 #include "relay.h"
 #include "textio.h"
 #include "timeutil.h"
+#include "txpool.h"
 #include "txq.h"
 
 #define KEEP_MAX	(256U * 1024 * 1024)	/* -l on a pipe */
 #define RELAYED_MTU	1500	/* payloads on a relayed fd without IFACE */
 #define OPT_STATS	0x100	/* --stats-format */
 #define SENDERS_MAX	256	/* -j */
-#define NSLOT		4	/* batches in each sender's ring */
 
 static volatile sig_atomic_t stop;
 static volatile sig_atomic_t info;	/* SIGUSR1: say the counts */
@@ -81,37 +79,6 @@ struct opts {
 	uint16_t	 optype;	/* the ETHERTYPE operand, or ETHTYPE_NONE */
 };
 
-/*
- * -j N: N senders, threads, each with a socket of its own (its own struct
- * run: fd, interface, counts) and a ring of NSLOT batches.  The reader
- * (main) parses the input once and fills batches that point into its
- * buffer, frame i into sender i mod N's; a full batch is queued to its
- * sender.  Before the buffer is reused (refill, rewind) or the run ends,
- * the reader queues what it has and waits until every ring is empty.
- * One lock for all; it is taken once a batch, never once a frame.
- */
-struct sender {
-	struct senders	*m;
-	struct run	*r;		/* its socket and its counts */
-	pthread_t	 tid;
-	pthread_cond_t	 work;		/* a batch was queued, or quit */
-	struct txq_batch slot[NSLOT];	/* [c, c + q): queued; c + q: filling */
-	unsigned int	 c, q;		/* under the lock */
-	unsigned int	 f;		/* the reader's: the slot it fills */
-	uint64_t	 sent, bytes, errors;	/* published after each batch */
-};
-
-struct senders {
-	const struct opts *o;
-	pthread_mutex_t	 lock;
-	pthread_cond_t	 room;		/* a batch was sent, or a sender died */
-	int		 quit;		/* end now: what is queued is not sent */
-	int		 failed;	/* a sender's socket failed */
-	unsigned int	 started;	/* threads running */
-	unsigned int	 n, next;	/* senders; the next frame's */
-	struct sender	 s[];
-};
-
 /* The state of a run. */
 struct run {
 	int		 fd;
@@ -128,9 +95,7 @@ struct run {
 	/* The batch: b, or under -j the next sender's (add() fills cur). */
 	struct txq_batch b;
 	struct txq_batch *cur;
-	struct senders	*mt;		/* -j N > 1; NULL: one sender, here */
-	int		 worker;	/* a -j sender's: a failure ends it */
-	int		 dead;		/* the worker's socket failed */
+	struct txpool	*mt;		/* -j N > 1; NULL: one sender, here */
 	struct timespec	 start;		/* when the run (and pacing) began */
 	struct pace	 pace;		/* -r, -R */
 	uint64_t	 last_progress, progress_sent, progress_bytes;
@@ -211,21 +176,21 @@ static void	open_target(const struct opts *, struct run *, char **, int,
 static void
 summary(const struct opts *o, const struct run *r)
 {
-	const struct sender *s;
+	struct txpool_counts c;
 	unsigned int k;
 
 	if (o->quiet)
 		return;
 	report(o, r);
-	for (k = 0; r->mt != NULL && k < r->mt->n; k++) {
-		s = &r->mt->s[k];
+	for (k = 0; r->mt != NULL && k < txpool_size(r->mt); k++) {
+		txpool_counts(r->mt, k, &c);
 		if (o->kv)
 			fprintf(stderr, "ethsend: sender=%u sent=%" PRIu64
-			    " errors=%" PRIu64 "\n", k, s->sent, s->errors);
+			    " errors=%" PRIu64 "\n", k, c.sent, c.errors);
 		else
 			fprintf(stderr, "ethsend: sender %u: %" PRIu64
-			    " sent, %" PRIu64 " %s\n", k, s->sent, s->errors,
-			    plural(s->errors, "error", "errors"));
+			    " sent, %" PRIu64 " %s\n", k, c.sent, c.errors,
+			    plural(c.errors, "error", "errors"));
 	}
 }
 
@@ -263,186 +228,82 @@ feedback(const struct opts *o, struct run *r)
 }
 
 /*
+ * A frame of b that did not go (ret 1), or the target that failed at it
+ * (ret -1), as txq_send() told it, in words.
+ */
+static void
+say_unsent(const struct run *r, const struct txq_batch *b,
+    const struct txq_fail *f, int ret)
+{
+	const char *verb = r->q.kind == TXQ_TAP ? "write" : "send";
+
+	errno = f->err;
+	if (ret == 1)
+		warn("%s on %s: a frame of %zu bytes", verb, r->ifc.name,
+		    b->lens[f->index]);
+	else
+		warn("%s on %s", verb, r->ifc.name);
+}
+
+/*
  * Sends frames [i, n) of b on r's target (lib/txq), with a warning for
  * each frame that could not go (counted as an error).  A target that
- * failed (the interface went down or away) ends the run, or under -j the
- * sender (r->dead).
+ * failed (the interface went down or away) ends the run.
  */
 static void
 send_batch(const struct opts *o, struct run *r, struct txq_batch *b,
     unsigned int i, unsigned int n)
 {
-	const char *verb = r->q.kind == TXQ_TAP ? "write" : "send";
 	struct txq_fail f;
 	int ret;
 
 	while ((ret = txq_send(&r->q, b, &i, n, &f)) != 0) {
-		errno = f.err;
-		if (ret == 1) {
-			warn("%s on %s: a frame of %zu bytes", verb,
-			    r->ifc.name, b->lens[f.index]);
-			continue;
-		}
-		warn("%s on %s", verb, r->ifc.name);
-		if (r->worker) {
-			r->dead = 1;
-			return;
-		}
-		finish(o, r, EXIT_SYS);
+		say_unsent(r, b, &f, ret);
+		if (ret == -1)
+			finish(o, r, EXIT_SYS);
 	}
 }
 
-/*
- * -j: what sender s does until told to quit: sends each batch queued to
- * it, then publishes its counts and frees the slot.  A socket that fails
- * (send_batch() says dead) ends the sender and, through m->failed, the run.
- * Its signals are blocked: the reader alone sees them.
- */
-static void *
-sender_main(void *arg)
-{
-	struct sender *s = arg;
-	struct senders *m = s->m;
-	struct txq_batch *b;
-
-	pthread_mutex_lock(&m->lock);
-	for (;;) {
-		while (s->q == 0 && !m->quit)
-			pthread_cond_wait(&s->work, &m->lock);
-		if (m->quit)
-			break;
-		b = &s->slot[s->c];
-		pthread_mutex_unlock(&m->lock);
-		send_batch(m->o, s->r, b, 0, b->n);
-		b->n = 0;
-		pthread_mutex_lock(&m->lock);
-		s->c = (s->c + 1) % NSLOT;
-		s->q--;
-		s->sent = s->r->q.sent;
-		s->bytes = s->r->q.bytes;
-		s->errors = s->r->q.errors;
-		if (s->r->dead)
-			m->failed = 1;
-		pthread_cond_signal(&m->room);
-		if (s->r->dead)
-			break;
-	}
-	pthread_mutex_unlock(&m->lock);
-	return NULL;
-}
-
-/* With the lock held: queues the batch s is being filled with. */
+/* -j: what sender k could not send, said in its thread (lib/txpool). */
 static void
-senders_queue(struct sender *s)
+sender_said(void *arg, unsigned int k, const struct txq_batch *b,
+    const struct txq_fail *f, int ret)
 {
-	s->q++;
-	s->f = (s->f + 1) % NSLOT;
-	pthread_cond_signal(&s->work);
-}
+	struct run *const *w = arg;
 
-/* Whether the reader must wait: for sender k's room, or (k == n) for all. */
-static int
-senders_busy(const struct senders *m, unsigned int k)
-{
-	unsigned int i;
-
-	if (k < m->n)
-		return m->s[k].q == NSLOT;
-	for (i = 0; i < m->n; i++)
-		if (m->s[i].q > 0)
-			return 1;
-	return 0;
+	say_unsent(w[k], b, f, ret);
 }
 
 /*
- * With the lock held: waits until sender k has a free slot (k == n: until
- * every sender has sent all it was given), saying the counts when a
- * signal asks meanwhile.  A failed sender ends the run (111), a stop
+ * -j: until the senders have room for the next batch, or (after
+ * txpool_flush()) have sent all they were given, saying the counts when
+ * a signal asks meanwhile.  A failed sender ends the run (111), a stop
  * signal too (0, as when one sender is stopped).
  */
 static void
-senders_wait(const struct opts *o, struct run *r, unsigned int k)
+senders_wait(const struct opts *o, struct run *r)
 {
-	struct senders *m = r->mt;
-	struct timespec t;
-
-	while (senders_busy(m, k) && !m->failed && !stop) {
-		if (info || tick) {
-			pthread_mutex_unlock(&m->lock);
-			feedback(o, r);
-			pthread_mutex_lock(&m->lock);
-			continue;
-		}
-		/* A signal does not end the wait: look again at least so often. */
-		clock_gettime(CLOCK_REALTIME, &t);
-		t.tv_nsec += 50 * NSEC_PER_MSEC;
-		if (t.tv_nsec >= NSEC_PER_SEC) {
-			t.tv_sec++;
-			t.tv_nsec -= NSEC_PER_SEC;
-		}
-		pthread_cond_timedwait(&m->room, &m->lock, &t);
+	/* A signal does not end the wait: look again at least so often. */
+	while (txpool_wait(r->mt, info || tick ? 0 : 50) == -1) {
+		if (errno != ETIMEDOUT)
+			finish(o, r, errno == EIO ? EXIT_SYS : 0);
+		feedback(o, r);
 	}
-	if (m->failed || stop) {
-		pthread_mutex_unlock(&m->lock);
-		finish(o, r, m->failed ? EXIT_SYS : 0);
-	}
-}
-
-/*
- * Called by add() under -j once a frame is in r->cur, the next sender's
- * batch: queues that batch when it is full, and moves on to the next
- * sender's.
- */
-static void
-senders_next(const struct opts *o, struct run *r)
-{
-	struct senders *m = r->mt;
-	struct sender *s;
-
-	if (r->cur->n == TXQ_BATCH) {
-		pthread_mutex_lock(&m->lock);
-		senders_queue(&m->s[m->next]);
-		senders_wait(o, r, m->next);
-		pthread_mutex_unlock(&m->lock);
-	}
-	m->next = (m->next + 1) % m->n;
-	s = &m->s[m->next];
-	r->cur = &s->slot[s->f];
-}
-
-/*
- * flush() under -j: queues every batch begun and waits until all are
- * sent, so that the input's buffer may be reused.
- */
-static void
-senders_flush(const struct opts *o, struct run *r)
-{
-	struct senders *m = r->mt;
-	struct sender *s;
-	unsigned int k;
-
-	pthread_mutex_lock(&m->lock);
-	for (k = 0; k < m->n; k++)
-		if (m->s[k].slot[m->s[k].f].n > 0)
-			senders_queue(&m->s[k]);
-	senders_wait(o, r, m->n);
-	pthread_mutex_unlock(&m->lock);
-	s = &m->s[m->next];
-	r->cur = &s->slot[s->f];
 }
 
 /* The senders' counts so far into r's totals. */
 static void
 senders_sum(struct run *r)
 {
-	struct senders *m = r->mt;
+	struct txpool_counts c;
 	unsigned int k;
 
 	r->q.sent = r->q.bytes = r->q.errors = 0;
-	for (k = 0; k < m->n; k++) {
-		r->q.sent += m->s[k].sent;
-		r->q.bytes += m->s[k].bytes;
-		r->q.errors += m->s[k].errors;
+	for (k = 0; k < txpool_size(r->mt); k++) {
+		txpool_counts(r->mt, k, &c);
+		r->q.sent += c.sent;
+		r->q.bytes += c.bytes;
+		r->q.errors += c.errors;
 	}
 }
 
@@ -453,75 +314,43 @@ senders_sum(struct run *r)
 static void
 senders_end(struct run *r)
 {
-	struct senders *m = r->mt;
-	unsigned int k;
-
-	if (m->started == 0)
-		return;
-	pthread_mutex_lock(&m->lock);
-	m->quit = 1;
-	for (k = 0; k < m->started; k++)
-		pthread_cond_signal(&m->s[k].work);
-	pthread_mutex_unlock(&m->lock);
-	for (k = 0; k < m->started; k++) {
-		pthread_join(m->s[k].tid, NULL);
-		m->s[k].sent = m->s[k].r->q.sent;
-		m->s[k].bytes = m->s[k].r->q.bytes;
-		m->s[k].errors = m->s[k].r->q.errors;
-	}
-	m->started = 0;
+	txpool_end(r->mt);
 	senders_sum(r);
 }
 
 /*
- * -j N: N senders, each with a socket of its own: the one r has for the
- * first, then for each other the next handed-over fd (LISTEN_FDS, checked
- * to be N), or IFACE opened again.  Their threads start waiting for work.
+ * -j N: N senders (lib/txpool), each with a socket of its own: the one r
+ * has for the first, then for each other the next handed-over fd
+ * (LISTEN_FDS, checked to be N), or IFACE opened again.
  */
 static void
 senders_open(const struct opts *o, struct run *r, char **argv, int argc)
 {
 	unsigned int k, n = (unsigned int)o->senders;
 	struct opts ok = *o;
-	struct senders *m;
-	struct run *sr;
-	sigset_t all, old;
+	struct run **w;
+	struct txq **qs;
 	uint16_t bt;
-	int handed = o->fd < 0 && listenfd_count() > 0, e;
+	int handed = o->fd < 0 && listenfd_count() > 0;
 
-	if ((m = calloc(1, sizeof(*m) + n * sizeof(m->s[0]))) == NULL)
+	if ((w = calloc(n, sizeof(*w))) == NULL ||
+	    (qs = calloc(n, sizeof(*qs))) == NULL)
 		err(EXIT_SYS, "calloc");
-	m->o = o;
-	m->n = n;
-	pthread_mutex_init(&m->lock, NULL);
-	pthread_cond_init(&m->room, NULL);
 	for (k = 0; k < n; k++) {
-		if ((sr = calloc(1, sizeof(*sr))) == NULL)
+		if ((w[k] = calloc(1, sizeof(*w[k]))) == NULL)
 			err(EXIT_SYS, "calloc");
 		if (k == 0) {
-			*sr = *r;
+			*w[k] = *r;
 		} else {
 			ok.fd = handed ? LISTENFD_START + (int)k : -1;
-			open_target(&ok, sr, argv, argc, &bt);
+			open_target(&ok, w[k], argv, argc, &bt);
 		}
-		sr->worker = 1;
-		m->s[k].r = sr;
-		m->s[k].m = m;
-		pthread_cond_init(&m->s[k].work, NULL);
+		qs[k] = &w[k]->q;
 	}
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	for (k = 0; k < n; k++) {
-		if ((e = pthread_create(&m->s[k].tid, NULL, sender_main,
-		    &m->s[k])) != 0) {
-			errno = e;
-			err(EXIT_SYS, "pthread_create");
-		}
-		m->started++;
-	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	r->mt = m;
-	r->cur = &m->s[0].slot[0];
+	if ((r->mt = txpool_open(n, qs, sender_said, w, &stop)) == NULL)
+		err(EXIT_SYS, "%s", errno == ENOMEM ? "calloc" :
+		    "pthread_create");
+	r->cur = txpool_batch(r->mt);
 }
 
 /*
@@ -536,7 +365,10 @@ flush(const struct opts *o, struct run *r)
 	uint64_t wake;
 
 	if (r->mt != NULL) {
-		senders_flush(o, r);
+		/* Every batch begun, and a wait until all are sent. */
+		txpool_flush(r->mt);
+		senders_wait(o, r);
+		r->cur = txpool_batch(r->mt);
 		return;
 	}
 	if (o->rate <= 0) {
@@ -690,8 +522,12 @@ add(const struct opts *o, struct run *r, const struct pcapio_rec *rec)
 			    r->ifc.mtu, max - (size_t)r->ifc.mtu);
 		txq_add(b, NULL, 0, rec->data, len, 0);
 	}
-	if (r->mt != NULL)
-		senders_next(o, r);
+	if (r->mt != NULL) {
+		/* -j: the next frame is the next sender's. */
+		if (txpool_next(r->mt))
+			senders_wait(o, r);
+		r->cur = txpool_batch(r->mt);
+	}
 	return 1;
 }
 
