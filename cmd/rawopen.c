@@ -87,6 +87,8 @@ struct sock {
 	struct sock_fprog	inner;		/* rule and -F, compiled */
 	struct eth_if		ifc;		/* PACKET */
 	char			tapname[IF_NAMESIZE];	/* TAP: as asked */
+	char			brname[IF_NAMESIZE];	/* TAP: the bridge's own */
+	int			brfixed;	/* TAP: its address set by hand */
 	size_t			pair;		/* PACKET: its pair, for -j */
 	int			fd;
 };
@@ -101,6 +103,7 @@ struct opts {
 	unsigned	 groups[MAXSOCKS];	/* -j: each pair's group id */
 	int		 root;		/* uid 0 of the initial user namespace */
 	int		 nsroot;	/* uid 0 of another user namespace */
+	uid_t		 owner;		/* the uid prog runs as: a device's owner */
 	struct policy	*policy;	/* kept: grants point into it */
 	const struct policy_who *who;	/* the caller, for the policy */
 	struct sock	 socks[MAXSOCKS];
@@ -176,13 +179,16 @@ add_packet(struct opts *o, const char *iface, const char *type)
 static void
 parse_jobs(struct opts *o, const char *arg)
 {
-	char num[16], *colon;
-	const char *errstr;
+	const char *colon = strchr(arg, ':'), *errstr = "too large";
+	char num[16];
+	size_t len = colon != NULL ? (size_t)(colon - arg) : strlen(arg);
 
-	strlcpy(num, arg, sizeof(num));
-	if ((colon = strchr(num, ':')) != NULL)
-		*colon = '\0';
-	o->jobs = (unsigned)strtonum(num, 1, MAXSOCKS, &errstr);
+	/* The count alone, never cut short: "000...2:lb" is not "000...". */
+	if (len < sizeof(num)) {
+		memcpy(num, arg, len);
+		num[len] = '\0';
+		o->jobs = (unsigned)strtonum(num, 1, MAXSOCKS, &errstr);
+	}
 	if (errstr != NULL)
 		usagex("-j %s: sockets per pair is %s (1 to %d)", arg, errstr,
 		    MAXSOCKS);
@@ -228,10 +234,20 @@ add_port(struct opts *o, const char *arg, int proto)
 static void
 add_tap(struct opts *o, const char *arg, int mode)
 {
+	const char *d = strstr(arg, "%d");
+	char rest[IF_NAMESIZE];
 	struct sock *s;
+	size_t at;
 
-	if (eth_ifname_check(arg) == -1 && (strstr(arg, "%d") == NULL ||
-	    strlen(arg) >= IF_NAMESIZE || strpbrk(arg, "/: \t") != NULL))
+	/* "%d" once, for the kernel to number; the rest as any name. */
+	if (d != NULL && strlen(arg) < sizeof(rest)) {
+		at = (size_t)(d - arg);
+		memcpy(rest, arg, at);
+		strlcpy(rest + at, d + 2, sizeof(rest) - at);
+	}
+	if (d == NULL ? eth_ifname_check(arg) == -1 :
+	    strlen(arg) >= sizeof(rest) || (rest[0] != '\0' &&
+	    eth_ifname_check(rest) == -1))
 		usagex("%s: bad device name", arg);
 	s = newsock(o, POLICY_TAP);
 	strlcpy(s->tapname, arg, sizeof(s->tapname));
@@ -523,6 +539,24 @@ own_ifname(struct sock *s)
 }
 
 /*
+ * --bridge names the bridge by its own name, as the policy does, and not
+ * by an alternative name the policy never saw; whether its address is
+ * fixed is noted for check_policy().  A name that is no bridge here is
+ * left as typed, for open_tap() to report.
+ */
+static void
+own_bridge(struct sock *s)
+{
+	s->brfixed = -1;
+	if (tundev_bridge_info(s->req.bridge, s->brname, &s->brfixed) == -1) {
+		if (errno == ENODEV || errno == ENOTDIR)
+			return;
+		err(EXIT_SYS, "--bridge %s", s->req.bridge);
+	}
+	s->req.bridge = s->brname;
+}
+
+/*
  * Whether req, refused, would be granted with a filter of the caller's
  * (a filter=required rule): then the refusal says so, not a rule to add.
  */
@@ -587,8 +621,12 @@ static const char *
 send_says(const struct sock *s)
 {
 	if (s->req.kind == POLICY_TAP)
-		return "; a new device, up, gone when the last holder closes "
-		    "the fd (cap_net_admin is raised only to make it)";
+		return "; a new device, up, owned by the caller, gone when "
+		    "the last holder closes the fd unless a holder makes it "
+		    "persistent (which needs no privilege), and then only the "
+		    "caller may attach to it again; on a bridge, frames of any "
+		    "source address on the bridge's segment (cap_net_admin is "
+		    "raised only to make it)";
 	if (s->req.kind != POLICY_PACKET)
 		return "";
 	switch (s->grant.send) {
@@ -647,9 +685,23 @@ check_policy(struct opts *o, const struct policy_who *w)
 
 		if (s->req.kind == POLICY_PACKET)
 			own_ifname(s);
+		else if (s->req.kind == POLICY_TAP && s->req.bridge != NULL)
+			own_bridge(s);
 		describe(s, what, sizeof(what));
 		if (p != NULL && policy_check(p, w, &s->req, &g)) {
 			s->grant = g;
+			/*
+			 * A bridge takes the lowest address of its ports
+			 * unless one was set, and the holder of a tap fd
+			 * may set the tap's (SIOCSIFHWADDR): the bridge's
+			 * own address would be the holder's to choose.
+			 */
+			if (s->req.kind == POLICY_TAP &&
+			    s->req.bridge != NULL && s->brfixed == 0)
+				refuse(o, w, "--bridge %s: the bridge's "
+				    "address is not fixed, so a port's holder "
+				    "could change it (ip link set %s address "
+				    "... fixes it)", s->brname, s->brname);
 			if (o->explain)
 				printf("policy: %s: granted by %s:%d\n",
 				    what, RAWOPEN_POLICY, g.line);
@@ -1046,6 +1098,12 @@ open_tap(const struct opts *o, struct sock *s)
 		errno = e;
 		err(EXIT_SYS, "%s", s->name);
 	}
+	/*
+	 * The caller's device: should a holder make it persistent, nobody
+	 * else may attach to it (the kernel lets anyone, with no owner).
+	 */
+	if (tundev_own(s->fd, o->owner) == -1)
+		err(EXIT_SYS, "%s: owner", s->name);
 	if (!o->root) {
 		final = s->req;
 		final.tapname = got;
@@ -1312,6 +1370,7 @@ main(int argc, char **argv)
 	if (!o.root && priv_limit(keep, o.taps > 0 ? 4 : 3) == -1)
 		err(EXIT_SYS, "limit capabilities");
 	target(&o, &t);
+	o.owner = t.uid;
 	if (o.check)
 		check_file(&t);
 	/* -x -u USER: root asks what USER would be granted. */

@@ -3,15 +3,24 @@
  */
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/if_tun.h>
 #include <linux/sockios.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "tundev.h"
+
+/* linux/netdevice.h's, which clashes with net/if.h. */
+#ifndef NET_ADDR_SET
+#define NET_ADDR_SET	3	/* an address set by hand (dev_set_mac_address) */
+#endif
 
 #ifndef IFF_TUN_EXCL
 #define IFF_TUN_EXCL	0x8000
@@ -54,6 +63,78 @@ tundev_open(const char *name, int mode, char final[IF_NAMESIZE])
 	}
 	strlcpy(final, ifr.ifr_name, IF_NAMESIZE);
 	return fd;
+}
+
+int
+tundev_own(int fd, uid_t uid)
+{
+	return ioctl(fd, TUNSETOWNER, (unsigned long)uid);
+}
+
+/* The number in /sys/class/net/IFNAME/ATTR, or -1 with errno. */
+static long
+sysnet(const char *ifname, const char *attr)
+{
+	char path[PATH_MAX], buf[32], *end;
+	ssize_t n;
+	long v;
+	int fd, e;
+
+	if ((size_t)snprintf(path, sizeof(path), "/sys/class/net/%s/%s",
+	    ifname, attr) >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	e = errno;
+	close(fd);
+	if (n <= 0) {
+		errno = n == 0 ? EINVAL : e;
+		return -1;
+	}
+	buf[n] = '\0';
+	errno = 0;
+	v = strtol(buf, &end, 10);
+	if (errno != 0 || end == buf || (*end != '\n' && *end != '\0') ||
+	    v < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return v;
+}
+
+int
+tundev_bridge_info(const char *name, char own[IF_NAMESIZE], int *fixed)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	unsigned idx;
+	long v;
+
+	/* By any of its names to its index, and back to its own name. */
+	if ((idx = if_nametoindex(name)) == 0 ||
+	    if_indextoname(idx, own) == NULL)
+		return -1;
+	if ((v = sysnet(own, "ifindex")) == -1) {
+		if (errno == ENOENT)
+			errno = EXDEV;
+		return -1;
+	}
+	if ((unsigned long)v != idx) {
+		errno = EXDEV;
+		return -1;
+	}
+	(void)snprintf(path, sizeof(path), "/sys/class/net/%s/bridge", own);
+	if (stat(path, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	if ((v = sysnet(own, "addr_assign_type")) == -1)
+		return -1;
+	*fixed = v == NET_ADDR_SET;
+	return 0;
 }
 
 /* An AF_UNIX datagram socket for interface ioctls, which need no more. */

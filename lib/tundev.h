@@ -3,12 +3,17 @@
  * as an fd, as qemu-bridge-helper does for QEMU.
  *
  * A device made here is not persistent: it goes away when the last fd
- * attached to it is closed.  Making one, bringing it up and adding it to
- * a bridge need CAP_NET_ADMIN, which the caller raises around each call;
+ * attached to it is closed, unless a holder of such an fd makes it
+ * persistent (TUNSETPERSIST), which the kernel lets any holder do; its
+ * owner (tundev_own()) is then the only one, with CAP_NET_ADMIN, who may
+ * attach to it again.  Making one, bringing it up and adding it to a
+ * bridge need CAP_NET_ADMIN, which the caller raises around each call;
  * nothing else here needs privilege.
  */
 #ifndef LIB_TUNDEV_H
 #define LIB_TUNDEV_H
+
+#include <sys/types.h>
 
 #include <net/if.h>
 
@@ -29,6 +34,15 @@
 int	tundev_open(const char *name, int mode, char final[IF_NAMESIZE]);
 
 /*
+ * Makes uid the owner of the device fd is attached to (TUNSETOWNER): from
+ * then on only uid, or a holder of CAP_NET_ADMIN, may attach an fd to it,
+ * should it outlive the fds it has (see above).  Returns 0, or -1 with
+ * errno (EBADFD: fd not attached; EINVAL: uid not valid; EPERM; or the
+ * error of ioctl(2)).
+ */
+int	tundev_own(int fd, uid_t uid);
+
+/*
  * Brings the interface up (SIOCSIFFLAGS with IFF_UP).  Returns 0, or -1
  * with errno (ENODEV: no such interface; EPERM: no CAP_NET_ADMIN).
  */
@@ -41,6 +55,20 @@ int	tundev_up(const char *ifname);
  * no CAP_NET_ADMIN).
  */
 int	tundev_bridge(const char *ifname, const char *bridge);
+
+/*
+ * The bridge called name, or known by name as an alternative name: its own
+ * name into own, and into *fixed whether its address is fixed (set by
+ * hand: addr_assign_type NET_ADDR_SET) rather than taken from its ports,
+ * where a port's holder could change it (SIOCSIFHWADDR on a tap fd needs
+ * no privilege).  Read from /sys/class/net, once it is shown to list this
+ * network namespace's interface of that index.  Returns 0, or -1 with
+ * errno (ENODEV: no such interface; ENOTDIR: not a bridge; EXDEV:
+ * /sys/class/net lists another network namespace's interfaces; or the
+ * error of open(2) or read(2)).
+ */
+int	tundev_bridge_info(const char *name, char own[IF_NAMESIZE],
+	    int *fixed);
 
 /*
  * What the tun fd fd is attached to (TUNGETIFF): the device's name and

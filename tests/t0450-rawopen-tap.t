@@ -8,7 +8,10 @@ if test_have_prereq SETPRIV,NETNS,PYTHON,RAWOPEN_BUILD && [ -c /dev/net/tun ] &&
 	test_rawopen; then
 	test_set_prereq RAWOPEN
 	test_netns ns
-	ip -n $ns link add fdtbr type bridge && ip -n $ns link set fdtbr up
+	# A bridge whose address is set by hand, as rawopen wants it.
+	ip -n $ns link add fdtbr type bridge &&
+	ip -n $ns link set fdtbr address 02:00:00:00:0b:01 &&
+	ip -n $ns link set fdtbr up
 	ip -n $ns link add fdtbr2 type bridge
 fi
 chmod 0755 "$TRASH"
@@ -22,15 +25,16 @@ policy() {
 # containers 0600; in a mount namespace of its own, the caller finds a
 # 0666 node of the same device there.
 mkdir -m 0755 tundev
-nobody() {
+as_uid() {
 	nsrun $ns unshare -m --propagation private /bin/sh -c '
 		mount -t tmpfs -o mode=0755 fdcap-tun "$1" &&
 		mknod -m 0666 "$1/tun" c 10 200 &&
 		mount --bind "$1/tun" /dev/net/tun || exit 125
-		shift
-		exec setpriv --reuid=65534 --regid=65534 --clear-groups \
-			--inh-caps=-all "$@"' nobody "$TRASH/tundev" "$RAWOPEN" "$@"
+		_u=$2 && shift 2
+		exec setpriv --reuid=$_u --regid=$_u --clear-groups \
+			--inh-caps=-all "$@"' as_uid "$TRASH/tundev" "$@"
 }
+nobody() { as_uid 65534 "$RAWOPEN" "$@"; }
 
 # prog.py ACTION...: the program rawopen runs.
 #   info      LISTEN_FDS, LISTEN_FDNAMES, and what TUNGETIFF says of fd 3
@@ -39,6 +43,7 @@ nobody() {
 #   read MARK waits (10 s at most) for a frame on fd 3 that holds MARK (the
 #             kernel sends its own, IPv6 neighbour discovery): "got HEX"
 #   wait FILE waits until FILE exists
+#   persist   makes the device persistent (TUNSETPERSIST: no privilege)
 cat >prog.py <<\EOF
 import fcntl, os, select, struct, sys, time
 args = sys.argv[1:]
@@ -67,6 +72,9 @@ while args:
             if mark in f:
                 print("got", f.hex(), flush=True)
                 break
+    elif a == "persist":
+        fcntl.ioctl(3, 0x400454cb, 1)
+        print("persistent", flush=True)
     elif a == "wait":
         f = args.pop(0)
         for i in range(200):
@@ -94,7 +102,18 @@ while True:
         print("peer got", f.hex(), flush=True)
         break
 EOF
-chmod 0644 prog.py peer.py
+# attach.py NAME: attaches a new fd to the existing tap device NAME
+# (TUNSETIFF): prints "attached" or the errno's name.
+cat >attach.py <<\EOF
+import errno, fcntl, os, struct, sys
+fd = os.open("/dev/net/tun", os.O_RDWR)
+try:
+    fcntl.ioctl(fd, 0x400454ca, struct.pack("16sH22x", sys.argv[1].encode(), 0x1002))
+    print("attached")
+except OSError as e:
+    print(errno.errorcode[e.errno])
+EOF
+chmod 0644 prog.py peer.py attach.py
 P="/usr/bin/python3 $TRASH/prog.py"
 FRAME=ffffffffffff02000000000188b5$(printf 'tap-frame' | od -An -tx1 | tr -d ' \n')00000000000000000000000000000000000000
 
@@ -170,7 +189,7 @@ test_expect_success RAWOPEN '-x says what a device is, and opens none' '
 	policy "user:nobody tap name=fdtap* mode=tap" &&
 	nobody -x --tap "fdtap%d" -- true >out &&
 	test_grep -F "policy: tap device fdtap%d: granted by $POLICY:1" out &&
-	test_grep "^open: fd 3: tap device fdtap%d; a new device, up, gone when the last holder closes the fd" out &&
+	test_grep "^open: fd 3: tap device fdtap%d; a new device, up, owned by the caller, gone when the last holder closes the fd unless a holder makes it persistent" out &&
 	gone fdtap0
 '
 
@@ -261,11 +280,46 @@ test_expect_success RAWOPEN,QEMU 'QEMU takes the fd: -netdev tap,id=n0,fd=3' '
 	test_grep "^n0: index=0,type=tap,fd=3" out
 '
 
+test_expect_success RAWOPEN 'a holder makes its device persistent: only the caller may attach again' '
+	policy "user:nobody tap name=fdtp* mode=tap bridge=fdtbr" &&
+	nobody --tap fdtp1 --bridge fdtbr -- $P persist >out &&
+	{ nsrun $ns ip -o link show dev fdtp1 >link;
+	  as_uid 12345 /usr/bin/python3 "$TRASH/attach.py" fdtp1 >other;
+	  as_uid 65534 /usr/bin/python3 "$TRASH/attach.py" fdtp1 >caller;
+	  ip -n $ns link del fdtp1; } &&
+	echo persistent >expect && test_cmp expect out &&
+	test_grep " master fdtbr " link &&
+	echo EPERM >expect && test_cmp expect other &&
+	echo attached >expect && test_cmp expect caller
+'
+
+test_expect_success RAWOPEN 'a bridge by another of its names: the policy sees its own' '
+	policy "user:nobody tap name=fdtb* mode=tap bridge=fdtbr*" &&
+	ip -n $ns link add fdtsec type bridge &&
+	ip -n $ns link set fdtsec address 02:00:00:00:0b:02 &&
+	ip -n $ns link property add dev fdtsec altname fdtbr-lab &&
+	test_expect_code 1 nobody --tap fdtb4 --bridge fdtbr-lab -- touch "$TRASH/ran" 2>err &&
+	test_grep -F "may not open tap device fdtb4 on bridge fdtsec" err &&
+	! test -e ran && gone fdtb4
+'
+
+test_expect_success RAWOPEN 'a bridge whose address a port could change is refused' '
+	policy "user:nobody tap name=fdtb* mode=tap bridge=fdtbr*" &&
+	ip -n $ns link add fdtbr3 type bridge &&
+	test_expect_code 1 nobody --tap fdtb5 --bridge fdtbr3 -- touch "$TRASH/ran" 2>err &&
+	test_grep "^rawopen: refused: --bridge fdtbr3: the bridge.s address is not fixed, so a port.s holder could change it (ip link set fdtbr3 address ... fixes it)$" err &&
+	! test -e ran && gone fdtb5
+'
+
 test_expect_success RAWOPEN 'usage: --bridge needs a device before it, once' '
 	test_expect_code 100 nobody --bridge fdtbr --tap fdtap1 -- true 2>err &&
 	test_grep "^rawopen: --bridge fdtbr: give it after --tap or --tun" err &&
 	test_expect_code 100 nobody --tap "fd/x" -- true 2>err &&
-	test_grep "^rawopen: fd/x: bad device name" err
+	test_grep "^rawopen: fd/x: bad device name" err &&
+	test_expect_code 100 nobody --tap "$(printf "fd\033%%d")" -- true 2>err &&
+	test_grep ": bad device name$" err &&
+	test_expect_code 100 nobody --tap "fd*%d" -- true 2>err &&
+	test_grep "^rawopen: fd\*%d: bad device name$" err
 '
 
 test_done

@@ -3,6 +3,7 @@
  * the devices made here are seen by nobody else and go with it.
  */
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 
 #include <errno.h>
@@ -31,6 +32,23 @@ is_up(const char *ifname)
 	rc = ioctl(s, SIOCGIFFLAGS, &ifr);
 	close(s);
 	return rc == -1 ? -1 : (ifr.ifr_flags & IFF_UP) != 0;
+}
+
+/* The number in /sys/class/net/IFNAME/ATTR, or -1. */
+static long
+sysnum(const char *ifname, const char *attr)
+{
+	char path[128];
+	FILE *f;
+	long v = -1;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/%s", ifname, attr);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
 }
 
 /* Whether ip(8) says ifname's master is bridge. */
@@ -63,7 +81,7 @@ main(void)
 		skip_all("no /dev/net/tun");
 	if (unshare(CLONE_NEWNET) == -1)
 		skip_all("cannot make a network namespace");
-	plan(17);
+	plan(23);
 
 	fd = tundev_open("fdtu%d", TUNDEV_TAP, name);
 	ok(fd >= 0 && strcmp(name, "fdtu0") == 0, "a %d name: the kernel numbers it");
@@ -92,6 +110,32 @@ main(void)
 	ok(tundev_open("fdtp", TUNDEV_TAP, got) == -1 &&
 	    (errno == EBUSY || errno == EEXIST),
 	    "a persistent device of another's: EBUSY");
+
+	/* The bridge as sysfs tells it: first a sysfs of another netns. */
+	errno = 0;
+	ok(tundev_bridge_info("fdtbr", got, &mode) == -1 && errno == EXDEV,
+	    "bridge_info: /sys/class/net of another namespace: EXDEV");
+	if (unshare(CLONE_NEWNS) == -1 ||
+	    mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1 ||
+	    mount("sysfs", "/sys", "sysfs", 0, NULL) == -1)
+		abort();
+	ok(tundev_bridge_info("fdtbr", got, &mode) == 0 &&
+	    strcmp(got, "fdtbr") == 0 && mode == 0,
+	    "bridge_info: an address taken from the ports is not fixed");
+	if (system("ip link set fdtbr address 02:00:00:00:0b:01 && "
+	    "ip link property add dev fdtbr altname fdtbr-alt") != 0)
+		abort();
+	ok(tundev_bridge_info("fdtbr-alt", got, &mode) == 0 &&
+	    strcmp(got, "fdtbr") == 0 && mode == 1,
+	    "by its alternative name: its own, and fixed once set");
+	errno = 0;
+	ok(tundev_bridge_info("lo", got, &mode) == -1 && errno == ENOTDIR,
+	    "lo is no bridge: ENOTDIR");
+	errno = 0;
+	ok(tundev_bridge_info("nosuchbr", got, &mode) == -1 &&
+	    errno == ENODEV, "no such bridge: ENODEV");
+	ok(tundev_own(fd, 12345) == 0 && sysnum("fdtu0", "owner") == 12345,
+	    "tundev_own: the device's owner");
 
 	fd2 = tundev_open("fdtn%d", TUNDEV_TUN, got);
 	ok(fd2 >= 0 && tundev_info(fd2, name, &mode) == 0 &&
