@@ -235,7 +235,7 @@ static void
 add_tap(struct opts *o, const char *arg, int mode)
 {
 	const char *d = strstr(arg, "%d");
-	char rest[IF_NAMESIZE];
+	char rest[IF_NAMESIZE] = "";
 	struct sock *s;
 	size_t at;
 
