@@ -1,0 +1,99 @@
+/*
+ * ethsend's lines on stderr: the counts and rates on SIGUSR1 and at the
+ * end, one line for each -j sender, and the rate line of --progress.
+ */
+#include <err.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "timeutil.h"
+
+#include "ethsend.h"
+
+/* "1 frame", "2 frames": the noun as n wants it. */
+const char *
+plural(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+/*
+ * The counts so far, with the time since the first frame was due, and
+ * the rates over it (frames/s, Mbit/s of Ethernet frames, as tcpreplay
+ * gives them); --stats-format=kv: key=value pairs.
+ */
+void
+report(const struct opts *o, const struct run *r)
+{
+	double secs = (double)(ts_now_ns() - ts_ns(&r->start)) /
+	    NSEC_PER_SEC;
+	double fps = secs > 0 ? (double)r->q.sent / secs : 0;
+	double mbps = secs > 0 ? (double)r->q.bytes * 8 / secs / 1e6 : 0;
+
+	if (o->kv) {
+		fprintf(stderr, "ethsend: sent=%" PRIu64 " bytes=%" PRIu64
+		    " errors=%" PRIu64 " skipped=%" PRIu64 " elapsed=%.3f "
+		    "fps=%.0f mbps=%.3f\n", r->q.sent, r->q.bytes,
+		    r->q.errors, r->skipped, secs, fps, mbps);
+		return;
+	}
+	fprintf(stderr, "ethsend: %" PRIu64 " %s sent, %" PRIu64 " %s, %"
+	    PRIu64 " %s", r->q.sent, plural(r->q.sent, "frame", "frames"),
+	    r->q.bytes, plural(r->q.bytes, "byte", "bytes"), r->q.errors,
+	    plural(r->q.errors, "error", "errors"));
+	if (o->skip)
+		fprintf(stderr, ", %" PRIu64 " skipped", r->skipped);
+	fprintf(stderr, " in %.3f s (%.1f frames/s, %.3f Mbit/s)\n", secs,
+	    fps, mbps);
+}
+
+/* The total line, and under -j one line for each sender. */
+void
+summary(const struct opts *o, const struct run *r)
+{
+	struct txpool_counts c;
+	unsigned int k;
+
+	if (o->quiet)
+		return;
+	report(o, r);
+	for (k = 0; r->mt != NULL && k < txpool_size(r->mt); k++) {
+		txpool_counts(r->mt, k, &c);
+		if (o->kv)
+			fprintf(stderr, "ethsend: sender=%u sent=%" PRIu64
+			    " errors=%" PRIu64 "\n", k, c.sent, c.errors);
+		else
+			fprintf(stderr, "ethsend: sender %u: %" PRIu64
+			    " sent, %" PRIu64 " %s\n", k, c.sent, c.errors,
+			    plural(c.errors, "error", "errors"));
+	}
+}
+
+/*
+ * The rate line of -P (--progress), once a second on the timer's signal:
+ * frames/s and bytes/s over the last interval, then the totals.
+ */
+void
+progress(const struct opts *o, struct run *r)
+{
+	uint64_t t = ts_now_ns(), dt;
+
+	if (!o->progress)
+		return;
+	if (r->last_progress == 0)
+		r->last_progress = ts_ns(&r->start);
+	dt = t - r->last_progress > 0 ? t - r->last_progress : 1;
+	fprintf(stderr, "ethsend: %.0f frames/s, %.0f bytes/s, %" PRIu64
+	    " sent, %" PRIu64 " %s\n",
+	    (double)(r->q.sent - r->progress_sent) * NSEC_PER_SEC / (double)dt,
+	    (double)(r->q.bytes - r->progress_bytes) * NSEC_PER_SEC /
+	    (double)dt,
+	    r->q.sent, r->q.errors, plural(r->q.errors, "error", "errors"));
+	r->last_progress = t;
+	r->progress_sent = r->q.sent;
+	r->progress_bytes = r->q.bytes;
+}
