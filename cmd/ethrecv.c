@@ -165,6 +165,7 @@ geometry(size_t size, size_t *bsize, unsigned *bnr)
 	*bsize = b;
 	*bnr = (unsigned)(size / b);
 }
+
 /*
  * Ends the run on a failure of the output (lib/capout's step, errno):
  * quietly when the reader has gone.
@@ -343,8 +344,7 @@ take_batch(struct ethrecv *e, struct rxsrc *src, struct worker *w)
 {
 	struct ring_frame f;
 
-	while (!(w != NULL && e->halt) && !done(e) &&
-	    rxsrc_frame(src, &f) == 1) {
+	while (!done(e) && rxsrc_frame(src, &f) == 1) {
 		if (!wanted(e, &f))
 			continue;
 		emit(e, &f);
@@ -392,126 +392,72 @@ capture(struct ethrecv *e)
 	}
 	out_flush(e);
 }
-/*
- * A worker's socket failed (errno): what was queued is written, the
- * socket named, the summary given, and the run ends.
- */
-static void __attribute__((noreturn))
-worker_fail(struct worker *w)
+/* rxpool: worker k's batch into the output, under the pool's lock. */
+static int
+pool_batch(void *arg, int k, struct rxsrc *src)
 {
-	struct ethrecv *e = w->e;
-	int saved = errno;
+	struct ethrecv *e = arg;
 
-	pthread_mutex_lock(&e->lock);
+	capout_setif(&e->out, (uint32_t)k);
+	take_batch(e, src, &e->w[k]);
+	return done(e);
+}
+
+/* rxpool: worker k found no batch ready: the output is written. */
+static int
+pool_idle(void *arg, int k)
+{
+	struct ethrecv *e = arg;
+
+	(void)k;
 	out_flush(e);
-	errno = saved;
-	warn("%s: worker %u", e->name, w->k);
-	summary(e);
-	exit(EXIT_SYS);
+	return done(e);
 }
-/*
- * A capture worker (a thread, every signal blocked): each batch of its
- * socket goes into the shared output whole, under e->lock, so that
- * records of two workers never mix and -c counts over all of them.  The
- * output is written when the worker finds no batch ready, and before a
- * batch whose frames it references is given back.  Ends when the main
- * thread says (e->halt, e->stopfd), at -c or -t, or at the relay's end
- * of file; a failure of its socket or of the output ends the run.
- */
-static void *
-work(void *arg)
-{
-	struct worker *w = arg;
-	struct ethrecv *e = w->e;
-	struct pollfd pfd[2];
-	long long ms;
-	int rc, end;
 
-	for (;;) {
-		if ((rc = rxsrc_batch(&w->src, RXSRC_BATCH)) == -1) {
-			if (errno == EPIPE && e->relayed)
-				break;
-			worker_fail(w);
-		}
-		pthread_mutex_lock(&e->lock);
-		if (rc == 1) {
-			capout_setif(&e->out, w->k);
-			take_batch(e, &w->src, w);
-		} else
-			out_flush(e);
-		end = e->halt || done(e);
-		pthread_mutex_unlock(&e->lock);
-		if (rc == 1)
-			rxsrc_done(&w->src);
-		if (end)
-			break;
-		if (rc == 1)
-			continue;
-		pfd[0].fd = w->fd;
-		pfd[0].events = POLLIN;
-		pfd[1].fd = e->stopfd;
-		pfd[1].events = POLLIN;
-		ms = e->seconds > 0 ? ts_ms_until(&e->end) : -1;
-		if (poll(pfd, 2, ms > INT_MAX ? INT_MAX : (int)ms) == -1 &&
-		    errno != EINTR)
-			worker_fail(w);
-		if (pfd[1].revents & POLLIN)
-			break;
-	}
-	pthread_mutex_lock(&e->lock);
-	e->ended++;
-	pthread_mutex_unlock(&e->lock);
-	(void)eventfd_write(e->wakefd, 1);
-	return NULL;
-}
 /*
- * -j without -e: the workers started, each pinned to its CPU with every
- * signal blocked; this thread waits for the signals, -t, -c, the -G
- * interval, the rate lines and a reader that goes away, then stops them
- * and waits for them.  A worker stuck writing to a reader that takes
- * nothing is sent the stop signal, which its wait lets in.
+ * -j without -e: the workers started (lib/rxpool), each pinned to its
+ * CPU with every signal blocked, each batch of a socket going into the
+ * shared output whole, so that records of two workers never mix and -c
+ * counts over all of them; this thread waits for the signals, -t, -c,
+ * the -G interval, the rate lines and a reader that goes away, then
+ * stops them and waits for them.  A worker stuck writing to a reader
+ * that takes nothing is sent the stop signal, which its wait lets in.
+ * A failure of a worker's socket ends the run with the summary.
  */
 static void
 workers(struct ethrecv *e)
 {
-	pthread_attr_t attr;
+	struct rxpool_conf pc;
+	struct rxsrc **src;
 	struct pollfd pfd[2];
 	struct timespec ts;
-	sigset_t all, saved;
-	cpu_set_t set;
-	eventfd_t v;
 	long long ms;
-	int k, rc, n, over;
+	int *cpu, k, n, over, rc;
 
-	if ((e->stopfd = eventfd(0, EFD_CLOEXEC)) == -1 ||
-	    (e->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1)
-		err(EXIT_SYS, "eventfd");
-	if ((rc = pthread_mutex_init(&e->lock, NULL)) != 0) {
-		errno = rc;
-		err(EXIT_SYS, "pthread_mutex_init");
-	}
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &saved);
+	if ((src = calloc((size_t)e->nw, sizeof(*src))) == NULL ||
+	    (cpu = calloc((size_t)e->nw, sizeof(*cpu))) == NULL)
+		err(EXIT_SYS, "malloc");
 	for (k = 0; k < e->nw; k++) {
-		if ((rc = pthread_attr_init(&attr)) == 0) {
-			CPU_ZERO(&set);
-			CPU_SET(e->w[k].cpu, &set);
-			rc = pthread_attr_setaffinity_np(&attr, sizeof(set),
-			    &set);
-			if (rc == 0)
-				rc = pthread_create(&e->w[k].tid, &attr, work,
-				    &e->w[k]);
-			pthread_attr_destroy(&attr);
-		}
-		if (rc != 0) {
-			errno = rc;
-			err(EXIT_SYS, "worker %d on CPU %d", k, e->w[k].cpu);
-		}
+		src[k] = &e->w[k].src;
+		cpu[k] = e->w[k].cpu;
 	}
-	pthread_sigmask(SIG_SETMASK, &saved, NULL);
+	memset(&pc, 0, sizeof(pc));
+	pc.n = e->nw;
+	pc.src = src;
+	pc.cpu = cpu;
+	pc.end = e->seconds > 0 ? &e->end : NULL;
+	pc.batch = pool_batch;
+	pc.idle = pool_idle;
+	pc.arg = e;
+	if (rxpool_start(&e->pool, &pc) == -1) {
+		if (e->pool.failk >= 0)
+			err(EXIT_SYS, "worker %d on CPU %d", e->pool.failk,
+			    cpu[e->pool.failk]);
+		err(EXIT_SYS, "eventfd");
+	}
 	for (over = 0; !over;) {
 		n = 0;
-		pfd[n].fd = e->wakefd;
+		pfd[n].fd = rxpool_wakefd(&e->pool);
 		pfd[n].events = POLLIN;
 		pfd[n++].revents = 0;
 		if (!e->tofile) {
@@ -531,113 +477,44 @@ workers(struct ethrecv *e)
 		/* The reader is gone: a pipe says POLLERR, a socket POLLHUP. */
 		if (n == 2 && (pfd[1].revents & (POLLERR | POLLHUP)))
 			exit(0);
-		if (pfd[0].revents & POLLIN)
-			(void)eventfd_read(e->wakefd, &v);
-		pthread_mutex_lock(&e->lock);
-		over = e->ended == e->nw || done(e);
+		rxpool_lock(&e->pool);
+		over = rxpool_ended(&e->pool) == e->nw ||
+		    rxpool_failed(&e->pool, &k) != 0 || done(e);
 		if (!over) {
 			feedback(e);
 			tick(e);
 		}
-		pthread_mutex_unlock(&e->lock);
+		rxpool_unlock(&e->pool);
 	}
-	if (stop)
-		for (k = 0; k < e->nw; k++)
-			(void)pthread_kill(e->w[k].tid, stop);
-	pthread_mutex_lock(&e->lock);
-	e->halt = 1;
-	pthread_mutex_unlock(&e->lock);
-	(void)eventfd_write(e->stopfd, 1);
-	for (k = 0; k < e->nw; k++)
-		pthread_join(e->w[k].tid, NULL);
+	rxpool_stop(&e->pool, stop);
+	/* A worker's socket failed: what was queued is written, and so. */
+	if ((rc = rxpool_failed(&e->pool, &k)) != 0) {
+		out_flush(e);
+		errno = rc;
+		warn("%s: worker %d", e->name, k);
+		summary(e);
+		exit(EXIT_SYS);
+	}
 	out_flush(e);
-	close(e->stopfd);
-	close(e->wakefd);
-	pthread_mutex_destroy(&e->lock);
+	rxpool_free(&e->pool);
+	free(src);
+	free(cpu);
 }
+
 /*
- * Says why the socket could not be set up, by the step of lib/capsock
- * that failed (errno as it left it), and exits.
+ * Says why the socket could not be set up (lib/capsock's words for the
+ * step that failed, errno as it left it), and exits.
  */
 static void __attribute__((noreturn))
 open_fail(const struct capsock *c, const char *name,
     const struct capsock_conf *conf)
 {
-	switch (c->step) {
-	case CAPSOCK_STEP_IFACE:
-		if (errno == ENODEV)
-			errx(EXIT_SYS, "%s: no such interface", name);
-		err(EXIT_USAGE, "%s", name);
-	case CAPSOCK_STEP_FILTER:
-		errx(errno == EINVAL ? EXIT_USAGE : EXIT_SYS, "-F: %s",
-		    c->err);
-	case CAPSOCK_STEP_SOCKET:
-		if (errno == EPERM || errno == EACCES)
-			errx(EXIT_SYS, "%s: cannot open a packet socket "
-			    "without CAP_NET_RAW: run it under rawopen(1)",
-			    name);
-		err(EXIT_SYS, "socket");
-	case CAPSOCK_STEP_RING:
-		/* A dead program's ring is replaced; a live one's is not. */
-		if (errno == EBUSY)
-			errx(EXIT_SYS, "fd %d: another program is reading this "
-			    "socket through a ring", c->fd);
-		err(EXIT_SYS, "%s: receive ring of %zu bytes", name,
-		    conf->block_size * conf->block_nr);
-	case CAPSOCK_STEP_CONFINE:
-		if (errno == EINVAL && conf->filter != NULL)
-			errx(EXIT_USAGE, "-F: too long to add the interface "
-			    "and ethertype test");
-		err(EXIT_SYS, "%s", name);
-	case CAPSOCK_STEP_ADOPT:
-		if (errno == EPERM && conf->filter != NULL)
-			errx(EXIT_SYS, "-F: %s: the socket's filter is locked "
-			    "(give the filter to rawopen -F)", name);
-		err(EXIT_SYS, "%s", name);
-	default:
-		err(EXIT_SYS, "%s", name);
-	}
-}
-/*
- * Refuses what a handed-over fd cannot do: a tun device's IP packets are
- * no frames; a relayed fd and a tap fd have no packet socket for -Q, -F
- * and -B; the kernel copies outgoing frames only to a socket bound to
- * every ethertype.
- */
-static void
-check_handed(const struct ethrecv *e, const struct capsock *c,
-    const char *expr, int bset)
-{
-	const char *what = NULL;
+	struct cli_err ce;
 
-	if (c->kind == CAPSOCK_TUN)
-		errx(EXIT_USAGE, "fd %d: %s is a tun device, which carries IP "
-		    "packets, not Ethernet frames (rawopen --tap makes a tap "
-		    "device)", c->fd, c->ifc.name);
-	if (c->kind == CAPSOCK_PACKET) {
-		/* Outgoing frames would never come: say so rather than wait. */
-		if ((e->dir & DIR_OUT) && c->type != ETHTYPE_ALL &&
-		    c->type != ETHTYPE_NONE)
-			errx(EXIT_USAGE, "-Q: %s: the socket is bound to "
-			    "ethertype 0x%04x, and the kernel copies outgoing "
-			    "frames only to sockets bound to all (rawopen -L "
-			    "does that)", c->ifc.name, c->type);
-		return;
-	}
-	if (e->dir != DIR_IN)
-		what = "-Q";
-	else if (expr != NULL)
-		what = "-F";
-	else if (bset)
-		what = "-B";
-	if (what != NULL && c->kind == CAPSOCK_TAP)
-		errx(EXIT_USAGE, "%s needs a packet socket, and fd %d is the "
-		    "tap device %s's", what, c->fd, c->ifc.name);
-	if (what != NULL)
-		errx(EXIT_USAGE, "%s needs a packet socket, and fd %d is "
-		    "relayed by rawopen (send=iface or send=no; send=any "
-		    "hands over the socket)", what, c->fd);
+	capsock_why(c, name, conf, errno, &ce);
+	cli_exit(&ce);
 }
+
 /*
  * The operands after the options, argv[first..argc-1]: [iface ethertype],
  * and with -e `-- prog [arg ...]` (cli_split(); lastarg is the last
@@ -789,70 +666,33 @@ parse_jobs(const char *arg, int server, int *mode, int *modeset)
 	return (int)number('j', colon != NULL ? num : arg, 1, 1024);
 }
 /*
- * -P CPULIST (as 0,2-3) into cpus (CPU_SETSIZE entries), every CPU one
- * that the process may use (*allowed); without -P (arg NULL), every CPU
- * of *allowed.  Returns how many, or exits 100 naming what is wrong.
- */
-static int
-parse_cpus(const char *arg, const cpu_set_t *allowed, int *cpus)
-{
-	const char *p = arg;
-	char *end;
-	long a, b, c;
-	int n = 0;
-
-	if (arg == NULL) {
-		for (c = 0; c < CPU_SETSIZE; c++)
-			if (CPU_ISSET(c, allowed))
-				cpus[n++] = (int)c;
-		return n;
-	}
-	for (;;) {
-		if (!isdigit((unsigned char)*p))
-			break;
-		a = b = strtol(p, &end, 10);
-		if (*end == '-') {
-			p = end + 1;
-			if (!isdigit((unsigned char)*p))
-				break;
-			b = strtol(p, &end, 10);
-		}
-		if (a > b || b >= CPU_SETSIZE)
-			break;
-		for (c = a; c <= b; c++) {
-			if (!CPU_ISSET(c, allowed))
-				errx(EXIT_USAGE, "-P %s: CPU %ld is not one "
-				    "ethrecv may use", arg, c);
-			if (n < CPU_SETSIZE)
-				cpus[n++] = (int)c;
-		}
-		if (*end == '\0')
-			return n;
-		if (*end != ',')
-			break;
-		p = end + 1;
-	}
-	errx(EXIT_USAGE, "-P %s: not a CPU list (as 0,2-3)", arg);
-}
-/*
  * The handed-over fd told apart (capsock_inspect()) into *cs, kept from
- * the programs -z runs, and checked against the options; or exit.
+ * the programs -z runs, and checked against the options (what a relayed
+ * fd or a tap fd cannot do: the first of -Q, -F and -B); or exit.
  */
 static void
 inspect(struct ethrecv *e, int fd, struct capsock *cs, const char *expr,
     int bset)
 {
+	struct cli_err ce;
+	const char *opt = NULL;
+
 	if (capsock_inspect(fd, cs) == -1) {
-		if (errno == ENOTSOCK || errno == EAFNOSUPPORT ||
-		    errno == EPROTOTYPE)
-			errx(EXIT_USAGE, "fd %d: not an AF_PACKET socket, "
-			    "a relayed fd or a tap device", fd);
-		err(EXIT_USAGE, "fd %d", fd);
+		capsock_why_fd(fd, errno, &ce);
+		cli_exit(&ce);
 	}
 	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
 		err(EXIT_SYS, "fd %d", fd);
-	check_handed(e, cs, expr, bset);
+	if (e->dir != DIR_IN)
+		opt = "-Q";
+	else if (expr != NULL)
+		opt = "-F";
+	else if (bset)
+		opt = "-B";
+	if (capsock_usable(cs, (e->dir & DIR_OUT) != 0, opt, &ce) == -1)
+		cli_exit(&ce);
 }
+
 /*
  * -j N without -e: the N workers' sockets into e->w, *first the first's:
  * the N handed over when handed (a rawopen -j group: each for the
@@ -877,7 +717,6 @@ open_workers(struct ethrecv *e, int handed, const char *ifname,
 		cc->group = &group;
 	for (k = 0; k < e->nw; k++) {
 		w = &e->w[k];
-		w->e = e;
 		w->k = (uint32_t)k;
 		w->cpu = cpus[k % ncpus];
 		if (!handed) {
@@ -1068,7 +907,9 @@ main(int argc, char *argv[])
 	if (!server && jobarg != NULL) {
 		if (sched_getaffinity(0, sizeof(allowed), &allowed) == -1)
 			err(EXIT_SYS, "sched_getaffinity");
-		ncpus = parse_cpus(cpuarg, &allowed, cpus);
+		if ((ncpus = cli_cpulist("-P", cpuarg, &allowed, cpus,
+		    &ce)) == -1)
+			cli_exit(&ce);
 	}
 	/* A file is pcap unless -w says, even from a terminal. */
 	e.fmt = parse_format(fmtarg == NULL && fc.pattern != NULL ? "pcap" :

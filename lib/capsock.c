@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -192,5 +193,113 @@ fail:
 	close(c->fd);
 	c->fd = -1;
 	errno = e;
+	return -1;
+}
+
+/* Fills e with status and the formatted message. */
+static void __attribute__((format(printf, 3, 4)))
+words(struct cli_err *e, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	e->status = status;
+	va_start(ap, fmt);
+	(void)vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+}
+
+void
+capsock_why(const struct capsock *c, const char *name,
+    const struct capsock_conf *conf, int err, struct cli_err *e)
+{
+	switch (c->step) {
+	case CAPSOCK_STEP_IFACE:
+		if (err == ENODEV)
+			words(e, EXIT_SYS, "%s: no such interface", name);
+		else
+			words(e, EXIT_USAGE, "%s: %s", name, strerror(err));
+		return;
+	case CAPSOCK_STEP_FILTER:
+		words(e, err == EINVAL ? EXIT_USAGE : EXIT_SYS, "-F: %s",
+		    c->err);
+		return;
+	case CAPSOCK_STEP_SOCKET:
+		if (err == EPERM || err == EACCES)
+			words(e, EXIT_SYS, "%s: cannot open a packet socket "
+			    "without CAP_NET_RAW: run it under rawopen(1)",
+			    name);
+		else
+			words(e, EXIT_SYS, "socket: %s", strerror(err));
+		return;
+	case CAPSOCK_STEP_RING:
+		/* A dead program's ring is replaced; a live one's is not. */
+		if (err == EBUSY)
+			words(e, EXIT_SYS, "fd %d: another program is reading "
+			    "this socket through a ring", c->fd);
+		else
+			words(e, EXIT_SYS, "%s: receive ring of %zu bytes: %s",
+			    name, conf->block_size * conf->block_nr,
+			    strerror(err));
+		return;
+	case CAPSOCK_STEP_CONFINE:
+		if (err == EINVAL && conf->filter != NULL)
+			words(e, EXIT_USAGE, "-F: too long to add the interface "
+			    "and ethertype test");
+		else
+			words(e, EXIT_SYS, "%s: %s", name, strerror(err));
+		return;
+	case CAPSOCK_STEP_ADOPT:
+		if (err == EPERM && conf->filter != NULL)
+			words(e, EXIT_SYS, "-F: %s: the socket's filter is "
+			    "locked (give the filter to rawopen -F)", name);
+		else
+			words(e, EXIT_SYS, "%s: %s", name, strerror(err));
+		return;
+	default:
+		words(e, EXIT_SYS, "%s: %s", name, strerror(err));
+	}
+}
+
+void
+capsock_why_fd(int fd, int err, struct cli_err *e)
+{
+	if (err == ENOTSOCK || err == EAFNOSUPPORT || err == EPROTOTYPE)
+		words(e, EXIT_USAGE, "fd %d: not an AF_PACKET socket, a relayed "
+		    "fd or a tap device", fd);
+	else
+		words(e, EXIT_USAGE, "fd %d: %s", fd, strerror(err));
+}
+
+int
+capsock_usable(const struct capsock *c, int outgoing, const char *opt,
+    struct cli_err *e)
+{
+	if (c->kind == CAPSOCK_TUN) {
+		words(e, EXIT_USAGE, "fd %d: %s is a tun device, which carries "
+		    "IP packets, not Ethernet frames (rawopen --tap makes a "
+		    "tap device)", c->fd, c->ifc.name);
+		return -1;
+	}
+	if (c->kind == CAPSOCK_PACKET) {
+		/* Outgoing frames would never come: say so rather than wait. */
+		if (outgoing && c->type != ETHTYPE_ALL &&
+		    c->type != ETHTYPE_NONE) {
+			words(e, EXIT_USAGE, "-Q: %s: the socket is bound to "
+			    "ethertype 0x%04x, and the kernel copies outgoing "
+			    "frames only to sockets bound to all (rawopen -L "
+			    "does that)", c->ifc.name, c->type);
+			return -1;
+		}
+		return 0;
+	}
+	if (opt == NULL)
+		return 0;
+	if (c->kind == CAPSOCK_TAP)
+		words(e, EXIT_USAGE, "%s needs a packet socket, and fd %d is the "
+		    "tap device %s's", opt, c->fd, c->ifc.name);
+	else
+		words(e, EXIT_USAGE, "%s needs a packet socket, and fd %d is "
+		    "relayed by rawopen (send=iface or send=no; send=any "
+		    "hands over the socket)", opt, c->fd);
 	return -1;
 }

@@ -16,7 +16,8 @@
  *  or	capsock_open(&c, ifname, type, &conf, &src);
  *
  * Nothing here prints or exits: a failure says in c->step which step
- * failed, and the tool says it in its words.
+ * failed, and capsock_why() words it (a struct cli_err: the message and
+ * the exit status) for the tool to say.
  */
 #ifndef LIB_CAPSOCK_H
 #define LIB_CAPSOCK_H
@@ -24,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cli.h"
 #include "eth.h"
 #include "filter.h"
 #include "rxsrc.h"
@@ -113,5 +115,37 @@ int	capsock_take(struct capsock *c, const struct capsock_conf *conf,
  */
 int	capsock_open(struct capsock *c, const char *ifname, uint16_t type,
 	    const struct capsock_conf *conf, struct rxsrc *src);
+
+/*
+ * Why capsock_open() or capsock_take() failed, from c->step and err (the
+ * errno they left), worded into e for a capture tool to say (name: the
+ * interface or fd, conf: as given): 111 for what the system refused
+ * ("eth9: no such interface", "eth0: cannot open a packet socket without
+ * CAP_NET_RAW: run it under rawopen(1)", "fd 3: another program is
+ * reading this socket through a ring", ...), 100 for what the command
+ * line got wrong (a bad -F, an interface name the kernel refuses).
+ * Never fails.
+ */
+void	capsock_why(const struct capsock *c, const char *name,
+	    const struct capsock_conf *conf, int err, struct cli_err *e);
+
+/*
+ * Why capsock_inspect() refused fd (err: the errno it left), worded into
+ * e (100): "fd 5: not an AF_PACKET socket, a relayed fd or a tap device",
+ * or "fd 5: " and strerror(err).  Never fails.
+ */
+void	capsock_why_fd(int fd, int err, struct cli_err *e);
+
+/*
+ * Whether a capture can use the handed-over fd c describes (from
+ * capsock_inspect()): a tun device's carries no frames; with outgoing
+ * (-Q out or inout), a packet socket must be bound to every ethertype
+ * (the kernel copies outgoing frames to no other); and a relayed fd or a
+ * tap fd has no packet socket for option opt (the first of the tool's
+ * options that needs one, as "-F"; NULL: none given).  Returns 0, or -1
+ * with e filled (100) saying why not.  Never fails otherwise.
+ */
+int	capsock_usable(const struct capsock *c, int outgoing, const char *opt,
+	    struct cli_err *e);
 
 #endif /* LIB_CAPSOCK_H */

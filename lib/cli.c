@@ -4,9 +4,11 @@
  */
 #include <sys/types.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -354,4 +356,48 @@ cli_split(int argc, char **argv, int first, const char *lastarg,
 	a->nops = i < first ? 0 : i - first;
 	a->prog = argv + i + 1;
 	return 0;
+}
+
+int
+cli_cpulist(const char *opt, const char *s, const cpu_set_t *allowed,
+    int *cpus, struct cli_err *e)
+{
+	const char *p = s;
+	char *end;
+	long a, b, c;
+	int n = 0;
+
+	if (s == NULL) {
+		for (c = 0; c < CPU_SETSIZE; c++)
+			if (CPU_ISSET(c, allowed))
+				cpus[n++] = (int)c;
+		return n;
+	}
+	for (;;) {
+		if (!isdigit((unsigned char)*p))
+			break;
+		a = b = strtol(p, &end, 10);
+		if (*end == '-') {
+			p = end + 1;
+			if (!isdigit((unsigned char)*p))
+				break;
+			b = strtol(p, &end, 10);
+		}
+		if (a > b || b >= CPU_SETSIZE)
+			break;
+		for (c = a; c <= b; c++) {
+			if (!CPU_ISSET(c, allowed))
+				return cli_fail(e, EXIT_USAGE, opt, s,
+				    "CPU %ld is not one %s may use", c,
+				    getprogname());
+			if (n < CPU_SETSIZE)
+				cpus[n++] = (int)c;
+		}
+		if (*end == '\0')
+			return n;
+		if (*end != ',')
+			break;
+		p = end + 1;
+	}
+	return cli_fail(e, EXIT_USAGE, opt, s, "not a CPU list (as 0,2-3)");
 }

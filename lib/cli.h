@@ -54,6 +54,7 @@
 #include <sys/types.h>
 
 #include <err.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,6 +166,16 @@ int	cli_user(const char *opt, const char *s, uid_t *uid,
 	    struct cli_err *e);
 int	cli_group(const char *opt, const char *s, gid_t *gid,
 	    struct cli_err *e);
+
+/*
+ * A list of CPUs as "0,2-3" (-P) into cpus (CPU_SETSIZE entries), in the
+ * order given, each one of *allowed; s NULL: every CPU of *allowed, in
+ * order.  Returns how many, or -1 with e filled (100): "-P x: not a CPU
+ * list (as 0,2-3)", or "-P 5: CPU 5 is not one TOOL may use" (TOOL as
+ * getprogname(3) says).
+ */
+int	cli_cpulist(const char *opt, const char *s, const cpu_set_t *allowed,
+	    int *cpus, struct cli_err *e);
 
 /* Whether a tool takes a program after its operands. */
 enum cli_prog {

@@ -10,7 +10,6 @@
 #include <sys/types.h>
 
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <time.h>
@@ -20,6 +19,7 @@
 #include "fsrv.h"
 #include "recfmt.h"
 #include "ring.h"
+#include "rxpool.h"
 #include "rxsrc.h"
 
 /* The output formats: lib/recfmt's. */
@@ -37,16 +37,14 @@ struct ethrecv;
 
 /*
  * A capture worker (-j without -e): a socket of its own with its ring,
- * read by a thread of its own, pinned to one CPU.
+ * read by a thread of its own (lib/rxpool), pinned to one CPU.
  */
 struct worker {
-	struct ethrecv	*e;
 	uint32_t	 k;		/* its number: its pcapng interface */
 	int		 fd;
 	struct rxsrc	 src;
 	int		 cpu;
-	pthread_t	 tid;
-	uint64_t	 frames, bytes;	/* its share (under e->lock) */
+	uint64_t	 frames, bytes;	/* its share (under the pool's lock) */
 };
 
 /* Everything the loops share. */
@@ -88,15 +86,12 @@ struct ethrecv {
 	struct eth_if	 ifc;		/* cache of the last interface seen */
 	/*
 	 * -j without -e: the workers.  What they share (the output, the
-	 * counts, the files) is used under lock, a batch at a time.
+	 * counts, the files) is used under the pool's lock, a batch at a
+	 * time.
 	 */
 	struct worker	*w;
 	int		 nw;		/* 0: the one socket of src, no thread */
-	pthread_mutex_t	 lock;
-	int		 halt;		/* the workers stop (under lock) */
-	int		 ended;		/* workers that have (under lock) */
-	int		 stopfd;	/* eventfd: readable when they stop */
-	int		 wakefd;	/* eventfd: a worker has ended */
+	struct rxpool	 pool;
 };
 
 /* The signal handler's: a stop signal (its number), SIGUSR1. */

@@ -114,6 +114,91 @@ root_tests(void)
 	is_int(capsock_handed_for("lo", 0x88b5), -1, "nothing handed over");
 }
 
+/* capsock_why() of step and err: its status and words. */
+static void
+why(int step, int err, const char *filter, int status, const char *want)
+{
+	struct capsock_conf cc;
+	struct capsock c;
+	struct cli_err e;
+
+	memset(&cc, 0, sizeof(cc));
+	cc.filter = filter;
+	cc.block_size = 1 << 20;
+	cc.block_nr = 2;
+	memset(&c, 0, sizeof(c));
+	c.fd = 3;
+	c.step = step;
+	strlcpy(c.err, "syntax error", sizeof(c.err));
+	capsock_why(&c, "eth0", &cc, err, &e);
+	is_int(e.status, status, want);
+	is_str(e.msg, want, "  its words");
+}
+
+/* capsock_usable() of a capsock of kind, bound to type. */
+static void
+usable(int kind, uint16_t type, int outgoing, const char *opt,
+    const char *want)
+{
+	struct capsock c;
+	struct cli_err e;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.fd = 4;
+	c.kind = kind;
+	c.type = type;
+	strlcpy(c.ifc.name, kind == CAPSOCK_TUN ? "tun0" : kind == CAPSOCK_TAP ?
+	    "tap0" : "eth0", sizeof(c.ifc.name));
+	rc = capsock_usable(&c, outgoing, opt, &e);
+	if (want == NULL) {
+		is_int(rc, 0, "usable");
+		return;
+	}
+	ok(rc == -1 && e.status == 100, want);
+	is_str(e.msg, want, "  its words");
+}
+
+static void
+test_words(void)
+{
+	struct cli_err e;
+
+	why(CAPSOCK_STEP_IFACE, ENODEV, NULL, 111, "eth0: no such interface");
+	why(CAPSOCK_STEP_IFACE, EINVAL, NULL, 100, "eth0: Invalid argument");
+	why(CAPSOCK_STEP_FILTER, EINVAL, "x", 100, "-F: syntax error");
+	why(CAPSOCK_STEP_SOCKET, EPERM, NULL, 111, "eth0: cannot open a packet "
+	    "socket without CAP_NET_RAW: run it under rawopen(1)");
+	why(CAPSOCK_STEP_RING, EBUSY, NULL, 111, "fd 3: another program is "
+	    "reading this socket through a ring");
+	why(CAPSOCK_STEP_RING, ENOMEM, NULL, 111, "eth0: receive ring of "
+	    "2097152 bytes: Cannot allocate memory");
+	why(CAPSOCK_STEP_CONFINE, EINVAL, "x", 100, "-F: too long to add the "
+	    "interface and ethertype test");
+	why(CAPSOCK_STEP_ADOPT, EPERM, "x", 111, "-F: eth0: the socket's "
+	    "filter is locked (give the filter to rawopen -F)");
+	capsock_why_fd(5, ENOTSOCK, &e);
+	is_int(e.status, 100, "fd: not one of the kinds: 100");
+	is_str(e.msg, "fd 5: not an AF_PACKET socket, a relayed fd or a tap "
+	    "device", "  its words");
+	capsock_why_fd(5, EBADF, &e);
+	is_int(e.status, 100, "fd: not open: 100");
+	is_str(e.msg, "fd 5: Bad file descriptor", "  its words");
+	usable(CAPSOCK_TUN, ETHTYPE_ALL, 0, NULL, "fd 4: tun0 is a tun device, "
+	    "which carries IP packets, not Ethernet frames (rawopen --tap "
+	    "makes a tap device)");
+	usable(CAPSOCK_PACKET, 0x88b5, 1, "-Q", "-Q: eth0: the socket is bound "
+	    "to ethertype 0x88b5, and the kernel copies outgoing frames only "
+	    "to sockets bound to all (rawopen -L does that)");
+	usable(CAPSOCK_PACKET, ETHTYPE_ALL, 1, "-Q", NULL);
+	usable(CAPSOCK_RELAYED, ETHTYPE_NONE, 0, "-F", "-F needs a packet "
+	    "socket, and fd 4 is relayed by rawopen (send=iface or send=no; "
+	    "send=any hands over the socket)");
+	usable(CAPSOCK_TAP, ETHTYPE_ALL, 0, "-B", "-B needs a packet socket, "
+	    "and fd 4 is the tap device tap0's");
+	usable(CAPSOCK_RELAYED, ETHTYPE_NONE, 0, NULL, NULL);
+}
+
 int
 main(void)
 {
@@ -122,7 +207,7 @@ main(void)
 	char want[16];
 	int p[2], sv[2];
 
-	plan(4 + ROOT_TESTS);
+	plan(4 + 30 + ROOT_TESTS);
 	if (pipe(p) == -1 || socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == -1)
 		return 1;
 	errno = 0;
@@ -140,6 +225,7 @@ main(void)
 	close(p[1]);
 	close(sv[0]);
 	close(sv[1]);
+	test_words();
 	root_tests();
 	return done();
 }

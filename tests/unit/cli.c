@@ -254,6 +254,39 @@ test_split(void)
 	    a.prog == NULL, "a program without --: an operand");
 }
 
+static void
+test_cpulist(void)
+{
+	cpu_set_t set;
+	int cpus[CPU_SETSIZE];
+	char want[128];
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	CPU_SET(2, &set);
+	CPU_SET(3, &set);
+	ok(cli_cpulist("-P", NULL, &set, cpus, &e) == 3 && cpus[0] == 0 &&
+	    cpus[1] == 2 && cpus[2] == 3, "-P left out: every CPU allowed");
+	ok(cli_cpulist("-P", "3,0", &set, cpus, &e) == 2 && cpus[0] == 3 &&
+	    cpus[1] == 0, "-P 3,0: in the order given");
+	ok(cli_cpulist("-P", "2-3,0", &set, cpus, &e) == 3 && cpus[0] == 2 &&
+	    cpus[1] == 3 && cpus[2] == 0, "-P 2-3,0: a range");
+	fails(cli_cpulist("-P", "0-x", &set, cpus, &e), 100,
+	    "-P 0-x: not a CPU list (as 0,2-3)", "-P 0-x");
+	fails(cli_cpulist("-P", "3-1", &set, cpus, &e), 100,
+	    "-P 3-1: not a CPU list (as 0,2-3)", "-P 3-1: backwards");
+	fails(cli_cpulist("-P", "", &set, cpus, &e), 100,
+	    "-P : not a CPU list (as 0,2-3)", "-P empty");
+	fails(cli_cpulist("-P", "0,", &set, cpus, &e), 100,
+	    "-P 0,: not a CPU list (as 0,2-3)", "-P 0,: a comma at the end");
+	fails(cli_cpulist("-P", "99999", &set, cpus, &e), 100,
+	    "-P 99999: not a CPU list (as 0,2-3)", "-P past CPU_SETSIZE");
+	snprintf(want, sizeof(want), "-P 1-2: CPU 1 is not one %s may use",
+	    getprogname());
+	fails(cli_cpulist("-P", "1-2", &set, cpus, &e), 100, want,
+	    "-P 1-2: a CPU not allowed, named");
+}
+
 int
 main(void)
 {
@@ -265,6 +298,7 @@ main(void)
 	test_ethertype();
 	test_ids();
 	test_split();
+	test_cpulist();
 	ok(strlen(cli_version()) > 0, "a version");
 	return done();
 }

@@ -1,0 +1,307 @@
+/*
+ * Unit tests of lib/rxpool, with relayed sources over
+ * socketpair(AF_UNIX, SOCK_SEQPACKET) pairs (no privilege, no network):
+ * every frame seen exactly once across 2 to 4 workers and each source's
+ * in order, each worker with every signal blocked, the end of the relay
+ * (EPIPE) a normal end, the stop with frames still arriving, the
+ * callback's "over", and a source that fails reported with its worker's
+ * number.  An alarm turns a hang into a failure.
+ */
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rxpool.h"
+#include "tap.h"
+
+#define MAXW	4
+#define NFRAMES	500	/* per source */
+
+struct seen {
+	uint32_t	 next[MAXW];	/* each source's next sequence number */
+	uint64_t	 frames;
+	int		 disorder;	/* a frame out of order, or seen twice */
+	int		 unblocked;	/* a worker had SIGINT unblocked */
+	int		 wrongsrc;	/* a frame of another worker's source */
+	uint64_t	 over_at;	/* callback says over at this count */
+	int		 inside;	/* callbacks running now (under lock) */
+	int		 overlap;
+};
+
+static struct seen seen;
+
+/* A frame: 14 bytes of header, then the source and its number. */
+static void
+put(int fd, uint32_t src, uint32_t seq)
+{
+	uint8_t f[60];
+
+	memset(f, 0, sizeof(f));
+	f[12] = 0x88;
+	f[13] = 0xb5;
+	memcpy(f + 14, &src, 4);
+	memcpy(f + 18, &seq, 4);
+	while (send(fd, f, sizeof(f), MSG_NOSIGNAL) == -1 && errno == EINTR)
+		;
+}
+
+static int
+batch(void *arg, int k, struct rxsrc *src)
+{
+	struct ring_frame f;
+	sigset_t set;
+	uint32_t s, q;
+
+	(void)arg;
+	if (seen.inside++ > 0)
+		seen.overlap = 1;
+	pthread_sigmask(SIG_BLOCK, NULL, &set);
+	if (!sigismember(&set, SIGINT) || !sigismember(&set, SIGTERM))
+		seen.unblocked = 1;
+	while (rxsrc_frame(src, &f) == 1) {
+		memcpy(&s, f.data + 14, 4);
+		memcpy(&q, f.data + 18, 4);
+		if (s != (uint32_t)k)
+			seen.wrongsrc = 1;
+		else if (q != seen.next[k])
+			seen.disorder = 1;
+		else
+			seen.next[k]++;
+		seen.frames++;
+	}
+	seen.inside--;
+	return seen.over_at > 0 && seen.frames >= seen.over_at;
+}
+
+/* Sources 0..n-1 over socket pairs: the pool reads fd[k][0]. */
+static void
+sources(int n, int fd[][2], struct rxsrc *src, struct rxsrc **srcp)
+{
+	int k;
+
+	for (k = 0; k < n; k++) {
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
+		    fd[k]) == -1 || rxsrc_relayed(&src[k], fd[k][0], 0) == -1)
+			abort();
+		srcp[k] = &src[k];
+	}
+}
+
+/* Waits (at most ~10 s) until every worker has ended. */
+static int
+wait_ended(struct rxpool *p, int n)
+{
+	struct pollfd pfd;
+	int i, e = 0;
+
+	for (i = 0; i < 1000; i++) {
+		rxpool_lock(p);
+		e = rxpool_ended(p);
+		rxpool_unlock(p);
+		if (e == n)
+			return 1;
+		pfd.fd = rxpool_wakefd(p);
+		pfd.events = POLLIN;
+		(void)poll(&pfd, 1, 10);
+	}
+	return 0;
+}
+
+static void
+conf_of(struct rxpool_conf *pc, int n, struct rxsrc **srcp, int *cpu)
+{
+	memset(pc, 0, sizeof(*pc));
+	pc->n = n;
+	pc->src = srcp;
+	pc->cpu = cpu;
+	pc->batch = batch;
+}
+
+static int cpus[MAXW];
+
+/* n workers, each source's frames sent, then its end (EPIPE). */
+static void
+test_all_once(int n)
+{
+	struct rxsrc src[MAXW], *srcp[MAXW];
+	struct rxpool_conf pc;
+	struct rxpool p;
+	int fd[MAXW][2], k, i, fk, in_order = 1;
+	char name[80];
+
+	memset(&seen, 0, sizeof(seen));
+	sources(n, fd, src, srcp);
+	conf_of(&pc, n, srcp, cpus);
+	snprintf(name, sizeof(name), "%d workers: started", n);
+	is_int(rxpool_start(&p, &pc), 0, name);
+	for (i = 0; i < NFRAMES; i++)
+		for (k = 0; k < n; k++)
+			put(fd[k][1], (uint32_t)k, (uint32_t)i);
+	for (k = 0; k < n; k++)
+		close(fd[k][1]);
+	snprintf(name, sizeof(name), "%d workers: each ends at its relay's "
+	    "end", n);
+	ok(wait_ended(&p, n), name);
+	rxpool_stop(&p, 0);
+	for (k = 0; k < n; k++)
+		if (seen.next[k] != NFRAMES)
+			in_order = 0;
+	snprintf(name, sizeof(name), "%d workers: every frame once, each "
+	    "source in order", n);
+	ok(in_order && !seen.disorder && !seen.wrongsrc &&
+	    seen.frames == (uint64_t)n * NFRAMES, name);
+	snprintf(name, sizeof(name), "%d workers: one batch at a time, every "
+	    "signal blocked", n);
+	ok(!seen.overlap && !seen.unblocked, name);
+	snprintf(name, sizeof(name), "%d workers: no failure", n);
+	is_int(rxpool_failed(&p, &fk), 0, name);
+	rxpool_free(&p);
+	for (k = 0; k < n; k++) {
+		rxsrc_close(&src[k]);
+		close(fd[k][0]);
+	}
+}
+
+struct flood {
+	int		 fd;
+	volatile int	 stop;
+};
+
+/* Sends frames of source 0 until told to stop. */
+static void *
+flood(void *arg)
+{
+	struct flood *fl = arg;
+	uint32_t i = 0;
+
+	while (!fl->stop) {
+		struct pollfd pfd = { fl->fd, POLLOUT, 0 };
+
+		if (poll(&pfd, 1, 10) == 1 && (pfd.revents & POLLOUT))
+			put(fl->fd, 0, i++);
+	}
+	return NULL;
+}
+
+/* The stop, while frames still arrive; then the callback's "over". */
+static void
+test_stop(void)
+{
+	struct rxsrc src[2], *srcp[2];
+	struct rxpool_conf pc;
+	struct rxpool p;
+	struct flood fl;
+	pthread_t t;
+	int fd[2][2], i, fk, enough;
+
+	memset(&seen, 0, sizeof(seen));
+	sources(2, fd, src, srcp);
+	conf_of(&pc, 2, srcp, NULL);
+	is_int(rxpool_start(&p, &pc), 0, "stop: started, not pinned");
+	fl.fd = fd[0][1];
+	fl.stop = 0;
+	pthread_create(&t, NULL, flood, &fl);
+	for (i = 0, enough = 0; i < 1000 && !enough; i++) {
+		rxpool_lock(&p);
+		enough = seen.frames >= 100;
+		rxpool_unlock(&p);
+		if (!enough)
+			usleep(10000);
+	}
+	rxpool_stop(&p, 0);
+	ok(seen.frames >= 100, "stop: frames came in while it ran");
+	rxpool_lock(&p);
+	is_int(rxpool_ended(&p), 2, "stop: both workers ended, frames still "
+	    "arriving");
+	rxpool_unlock(&p);
+	ok(!seen.disorder && !seen.wrongsrc, "stop: what came, in order");
+	is_int(rxpool_failed(&p, &fk), 0, "stop: no failure");
+	rxpool_free(&p);
+
+	/* The callback says over: every worker ends, frames still coming. */
+	memset(&seen, 0, sizeof(seen));
+	seen.over_at = 50;
+	is_int(rxpool_start(&p, &pc), 0, "over: started again");
+	ok(wait_ended(&p, 2), "over: the callback's 1 ends every worker");
+	rxpool_stop(&p, 0);
+	rxpool_free(&p);
+	fl.stop = 1;
+	pthread_join(t, NULL);
+	for (i = 0; i < 2; i++) {
+		rxsrc_close(&src[i]);
+		close(fd[i][0]);
+		close(fd[i][1]);
+	}
+}
+
+/* Source 2 of 3 is not a socket: its worker fails, and says so. */
+static void
+test_failure(void)
+{
+	struct rxsrc src[3], *srcp[3];
+	struct rxpool_conf pc;
+	struct rxpool p;
+	int fd[3][2], pp[2], k = -1, rc, i;
+
+	memset(&seen, 0, sizeof(seen));
+	sources(2, fd, src, srcp);
+	if (pipe(pp) == -1 || rxsrc_relayed(&src[2], pp[0], 0) == -1)
+		abort();
+	srcp[2] = &src[2];
+	conf_of(&pc, 3, srcp, NULL);
+	is_int(rxpool_start(&p, &pc), 0, "failure: started");
+	if (write(pp[1], "x", 1) != 1)	/* readable: it reads, and fails */
+		abort();
+	for (i = 0; i < 1000 && rxpool_failed(&p, &k) == 0; i++)
+		usleep(10000);
+	rxpool_stop(&p, 0);
+	rc = rxpool_failed(&p, &k);
+	ok(rc == ENOTSOCK, "failure: its errno kept (ENOTSOCK)");
+	is_int(k, 2, "failure: its worker's number");
+	rxpool_lock(&p);
+	is_int(rxpool_ended(&p), 3, "failure: it ends every worker");
+	rxpool_unlock(&p);
+	rxpool_free(&p);
+	for (i = 0; i < 3; i++)
+		rxsrc_close(&src[i]);
+	close(fd[0][0]);
+	close(fd[0][1]);
+	close(fd[1][0]);
+	close(fd[1][1]);
+	close(pp[0]);
+	close(pp[1]);
+}
+
+int
+main(void)
+{
+	cpu_set_t set;
+	int c, k = 0, n;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == -1)
+		skip_all("sched_getaffinity");
+	for (c = 0; c < CPU_SETSIZE && k < MAXW; c++)
+		if (CPU_ISSET(c, &set))
+			cpus[k++] = c;
+	for (n = k; k < MAXW; k++)
+		cpus[k] = cpus[k % n];
+	signal(SIGPIPE, SIG_IGN);
+	alarm(60);
+	plan(3 * 5 + 7 + 4);
+	test_all_once(2);
+	test_all_once(3);
+	test_all_once(4);
+	test_stop();
+	test_failure();
+	return done();
+}
