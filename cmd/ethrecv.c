@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+
 #include <ctype.h>
 #include <endian.h>
 #include <err.h>
@@ -41,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
 #include "capout.h"
 #include "capsock.h"
 #include "cli.h"
@@ -62,20 +64,24 @@
 #include "timeutil.h"
 
 #include "ethrecv/ethrecv.h"
+
 #define RETIRE_MS	10		/* block retire timeout */
 #define RETIRE_MS_U	1		/* the same under -U */
 #define JOBS_DEFAULT	1
 #define HTIMEOUT_DEFAULT 10
 #define RELAYED_MTU	1500	/* replies on a relayed fd of unknown MTU */
+
 /* Long options without a letter. */
 #define OPT_COMMENT	256
 #define OPT_TSTAMP_US	257
 #define OPT_PROGRESS	258
 #define OPT_STATS	259
+
 /* What the signal handler saw (ethrecv.h). */
 volatile sig_atomic_t stop;
 volatile sig_atomic_t info;
-static volatile sig_atomic_t nsignals;	/* how many arrived */
+volatile sig_atomic_t nsignals;	/* how many arrived */
+
 /* Exactly ethrecv(1)'s SYNOPSIS. */
 static const char usage_text[] =
     "usage: ethrecv [-pqUv] [-B size] [-c count] [-F filter] "
@@ -91,12 +97,14 @@ static const char usage_text[] =
     "[-j jobs] [-S fd]\n"
     "               [-T seconds] [-t seconds] [iface ethertype] "
     "-- prog [arg ...]\n";
+
 static void __attribute__((noreturn))
 usage(void)
 {
 	fputs(usage_text, stderr);
 	exit(EXIT_USAGE);
 }
+
 static void
 onsignal(int sig)
 {
@@ -107,6 +115,7 @@ onsignal(int sig)
 	stop = sig;
 	nsignals++;
 }
+
 /*
  * A SIGINT or SIGTERM waiting while they are blocked, taken: under a
  * flood the capture loop goes from batch to batch without a ppoll(2) in
@@ -126,6 +135,7 @@ take_pending(void)
 	while ((sig = sigtimedwait(&set, NULL, &zero)) > 0)
 		onsignal(sig);
 }
+
 /* A number in [min, max] (cli_number()), or exit 100 naming the option. */
 static long long
 number(int opt, const char *s, long long min, long long max)
@@ -138,6 +148,7 @@ number(int opt, const char *s, long long min, long long max)
 		cli_exit(&e);
 	return v;
 }
+
 /*
  * A duration in [1 s, max_s] (cli_duration()), in milliseconds, or exit
  * 100 naming the option.
@@ -154,76 +165,7 @@ duration(int opt, const char *s, long long max_s)
 		cli_exit(&e);
 	return ms;
 }
-/* The ring's geometry for a total of size bytes: blocks of <= 1 MiB. */
-static void
-geometry(size_t size, size_t *bsize, unsigned *bnr)
-{
-	size_t b = RING_BLOCK_DEFAULT;
 
-	while (b > 4096 && b * 4 > size)
-		b /= 2;
-	*bsize = b;
-	*bnr = (unsigned)(size / b);
-}
-
-/*
- * Ends the run on a failure of the output (lib/capout's step, errno):
- * quietly when the reader has gone.
- */
-static void __attribute__((noreturn))
-out_fail(struct ethrecv *e)
-{
-	switch (e->out.step) {
-	case CAPOUT_STEP_INIT:
-		err(EXIT_SYS, "%s", capout_name(&e->out));
-	case CAPOUT_STEP_HEADER:
-		err(EXIT_USAGE, "pcapng header");
-	case CAPOUT_STEP_OPEN:
-	case CAPOUT_STEP_CLOSE:
-		warn("%s", capout_name(&e->out));
-		summary(e);
-		exit(EXIT_SYS);
-	default:
-		break;
-	}
-	if (errno == EPIPE)
-		exit(0);
-	/* Stopped while the output would take nothing: a normal end. */
-	if (errno == EINTR || errno == ETIMEDOUT) {
-		summary(e);
-		exit(0);
-	}
-	warn("write to %s", capout_name(&e->out));
-	e->werror = 1;
-	summary(e);
-	exit(EXIT_SYS);
-}
-static void
-out_flush(struct ethrecv *e)
-{
-	if (capout_flush(&e->out) == -1)
-		out_fail(e);
-}
-/*
- * One captured frame to the output (lib/capout); a frame cut short is
- * counted (and said once at once).
- */
-static void
-emit(struct ethrecv *e, const struct ring_frame *f)
-{
-	struct capout_cut cut;
-	int rc, saved;
-
-	rc = capout_frame(&e->out, f, &cut);
-	saved = errno;
-	if (cut.cut && e->truncated++ == 0)
-		warnx("frame %" PRIu64 ": %u bytes, only %u captured "
-		    "(counted in the summary)", e->frames + 1, cut.wire,
-		    cut.kept);
-	errno = saved;
-	if (rc == -1)
-		out_fail(e);
-}
 /* Whether the frame goes the way -Q asked for. */
 static int
 wanted(const struct ethrecv *e, const struct ring_frame *f)
@@ -231,6 +173,7 @@ wanted(const struct ethrecv *e, const struct ring_frame *f)
 	return f->pkttype == PACKET_OUTGOING ? (e->dir & DIR_OUT) != 0 :
 	    (e->dir & DIR_IN) != 0;
 }
+
 /* Whether -c or -t says the run is over. */
 int
 done(const struct ethrecv *e)
@@ -239,6 +182,7 @@ done(const struct ethrecv *e)
 		return 1;
 	return e->seconds > 0 && ts_ms_until(&e->end) == 0;
 }
+
 /* How many frames the next batch may hold: what -c still wants. */
 static unsigned
 batch_max(const struct ethrecv *e)
@@ -247,6 +191,7 @@ batch_max(const struct ethrecv *e)
 		return (unsigned)(e->count - e->frames);
 	return RXSRC_BATCH;
 }
+
 /*
  * The next batch: 1 when one is held, 0 at the end of the relay's file;
  * an error of the socket ends the run with the summary.
@@ -268,6 +213,7 @@ next_batch(struct ethrecv *e)
 	summary(e);
 	exit(EXIT_SYS);
 }
+
 /*
  * Waits for frames, the output's reader going away, or the end of -t.
  * extra (n entries) is polled too.
@@ -299,47 +245,14 @@ wait_input(struct ethrecv *e, struct pollfd *pfd, int n, long long ms)
 	if (pfd[e->prog == NULL ? n - 2 : n - 1].revents & POLLNVAL)
 		errx(EXIT_SYS, "%s: socket closed", e->name);
 }
-/* -o -z: says how a program went, or why it did not run. */
-static void
-zdone(void *arg, const struct fileset_done *d, int error)
-{
-	struct ethrecv *e = arg;
 
-	errno = error;
-	if (d == NULL)
-		warn("-z: waitpid");
-	else if (error != 0)
-		warn("-z %s %s", e->zprog, d->file);
-	else if (WIFSIGNALED(d->status))
-		warnx("-z %s %s: killed by signal %d", e->zprog, d->file,
-		    WTERMSIG(d->status));
-	else if (WEXITSTATUS(d->status) != 0)
-		warnx("-z %s %s: exited with status %d", e->zprog, d->file,
-		    WEXITSTATUS(d->status));
-}
-/* pcapng's ISB of interface k: the socket's counts, or worker k's. */
-static int
-isb_counts(void *arg, uint32_t k, uint64_t *received, uint64_t *dropped)
-{
-	struct ethrecv *e = arg;
-
-	return rxsrc_counts(e->nw > 0 ? &e->w[k].src : &e->src, received,
-	    dropped);
-}
-/* -o: a new file when the -G interval has ended; the -z programs reaped. */
-static void
-tick(struct ethrecv *e)
-{
-	if (capout_tick(&e->out) == -1)
-		out_fail(e);
-}
 /*
  * The frames of src's ready batch into the output, as far as -c allows
  * (and, for a worker w, until the main thread says stop; w counts them
  * too).  What the output references of the batch is written before the
  * caller gives the batch back.  A worker calls it under e->lock.
  */
-static void
+void
 take_batch(struct ethrecv *e, struct rxsrc *src, struct worker *w)
 {
 	struct ring_frame f;
@@ -361,6 +274,7 @@ take_batch(struct ethrecv *e, struct rxsrc *src, struct worker *w)
 	if (capout_unref(&e->out) == -1)
 		out_fail(e);
 }
+
 /*
  * The capture loop: every ready batch goes into the output buffer, which
  * is written when no batch is ready (or it is full; under -U after every
@@ -391,114 +305,6 @@ capture(struct ethrecv *e)
 		feedback(e);
 	}
 	out_flush(e);
-}
-/* rxpool: worker k's batch into the output, under the pool's lock. */
-static int
-pool_batch(void *arg, int k, struct rxsrc *src)
-{
-	struct ethrecv *e = arg;
-
-	capout_setif(&e->out, (uint32_t)k);
-	take_batch(e, src, &e->w[k]);
-	return done(e);
-}
-
-/* rxpool: worker k found no batch ready: the output is written. */
-static int
-pool_idle(void *arg, int k)
-{
-	struct ethrecv *e = arg;
-
-	(void)k;
-	out_flush(e);
-	return done(e);
-}
-
-/*
- * -j without -e: the workers started (lib/rxpool), each pinned to its
- * CPU with every signal blocked, each batch of a socket going into the
- * shared output whole, so that records of two workers never mix and -c
- * counts over all of them; this thread waits for the signals, -t, -c,
- * the -G interval, the rate lines and a reader that goes away, then
- * stops them and waits for them.  A worker stuck writing to a reader
- * that takes nothing is sent the stop signal, which its wait lets in.
- * A failure of a worker's socket ends the run with the summary.
- */
-static void
-workers(struct ethrecv *e)
-{
-	struct rxpool_conf pc;
-	struct rxsrc **src;
-	struct pollfd pfd[2];
-	struct timespec ts;
-	long long ms;
-	int *cpu, k, n, over, rc;
-
-	if ((src = calloc((size_t)e->nw, sizeof(*src))) == NULL ||
-	    (cpu = calloc((size_t)e->nw, sizeof(*cpu))) == NULL)
-		err(EXIT_SYS, "malloc");
-	for (k = 0; k < e->nw; k++) {
-		src[k] = &e->w[k].src;
-		cpu[k] = e->w[k].cpu;
-	}
-	memset(&pc, 0, sizeof(pc));
-	pc.n = e->nw;
-	pc.src = src;
-	pc.cpu = cpu;
-	pc.end = e->seconds > 0 ? &e->end : NULL;
-	pc.batch = pool_batch;
-	pc.idle = pool_idle;
-	pc.arg = e;
-	if (rxpool_start(&e->pool, &pc) == -1) {
-		if (e->pool.failk >= 0)
-			err(EXIT_SYS, "worker %d on CPU %d", e->pool.failk,
-			    cpu[e->pool.failk]);
-		err(EXIT_SYS, "eventfd");
-	}
-	for (over = 0; !over;) {
-		n = 0;
-		pfd[n].fd = rxpool_wakefd(&e->pool);
-		pfd[n].events = POLLIN;
-		pfd[n++].revents = 0;
-		if (!e->tofile) {
-			pfd[n].fd = capout_fd(&e->out);
-			pfd[n].events = 0;
-			pfd[n++].revents = 0;
-		}
-		ms = feedback_ms(e, capout_wait_ms(&e->out));
-		if (e->seconds > 0)
-			ms = ts_ms_sooner(ms, &e->end);
-		ts = ts_from_ms(ms);
-		if (ppoll(pfd, (nfds_t)n, ms >= 0 ? &ts : NULL,
-		    e->waitmask) == -1 && errno != EINTR)
-			err(EXIT_SYS, "poll");
-		if (stop)
-			break;
-		/* The reader is gone: a pipe says POLLERR, a socket POLLHUP. */
-		if (n == 2 && (pfd[1].revents & (POLLERR | POLLHUP)))
-			exit(0);
-		rxpool_lock(&e->pool);
-		over = rxpool_ended(&e->pool) == e->nw ||
-		    rxpool_failed(&e->pool, &k) != 0 || done(e);
-		if (!over) {
-			feedback(e);
-			tick(e);
-		}
-		rxpool_unlock(&e->pool);
-	}
-	rxpool_stop(&e->pool, stop);
-	/* A worker's socket failed: what was queued is written, and so. */
-	if ((rc = rxpool_failed(&e->pool, &k)) != 0) {
-		out_flush(e);
-		errno = rc;
-		warn("%s: worker %d", e->name, k);
-		summary(e);
-		exit(EXIT_SYS);
-	}
-	out_flush(e);
-	rxpool_free(&e->pool);
-	free(src);
-	free(cpu);
 }
 
 /*
@@ -549,6 +355,7 @@ operands(int server, int argc, char **argv, int first, const char *lastarg,
 		cli_exit(&e);
 	return a.nops;
 }
+
 /* The output format of -w, or the default for where stdout goes. */
 static enum fmt
 parse_format(const char *s)
@@ -568,6 +375,7 @@ parse_format(const char *s)
 	errx(EXIT_USAGE, "-w %s: pcap, text, hex or payload, or pcapng",
 	    s);
 }
+
 /*
  * The signals that end a run are blocked but while waiting (*waitmask),
  * so that they are seen between frames and never in the middle of a
@@ -601,44 +409,14 @@ signals(sigset_t *origmask, struct sigaction *origpipe, sigset_t *waitmask)
 	sigdelset(waitmask, SIGTERM);
 	sigdelset(waitmask, SIGUSR1);
 }
+
 /* The frame source that stands for all: the socket's, or worker 0's. */
-static struct rxsrc *
+struct rxsrc *
 src0(struct ethrecv *e)
 {
 	return e->nw > 0 ? &e->w[0].src : &e->src;
 }
-/*
- * The output started (lib/capout): stdout, or the first file of -o,
- * its header written.
- */
-static void
-start_output(struct ethrecv *e)
-{
-	struct capout_conf oc;
 
-	memset(&oc, 0, sizeof(oc));
-	oc.fmt = (enum recfmt_format)e->fmt;
-	oc.usec = e->usec;
-	oc.cut = e->cut;
-	oc.snaplen = e->snaplen;
-	oc.maxframe = rxsrc_maxframe(src0(e));
-	oc.ifname = e->name;
-	oc.nif = e->nw > 0 ? (uint32_t)e->nw : 1;
-	oc.comment = e->comment;
-	oc.app = "fdcap ethrecv";
-	oc.waitmask = e->waitmask;
-	oc.signals = &nsignals;
-	oc.end = e->seconds > 0 ? &e->end : NULL;
-	oc.counts = isb_counts;
-	oc.zdone = zdone;
-	oc.arg = e;
-	if (capout_start(&e->out, &oc, e->tofile ? -1 : STDOUT_FILENO,
-	    "stdout") == -1) {
-		if (e->out.step == CAPOUT_STEP_OPEN)
-			err(EXIT_SYS, "%s", capout_name(&e->out));
-		out_fail(e);
-	}
-}
 /*
  * -j N[:MODE]: N, and into *mode the fanout mode MODE names (hash when
  * none; *modeset says whether one was given).  A mode goes only with
@@ -665,6 +443,7 @@ parse_jobs(const char *arg, int server, int *mode, int *modeset)
 		    "rollover", arg);
 	return (int)number('j', colon != NULL ? num : arg, 1, 1024);
 }
+
 /*
  * The handed-over fd told apart (capsock_inspect()) into *cs, kept from
  * the programs -z runs, and checked against the options (what a relayed
@@ -739,6 +518,7 @@ open_workers(struct ethrecv *e, int handed, const char *ifname,
 			*first = cs;
 	}	cc->group = NULL;
 }
+
 int
 main(int argc, char *argv[])
 {
@@ -939,7 +719,7 @@ main(int argc, char *argv[])
 		err(EXIT_EXECERR(errno), "%s", e.prog[0]);
 
 	/* The socket: -S, or handed over for iface ethertype, or our own. */
-	geometry(ringsize, &bsize, &bnr);
+	ring_geometry(ringsize, &bsize, &bnr);
 	retire = e.unbuffered ? RETIRE_MS_U : RETIRE_MS;
 	memset(&cc, 0, sizeof(cc));
 	cc.filter = expr;

@@ -49,6 +49,17 @@ ring_free(int fd)
 	return setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req));
 }
 
+void
+ring_geometry(size_t size, size_t *block_size, unsigned *block_nr)
+{
+	size_t b = RING_BLOCK_DEFAULT;
+
+	while (b > 4096 && b * 4 > size)
+		b /= 2;
+	*block_size = b;
+	*block_nr = (unsigned)(size / b);
+}
+
 int
 ring_setup(struct ring *r, int fd, size_t block_size, unsigned block_nr,
     unsigned retire_ms)

@@ -74,6 +74,14 @@ int	ring_setup(struct ring *r, int fd, size_t block_size,
 	    unsigned block_nr, unsigned retire_ms);
 
 /*
+ * The geometry of a ring of about size bytes, for ring_setup(): blocks of
+ * RING_BLOCK_DEFAULT bytes, halved (down to 4096) until at least four
+ * fit, into *block_size, and as many of them as fit in size into
+ * *block_nr.  Never fails.
+ */
+void	ring_geometry(size_t size, size_t *block_size, unsigned *block_nr);
+
+/*
  * Takes the next block from the kernel when it has handed it over.
  * Returns 1 when a block is held (possibly the one already held), 0 when
  * the kernel still fills it: poll(2) fd for POLLIN and try again.

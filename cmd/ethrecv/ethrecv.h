@@ -1,8 +1,9 @@
 /*
  * ethrecv's parts (cmd/ethrecv.c and cmd/ethrecv/): what they share.
- * ethrecv.c has the options, the socket(s) and the capture loops;
- * report.c the lines on stderr (readiness, counts, rate, summary);
- * serve.c the frame server of -e.
+ * ethrecv.c has the options, the socket(s) and the capture loop;
+ * output.c the output (lib/capout) and its failures; workers.c the
+ * capture workers of -j (lib/rxpool); report.c the lines on stderr
+ * (readiness, counts, rate, summary); serve.c the frame server of -e.
  */
 #ifndef CMD_ETHRECV_H
 #define CMD_ETHRECV_H
@@ -94,14 +95,30 @@ struct ethrecv {
 	struct rxpool	 pool;
 };
 
-/* The signal handler's: a stop signal (its number), SIGUSR1. */
+/*
+ * The signal handler's: a stop signal (its number), SIGUSR1, and how many
+ * stop signals came (lib/outq's count).
+ */
 extern volatile sig_atomic_t stop;
 extern volatile sig_atomic_t info;
+extern volatile sig_atomic_t nsignals;
 
 /* ethrecv.c */
 int	done(const struct ethrecv *e);
 int	next_batch(struct ethrecv *e);
 void	wait_input(struct ethrecv *e, struct pollfd *pfd, int n, long long ms);
+void	take_batch(struct ethrecv *e, struct rxsrc *src, struct worker *w);
+struct rxsrc *src0(struct ethrecv *e);
+
+/* output.c */
+void	start_output(struct ethrecv *e);
+void	emit(struct ethrecv *e, const struct ring_frame *f);
+void	out_flush(struct ethrecv *e);
+void	out_fail(struct ethrecv *e) __attribute__((noreturn));
+void	tick(struct ethrecv *e);
+
+/* workers.c */
+void	workers(struct ethrecv *e);
 
 /* report.c */
 void	summary(struct ethrecv *e);

@@ -234,6 +234,32 @@ next_frame(struct ring *r, struct ring_frame *f)
 	}
 }
 
+/* ring_geometry() of size: block_size and block_nr. */
+static void
+geometry(size_t size, size_t bsize, unsigned bnr, const char *name)
+{
+	size_t b;
+	unsigned n;
+
+	ring_geometry(size, &b, &n);
+	ok(b == bsize && n == bnr, name);
+}
+
+#define GEOMETRY_TESTS	6
+
+static void
+test_geometry(void)
+{
+	geometry(RING_SIZE_DEFAULT, 1U << 20, 14, "geometry: 14 MiB, 1 MiB "
+	    "blocks");
+	geometry(4U << 20, 1U << 20, 4, "geometry: 4 MiB, four of 1 MiB");
+	geometry(3U << 20, 512U << 10, 6, "geometry: 3 MiB, six of 512 KiB");
+	geometry(1U << 20, 256U << 10, 4, "geometry: 1 MiB, four of 256 KiB");
+	geometry(16U << 10, 4096, 4, "geometry: 16 KiB (-B's least), four "
+	    "pages");
+	geometry(10000, 4096, 2, "geometry: blocks never under a page");
+}
+
 int
 main(void)
 {
@@ -249,13 +275,20 @@ main(void)
 	/* tap.h helpers this test has no use for. */
 	(void)tap_is_str;
 
-	if (geteuid() != 0)
-		skip_all("needs root for a network namespace");
-	if (unshare(CLONE_NEWNET) == -1)
-		skip_all("unshare(CLONE_NEWNET) failed");
-	if (lo_up() == -1)
-		skip_all("cannot bring lo up");
-	plan(27);
+	plan(GEOMETRY_TESTS + 27);
+	test_geometry();
+	if (geteuid() != 0) {
+		skip(27, "needs root for a network namespace");
+		return done();
+	}
+	if (unshare(CLONE_NEWNET) == -1) {
+		skip(27, "unshare(CLONE_NEWNET) failed");
+		return done();
+	}
+	if (lo_up() == -1) {
+		skip(27, "cannot bring lo up");
+		return done();
+	}
 
 	/* Bad geometry is refused before anything is set. */
 	rx = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
