@@ -106,6 +106,23 @@ restore_signals(const sigset_t *oldmask)
 }
 
 /*
+ * Whether the peer c passes rule (always, when the rule is empty): 1
+ * yes, 0 no.  Says why not on stderr, naming the peer as who.
+ */
+static int
+peer_allowed(const struct cred_peer *c, const struct cred_rule *rule,
+    const char *who)
+{
+	const char *why = NULL;
+
+	if (cred_match(rule, c, &why))
+		return 1;
+	warnx("%s pid=%ld uid=%lu gid=%lu refused: %s not allowed", who,
+	    (long)c->pid, (unsigned long)c->uid, (unsigned long)c->gid, why);
+	return 0;
+}
+
+/*
  * Whether the peer on s passes rule (always, when the rule is empty): 1
  * yes, 0 no, -1 its credentials could not be read.  Says why not on
  * stderr, naming the peer as who.
@@ -114,7 +131,6 @@ static int
 peer_ok(int s, const struct cred_rule *rule, const char *who)
 {
 	struct cred_peer c;
-	const char *why = NULL;
 	int ok;
 
 	if (rule->nuids == 0 && rule->ngids == 0)
@@ -123,10 +139,7 @@ peer_ok(int s, const struct cred_rule *rule, const char *who)
 		warn("%s credentials", who);
 		return -1;
 	}
-	if (!(ok = cred_match(rule, &c, &why)))
-		warnx("%s pid=%ld uid=%lu gid=%lu refused: %s not allowed",
-		    who, (long)c.pid, (unsigned long)c.uid,
-		    (unsigned long)c.gid, why);
+	ok = peer_allowed(&c, rule, who);
 	cred_peer_free(&c);
 	return ok;
 }
@@ -395,7 +408,7 @@ struct server {
  * bad message or a failure is one line on stderr; the server goes on.
  */
 static void
-serve(struct server *sv, int s)
+serve(struct server *sv, int s, uid_t uid)
 {
 	struct cred_peer c;
 	int fds[FDPASS_MAX];
@@ -416,7 +429,7 @@ serve(struct server *sv, int s)
 		cred_peer_free(&c);
 		return;
 	}
-	if ((pid = ipcsrv_fork(&sv->srv)) == 0) {
+	if ((pid = ipcsrv_fork(&sv->srv, uid)) == 0) {
 		close(s);
 		ucspi_setenv(&c);
 		cred_peer_free(&c);
@@ -426,6 +439,27 @@ serve(struct server *sv, int s)
 		warn("fork a handler for peer pid=%ld", (long)c.pid);
 	for (i = 0; i < n; i++)
 		close(fds[i]);
+	cred_peer_free(&c);
+}
+
+/*
+ * A new connection s: kept, counted for its uid, until its message when
+ * its peer passes the rule, else closed, with one line on stderr.
+ */
+static void
+admit(struct server *sv, int s)
+{
+	struct cred_peer c;
+
+	if (cred_peer(s, &c) == -1) {
+		warn("peer credentials");
+		close(s);
+		return;
+	}
+	if (!peer_allowed(&c, sv->rule, "peer"))
+		close(s);
+	else if (ipcsrv_keep(&sv->srv, s, c.uid) == -1)
+		warn("keep the connection of peer pid=%ld", (long)c.pid);
 	cred_peer_free(&c);
 }
 
@@ -466,13 +500,10 @@ server(struct server *sv, unsigned max)
 	for (;;) {
 		switch (ipcsrv_wait(&sv->srv, &ev)) {
 		case IPCSRV_CONN:
-			if (peer_ok(ev.fd, sv->rule, "peer") == 1)
-				(void)ipcsrv_keep(&sv->srv, ev.fd);
-			else
-				close(ev.fd);
+			admit(sv, ev.fd);
 			break;
 		case IPCSRV_MSG:
-			serve(sv, ev.fd);
+			serve(sv, ev.fd, ev.uid);
 			close(ev.fd);
 			break;
 		case IPCSRV_EXIT:

@@ -6,6 +6,10 @@
  * no signal can slip between a check and the wait.  A SIGCHLD only sets a
  * flag; children are then reaped one per call, with WNOHANG, so that each
  * exit is its own event.
+ *
+ * Deadlines are CLOCK_MONOTONIC instants in nanoseconds, one per kept
+ * connection; poll(2) waits no longer than until the nearest, rounded up
+ * to the millisecond, so that nothing is reported before its time.
  */
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -17,9 +21,28 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ipcsrv.h"
+
+/* Frees the tables; srv's pointers are NULL again. */
+static void
+ipcsrv_free_tables(struct ipcsrv *srv)
+{
+	free(srv->pending);
+	free(srv->puid);
+	free(srv->deadline);
+	free(srv->pids);
+	free(srv->ruid);
+	free(srv->pfd);
+	srv->pending = NULL;
+	srv->puid = NULL;
+	srv->deadline = NULL;
+	srv->pids = NULL;
+	srv->ruid = NULL;
+	srv->pfd = NULL;
+}
 
 int
 ipcsrv_init(struct ipcsrv *srv, int l, unsigned max, const sigset_t *stop)
@@ -36,7 +59,10 @@ ipcsrv_init(struct ipcsrv *srv, int l, unsigned max, const sigset_t *stop)
 		return -1;
 	}
 	if ((srv->pending = calloc(max, sizeof(int))) == NULL ||
+	    (srv->puid = calloc(max, sizeof(uid_t))) == NULL ||
+	    (srv->deadline = calloc(max, sizeof(long long))) == NULL ||
 	    (srv->pids = calloc(max, sizeof(pid_t))) == NULL ||
+	    (srv->ruid = calloc(max, sizeof(uid_t))) == NULL ||
 	    (srv->pfd = calloc((size_t)max + 2, sizeof(struct pollfd))) == NULL)
 		goto fail;
 	/*
@@ -78,14 +104,96 @@ restore:
 	errno = saved;
 fail:
 	saved = errno;
-	free(srv->pending);
-	free(srv->pids);
-	free(srv->pfd);
-	srv->pending = NULL;
-	srv->pids = NULL;
-	srv->pfd = NULL;
+	ipcsrv_free_tables(srv);
 	errno = saved;
 	return -1;
+}
+
+void
+ipcsrv_set_timeout(struct ipcsrv *srv, unsigned ms)
+{
+	srv->timeout = (long long)ms * 1000000;
+}
+
+void
+ipcsrv_set_peruid(struct ipcsrv *srv, unsigned n)
+{
+	srv->peruid = n;
+}
+
+/* The monotonic clock in nanoseconds, or -1 with errno. */
+static long long
+ipcsrv_now(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		return -1;
+	return (long long)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* How many connections of uid are in hand, kept or served. */
+static unsigned
+ipcsrv_count(const struct ipcsrv *srv, uid_t uid)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < srv->npending; i++)
+		n += srv->puid[i] == uid;
+	for (i = 0; i < srv->nrunning; i++)
+		n += srv->ruid[i] == uid;
+	return n;
+}
+
+/* Lets go of kept connection i (its fd is the caller's), into *ev. */
+static void
+ipcsrv_unkeep(struct ipcsrv *srv, unsigned i, struct ipcsrv_event *ev)
+{
+	unsigned last = --srv->npending;
+
+	ev->fd = srv->pending[i];
+	ev->uid = srv->puid[i];
+	srv->pending[i] = srv->pending[last];
+	srv->puid[i] = srv->puid[last];
+	srv->deadline[i] = srv->deadline[last];
+	srv->paused = 0;
+}
+
+/*
+ * The kept connection with the earliest deadline, into *first (none:
+ * npending).  Returns that deadline, or 0 when none has one.
+ */
+static long long
+ipcsrv_nearest(const struct ipcsrv *srv, unsigned *first)
+{
+	long long d = 0;
+	unsigned i;
+
+	*first = srv->npending;
+	for (i = 0; i < srv->npending; i++)
+		if (srv->deadline[i] != 0 &&
+		    (d == 0 || srv->deadline[i] < d)) {
+			d = srv->deadline[i];
+			*first = i;
+		}
+	return d;
+}
+
+/*
+ * poll(2)'s timeout until deadline d from now (ns), rounded up to the
+ * millisecond: -1 for no deadline (d 0), 0 when it has passed.
+ */
+static int
+ipcsrv_poll_ms(long long d, long long now)
+{
+	long long ms;
+
+	if (d == 0)
+		return -1;
+	if (d <= now)
+		return 0;
+	ms = (d - now + 999999) / 1000000;
+	return ms > 0x7fffffff ? 0x7fffffff : (int)ms;
 }
 
 /* Closes every kept connection. */
@@ -125,7 +233,9 @@ ipcsrv_reap(struct ipcsrv *srv, struct ipcsrv_event *ev)
 			;
 		if (i == srv->nrunning)
 			continue;
-		srv->pids[i] = srv->pids[--srv->nrunning];
+		srv->nrunning--;
+		srv->pids[i] = srv->pids[srv->nrunning];
+		srv->ruid[i] = srv->ruid[srv->nrunning];
 		srv->paused = 0;
 		ev->pid = pid;
 		ev->status = status;
@@ -168,8 +278,9 @@ int
 ipcsrv_wait(struct ipcsrv *srv, struct ipcsrv_event *ev)
 {
 	struct pollfd *pfd = srv->pfd;
-	unsigned i, n, first;
-	int r, sig, fd;
+	unsigned i, n, first, near;
+	long long d, now;
+	int r, sig, fd, ms;
 
 	memset(ev, 0, sizeof(*ev));
 	ev->fd = -1;
@@ -192,7 +303,13 @@ ipcsrv_wait(struct ipcsrv *srv, struct ipcsrv_event *ev)
 			pfd[n].fd = srv->pending[i];
 			pfd[n++].events = POLLIN;
 		}
-		if (poll(pfd, n, -1) == -1) {
+		if ((d = ipcsrv_nearest(srv, &near)) != 0) {
+			if ((now = ipcsrv_now()) == -1)
+				break;
+			ms = ipcsrv_poll_ms(d, now);
+		} else
+			ms = -1;
+		if (poll(pfd, n, ms) == -1) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -213,11 +330,17 @@ ipcsrv_wait(struct ipcsrv *srv, struct ipcsrv_event *ev)
 		for (i = first; i < n && pfd[i].revents == 0; i++)
 			;
 		if (i < n) {
-			ev->fd = pfd[i].fd;
-			i -= first;
-			srv->pending[i] = srv->pending[--srv->npending];
-			srv->paused = 0;
+			ipcsrv_unkeep(srv, i - first, ev);
 			return IPCSRV_MSG;
+		}
+		/* Then those whose time is up, the earliest first. */
+		if (d != 0) {
+			if ((now = ipcsrv_now()) == -1)
+				break;
+			if (d <= now) {
+				ipcsrv_unkeep(srv, near, ev);
+				return IPCSRV_TIMEOUT;
+			}
 		}
 		if (first == 1 || pfd[1].revents == 0)
 			continue;
@@ -240,19 +363,34 @@ ipcsrv_wait(struct ipcsrv *srv, struct ipcsrv_event *ev)
 }
 
 int
-ipcsrv_keep(struct ipcsrv *srv, int fd)
+ipcsrv_keep(struct ipcsrv *srv, int fd, uid_t uid)
 {
-	if (srv->listen == -1 || srv->npending + srv->nrunning >= srv->max) {
+	long long now = 0;
+	int e = 0;
+
+	if (srv->listen == -1)
+		e = ESHUTDOWN;
+	else if (srv->npending + srv->nrunning >= srv->max)
+		e = ENOSPC;
+	else if (srv->peruid != 0 && ipcsrv_count(srv, uid) >= srv->peruid)
+		e = EUSERS;
+	else if (srv->timeout != 0 && (now = ipcsrv_now()) == -1)
+		e = errno;
+	if (e != 0) {
 		(void)close(fd);
-		errno = srv->listen == -1 ? ESHUTDOWN : ENOSPC;
+		errno = e;
 		return -1;
 	}
-	srv->pending[srv->npending++] = fd;
+	srv->pending[srv->npending] = fd;
+	srv->puid[srv->npending] = uid;
+	srv->deadline[srv->npending] = srv->timeout != 0 ?
+	    now + srv->timeout : 0;
+	srv->npending++;
 	return 0;
 }
 
 pid_t
-ipcsrv_fork(struct ipcsrv *srv)
+ipcsrv_fork(struct ipcsrv *srv, uid_t uid)
 {
 	pid_t pid;
 
@@ -263,7 +401,8 @@ ipcsrv_fork(struct ipcsrv *srv)
 	if ((pid = fork()) == -1)
 		return -1;
 	if (pid > 0) {
-		srv->pids[srv->nrunning++] = pid;
+		srv->pids[srv->nrunning] = pid;
+		srv->ruid[srv->nrunning++] = uid;
 		return pid;
 	}
 	/* The child: nothing of the server's, the caller's signals back. */
@@ -293,11 +432,6 @@ ipcsrv_free(struct ipcsrv *srv)
 		(void)sigaction(SIGCHLD, &srv->oldchld, NULL);
 		(void)sigprocmask(SIG_SETMASK, &srv->oldmask, NULL);
 	}
-	free(srv->pending);
-	free(srv->pids);
-	free(srv->pfd);
-	srv->pending = NULL;
-	srv->pids = NULL;
-	srv->pfd = NULL;
+	ipcsrv_free_tables(srv);
 	errno = saved;
 }
