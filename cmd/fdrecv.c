@@ -2,7 +2,8 @@
  * fdrecv: receive fds over a Unix socket, hand them to a program.
  *
  *	fdrecv [-c] [-u user] [-g group] socket -- prog [arg ...]
- *	fdrecv -l [-j N] [-u user] [-g group] socket -- prog [arg ...]
+ *	fdrecv -l [-C max] [-j N] [-t timeout] [-u user] [-g group] socket
+ *	    -- prog [arg ...]
  *
  * Listens on SOCKET for one connection (or, with -c, connects to a holder,
  * fdsend -l), receives one fdsend(1) message, places its fds after any
@@ -12,7 +13,9 @@
  * With -l it is an fd server: it listens until a signal, and for every
  * message runs PROG in a child of its own, with the sender's credentials
  * in IPCREMOTEEUID, IPCREMOTEEGID and IPCREMOTEPID (UCSPI), at most N at
- * once (lib/ipcsrv).
+ * once (lib/ipcsrv), at most max of them from one uid, and closes a
+ * connection whose message has not come within the timeout: no client
+ * holds a place for ever.
  */
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -41,6 +44,9 @@
 /* fdrecv -l: s6-ipcserver's default and a bound on the server's fds. */
 #define JOBS_DEFAULT	40
 #define JOBS_MAX	1000
+/* fdrecv -l: how long a connection may take to send its message (ms). */
+#define TIMEOUT_DEFAULT	10000
+#define TIMEOUT_MAX	3600000
 
 static const int sigs[] = { SIGHUP, SIGINT, SIGTERM };
 static struct sigaction oldsa[sizeof(sigs) / sizeof(sigs[0])];
@@ -49,7 +55,9 @@ static volatile sig_atomic_t stop;
 /* Exactly fdrecv(1)'s SYNOPSIS. */
 static const char usage_text[] =
     "usage: fdrecv [-c] [-u user] [-g group] socket -- prog [arg ...]\n"
-    "       fdrecv -l [-j N] [-u user] [-g group] socket -- prog [arg ...]\n";
+    "       fdrecv -l [-C max] [-j N] [-t timeout] [-u user] [-g group] "
+    "socket\n"
+    "              -- prog [arg ...]\n";
 
 static void __attribute__((noreturn))
 usage(void)
@@ -397,6 +405,8 @@ struct server {
 	struct ipcsrv		 srv;
 	const char		*path;
 	const struct cred_rule	*rule;
+	unsigned		 peruid;	/* -C, or 0 */
+	unsigned		 timeout;	/* -t, in ms */
 	int			 handed;	/* fds handed to fdrecv itself */
 	char			*names;		/* FDPASS_NAMESLEN + 1 bytes */
 	char *const		*prog;
@@ -443,8 +453,8 @@ serve(struct server *sv, int s, uid_t uid)
 }
 
 /*
- * A new connection s: kept, counted for its uid, until its message when
- * its peer passes the rule, else closed, with one line on stderr.
+ * A new connection s: kept until its message when its peer passes the
+ * rule and the per-uid cap, else closed, with one line on stderr.
  */
 static void
 admit(struct server *sv, int s)
@@ -458,9 +468,46 @@ admit(struct server *sv, int s)
 	}
 	if (!peer_allowed(&c, sv->rule, "peer"))
 		close(s);
-	else if (ipcsrv_keep(&sv->srv, s, c.uid) == -1)
-		warn("keep the connection of peer pid=%ld", (long)c.pid);
+	else if (ipcsrv_keep(&sv->srv, s, c.uid) == -1) {
+		/* s is closed. */
+		if (errno == EUSERS)
+			warnx("peer pid=%ld uid=%lu gid=%lu refused: uid %lu "
+			    "has %u %s in hand (-C %u)", (long)c.pid,
+			    (unsigned long)c.uid, (unsigned long)c.gid,
+			    (unsigned long)c.uid, sv->peruid,
+			    sv->peruid == 1 ? "connection" : "connections",
+			    sv->peruid);
+		else
+			warn("keep the connection of peer pid=%ld",
+			    (long)c.pid);
+	}
 	cred_peer_free(&c);
+}
+
+/*
+ * A kept connection s sent nothing within the timeout: one line naming
+ * its peer, and it is closed.
+ */
+static void
+expire(struct server *sv, int s)
+{
+	struct cred_peer c;
+	char t[32];
+
+	if (sv->timeout % 1000 == 0)
+		snprintf(t, sizeof(t), "%us", sv->timeout / 1000);
+	else
+		snprintf(t, sizeof(t), "%ums", sv->timeout);
+	if (cred_peer(s, &c) == -1)
+		warnx("%s: a peer sent no message within %s: closed",
+		    sv->path, t);
+	else {
+		warnx("%s: peer pid=%ld uid=%lu gid=%lu: no message within "
+		    "%s: closed", sv->path, (long)c.pid, (unsigned long)c.uid,
+		    (unsigned long)c.gid, t);
+		cred_peer_free(&c);
+	}
+	close(s);
 }
 
 /* Says how a handler ended, unless it exited 0. */
@@ -497,6 +544,8 @@ server(struct server *sv, unsigned max)
 		usock_remove(sv->path, &uf);
 		exit(EXIT_SYS);
 	}
+	ipcsrv_set_timeout(&sv->srv, sv->timeout);
+	ipcsrv_set_peruid(&sv->srv, sv->peruid);
 	for (;;) {
 		switch (ipcsrv_wait(&sv->srv, &ev)) {
 		case IPCSRV_CONN:
@@ -505,6 +554,9 @@ server(struct server *sv, unsigned max)
 		case IPCSRV_MSG:
 			serve(sv, ev.fd, ev.uid);
 			close(ev.fd);
+			break;
+		case IPCSRV_TIMEOUT:
+			expire(sv, ev.fd);
 			break;
 		case IPCSRV_EXIT:
 			report(ev.pid, ev.status);
@@ -542,16 +594,21 @@ main(int argc, char *argv[])
 	char *names;
 	int fds[FDPASS_MAX];
 	int ch, cflag = 0, lflag = 0, handed, n, s;
-	long long jobs = 0;
+	long long jobs = 0, peruid = 0, timeout = -1;
 	size_t max;
 	uid_t uid;
 	gid_t gid;
 
 	memset(&rule, 0, sizeof(rule));
-	while ((ch = getopt_long(argc, argv, "+cg:j:lu:", longopts,
+	while ((ch = getopt_long(argc, argv, "+C:cg:j:lt:u:", longopts,
 	    NULL)) != -1) {
 		last = optarg;
 		switch (ch) {
+		case 'C':
+			if (cli_number("-C", optarg, 1, JOBS_MAX, &peruid,
+			    &ce) == -1)
+				cli_exit(&ce);
+			break;
 		case 'c':
 			cflag = 1;
 			break;
@@ -568,6 +625,11 @@ main(int argc, char *argv[])
 			break;
 		case 'l':
 			lflag = 1;
+			break;
+		case 't':
+			if (cli_duration("-t", optarg, 1, TIMEOUT_MAX,
+			    &timeout, &ce) == -1)
+				cli_exit(&ce);
 			break;
 		case 'u':
 			if (cli_user("-u", optarg, &uid, &ce) == -1)
@@ -588,7 +650,8 @@ main(int argc, char *argv[])
 	if (cli_split(argc, argv, optind, last, CLI_PROG_REQUIRED, &a,
 	    &ce) == -1)
 		cli_exit(&ce);
-	if (a.nops != 1 || (lflag && cflag) || (jobs != 0 && !lflag))
+	if (a.nops != 1 || (lflag && cflag) ||
+	    (!lflag && (jobs != 0 || peruid != 0 || timeout != -1)))
 		usage();
 	path = a.ops[0];
 
@@ -605,6 +668,9 @@ main(int argc, char *argv[])
 		memset(&sv, 0, sizeof(sv));
 		sv.path = path;
 		sv.rule = &rule;
+		sv.peruid = (unsigned)peruid;
+		sv.timeout = timeout != -1 ? (unsigned)timeout :
+		    TIMEOUT_DEFAULT;
 		sv.handed = handed;
 		sv.names = names;
 		sv.prog = a.prog;

@@ -74,14 +74,19 @@ queued() {
 	test "$(ss -xlH | awk -v n="$1" '$5 == n { print $3 }')" = "$2"
 }
 
-test_expect_success 'usage: both forms of the synopsis; -j only with -l, in range' '
+test_expect_success 'usage: both forms of the synopsis; -j, -C, -t only with -l, in range' '
 	test_expect_code 100 fdrecv 2>err &&
 	cat >expect <<-\EOF &&
 	usage: fdrecv [-c] [-u user] [-g group] socket -- prog [arg ...]
-	       fdrecv -l [-j N] [-u user] [-g group] socket -- prog [arg ...]
+	       fdrecv -l [-C max] [-j N] [-t timeout] [-u user] [-g group] socket
+	              -- prog [arg ...]
 	EOF
 	test_cmp expect err &&
 	test_expect_code 100 fdrecv -j 2 ./s -- true 2>err &&
+	test_cmp expect err &&
+	test_expect_code 100 fdrecv -C 2 ./s -- true 2>err &&
+	test_cmp expect err &&
+	test_expect_code 100 fdrecv -c -t 5 ./s -- true 2>err &&
 	test_cmp expect err &&
 	test_expect_code 100 fdrecv -l -c ./s -- true 2>err &&
 	test_cmp expect err &&
@@ -91,6 +96,18 @@ test_expect_success 'usage: both forms of the synopsis; -j only with -l, in rang
 	test_expect_code 100 fdrecv -l -j x ./s -- true 2>err &&
 	echo "fdrecv: -j x: not a number" >expect &&
 	test_cmp expect err &&
+	while read -r opt val msg; do
+		test_expect_code 100 fdrecv -l $opt $val ./s -- true 2>err &&
+		echo "fdrecv: $opt $val: $msg" >expect &&
+		test_cmp expect err || exit 1
+	done <<-\EOF &&
+	-C 0 too small (at least 1)
+	-C 1001 too large (at most 1000)
+	-C x not a number
+	-t 0 too short (at least 1ms)
+	-t 3601 too long (at most 3600s)
+	-t 1h not a duration (seconds, or milliseconds as 250ms)
+	EOF
 	! test -e s
 '
 
@@ -145,6 +162,80 @@ test_expect_success PYTHON '-j 1: the second handler starts once the first has e
 	release b &&
 	wait_for test -e done.b &&
 	! test -s err
+'
+
+# idle SOCK NAME: a client that connects to SOCK, writes its pid into NAME
+# (whole, once connected), sends nothing, and, when the server closes the
+# connection, makes NAME.closed and exits.
+cat >idle <<'EOF'
+#!/usr/bin/python3
+import os, socket, sys
+a, name = sys.argv[1], sys.argv[2]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect("\0" + a[1:] if a.startswith("@") else a)
+with open(name + ".tmp", "w") as f:
+    f.write("%d\n" % os.getpid())
+os.rename(name + ".tmp", name)
+if s.recv(1) == b"":
+    open(name + ".closed", "w").close()
+EOF
+chmod +x idle
+
+# timed_out NAME T: err holds the line that says idle client NAME sent
+# nothing within T.
+timed_out() {
+	test_grep -x "fdrecv: @$abs: peer pid=$(cat $1) uid=$(id -u) gid=$(id -g): no message within $2: closed" err
+}
+
+test_expect_success PYTHON 'two idle clients with -j 2 hold their places for -t only: the third is served then' '
+	rm -f out idle.* &&
+	bg fdrecv -l -j 2 -t 1 @$abs -- \
+		sh -c "grep -c \"no message within\" err >&3" 2>err &&
+	wait_for queued @$abs 0 &&
+	test_bg i1 ./idle @$abs idle.1 &&
+	test_bg i2 ./idle @$abs idle.2 &&
+	wait_for test -s idle.1 -a -s idle.2 &&
+	# Queued behind them, it returns at once; its handler can only run
+	# once a place is free, and says how many had timed out by then.
+	fdsend @$abs 3 3>out &&
+	wait_for test -s out &&
+	test "$(cat out)" -ge 1 &&
+	wait_for test -e idle.1.closed -a -e idle.2.closed &&
+	timed_out idle.1 1s &&
+	timed_out idle.2 1s &&
+	test_line_count = 2 err &&
+	kill -0 $pid
+'
+
+test_expect_success PYTHON 'without -t, an idle client is closed after 10s' '
+	rm -f idle.* &&
+	bg fdrecv -l @$abs -- true 2>err &&
+	wait_for queued @$abs 0 &&
+	test_bg i1 ./idle @$abs idle.1 &&
+	wait_for test -s idle.1 &&
+	wait_for -t 30 test -e idle.1.closed &&
+	timed_out idle.1 10s &&
+	test_line_count = 1 err
+'
+
+test_expect_success SETPRIV '-C 1: a second connection of a uid is refused while another uid is served' '
+	rm -f done.* running.* seen.* &&
+	holder a &&
+	bg fdrecv -l -C 1 @$abs -- ./hold 2>err &&
+	wait_for queued @$abs 0 &&
+	fdsend @$abs 3=id 4=hold 3<a 4<rel.a &&
+	wait_for test -e running.a &&
+	# Refused at once: fdsend may see the close first (Broken pipe, 111).
+	{ fdsend @$abs 3=id 4=hold 3<b 4<rel.a 2>/dev/null || test $? = 111; } &&
+	wait_for grep -q refused err &&
+	as_nobody fdsend @$abs 3=id 4=hold 3<c 4<rel.a &&
+	wait_for test -e running.c &&
+	release a &&
+	wait_for test -e done.a -a -e done.c &&
+	! test -e seen.b &&
+	test_grep -x "fdrecv: peer pid=[0-9]* uid=$(id -u) gid=$(id -g) refused: uid $(id -u) has 1 connection in hand (-C 1)" err &&
+	test_line_count = 1 err &&
+	kill -0 $pid
 '
 
 test_expect_success SETPRIV 'a refused peer is one line; the next is served' '
