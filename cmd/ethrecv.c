@@ -65,8 +65,6 @@
 
 #include "ethrecv/ethrecv.h"
 
-#define RETIRE_MS	10		/* block retire timeout */
-#define RETIRE_MS_U	1		/* the same under -U */
 #define JOBS_DEFAULT	1
 #define HTIMEOUT_DEFAULT 10
 #define RELAYED_MTU	1500	/* replies on a relayed fd of unknown MTU */
@@ -308,20 +306,6 @@ capture(struct ethrecv *e)
 }
 
 /*
- * Says why the socket could not be set up (lib/capsock's words for the
- * step that failed, errno as it left it), and exits.
- */
-static void __attribute__((noreturn))
-open_fail(const struct capsock *c, const char *name,
-    const struct capsock_conf *conf)
-{
-	struct cli_err ce;
-
-	capsock_why(c, name, conf, errno, &ce);
-	cli_exit(&ce);
-}
-
-/*
  * The operands after the options, argv[first..argc-1]: [iface ethertype],
  * and with -e `-- prog [arg ...]` (cli_split(); lastarg is the last
  * option's argument).  Checks the interface's name and the ethertype
@@ -444,81 +428,6 @@ parse_jobs(const char *arg, int server, int *mode, int *modeset)
 	return (int)number('j', colon != NULL ? num : arg, 1, 1024);
 }
 
-/*
- * The handed-over fd told apart (capsock_inspect()) into *cs, kept from
- * the programs -z runs, and checked against the options (what a relayed
- * fd or a tap fd cannot do: the first of -Q, -F and -B); or exit.
- */
-static void
-inspect(struct ethrecv *e, int fd, struct capsock *cs, const char *expr,
-    int bset)
-{
-	struct cli_err ce;
-	const char *opt = NULL;
-
-	if (capsock_inspect(fd, cs) == -1) {
-		capsock_why_fd(fd, errno, &ce);
-		cli_exit(&ce);
-	}
-	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
-		err(EXIT_SYS, "fd %d", fd);
-	if (e->dir != DIR_IN)
-		opt = "-Q";
-	else if (expr != NULL)
-		opt = "-F";
-	else if (bset)
-		opt = "-B";
-	if (capsock_usable(cs, (e->dir & DIR_OUT) != 0, opt, &ce) == -1)
-		cli_exit(&ce);
-}
-
-/*
- * -j N without -e: the N workers' sockets into e->w, *first the first's:
- * the N handed over when handed (a rawopen -j group: each for the
- * interface and ethertype of the first, or each a relayed fd), or N
- * opened here on ifname for type in one fresh fanout group (cc->group,
- * cc->fanout).  Each has a ring of its own (cc), and a CPU of cpus in
- * turn.
- */
-static void
-open_workers(struct ethrecv *e, int handed, const char *ifname,
-    uint16_t type, struct capsock_conf *cc, const char *expr, int bset,
-    const int *cpus, int ncpus, struct capsock *first)
-{
-	struct capsock cs;
-	struct worker *w;
-	unsigned group = 0;
-	int k, fd;
-
-	if ((e->w = calloc((size_t)e->nw, sizeof(*e->w))) == NULL)
-		err(EXIT_SYS, "malloc");
-	if (!handed)
-		cc->group = &group;
-	for (k = 0; k < e->nw; k++) {
-		w = &e->w[k];
-		w->k = (uint32_t)k;
-		w->cpu = cpus[k % ncpus];
-		if (!handed) {
-			if (capsock_open(&cs, ifname, type, cc, &w->src) == -1)
-				open_fail(&cs, ifname, cc);
-		} else {
-			fd = LISTENFD_START + k;
-			inspect(e, fd, &cs, expr, bset);
-			if (k > 0 && (cs.kind != first->kind ||
-			    cs.ifc.index != first->ifc.index ||
-			    cs.type != first->type))
-				errx(EXIT_USAGE, "fd %d: not for what fd %d is "
-				    "for (-j takes the sockets of one rawopen -j "
-				    "group)", fd, LISTENFD_START);
-			if (capsock_take(&cs, cc, &w->src) == -1)
-				open_fail(&cs, cs.ifc.name, cc);
-		}
-		w->fd = cs.fd;
-		if (k == 0)
-			*first = cs;
-	}	cc->group = NULL;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -532,23 +441,17 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ethrecv e;
+	struct sockopts so;
 	struct capsock cs;
-	struct capsock_conf cc;
 	struct fsrv_conf sc;
 	struct fileset_conf fc;
 	struct sigaction origpipe;
 	sigset_t origmask, waitmask;
-	const char *expr = NULL, *fmtarg = NULL;
-	size_t ringsize = RING_SIZE_DEFAULT, bsize;
-	unsigned bnr, retire;
-	uint16_t type = 0;
-	int ch, server = 0, promisc = 0, sockfd = -1, nargs, bset = 0;
-	int jobs = 0, htimeout = 0, li;
+	const char *fmtarg = NULL, *last = NULL;
+	int ch, server = 0, nargs, htimeout = 0, li;
 	long long snap = -1, tms = 0, v;
-	const char *last = NULL, *jobarg = NULL, *cpuarg = NULL;
 	struct cli_err ce;
 	cpu_set_t allowed;
-	int cpus[CPU_SETSIZE], ncpus = 0, fanout = 0, modeset = 0, nhanded;
 
 	/* A socket opened onto a closed 0, 1 or 2 would get our output. */
 	if (priv_stdfds() == -1)
@@ -557,6 +460,9 @@ main(int argc, char *argv[])
 	e.fd = -1;
 	e.dir = DIR_IN;
 	memset(&fc, 0, sizeof(fc));
+	memset(&so, 0, sizeof(so));
+	so.sockfd = -1;
+	so.ringsize = RING_SIZE_DEFAULT;
 	/* li tells -S from --fd, so that a message names what was given. */
 	while ((li = -1, ch = getopt_long(argc, argv,
 	    "+B:C:c:eF:G:j:o:P:pQ:qS:s:T:t:UvW:w:z:", longopts, &li)) != -1) {
@@ -580,8 +486,8 @@ main(int argc, char *argv[])
 			if (cli_size("-B", optarg, 16 << 10, 1 << 30, &v,
 			    &ce) == -1)
 				cli_exit(&ce);
-			ringsize = (size_t)v;
-			bset = 1;
+			so.ringsize = (size_t)v;
+			so.bset = 1;
 			break;
 		case 'C':
 			if (cli_size("-C", optarg, 1, LLONG_MAX, &v, &ce) == -1)
@@ -598,22 +504,22 @@ main(int argc, char *argv[])
 			server = 1;
 			break;
 		case 'F':
-			expr = optarg;
+			so.filter = optarg;
 			break;
 		case 'G':
 			fc.seconds = (unsigned)number(ch, optarg, 1, 31536000);
 			break;
 		case 'j':
-			jobarg = optarg;
+			so.jobarg = optarg;
 			break;
 		case 'o':
 			fc.pattern = optarg;
 			break;
 		case 'P':
-			cpuarg = optarg;
+			so.cpuarg = optarg;
 			break;
 		case 'p':
-			promisc = 1;
+			so.promisc = 1;
 			break;
 		case 'Q':
 			if (strcmp(optarg, "in") == 0)
@@ -627,7 +533,7 @@ main(int argc, char *argv[])
 				    optarg);
 			break;
 		case 'S':
-			if (cli_fd(li >= 0 ? "--fd" : "-S", optarg, &sockfd,
+			if (cli_fd(li >= 0 ? "--fd" : "-S", optarg, &so.sockfd,
 			    &ce) == -1)
 				cli_exit(&ce);
 			break;
@@ -673,21 +579,22 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
-	nargs = operands(server, argc, argv, optind, last, &e.prog, &type);
+	nargs = operands(server, argc, argv, optind, last, &e.prog, &so.type);
 	argc -= optind;
 	argv += optind;
 	if (server && (fmtarg != NULL || e.unbuffered || e.dir != DIR_IN))
 		errx(EXIT_USAGE, "-w, -U and -Q do not go with -e");
 	if (!server && htimeout != 0)
 		errx(EXIT_USAGE, "-T needs -e");
-	if (jobarg != NULL)
-		jobs = parse_jobs(jobarg, server, &fanout, &modeset);
-	if (cpuarg != NULL && (server || jobarg == NULL))
+	if (so.jobarg != NULL)
+		so.jobs = parse_jobs(so.jobarg, server, &so.fanout,
+		    &so.modeset);
+	if (so.cpuarg != NULL && (server || so.jobarg == NULL))
 		errx(EXIT_USAGE, "-P goes with -j (capture workers, without -e)");
-	if (!server && jobarg != NULL) {
+	if (!server && so.jobarg != NULL) {
 		if (sched_getaffinity(0, sizeof(allowed), &allowed) == -1)
 			err(EXIT_SYS, "sched_getaffinity");
-		if ((ncpus = cli_cpulist("-P", cpuarg, &allowed, cpus,
+		if ((so.ncpus = cli_cpulist("-P", so.cpuarg, &allowed, so.cpus,
 		    &ce)) == -1)
 			cli_exit(&ce);
 	}
@@ -718,82 +625,9 @@ main(int argc, char *argv[])
 	if (server && fsrv_findprog(e.prog[0]) == -1)
 		err(EXIT_EXECERR(errno), "%s", e.prog[0]);
 
-	/* The socket: -S, or handed over for iface ethertype, or our own. */
-	ring_geometry(ringsize, &bsize, &bnr);
-	retire = e.unbuffered ? RETIRE_MS_U : RETIRE_MS;
-	memset(&cc, 0, sizeof(cc));
-	cc.filter = expr;
-	cc.outgoing = (e.dir & DIR_OUT) != 0;
-	cc.promisc = promisc;
-	cc.block_size = bsize;
-	cc.block_nr = bnr;
-	cc.retire_ms = retire;
-	cc.fanout = fanout;
-	if (!server && jobs > 1) {
-		/* Workers: the sockets of a rawopen -j group, or our own. */
-		if (sockfd != -1)
-			errx(EXIT_USAGE, "-j %d: -S gives one socket", jobs);
-		if ((nhanded = listenfd_count()) == -1)
-			err(EXIT_USAGE, "LISTEN_FDS");
-		if (nargs == 2 && capsock_handed_for(argv[0], type) == -1)
-			nhanded = 0;
-		if (nhanded == 0 && nargs != 2)
-			errx(EXIT_USAGE, "no socket: give iface ethertype, "
-			    "or run it under rawopen(1)");
-		if (nhanded > 0 && nhanded != jobs)
-			errx(EXIT_USAGE, "-j %d: %d %s handed over (rawopen -j "
-			    "%d hands over %d)", jobs, nhanded,
-			    nhanded == 1 ? "socket was" : "sockets were", jobs,
-			    jobs);
-		if (nhanded > 0 && modeset)
-			errx(EXIT_USAGE, "-j %s: the sockets handed over are in "
-			    "rawopen's fanout group already", jobarg);
-		if (nhanded > 0 && promisc)
-			errx(EXIT_USAGE, "-p: fd %d was handed over "
-			    "(rawopen -p for a handed-over socket)",
-			    LISTENFD_START);
-		e.nw = jobs;
-		open_workers(&e, nhanded > 0, argv[0], type, &cc, expr, bset,
-		    cpus, ncpus, &cs);
-		sockfd = nhanded > 0 ? LISTENFD_START : -1;
-	} else if (nargs == 2) {
-		if (sockfd != -1)
-			errx(EXIT_USAGE, "-S and iface ethertype: choose one");
-		sockfd = capsock_handed_for(argv[0], type);
-	} else if (sockfd == -1) {
-		if ((ch = listenfd_count()) == -1)
-			err(EXIT_USAGE, "LISTEN_FDS");
-		if (ch == 0)
-			errx(EXIT_USAGE, "no socket: give iface ethertype, "
-			    "or run it under rawopen(1)");
-		sockfd = LISTENFD_START;
-	}
-	if (e.nw > 0)
-		;	/* open_workers() did it all */
-	else if (sockfd == -1) {
-		if (capsock_open(&cs, argv[0], type, &cc, &e.src) == -1)
-			open_fail(&cs, argv[0], &cc);
-	} else {
-		if (promisc)
-			errx(EXIT_USAGE, "-p: fd %d was handed over "
-			    "(rawopen -p for a handed-over socket)", sockfd);
-		inspect(&e, sockfd, &cs, expr, bset);
-		if (capsock_take(&cs, &cc, &e.src) == -1)
-			open_fail(&cs, cs.ifc.name, &cc);
-	}
-	/* -j 1 -P: the one thread, pinned as a worker would be. */
-	if (e.nw == 0 && cpuarg != NULL) {
-		CPU_ZERO(&allowed);
-		CPU_SET(cpus[0], &allowed);
-		if (sched_setaffinity(0, sizeof(allowed), &allowed) == -1)
-			err(EXIT_SYS, "-P %s", cpuarg);
-	}
-	e.fd = cs.fd;
-	e.ifc = cs.ifc;
-	e.relayed = cs.kind == CAPSOCK_RELAYED;
-	e.tap = cs.kind == CAPSOCK_TAP;
-	listenfd_unsetenv();
-	e.name = e.ifc.name;
+	if (nargs == 2)
+		so.ifname = argv[0];
+	open_sockets(&e, &so, server, &cs);
 	e.snaplen = rxsrc_snaplen(src0(&e));
 	/* -s 0, as tcpdump's: whole frames. */
 	e.cut = snap > 0 && (uint32_t)snap < e.snaplen ? (uint32_t)snap :
@@ -810,19 +644,19 @@ main(int argc, char *argv[])
 	if (server) {
 		memset(&sc, 0, sizeof(sc));
 		sc.prog = e.prog;
-		sc.jobs = jobs != 0 ? jobs : JOBS_DEFAULT;
+		sc.jobs = so.jobs != 0 ? so.jobs : JOBS_DEFAULT;
 		sc.timeout_s = htimeout != 0 ? htimeout : HTIMEOUT_DEFAULT;
 		sc.maxreply = (size_t)(e.ifc.mtu > 0 ? e.ifc.mtu : RELAYED_MTU);
 		sc.childmask = &origmask;
 		sc.childpipe = &origpipe;
 		if (fsrv_init(&e.srv, &sc) == -1)
 			err(EXIT_SYS, "malloc");
-		ready(&e, sockfd == -1 ? type : cs.type);
+		ready(&e, so.sockfd == -1 ? so.type : cs.type);
 		serve(&e);
 		fsrv_free(&e.srv);
 	} else {
 		start_output(&e);
-		ready(&e, sockfd == -1 ? type : cs.type);
+		ready(&e, so.sockfd == -1 ? so.type : cs.type);
 		if (e.nw > 0)
 			workers(&e);
 		else

@@ -203,7 +203,7 @@ capout_start(struct capout *c, const struct capout_conf *conf, int fd,
 	c->conf = *conf;
 	c->name = name;
 	c->o.fd = c->o.ownfd = -1;
-	memset(&c->rf, 0, sizeof(c->rf));	/* every field, any added later */
+	memset(&c->rf, 0, sizeof(c->rf));	/* any field added later too */
 	c->rf.fmt = conf->fmt;
 	c->rf.usec = conf->usec;
 	c->rf.cut = conf->cut;

@@ -243,8 +243,8 @@ capsock_why(const struct capsock *c, const char *name,
 		return;
 	case CAPSOCK_STEP_CONFINE:
 		if (err == EINVAL && conf->filter != NULL)
-			words(e, EXIT_USAGE, "-F: too long to add the interface "
-			    "and ethertype test");
+			words(e, EXIT_USAGE, "-F: too long to add the "
+			    "interface and ethertype test");
 		else
 			words(e, EXIT_SYS, "%s: %s", name, strerror(err));
 		return;
@@ -264,8 +264,8 @@ void
 capsock_why_fd(int fd, int err, struct cli_err *e)
 {
 	if (err == ENOTSOCK || err == EAFNOSUPPORT || err == EPROTOTYPE)
-		words(e, EXIT_USAGE, "fd %d: not an AF_PACKET socket, a relayed "
-		    "fd or a tap device", fd);
+		words(e, EXIT_USAGE, "fd %d: not an AF_PACKET socket, a "
+		    "relayed fd or a tap device", fd);
 	else
 		words(e, EXIT_USAGE, "fd %d: %s", fd, strerror(err));
 }
@@ -295,8 +295,8 @@ capsock_usable(const struct capsock *c, int outgoing, const char *opt,
 	if (opt == NULL)
 		return 0;
 	if (c->kind == CAPSOCK_TAP)
-		words(e, EXIT_USAGE, "%s needs a packet socket, and fd %d is the "
-		    "tap device %s's", opt, c->fd, c->ifc.name);
+		words(e, EXIT_USAGE, "%s needs a packet socket, and fd %d is "
+		    "the tap device %s's", opt, c->fd, c->ifc.name);
 	else
 		words(e, EXIT_USAGE, "%s needs a packet socket, and fd %d is "
 		    "relayed by rawopen (send=iface or send=no; send=any "

@@ -137,7 +137,8 @@ rxpool_start(struct rxpool *p, const struct rxpool_conf *conf)
 			    &set);
 		}
 		if (rc == 0)
-			rc = pthread_create(&p->w[k].tid, &attr, work, &p->w[k]);
+			rc = pthread_create(&p->w[k].tid, &attr, work,
+			    &p->w[k]);
 		pthread_attr_destroy(&attr);
 		if (rc != 0)
 			break;

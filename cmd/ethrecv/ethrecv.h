@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <time.h>
@@ -95,6 +96,24 @@ struct ethrecv {
 	struct rxpool	 pool;
 };
 
+/* What the command line says of the socket(s), for open_sockets(). */
+struct sockopts {
+	const char	*ifname;	/* the iface operand, or NULL */
+	uint16_t	 type;		/* the ethertype operand */
+	int		 sockfd;	/* -S, or -1 */
+	const char	*filter;	/* -F, or NULL */
+	int		 promisc;	/* -p */
+	size_t		 ringsize;	/* -B, or RING_SIZE_DEFAULT */
+	int		 bset;		/* -B was given */
+	int		 jobs;		/* -j N: N; 0: no -j */
+	const char	*jobarg;	/* -j's argument, for messages */
+	int		 fanout;	/* -j N:MODE: the mode */
+	int		 modeset;	/* a mode was given */
+	const char	*cpuarg;	/* -P, or NULL */
+	int		 cpus[CPU_SETSIZE];	/* -P's, or all we may use */
+	int		 ncpus;
+};
+
 /*
  * The signal handler's: a stop signal (its number), SIGUSR1, and how many
  * stop signals came (lib/outq's count).
@@ -116,6 +135,11 @@ void	emit(struct ethrecv *e, const struct ring_frame *f);
 void	out_flush(struct ethrecv *e);
 void	out_fail(struct ethrecv *e) __attribute__((noreturn));
 void	tick(struct ethrecv *e);
+
+/* sock.c */
+struct capsock;
+void	open_sockets(struct ethrecv *e, struct sockopts *so, int server,
+	    struct capsock *cs);
 
 /* workers.c */
 void	workers(struct ethrecv *e);

@@ -30,7 +30,7 @@
 struct seen {
 	uint32_t	 next[MAXW];	/* each source's next sequence number */
 	uint64_t	 frames;
-	int		 disorder;	/* a frame out of order, or seen twice */
+	int		 disorder;	/* out of order, or seen twice */
 	int		 unblocked;	/* a worker had SIGINT unblocked */
 	int		 wrongsrc;	/* a frame of another worker's source */
 	uint64_t	 over_at;	/* callback says over at this count */
