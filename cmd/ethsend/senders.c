@@ -140,5 +140,7 @@ senders_open(const struct opts *o, struct run *r, char **argv, int argc)
 	if ((r->mt = txpool_open(n, qs, sender_said, w, &stop)) == NULL)
 		err(EXIT_SYS, "%s", errno == ENOMEM ? "calloc" :
 		    "pthread_create");
+	/* The pool keeps the pointers; w stays, the arg of sender_said(). */
+	free(qs);
 	r->cur = txpool_batch(r->mt);
 }
