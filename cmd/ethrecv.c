@@ -18,23 +18,11 @@
  * to a set of files, each a capture of its own (lib/fileset); with -e
  * each one is handed to a program (lib/fsrv) whose output is the reply.
  */
-#include <sys/eventfd.h>
-#include <sys/socket.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-
-#include <ctype.h>
-#include <endian.h>
 #include <err.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <inttypes.h>
 #include <limits.h>
-#include <linux/if_packet.h>
-#include <net/if.h>
 #include <poll.h>
-#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -46,21 +34,14 @@
 #include "capout.h"
 #include "capsock.h"
 #include "cli.h"
-#include "eth.h"
 #include "fdcap.h"
 #include "fileset.h"
-#include "filter.h"
 #include "fsrv.h"
-#include "listenfd.h"
-#include "outq.h"
 #include "pcapio.h"
 #include "priv.h"
 #include "rawsock.h"
-#include "recfmt.h"
-#include "relay.h"
 #include "ring.h"
 #include "rxsrc.h"
-#include "textio.h"
 #include "timeutil.h"
 
 #include "ethrecv/ethrecv.h"
@@ -74,11 +55,6 @@
 #define OPT_TSTAMP_US	257
 #define OPT_PROGRESS	258
 #define OPT_STATS	259
-
-/* What the signal handler saw (ethrecv.h). */
-volatile sig_atomic_t stop;
-volatile sig_atomic_t info;
-volatile sig_atomic_t nsignals;	/* how many arrived */
 
 /* Exactly ethrecv(1)'s SYNOPSIS. */
 static const char usage_text[] =
@@ -101,37 +77,6 @@ usage(void)
 {
 	fputs(usage_text, stderr);
 	exit(EXIT_USAGE);
-}
-
-static void
-onsignal(int sig)
-{
-	if (sig == SIGUSR1) {
-		info = 1;
-		return;
-	}
-	stop = sig;
-	nsignals++;
-}
-
-/*
- * A SIGINT or SIGTERM waiting while they are blocked, taken: under a
- * flood the capture loop goes from batch to batch without a ppoll(2) in
- * which they could arrive.
- */
-static void
-take_pending(void)
-{
-	static const struct timespec zero;
-	sigset_t set;
-	int sig;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGUSR1);
-	while ((sig = sigtimedwait(&set, NULL, &zero)) > 0)
-		onsignal(sig);
 }
 
 /* A number in [min, max] (cli_number()), or exit 100 naming the option. */
@@ -162,86 +107,6 @@ duration(int opt, const char *s, long long max_s)
 	    &e) == -1)
 		cli_exit(&e);
 	return ms;
-}
-
-/* Whether the frame goes the way -Q asked for. */
-static int
-wanted(const struct ethrecv *e, const struct ring_frame *f)
-{
-	return f->pkttype == PACKET_OUTGOING ? (e->dir & DIR_OUT) != 0 :
-	    (e->dir & DIR_IN) != 0;
-}
-
-/* Whether -c or -t says the run is over. */
-int
-done(const struct ethrecv *e)
-{
-	if (e->count > 0 && e->frames >= e->count)
-		return 1;
-	return e->seconds > 0 && ts_ms_until(&e->end) == 0;
-}
-
-/* How many frames the next batch may hold: what -c still wants. */
-static unsigned
-batch_max(const struct ethrecv *e)
-{
-	if (e->count > 0 && e->count - e->frames < RXSRC_BATCH)
-		return (unsigned)(e->count - e->frames);
-	return RXSRC_BATCH;
-}
-
-/*
- * The next batch: 1 when one is held, 0 at the end of the relay's file;
- * an error of the socket ends the run with the summary.
- */
-int
-next_batch(struct ethrecv *e)
-{
-	int rc;
-
-	if ((rc = rxsrc_batch(&e->src, batch_max(e))) != -1)
-		return rc;
-	if (errno == EPIPE && e->relayed)
-		return -1;
-	if (e->prog == NULL)
-		out_flush(e);
-	else
-		fsrv_kill(&e->srv, SIGKILL);
-	warn("%s", e->name);
-	summary(e);
-	exit(EXIT_SYS);
-}
-
-/*
- * Waits for frames, the output's reader going away, or the end of -t.
- * extra (n entries) is polled too.
- */
-void
-wait_input(struct ethrecv *e, struct pollfd *pfd, int n, long long ms)
-{
-	struct timespec ts;
-
-	pfd[n].fd = e->fd;
-	pfd[n].events = POLLIN;
-	pfd[n++].revents = 0;
-	if (e->prog == NULL) {
-		pfd[n].fd = capout_fd(&e->out);
-		pfd[n].events = 0;
-		pfd[n++].revents = 0;
-	}
-	if (e->seconds > 0)
-		ms = ts_ms_sooner(ms, &e->end);
-	ts = ts_from_ms(ms);
-	if (ppoll(pfd, (nfds_t)n, ms >= 0 ? &ts : NULL, e->waitmask) == -1) {
-		if (errno == EINTR)
-			return;
-		err(EXIT_SYS, "poll");
-	}
-	/* The reader is gone: a pipe says POLLERR, a socket POLLHUP. */
-	if (e->prog == NULL && (pfd[n - 1].revents & (POLLERR | POLLHUP)))
-		exit(0);
-	if (pfd[e->prog == NULL ? n - 2 : n - 1].revents & POLLNVAL)
-		errx(EXIT_SYS, "%s: socket closed", e->name);
 }
 
 /*
@@ -358,40 +223,6 @@ parse_format(const char *s)
 		return FMT_PAYLOAD;
 	errx(EXIT_USAGE, "-w %s: pcap, text, hex or payload, or pcapng",
 	    s);
-}
-
-/*
- * The signals that end a run are blocked but while waiting (*waitmask),
- * so that they are seen between frames and never in the middle of a
- * write; SIGPIPE is ignored.  What ethrecv found goes to *origmask and
- * *origpipe, for the handlers.
- */
-static void
-signals(sigset_t *origmask, struct sigaction *origpipe, sigset_t *waitmask)
-{
-	struct sigaction sa;
-	sigset_t block;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = onsignal;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGINT, &sa, NULL) == -1 ||
-	    sigaction(SIGTERM, &sa, NULL) == -1 ||
-	    sigaction(SIGUSR1, &sa, NULL) == -1)
-		err(EXIT_SYS, "sigaction");
-	sa.sa_handler = SIG_IGN;
-	if (sigaction(SIGPIPE, &sa, origpipe) == -1)
-		err(EXIT_SYS, "sigaction");
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGUSR1);
-	if (sigprocmask(SIG_BLOCK, &block, origmask) == -1)
-		err(EXIT_SYS, "sigprocmask");
-	*waitmask = *origmask;
-	sigdelset(waitmask, SIGINT);
-	sigdelset(waitmask, SIGTERM);
-	sigdelset(waitmask, SIGUSR1);
 }
 
 /* The frame source that stands for all: the socket's, or worker 0's. */

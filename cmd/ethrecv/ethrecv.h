@@ -1,9 +1,10 @@
 /*
  * ethrecv's parts (cmd/ethrecv.c and cmd/ethrecv/): what they share.
- * ethrecv.c has the options, the socket(s) and the capture loop;
- * output.c the output (lib/capout) and its failures; workers.c the
- * capture workers of -j (lib/rxpool); report.c the lines on stderr
- * (readiness, counts, rate, summary); serve.c the frame server of -e.
+ * ethrecv.c has the options and the capture loop; sock.c the socket(s)
+ * (lib/capsock); input.c the wait for frames and signals; output.c the
+ * output (lib/capout) and its failures; workers.c the capture workers of
+ * -j (lib/rxpool); report.c the lines on stderr (readiness, counts,
+ * rate, summary); serve.c the frame server of -e.
  */
 #ifndef CMD_ETHRECV_H
 #define CMD_ETHRECV_H
@@ -123,11 +124,17 @@ extern volatile sig_atomic_t info;
 extern volatile sig_atomic_t nsignals;
 
 /* ethrecv.c */
+void	take_batch(struct ethrecv *e, struct rxsrc *src, struct worker *w);
+struct rxsrc *src0(struct ethrecv *e);
+
+/* input.c */
+void	signals(sigset_t *origmask, struct sigaction *origpipe,
+	    sigset_t *waitmask);
+void	take_pending(void);
+int	wanted(const struct ethrecv *e, const struct ring_frame *f);
 int	done(const struct ethrecv *e);
 int	next_batch(struct ethrecv *e);
 void	wait_input(struct ethrecv *e, struct pollfd *pfd, int n, long long ms);
-void	take_batch(struct ethrecv *e, struct rxsrc *src, struct worker *w);
-struct rxsrc *src0(struct ethrecv *e);
 
 /* output.c */
 void	start_output(struct ethrecv *e);
