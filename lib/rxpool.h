@@ -59,7 +59,7 @@ struct rxpool {
 	pthread_mutex_t	 lock;
 	int		 halt;		/* stopping (under lock) */
 	int		 ended;		/* workers that have (under lock) */
-	int		 failk;		/* the first worker that failed, or -1 */
+	int		 failk;		/* the first that failed, or -1 */
 	int		 failerr;	/* its errno */
 	int		 stopfd;	/* eventfd: readable when they stop */
 	int		 wakefd;	/* eventfd: a worker has ended */
