@@ -7,7 +7,9 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "timeutil.h"
@@ -60,6 +62,72 @@ txq_add(struct txq_batch *b, const void *hdr, size_t hdrlen,
 	m->msg_len = 0;
 	b->lens[b->n++] = total;
 	return total;
+}
+
+/* A record that is no frame: why says so, errno is e. */
+static int __attribute__((format(printf, 4, 5)))
+bad(char *why, size_t whylen, int e, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(why, whylen, fmt, ap);
+	va_end(ap);
+	errno = e;
+	return -1;
+}
+
+int
+txq_add_record(struct txq_batch *b, const struct pcapio_rec *rec,
+    const struct txq_framing *fr, char *why, size_t whylen)
+{
+	unsigned long long num = rec->num;
+	size_t len = rec->caplen, max = fr->maxframe, skip = 0;
+	uint8_t *hdr = txq_hdr(b);
+	char err[PCAPIO_ERRLEN];
+	int cooked = rec->linktype != PCAPIO_LINKTYPE_ETHERNET, e;
+	const uint8_t *tag;
+
+	if (fr->hdr != NULL) {
+		if (len > (size_t)fr->mtu)
+			return bad(why, whylen, EMSGSIZE, "frame %llu: a "
+			    "payload of %zu bytes exceeds the MTU of %s (%d)",
+			    num, len, fr->ifname, fr->mtu);
+		txq_add(b, fr->hdr, fr->hdrlen, rec->data, len, ETH_ZLEN_);
+		return 0;
+	}
+	if (rec->caplen < rec->len)
+		return bad(why, whylen, EBADMSG, "frame %llu: only %u of %u "
+		    "bytes were captured", num, rec->caplen, rec->len);
+	if (cooked) {
+		/* Linux cooked: an Ethernet header in place of its own. */
+		if (pcapio_cooked(rec, fr->dst, hdr, &skip, err,
+		    sizeof(err)) == -1) {
+			e = errno;
+			return bad(why, whylen, e, "frame %llu: %s", num, err);
+		}
+		len = ETH_HLEN_ + rec->caplen - skip;
+		tag = hdr + 12;
+	} else {
+		if (len < ETH_HLEN_)
+			return bad(why, whylen, EMSGSIZE, "frame %llu: %zu "
+			    "bytes is shorter than an Ethernet header", num,
+			    len);
+		tag = rec->data + 12;
+	}
+	/* The kernel allows the 4 more for 802.1Q, not 802.1ad. */
+	if (tag[0] == 0x81 && tag[1] == 0x00)
+		max += 4;
+	if (len > max)
+		return bad(why, whylen, EMSGSIZE, "frame %llu: %zu bytes "
+		    "exceeds the MTU of %s (%d + %zu)", num, len, fr->ifname,
+		    fr->mtu, max - (size_t)fr->mtu);
+	if (cooked)
+		txq_add(b, hdr, ETH_HLEN_, rec->data + skip,
+		    rec->caplen - skip, 0);
+	else
+		txq_add(b, NULL, 0, rec->data, len, 0);
+	return 0;
 }
 
 static int

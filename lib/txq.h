@@ -14,14 +14,17 @@
  *
  *	txq_init(&q, fd, TXQ_PACKET, &stop);
  *	txq_add(b, hdr, hdrlen, data, len, ETH_ZLEN_);	(b->n < TXQ_BATCH)
+ *  or	txq_add_record(b, &rec, &framing, why, sizeof(why));
  *	pos = 0;
  *	while ((ret = txq_send(&q, b, &pos, b->n, &f)) != 0)
  *		...say f.index and f.err; ret == -1: the target failed...
  *	b->n = 0;
  *
  * Counts come back in q; a frame that was not sent comes back as its
- * index and errno, for the tool to word.  Nothing here prints or exits,
- * and there is no global state.
+ * index and errno, for the tool to word.  A packet socket is sent on with
+ * sendmmsg(2) today: a PACKET_TX_RING may take its place here, behind
+ * TXQ_PACKET, with no caller changing.  Nothing here prints or exits, and
+ * there is no global state.
  */
 #ifndef LIB_TXQ_H
 #define LIB_TXQ_H
@@ -34,6 +37,7 @@
 #include <stdint.h>
 
 #include "eth.h"
+#include "pcapio.h"
 
 #define TXQ_BATCH	256	/* frames in a batch, at most */
 #define TXQ_RETRY_NS	(2 * 1000000000ULL)	/* ENOBUFS: give up after */
@@ -52,6 +56,16 @@ struct txq_batch {
 	size_t		 lens[TXQ_BATCH];	/* each frame's bytes */
 	uint8_t		 hdr[TXQ_BATCH][ETH_HLEN_];	/* txq_hdr()'s */
 	unsigned int	 n;			/* frames in it */
+};
+
+/* How txq_add_record() makes records (lib/pcapio) frames. */
+struct txq_framing {
+	const uint8_t	*hdr;		/* payloads go behind it; NULL: the */
+	size_t		 hdrlen;	/*   records are frames */
+	const uint8_t	*dst;		/* a cooked record's destination */
+	const char	*ifname;	/* the interface, for the words */
+	int		 mtu;		/* its MTU */
+	size_t		 maxframe;	/* the longest frame without a tag */
 };
 
 /* A target and what was sent on it. */
@@ -89,12 +103,29 @@ uint8_t	*txq_hdr(struct txq_batch *b);
 /*
  * Adds a frame to b: hdrlen bytes at hdr (none when hdrlen is 0), then
  * len bytes at data, then zeros until the frame is min bytes long (0: no
- * padding).  Nothing is copied: hdr and data must stay valid until the
- * batch is sent.  b->n < TXQ_BATCH.  Returns the frame's length.  Never
- * fails.
+ * padding; at most ETH_ZLEN_).  Nothing is copied: hdr and data must stay
+ * valid until the batch is sent.  b->n < TXQ_BATCH.  Returns the frame's
+ * length.  Never fails.
  */
 size_t	txq_add(struct txq_batch *b, const void *hdr, size_t hdrlen,
 	    const void *data, size_t len, size_t min);
+
+/*
+ * Adds record rec to b as a frame, as fr says: a payload (fr->hdr not
+ * NULL) of at most fr->mtu bytes behind fr->hdr, padded to ETH_ZLEN_; an
+ * Ethernet record as it is; a Linux cooked one behind an Ethernet header
+ * made of it (pcapio_cooked(), to fr->dst) in b's header space.  A frame
+ * may be fr->maxframe bytes long, 4 more with an 802.1Q tag (not
+ * 802.1ad: the kernel allows those 4 for 0x8100 alone).  rec->data must
+ * stay valid until the batch is sent; b->n < TXQ_BATCH.  Returns 0, or
+ * -1 with errno and why (whylen bytes) saying "frame N: ..." when the
+ * record cannot be sent: EMSGSIZE (longer than the MTU allows, or shorter
+ * than an Ethernet header), EBADMSG (cut short in the capture: caplen <
+ * len; or a cooked header that makes no Ethernet one), EINVAL (a link
+ * type neither Ethernet nor cooked); then no frame is added to b.
+ */
+int	txq_add_record(struct txq_batch *b, const struct pcapio_rec *rec,
+	    const struct txq_framing *fr, char *why, size_t whylen);
 
 /*
  * Sends frames [*pos, end) of b on q's target, moving *pos past what was

@@ -60,6 +60,7 @@ struct run {
 	int		 have_ifc;	/* ifc holds a real interface */
 	uint8_t		 hdr[ETH_VLAN_HLEN];
 	size_t		 hdrlen;
+	struct txq_framing fr;		/* how a record becomes a frame */
 	struct txq	 q;		/* fd as the target: what was sent */
 	uint64_t	 skipped;	/* bad frames passed by (-k) */
 	/* The batch: b, or under -j the next sender's (add() fills cur). */

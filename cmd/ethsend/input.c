@@ -85,7 +85,8 @@ open_input(const struct opts *o, struct run *r, struct pcapio_reader *rd)
 
 /*
  * For payload input: the Ethernet header every payload is sent behind,
- * into r->hdr, from -d, -s (or the interface's address), -t and -v.
+ * into r->hdr, from -d, -s (or the interface's address), -t and -v.  And
+ * for any input, r->fr: how each record becomes a frame (lib/txq).
  */
 void
 payload_header(const struct opts *o, struct run *r, enum pcapio_format fmt)
@@ -115,6 +116,12 @@ payload_header(const struct opts *o, struct run *r, enum pcapio_format fmt)
 			err(EXIT_SYS, "eth_encode");
 		r->hdrlen = (size_t)hl;
 	}
+	r->fr.hdr = r->payload ? r->hdr : NULL;
+	r->fr.hdrlen = r->hdrlen;
+	r->fr.dst = o->have_dst ? o->dst : bcast;
+	r->fr.ifname = r->ifc.name;
+	r->fr.mtu = r->ifc.mtu;
+	r->fr.maxframe = r->maxframe;
 }
 
 /* The next record of whatever format the input is in. */
@@ -152,17 +159,19 @@ badframe(const struct opts *o, struct run *r, const char *fmt, ...)
 /*
  * Frames are sent as they are: an ETHERTYPE operand that differs from a
  * frame's (after one 802.1Q tag) is said once, not silently ignored.
+ * rec is a whole Ethernet frame, at least its header.
  */
 static void
-typecheck(const struct opts *o, struct run *r, const struct pcapio_rec *rec,
-    uint16_t tpid)
+typecheck(const struct opts *o, struct run *r, const struct pcapio_rec *rec)
 {
-	uint16_t type = tpid;
+	uint16_t tpid, type;
 	char want[16];
 
 	if (r->typesaid || o->optype == ETHTYPE_NONE ||
 	    o->optype == ETHTYPE_ALL)
 		return;
+	memcpy(&tpid, rec->data + 12, 2);
+	type = tpid = be16toh(tpid);
 	if (tpid == 0x8100 && rec->caplen >= 18) {
 		memcpy(&type, rec->data + 16, 2);
 		type = be16toh(type);
@@ -177,62 +186,22 @@ typecheck(const struct opts *o, struct run *r, const struct pcapio_rec *rec,
 }
 
 /*
- * Adds the record to the batch after checking its size: a frame as it
- * is, or a payload behind r->hdr and padded to 60 bytes.  Returns 1 when
- * it was added, 0 when it was skipped (-k).
+ * Adds the record to the batch as a frame (txq_add_record(): a frame as
+ * it is, or a payload behind r->hdr and padded to 60 bytes) after
+ * checking its size.  Returns 1 when it was added, 0 when it was skipped
+ * (-k).
  */
 int
 add(const struct opts *o, struct run *r, const struct pcapio_rec *rec)
 {
-	struct txq_batch *b = r->cur;
-	uint8_t *hdr = txq_hdr(b);
-	unsigned long long num = rec->num;
-	size_t len = rec->caplen, max = r->maxframe, skip;
-	char why[PCAPIO_ERRLEN];
-	uint16_t tpid;
+	char why[256];
 
-	if (r->payload) {
-		if (len > (size_t)r->ifc.mtu)
-			return badframe(o, r, "frame %llu: a payload of %zu "
-			    "bytes exceeds the MTU of %s (%d)", num, len,
-			    r->ifc.name, r->ifc.mtu);
-		txq_add(b, r->hdr, r->hdrlen, rec->data, len, ETH_ZLEN_);
-	} else if (rec->linktype != PCAPIO_LINKTYPE_ETHERNET) {
-		/* Linux cooked: an Ethernet header in place of its own. */
-		if (rec->caplen < rec->len)
-			return badframe(o, r, "frame %llu: only %u of %u bytes "
-			    "were captured", num, rec->caplen, rec->len);
-		if (pcapio_cooked(rec, o->have_dst ? o->dst : bcast,
-		    hdr, &skip, why, sizeof(why)) == -1)
-			return badframe(o, r, "frame %llu: %s", num, why);
-		len = ETH_HLEN_ + rec->caplen - skip;
-		if (hdr[12] == 0x81 && hdr[13] == 0)
-			max += 4;
-		if (len > max)
-			return badframe(o, r, "frame %llu: %zu bytes exceeds "
-			    "the MTU of %s (%d + %zu)", num, len, r->ifc.name,
-			    r->ifc.mtu, max - (size_t)r->ifc.mtu);
-		txq_add(b, hdr, ETH_HLEN_, rec->data + skip, rec->caplen - skip,
-		    0);
-	} else {
-		if (rec->caplen < rec->len)
-			return badframe(o, r, "frame %llu: only %u of %u bytes "
-			    "were captured", num, rec->caplen, rec->len);
-		if (len < ETH_HLEN_)
-			return badframe(o, r, "frame %llu: %zu bytes is "
-			    "shorter than an Ethernet header", num, len);
-		memcpy(&tpid, rec->data + 12, 2);
-		tpid = be16toh(tpid);
-		typecheck(o, r, rec, tpid);
-		/* The kernel allows the 4 more for 802.1Q, not 802.1ad. */
-		if (tpid == 0x8100)
-			max += 4;
-		if (len > max)
-			return badframe(o, r, "frame %llu: %zu bytes exceeds "
-			    "the MTU of %s (%d + %zu)", num, len, r->ifc.name,
-			    r->ifc.mtu, max - (size_t)r->ifc.mtu);
-		txq_add(b, NULL, 0, rec->data, len, 0);
-	}
+	/* Said before the frame is checked, as it is said of a bad one. */
+	if (!r->payload && rec->linktype == PCAPIO_LINKTYPE_ETHERNET &&
+	    rec->caplen >= rec->len && rec->caplen >= ETH_HLEN_)
+		typecheck(o, r, rec);
+	if (txq_add_record(r->cur, rec, &r->fr, why, sizeof(why)) == -1)
+		return badframe(o, r, "%s", why);
 	if (r->mt != NULL) {
 		/* -j: the next frame is the next sender's. */
 		if (txpool_next(r->mt))

@@ -5,7 +5,9 @@
  * and in order; short payloads padded to 60 bytes; a full batch; a send
  * that the buffer cuts short resumed; a refused frame, and a target that
  * failed, reported with their index; a stop.  Nothing depends on how
- * long anything takes.
+ * long anything takes.  And records made frames (txq_add_record()): the
+ * MTU, with and without a tag, a cut capture, a short frame, Linux cooked
+ * records, each refusal with its words.
  */
 #include <sys/socket.h>
 
@@ -310,6 +312,131 @@ test_full(void)
 	close(sv[1]);
 }
 
+/* Frame i of b, its pieces put together, into out; returns its length. */
+static size_t
+flat(const struct txq_batch *b, unsigned int i, uint8_t *out)
+{
+	const struct msghdr *m = &b->msgs[i].msg_hdr;
+	size_t k, n = 0;
+
+	for (k = 0; k < m->msg_iovlen; k++) {
+		memcpy(out + n, m->msg_iov[k].iov_base, m->msg_iov[k].iov_len);
+		n += m->msg_iov[k].iov_len;
+	}
+	return n;
+}
+
+/* A record of caplen bytes at p, len on the wire. */
+static struct pcapio_rec
+rec(const uint8_t *p, uint32_t caplen, uint32_t len, uint16_t linktype)
+{
+	static uint64_t num;
+	struct pcapio_rec r;
+
+	memset(&r, 0, sizeof(r));
+	r.data = p;
+	r.caplen = caplen;
+	r.len = len;
+	r.num = ++num;
+	r.linktype = linktype;
+	return r;
+}
+
+/* add_record() refuses r with errno e and the words want. */
+static void
+refuses(struct txq_batch *b, struct pcapio_rec r,
+    const struct txq_framing *fr, int e, const char *want)
+{
+	char why[256] = "", full[300];
+	unsigned int n = b->n;
+
+	snprintf(full, sizeof(full), "frame %llu: %s",
+	    (unsigned long long)r.num, want);
+	errno = 0;
+	ok(txq_add_record(b, &r, fr, why, sizeof(why)) == -1 && errno == e,
+	    want);
+	is_str(why, full, "  its words");
+	is_int(b->n, n, "  nothing added");
+}
+
+static void
+test_records(void)
+{
+	static struct txq_batch b;
+	static uint8_t f[2000], out[2100];
+	uint8_t hdr[ETH_HLEN_] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0,
+	    0, 0, 0, 1, 0x88, 0xb5 };
+	uint8_t dst[ETH_ALEN_] = { 2, 0, 0, 0, 0, 9 };
+	struct txq_framing fr = { NULL, 0, dst, "eth9", 1500, 1514 };
+	struct txq_framing pay = { hdr, sizeof(hdr), dst, "eth9", 1500, 1514 };
+	struct pcapio_rec r;
+	char why[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(f); i++)
+		f[i] = (uint8_t)(i * 3 + 1);
+	b.n = 0;
+	r = rec(f, 1500, 1500, PCAPIO_LINKTYPE_ETHERNET);
+	ok(txq_add_record(&b, &r, &pay, why, sizeof(why)) == 0 &&
+	    b.lens[0] == 1514, "a payload of the MTU: behind the header");
+	ok(flat(&b, 0, out) == 1514 && memcmp(out, hdr, 14) == 0 &&
+	    memcmp(out + 14, f, 1500) == 0, "  header, then payload");
+	r = rec(f, 2, 2, PCAPIO_LINKTYPE_ETHERNET);
+	ok(txq_add_record(&b, &r, &pay, why, sizeof(why)) == 0 &&
+	    b.lens[1] == 60, "a payload of 2 bytes: padded to 60");
+	refuses(&b, rec(f, 1501, 1501, PCAPIO_LINKTYPE_ETHERNET), &pay,
+	    EMSGSIZE, "a payload of 1501 bytes exceeds the MTU of eth9 (1500)");
+
+	/* Frames as they are: 0x0800 at 12, or a tag. */
+	f[12] = 0x08;
+	f[13] = 0x00;
+	r = rec(f, 1514, 1514, PCAPIO_LINKTYPE_ETHERNET);
+	ok(txq_add_record(&b, &r, &fr, why, sizeof(why)) == 0 &&
+	    b.lens[2] == 1514, "a frame of MTU + 14 bytes");
+	ok(b.msgs[2].msg_hdr.msg_iovlen == 1 &&
+	    b.msgs[2].msg_hdr.msg_iov[0].iov_base == f, "  as it lies");
+	refuses(&b, rec(f, 1515, 1515, PCAPIO_LINKTYPE_ETHERNET), &fr,
+	    EMSGSIZE, "1515 bytes exceeds the MTU of eth9 (1500 + 14)");
+	f[12] = 0x81;
+	r = rec(f, 1518, 1518, PCAPIO_LINKTYPE_ETHERNET);
+	ok(txq_add_record(&b, &r, &fr, why, sizeof(why)) == 0,
+	    "802.1Q: 4 bytes more");
+	refuses(&b, rec(f, 1519, 1519, PCAPIO_LINKTYPE_ETHERNET), &fr,
+	    EMSGSIZE, "1519 bytes exceeds the MTU of eth9 (1500 + 18)");
+	f[12] = 0x88;
+	f[13] = 0xa8;
+	refuses(&b, rec(f, 1518, 1518, PCAPIO_LINKTYPE_ETHERNET), &fr,
+	    EMSGSIZE, "1518 bytes exceeds the MTU of eth9 (1500 + 14)");
+	refuses(&b, rec(f, 100, 200, PCAPIO_LINKTYPE_ETHERNET), &fr,
+	    EBADMSG, "only 100 of 200 bytes were captured");
+	refuses(&b, rec(f, 13, 13, PCAPIO_LINKTYPE_ETHERNET), &fr,
+	    EMSGSIZE, "13 bytes is shorter than an Ethernet header");
+	refuses(&b, rec(f, 100, 100, 105), &fr, EINVAL,
+	    "linktype 105 is not Linux cooked");
+
+	/* Linux cooked (SLL): type, ARPHRD, address length, address, proto. */
+	memcpy(f, "\0\0\0\1\0\6\2\0\0\0\0\7\0\0\x88\xb5", 16);
+	r = rec(f, 16 + 50, 16 + 50, PCAPIO_LINKTYPE_LINUX_SLL);
+	ok(txq_add_record(&b, &r, &fr, why, sizeof(why)) == 0 &&
+	    b.lens[b.n - 1] == 64, "a cooked record: an Ethernet frame");
+	ok(flat(&b, b.n - 1, out) == 64 && memcmp(out, dst, 6) == 0 &&
+	    memcmp(out + 6, "\2\0\0\0\0\7\x88\xb5", 8) == 0 &&
+	    memcmp(out + 14, f + 16, 50) == 0,
+	    "  to -d, from its address, its type, its payload");
+	memcpy(f + 14, "\x81\x00", 2);
+	r = rec(f, 16 + 1504, 16 + 1504, PCAPIO_LINKTYPE_LINUX_SLL);
+	ok(txq_add_record(&b, &r, &fr, why, sizeof(why)) == 0 &&
+	    b.lens[b.n - 1] == 1518, "  a tagged one: 4 bytes more");
+	refuses(&b, rec(f, 16 + 1505, 16 + 1505, PCAPIO_LINKTYPE_LINUX_SLL),
+	    &fr, EMSGSIZE, "1519 bytes exceeds the MTU of eth9 (1500 + 18)");
+	f[5] = 4;
+	refuses(&b, rec(f, 66, 66, PCAPIO_LINKTYPE_LINUX_SLL), &fr, EBADMSG,
+	    "a Linux cooked header with a 4-byte address, not an Ethernet "
+	    "one");
+	refuses(&b, rec(f, 66, 70, PCAPIO_LINKTYPE_LINUX_SLL), &fr, EBADMSG,
+	    "only 66 of 70 bytes were captured");
+}
+
 int
 main(void)
 {
@@ -326,5 +453,6 @@ main(void)
 	test_refused(TXQ_TAP, "tap");
 	test_failed(TXQ_TAP, "tap");
 	test_full();
+	test_records();
 	return done();
 }
