@@ -77,8 +77,17 @@ onsignal(int sig)
 void
 finish(const struct opts *o, struct run *r, int ex)
 {
+	struct txq_fail f;
+
 	if (r->mt != NULL)
 		senders_end(r);
+	/* What the transmit ring holds goes (and is counted) first. */
+	else if (txq_drain(&r->q, &f) == -1) {
+		errno = f.err;
+		warn("send on %s", r->ifc.name);
+		if (ex == 0)
+			ex = EXIT_SYS;
+	}
 	summary(o, r);
 	if (ex == 0 && (r->q.errors > 0 || r->skipped > 0))
 		ex = EXIT_SYS;

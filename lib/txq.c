@@ -207,6 +207,138 @@ send_tap(struct txq *q, struct txq_batch *b, unsigned int *pos,
 }
 
 int
+txq_ring(struct txq *q, uint32_t mtu, unsigned nslots)
+{
+	if (q->kind != TXQ_PACKET || q->ringed) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (txring_setup(&q->ring, q->fd, nslots, mtu) == -1)
+		return -1;
+	q->ringed = 1;
+	q->rsent = q->rbytes = 0;
+	return 0;
+}
+
+/* What the kernel is done with since the last look, into q's counts. */
+static void
+ring_count(struct txq *q)
+{
+	q->sent += q->ring.sent - q->rsent;
+	q->bytes += q->ring.bytes - q->rbytes;
+	q->rsent = q->ring.sent;
+	q->rbytes = q->ring.bytes;
+}
+
+/*
+ * The ring's target failed (errno): what the ring still holds is not
+ * sent, nor [*pos, end) of the batch.
+ */
+static int
+ring_failed(struct txq *q, unsigned int *pos, unsigned int end,
+    struct txq_fail *f)
+{
+	int e = errno;
+
+	ring_count(q);
+	q->errors += q->ring.pending;
+	/* Taken down: a later send goes by sendmmsg(2), and fails alike. */
+	txring_close(&q->ring);
+	q->ringed = 0;
+	errno = e;
+	return failed(q, pos, end, f);
+}
+
+/*
+ * Has the kernel send what the ring holds, and waits until it holds at
+ * most keep frames: with ENOBUFS, EAGAIN or no progress, for up to
+ * q->retry_ns, backing off.  Returns 1 when it does, 0 when *q->stop was
+ * set, -1 with errno when the target failed or the time ran out
+ * (ENOBUFS).
+ */
+static int
+ring_wait(struct txq *q, unsigned keep)
+{
+	unsigned tries = 0, before;
+	uint64_t first = 0;
+
+	for (;;) {
+		before = q->ring.pending;
+		if (txring_kick(&q->ring, 0) == -1 && errno != ENOBUFS &&
+		    errno != EAGAIN && errno != EINTR)
+			return -1;
+		ring_count(q);
+		if (q->ring.pending <= keep)
+			return 1;
+		if (stopped(q))
+			return 0;
+		if (q->ring.pending < before)
+			tries = 0;
+		if (tries == 0)
+			first = ts_now_ns();
+		else if (ts_now_ns() - first >= q->retry_ns) {
+			errno = ENOBUFS;
+			return -1;
+		}
+		backoff(q->fd, tries++);
+	}
+}
+
+/*
+ * Frames [*pos, end) copied into the ring's slots (a full ring is waited
+ * for), then one send(2) that does not wait.  A frame the kernel would
+ * refuse (txring_put(): EMSGSIZE, EINVAL) is refused here as sendmmsg(2)
+ * would have it.
+ */
+static int
+send_ring(struct txq *q, struct txq_batch *b, unsigned int *pos,
+    unsigned int end, struct txq_fail *f)
+{
+	struct msghdr *m;
+	int rc;
+
+	while (*pos < end) {
+		m = &b->msgs[*pos].msg_hdr;
+		rc = txring_put(&q->ring, m->msg_iov, (int)m->msg_iovlen);
+		if (rc == 1) {
+			(*pos)++;
+			continue;
+		}
+		if (rc == -1)
+			return refused(q, pos, f);
+		if ((rc = ring_wait(q, q->ring.nslots - 1)) == -1)
+			return ring_failed(q, pos, end, f);
+		if (rc == 0)
+			return 0;
+	}
+	if (txring_kick(&q->ring, 0) == -1 && errno != ENOBUFS &&
+	    errno != EAGAIN && errno != EINTR)
+		return ring_failed(q, pos, end, f);
+	ring_count(q);
+	return 0;
+}
+
+int
+txq_drain(struct txq *q, struct txq_fail *f)
+{
+	unsigned int pos = 0;
+
+	if (!q->ringed || q->ring.pending == 0)
+		return 0;
+	if (ring_wait(q, 0) == -1)
+		return ring_failed(q, &pos, 0, f);
+	return 0;
+}
+
+void
+txq_free(struct txq *q)
+{
+	if (q->ringed)
+		txring_close(&q->ring);
+	q->ringed = 0;
+}
+
+int
 txq_send(struct txq *q, struct txq_batch *b, unsigned int *pos,
     unsigned int end, struct txq_fail *f)
 {
@@ -216,6 +348,8 @@ txq_send(struct txq *q, struct txq_batch *b, unsigned int *pos,
 
 	if (q->kind == TXQ_TAP)
 		return send_tap(q, b, pos, end, f);
+	if (q->ringed)
+		return send_ring(q, b, pos, end, f);
 	while (*pos < end) {
 		k = sendmmsg(q->fd, b->msgs + *pos, end - *pos,
 		    q->kind == TXQ_RELAYED ? MSG_NOSIGNAL : 0);

@@ -7,7 +7,9 @@
  * the bytes where they lie (the input's buffer: nothing is copied), and
  * zeros up to the minimum frame.  The target is
  *
- *	a packet socket		sendmmsg(2), a batch in few calls;
+ *	a packet socket		sendmmsg(2), a batch in few calls; or, once
+ *				txq_ring() has set one up, copied into a
+ *				PACKET_TX_RING and sent with one send(2);
  *	a relayed fd		rawopen's SOCK_SEQPACKET end: sendmmsg(2),
  *				MSG_NOSIGNAL, a frame a message;
  *	a tap device's fd	writev(2), a frame a call.
@@ -19,6 +21,8 @@
  *	while ((ret = txq_send(&q, b, &pos, b->n, &f)) != 0)
  *		...say f.index and f.err; ret == -1: the target failed...
  *	b->n = 0;
+ *
+ *	txq_drain(&q, &f);	(at the end: the ring's frames sent)
  *
  * Counts come back in q; a frame that was not sent comes back as its
  * index and errno, for the tool to word.  A packet socket is sent on with
@@ -38,6 +42,7 @@
 
 #include "eth.h"
 #include "pcapio.h"
+#include "txring.h"
 
 #define TXQ_BATCH	256	/* frames in a batch, at most */
 #define TXQ_RETRY_NS	(2 * 1000000000ULL)	/* ENOBUFS: give up after */
@@ -76,6 +81,10 @@ struct txq {
 	uint64_t	 retry_ns;	/* ENOBUFS: retry a frame so long */
 	uint64_t	 sent, bytes;	/* frames and their bytes */
 	uint64_t	 errors;	/* frames that were not sent */
+	/* txq_ring(): the frames go through a transmit ring. */
+	int		 ringed;
+	struct txring	 ring;
+	uint64_t	 rsent, rbytes;	/* the ring's counts, as added */
 };
 
 /* A frame that was not sent. */
@@ -92,6 +101,30 @@ struct txq_fail {
  */
 void	txq_init(struct txq *q, int fd, enum txq_kind kind,
 	    const volatile sig_atomic_t *stop);
+
+/*
+ * For a packet socket of the caller's own (one no other process sends on:
+ * see txring.h), sends through a PACKET_TX_RING of nslots slots from now
+ * on, for an interface of MTU mtu: txq_send() copies each frame into a
+ * slot and has the kernel send a batch with one send(2) that does not
+ * wait, and a frame counts as sent once the kernel is done with it.
+ * Returns 0, or -1 with txring_setup()'s errno (EINVAL: not a packet
+ * target, or mtu out of range; EBUSY; ...): q then sends with sendmmsg(2)
+ * as before.
+ */
+int	txq_ring(struct txq *q, uint32_t mtu, unsigned nslots);
+
+/*
+ * Waits until every frame given to the ring is sent (nothing to do without
+ * one), counting them in q.  Returns 0 (also when *q->stop was set while
+ * waiting: what is left is not counted), or -1 when the target failed or
+ * had no room for q->retry_ns: f->err says why, and what was left is
+ * counted in q->errors.
+ */
+int	txq_drain(struct txq *q, struct txq_fail *f);
+
+/* Takes the ring down, if any; q keeps its counts.  Never fails. */
+void	txq_free(struct txq *q);
 
 /*
  * The header space of b's next frame: ETH_HLEN_ bytes that the caller

@@ -23,6 +23,7 @@
 #define KEEP_MAX	(256U * 1024 * 1024)	/* -l on a pipe */
 #define RELAYED_MTU	1500	/* payloads on a relayed fd without IFACE */
 #define SENDERS_MAX	256	/* -j */
+#define RING_SLOTS	512	/* a transmit ring's: 1 MiB at an MTU of 1500 */
 
 extern volatile sig_atomic_t stop;	/* SIGINT, SIGTERM */
 extern volatile sig_atomic_t info;	/* SIGUSR1: say the counts */
@@ -58,6 +59,7 @@ struct run {
 	int		 relayed;	/* fd is a relay's SOCK_SEQPACKET end */
 	int		 tap;		/* fd is a tap device's (rawopen --tap) */
 	int		 have_ifc;	/* ifc holds a real interface */
+	int		 own;		/* fd was opened here, not handed over */
 	uint8_t		 hdr[ETH_VLAN_HLEN];
 	size_t		 hdrlen;
 	struct txq_framing fr;		/* how a record becomes a frame */

@@ -133,6 +133,7 @@ open_socket(const struct opts *o, struct run *r, char **argv, int argc,
 			err(EXIT_SYS, "%s", argv[0]);
 		*btype = ETHTYPE_NONE;
 		r->have_ifc = 1;
+		r->own = 1;
 		return;
 	}
 	if (relay_fd(r->fd) == 1) {
@@ -170,4 +171,12 @@ open_target(const struct opts *o, struct run *r, char **argv, int argc,
 	open_socket(o, r, argv, argc, btype);
 	txq_init(&r->q, r->fd, r->relayed ? TXQ_RELAYED : r->tap ? TXQ_TAP :
 	    TXQ_PACKET, &stop);
+	/*
+	 * A socket of ethsend's own sends through a transmit ring: a batch
+	 * in one send(2).  Not one handed over: another process may send on
+	 * it too, and with a ring every send on it sends from the ring.  An
+	 * MTU the ring cannot hold (lo's 65536), or an old kernel: sendmmsg.
+	 */
+	if (r->own && r->ifc.mtu > 0)
+		(void)txq_ring(&r->q, (uint32_t)r->ifc.mtu, RING_SLOTS);
 }

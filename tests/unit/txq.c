@@ -7,13 +7,20 @@
  * failed, reported with their index; a stop.  Nothing depends on how
  * long anything takes.  And records made frames (txq_add_record()): the
  * MTU, with and without a tag, a cut capture, a short frame, Linux cooked
- * records, each refusal with its words.
+ * records, each refusal with its words.  Last, as root in a network
+ * namespace of its own, the transmit ring (txq_ring()) on lo.
  */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -437,6 +444,105 @@ test_records(void)
 	    "only 66 of 70 bytes were captured");
 }
 
+/*
+ * txq_ring(): the same batches through a transmit ring on a packet
+ * socket of lo in a network namespace of the test's own (root only), read
+ * back by a socket bound to the frames' type: in order, whole, padded;
+ * a frame over the MTU refused with its index and not counted as sent;
+ * txq_drain() leaves nothing pending.
+ */
+static void
+test_ring(void)
+{
+	static uint8_t buf[2048];
+	struct txq_batch b;
+	struct txq q, relayed;
+	struct txq_fail f;
+	struct sockaddr_ll sll;
+	struct timeval tv = { 2, 0 };
+	struct ifreq ifr;
+	unsigned int pos, i, ok_order = 1, n = 0;
+	uint8_t hdr[ETH_HLEN_] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	    2, 0, 0, 0, 0, 1, 0x88, 0xb5 };
+	uint64_t want;
+	ssize_t k;
+	int s, r, ix, ret;
+
+	if (geteuid() != 0 || unshare(CLONE_NEWNET) == -1) {
+		skip(8, "needs root and a network namespace");
+		return;
+	}
+	/* lo up, at an MTU a ring slot holds. */
+	s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	memset(&ifr, 0, sizeof(ifr));
+	strlcpy(ifr.ifr_name, "lo", sizeof(ifr.ifr_name));
+	ifr.ifr_mtu = 1500;
+	if (s == -1 || ioctl(s, SIOCSIFMTU, &ifr) == -1 ||
+	    ioctl(s, SIOCGIFFLAGS, &ifr) == -1)
+		abort();
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) == -1 ||
+	    (ix = (int)if_nametoindex("lo")) == 0)
+		abort();
+	close(s);
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_ifindex = ix;
+	if ((s = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0)) == -1 ||
+	    bind(s, (struct sockaddr *)&sll, sizeof(sll)) == -1 ||
+	    (r = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC,
+	    htons(0x88b5))) == -1)
+		abort();
+	sll.sll_protocol = htons(0x88b5);
+	if (bind(r, (struct sockaddr *)&sll, sizeof(sll)) == -1 ||
+	    setsockopt(r, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1)
+		abort();
+
+	txq_init(&relayed, s, TXQ_RELAYED, NULL);
+	errno = 0;
+	ok(txq_ring(&relayed, 1500, 64) == -1 && errno == EINVAL,
+	    "ring: only on a packet target: EINVAL");
+	txq_init(&q, s, TXQ_PACKET, NULL);
+	ok(txq_ring(&q, 1500, 64) == 0 && q.ringed, "ring: set up on a "
+	    "packet socket of our own");
+	/* 200 frames (more than the ring's 64 slots), frame 7 too long. */
+	memset(&b, 0, sizeof(b));
+	for (i = 0; i < 200; i++) {
+		memset(data[i], (int)i, 1500);
+		txq_add(&b, hdr, sizeof(hdr), data[i], i == 7 ? 1501 :
+		    i % 3 == 0 ? 10 : 100 + i, ETH_ZLEN_);
+	}
+	pos = 0;
+	ret = txq_send(&q, &b, &pos, b.n, &f);
+	ok(ret == 1 && f.index == 7 && f.err == EMSGSIZE && pos == 8,
+	    "ring: a frame over the MTU refused, with its index");
+	while ((ret = txq_send(&q, &b, &pos, b.n, &f)) == 1)
+		;
+	ok(ret == 0 && pos == 200, "ring: and the rest taken");
+	ok(txq_drain(&q, &f) == 0 && q.ring.pending == 0,
+	    "ring: drained, nothing pending");
+	for (i = 0, want = 0; i < 200; i++)
+		want += i == 7 ? 0 : b.lens[i];
+	ok(q.sent == 199 && q.errors == 1 && q.bytes == want,
+	    "ring: 199 sent and their bytes, 1 error");
+	for (i = 0; i < 200 && n < 199; i++) {
+		if (i == 7)
+			continue;
+		if ((k = recv(r, buf, sizeof(buf), 0)) == -1)
+			break;
+		n++;
+		if ((size_t)k != b.lens[i] || memcmp(buf, hdr, sizeof(hdr)) != 0 ||
+		    buf[ETH_HLEN_] != (uint8_t)i ||
+		    (i % 3 == 0 && buf[ETH_ZLEN_ - 1] != 0))
+			ok_order = 0;
+	}
+	is_int(n, 199, "ring: 199 frames arrived");
+	ok(ok_order, "ring: in order, whole, the short ones padded to 60");
+	txq_free(&q);
+	close(r);
+	close(s);
+}
+
 int
 main(void)
 {
@@ -454,5 +560,6 @@ main(void)
 	test_failed(TXQ_TAP, "tap");
 	test_full();
 	test_records();
+	test_ring();
 	return done();
 }
