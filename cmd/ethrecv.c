@@ -13,10 +13,14 @@
  * fdrecv), or one opened here on iface for ethertype (lib/capsock); a tap
  * device's fd (rawopen --tap) serves as well.  Frames come a batch at a
  * time (lib/rxsrc: a TPACKET_V3 ring block, a relayed fd's messages, or
- * a tap's reads) and leave as whole records in large writes (lib/outq), so
- * that what has been written is always a valid capture; with -o they go
- * to a set of files, each a capture of its own (lib/fileset); with -e
- * each one is handed to a program (lib/fsrv) whose output is the reply.
+ * a tap's reads) and leave as whole records in large writes (lib/capout),
+ * so that what has been written is always a valid capture; with -o they
+ * go to a set of files, each a capture of its own; with -j N, N workers
+ * read a socket each (lib/rxpool); with -e each frame is handed to a
+ * program (lib/fsrv) whose output is the reply.
+ *
+ * This file has the options and the one socket's capture loop; the
+ * other parts are in cmd/ethrecv/ (ethrecv.h says which does what).
  */
 #include <err.h>
 #include <errno.h>
@@ -111,9 +115,9 @@ duration(int opt, const char *s, long long max_s)
 
 /*
  * The frames of src's ready batch into the output, as far as -c allows
- * (and, for a worker w, until the main thread says stop; w counts them
- * too).  What the output references of the batch is written before the
- * caller gives the batch back.  A worker calls it under e->lock.
+ * (a worker w counts them too).  What the output references of the batch
+ * is written before the caller gives the batch back.  A worker calls it
+ * under the pool's lock, and never once the pool is stopping.
  */
 void
 take_batch(struct ethrecv *e, struct rxsrc *src, struct worker *w)

@@ -125,14 +125,18 @@ int	capout_start(struct capout *c, const struct capout_conf *conf,
 
 /*
  * The name of the output, for a message: "stdout" (as capout_start() was
- * told), the open file, or the file that failed to open or close.
+ * told), the open file, or the file that failed to open or close.  Never
+ * fails.
  */
 const char *capout_name(const struct capout *c);
 
-/* The fd written: poll it (events 0) to see a reader go. */
+/* The fd written: poll it (events 0) to see a reader go.  Never fails. */
 int	capout_fd(const struct capout *c);
 
-/* The records that follow are of pcapng interface ifid (an EPB's). */
+/*
+ * The records that follow are of pcapng interface ifid (an EPB's).
+ * Never fails.
+ */
 void	capout_setif(struct capout *c, uint32_t ifid);
 
 /*
@@ -185,7 +189,7 @@ long long capout_wait_ms(const struct capout *c);
  */
 int	capout_end(struct capout *c);
 
-/* How many -z programs are running. */
+/* How many -z programs are running.  Never fails. */
 size_t	capout_running(const struct capout *c);
 
 /*
@@ -195,7 +199,7 @@ size_t	capout_running(const struct capout *c);
  */
 int	capout_reap(struct capout *c, int block);
 
-/* Frames taken in (capout_frame()), and of them written. */
+/* Frames taken in (capout_frame()), and of them written.  Never fail. */
 uint64_t capout_records(const struct capout *c);
 uint64_t capout_written(const struct capout *c);
 

@@ -75,10 +75,16 @@ struct rxpool {
  */
 int	rxpool_start(struct rxpool *p, const struct rxpool_conf *conf);
 
-/* Readable (POLLIN) when a worker has ended since rxpool_ended(). */
+/*
+ * An fd readable (POLLIN) when a worker has ended since rxpool_ended().
+ * Never fails.
+ */
 int	rxpool_wakefd(const struct rxpool *p);
 
-/* The lock the callbacks are called under, for what they share. */
+/*
+ * The lock the callbacks are called under, for what the caller shares
+ * with them.  Never fail.
+ */
 void	rxpool_lock(struct rxpool *p);
 void	rxpool_unlock(struct rxpool *p);
 
@@ -102,7 +108,7 @@ void	rxpool_stop(struct rxpool *p, int sig);
  */
 int	rxpool_failed(const struct rxpool *p, int *k);
 
-/* Frees what rxpool_start() set up; stop the pool first. */
+/* Frees what rxpool_start() set up; stop the pool first.  Never fails. */
 void	rxpool_free(struct rxpool *p);
 
 #endif /* LIB_RXPOOL_H */

@@ -2,10 +2,10 @@
  * Unit tests of lib/rxpool, with relayed sources over
  * socketpair(AF_UNIX, SOCK_SEQPACKET) pairs (no privilege, no network):
  * every frame seen exactly once across 2 to 4 workers and each source's
- * in order, each worker with every signal blocked, the end of the relay
- * (EPIPE) a normal end, the stop with frames still arriving, the
- * callback's "over", and a source that fails reported with its worker's
- * number.  An alarm turns a hang into a failure.
+ * in order, each worker pinned to its CPU with every signal blocked, the
+ * end of the relay (EPIPE) a normal end, the stop with frames still
+ * arriving, the callback's "over", and a source that fails reported with
+ * its worker's number.  An alarm turns a hang into a failure.
  */
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -32,6 +32,8 @@ struct seen {
 	uint64_t	 frames;
 	int		 disorder;	/* out of order, or seen twice */
 	int		 unblocked;	/* a worker had SIGINT unblocked */
+	int		 pinned;	/* the workers are pinned to cpus[] */
+	int		 unpinned;	/* one ran where it was not pinned */
 	int		 wrongsrc;	/* a frame of another worker's source */
 	uint64_t	 over_at;	/* callback says over at this count */
 	int		 inside;	/* callbacks running now (under lock) */
@@ -39,6 +41,7 @@ struct seen {
 };
 
 static struct seen seen;
+static int cpus[MAXW];
 
 /* A frame: 14 bytes of header, then the source and its number. */
 static void
@@ -59,6 +62,7 @@ static int
 batch(void *arg, int k, struct rxsrc *src)
 {
 	struct ring_frame f;
+	cpu_set_t cpu;
 	sigset_t set;
 	uint32_t s, q;
 
@@ -68,6 +72,10 @@ batch(void *arg, int k, struct rxsrc *src)
 	pthread_sigmask(SIG_BLOCK, NULL, &set);
 	if (!sigismember(&set, SIGINT) || !sigismember(&set, SIGTERM))
 		seen.unblocked = 1;
+	if (seen.pinned && (pthread_getaffinity_np(pthread_self(),
+	    sizeof(cpu), &cpu) != 0 || CPU_COUNT(&cpu) != 1 ||
+	    !CPU_ISSET(cpus[k], &cpu)))
+		seen.unpinned = 1;
 	while (rxsrc_frame(src, &f) == 1) {
 		memcpy(&s, f.data + 14, 4);
 		memcpy(&q, f.data + 18, 4);
@@ -127,8 +135,6 @@ conf_of(struct rxpool_conf *pc, int n, struct rxsrc **srcp, int *cpu)
 	pc->batch = batch;
 }
 
-static int cpus[MAXW];
-
 /* n workers, each source's frames sent, then its end (EPIPE). */
 static void
 test_all_once(int n)
@@ -140,6 +146,7 @@ test_all_once(int n)
 	char name[80];
 
 	memset(&seen, 0, sizeof(seen));
+	seen.pinned = 1;
 	sources(n, fd, src, srcp);
 	conf_of(&pc, n, srcp, cpus);
 	snprintf(name, sizeof(name), "%d workers: started", n);
@@ -161,8 +168,8 @@ test_all_once(int n)
 	ok(in_order && !seen.disorder && !seen.wrongsrc &&
 	    seen.frames == (uint64_t)n * NFRAMES, name);
 	snprintf(name, sizeof(name), "%d workers: one batch at a time, every "
-	    "signal blocked", n);
-	ok(!seen.overlap && !seen.unblocked, name);
+	    "signal blocked, each on its CPU", n);
+	ok(!seen.overlap && !seen.unblocked && !seen.unpinned, name);
 	snprintf(name, sizeof(name), "%d workers: no failure", n);
 	is_int(rxpool_failed(&p, &fk), 0, name);
 	rxpool_free(&p);
