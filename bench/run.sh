@@ -20,7 +20,7 @@ trap 'exit 130' INT TERM HUP
 start=$(date +%s)
 load=$(cut -d ' ' -f 1-3 /proc/loadavg)
 rc=0
-for t in ${BENCH_ONLY:-send recv scale relay grant exec mem}; do
+for t in ${BENCH_ONLY:-send sendcpu recv scale relay grant exec mem}; do
 	[ -f "$dir/$t.sh" ] || { echo "bench: no bench/$t.sh" >&2; rc=100; continue; }
 	echo "bench: $t ..." >&2
 	sh "$dir/$t.sh" "$build" || { echo "bench: $t.sh failed" >&2; rc=111; }

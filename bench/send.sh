@@ -6,7 +6,9 @@
 # (of a pcap), a plain C sendmmsg x 64 sender (bench/sendmmsg.c) of one
 # frame over and over, the same reading the pcap file on stdin (-p), the
 # same sending it through a TX_RING (-T -p: ring-pcap), and our ethsend
-# reading that pcap on stdin.  Median of BENCH_RUNS runs, the
+# reading that pcap on stdin, plain and --tx-ring.  Where every sender
+# meets the same rate, the receiving side sets it: sendcpu.sh tells what
+# each sender spends.  Median of BENCH_RUNS runs, the
 # tools interleaved in each round; ratio to trafgen (to sendmmsg when
 # trafgen failed every run).
 
@@ -20,7 +22,7 @@ SEND_PCAP=${SEND_PCAP:-100000}
 SEND_LOOPS60=${SEND_LOOPS60:-20}
 SEND_LOOPS1514=${SEND_LOOPS1514:-15}
 SEND_SECS=${SEND_SECS:-4}
-SEND_TOOLS=${SEND_TOOLS:-trafgen tcpreplay sendmmsg sendmmsg-pcap ring-pcap ethsend}
+SEND_TOOLS=${SEND_TOOLS:-trafgen tcpreplay sendmmsg sendmmsg-pcap ring-pcap ethsend ethsend-ring}
 
 bench_deps
 bench_build
@@ -57,6 +59,11 @@ send_one() {
 		bench_measure "$rx" r0 "$SEND_SECS" "$tx" sh -c \
 		    'exec "$0" -q -l "$1" s0 0x88b5 <"$2"' "$B/ethsend" \
 		    "$_loops" "$_pcap" ;;
+	ethsend-ring)
+		have ethsend || return 0
+		bench_measure "$rx" r0 "$SEND_SECS" "$tx" sh -c \
+		    'exec "$0" -q --tx-ring -l "$1" s0 0x88b5 <"$2"' \
+		    "$B/ethsend" "$_loops" "$_pcap" ;;
 	esac
 	bench_record "send-$1-$2" "$PPS"
 }
@@ -88,6 +95,7 @@ for size in 60 1514; do
 			    "$(bench_median "send-$size-sendmmsg-pcap")")x sendmmsg -p, $(ratio "$_p" \
 			    "$(bench_median "send-$size-sendmmsg")")x sendmmsg"
 			have ethsend || note="not built in $B" ;;
+		ethsend-ring) note="--tx-ring -l, pcap file on stdin" ;;
 		*) note= ;;
 		esac
 		[ "$tool" = "$basename" ] && note="$note, base"

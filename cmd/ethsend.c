@@ -4,7 +4,7 @@
  *	ethsend [-kPq] [-c count] [-d mac] [-f format] [-i ifid]
  *	    [-j senders] [-l loops] [-R factor] [-r rate] [-S fd] [-s mac]
  *	    [-t ethertype] [-v vlan[:prio]] [--progress]
- *	    [--stats-format=text|kv] [IFACE ETHERTYPE]
+ *	    [--stats-format=text|kv] [--tx-ring] [IFACE ETHERTYPE]
  *
  * Frames are read from stdin into one large buffer (lib/pcapio) and sent
  * in batches with sendmmsg(2), each message pointing straight into that
@@ -41,6 +41,7 @@
 #include "ethsend/ethsend.h"
 
 #define OPT_STATS	0x100	/* --stats-format */
+#define OPT_TXRING	0x101	/* --tx-ring */
 
 volatile sig_atomic_t stop, info, tick;
 
@@ -50,7 +51,7 @@ static const char usage_text[] =
     "[-j senders]\n"
     "               [-l loops] [-R factor] [-r rate] [-S fd] [-s mac]\n"
     "               [-t ethertype] [-v vlan[:prio]] [--progress]\n"
-    "               [--stats-format=text|kv] [iface ethertype]\n";
+    "               [--stats-format=text|kv] [--tx-ring] [iface ethertype]\n";
 
 void
 usage(void)
@@ -172,6 +173,7 @@ options(int argc, char *argv[], struct opts *o)
 		{ "fd", required_argument, NULL, 'S' },
 		{ "progress", no_argument, NULL, 'P' },
 		{ "stats-format", required_argument, NULL, OPT_STATS },
+		{ "tx-ring", no_argument, NULL, OPT_TXRING },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_err e;
@@ -236,6 +238,9 @@ options(int argc, char *argv[], struct opts *o)
 			if (pace_parse_rate(optarg, &o->rate, &o->bitrate,
 			    &e) == -1)
 				cli_exit(&e);
+			break;
+		case OPT_TXRING:
+			o->txring = 1;
 			break;
 		case OPT_STATS:
 			if (strcmp(optarg, "kv") == 0)

@@ -3,6 +3,7 @@ test_description='ethsend: lines, hex and raw input arrive as the exact frames'
 . "$(dirname "$0")/test-lib.sh"
 
 # ethsend runs in namespace A on va; tcpdump captures in B on vb.
+command -v strace >/dev/null && test_set_prereq STRACE
 if test_have_prereq NETNS,TCPDUMP,PYTHON; then
 	test_netns A B && test_veth "$A" va "$B" vb && test_set_prereq NET
 	MAC_A=$(nsrun "$A" cat /sys/class/net/va/address)
@@ -147,6 +148,37 @@ test_expect_success NET 'an inherited fd that is a pipe: exit 100' '
 	echo $? >rc &&
 	test_cmp want rc &&
 	test_grep "ethsend: fd 3: not a raw AF_PACKET socket" err
+'
+
+test_expect_success NET,STRACE '--tx-ring: the frames, whole and in order, through a PACKET_TX_RING' '
+	capture 3 ether proto 0x88b5 &&
+	printf "a\nbb\n%01400d\n" 7 |
+		nsrun "$A" strace -f -o trace -e trace=setsockopt,sendmmsg,sendto \
+		ethsend -q --tx-ring -s 02:00:00:00:00:0a va 0x88b5 2>err &&
+	capture_wait &&
+	hdr=ffffffffffff02000000000a88b5 &&
+	printf "%s\n" "${hdr}610a$(printf "%0*d" 88 0)" \
+		"${hdr}62620a$(printf "%0*d" 86 0)" \
+		"${hdr}$(printf "%01400d\n" 7 | od -An -tx1 -v | tr -d " \n")" >want &&
+	test_cmp want got &&
+	! test -s err &&
+	test_grep "PACKET_TX_RING" trace &&
+	! grep -q "sendmmsg(" trace
+'
+
+test_expect_success NET '--tx-ring on a handed-over socket: exit 100, nothing sent' '
+	echo x | nsrun "$A" /usr/bin/python3 -c "
+import os, socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
+s.bind((\"va\", 0))
+os.dup2(s.fileno(), 3)
+os.set_inheritable(3, True)
+os.environ[\"LISTEN_FDS\"] = \"1\"
+os.execvp(sys.argv[1], sys.argv[1:])
+" ethsend --tx-ring -t 0x88b5 2>err ||
+	echo $? >rc &&
+	echo 100 >want && test_cmp want rc &&
+	test_grep "^ethsend: --tx-ring: fd 3 was handed over, and may be shared" err
 '
 
 test_done

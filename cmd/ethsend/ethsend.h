@@ -48,6 +48,7 @@ struct opts {
 	int64_t		 ifid;		/* -i: pcapng interface; -1: all */
 	int		 senders;	/* -j; 0: not given (one) */
 	uint16_t	 optype;	/* the ETHERTYPE operand, or ETHTYPE_NONE */
+	int		 txring;	/* --tx-ring */
 };
 
 /* The state of a run. */

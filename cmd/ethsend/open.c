@@ -172,11 +172,17 @@ open_target(const struct opts *o, struct run *r, char **argv, int argc,
 	txq_init(&r->q, r->fd, r->relayed ? TXQ_RELAYED : r->tap ? TXQ_TAP :
 	    TXQ_PACKET, &stop);
 	/*
-	 * A socket of ethsend's own sends through a transmit ring: a batch
-	 * in one send(2).  Not one handed over: another process may send on
-	 * it too, and with a ring every send on it sends from the ring.  An
-	 * MTU the ring cannot hold (lo's 65536), or an old kernel: sendmmsg.
+	 * --tx-ring: through a transmit ring, a batch in one send(2); only on
+	 * a socket of ethsend's own, since another process may send on one
+	 * handed over, and with a ring every send on it sends from the ring.
 	 */
-	if (r->own && r->ifc.mtu > 0)
-		(void)txq_ring(&r->q, (uint32_t)r->ifc.mtu, RING_SLOTS);
+	if (!o->txring)
+		return;
+	if (!r->own)
+		errx(EXIT_USAGE, "--tx-ring: fd %d was handed over, and may be "
+		    "shared: a ring goes only on a socket ethsend opens (iface "
+		    "ethertype, with CAP_NET_RAW)", r->fd);
+	if (txq_ring(&r->q, (uint32_t)r->ifc.mtu, RING_SLOTS) == -1)
+		err(errno == EINVAL ? EXIT_USAGE : EXIT_SYS, "--tx-ring: %s "
+		    "(MTU %d)", r->ifc.name, r->ifc.mtu);
 }
