@@ -263,6 +263,7 @@ relay_setup() {
 }
 
 test_expect_success RAWOPEN 'the relay: no capability, no_new_privs, not dumpable, not the child, five fds' '
+	rm -f err &&
 	test_bg rp ip netns exec $ns1 $NB "$RAWOPEN" vA 0x88b5 -- $P info recv >out 2>err &&
 	relay_setup out &&
 	st=/proc/$relay/status &&
@@ -300,6 +301,7 @@ test_expect_success RAWOPEN 'the relay: no capability, no_new_privs, not dumpabl
 '
 
 test_expect_success RAWOPEN 'the relay lives while any holder keeps the fd, and ends after the last' '
+	rm -f err &&
 	test_bg rp ip netns exec $ns1 $NB "$RAWOPEN" vA 0x88b5 -- $P info hold recv >out 2>err &&
 	relay_setup out &&
 	wait $rp &&
@@ -315,6 +317,7 @@ test_expect_success RAWOPEN 'the relay lives while any holder keeps the fd, and 
 # A signal the relay does not ignore would kill it before it handled the
 # frame sent after it.
 test_expect_success RAWOPEN 'the relay ignores SIGINT, SIGQUIT, SIGHUP, SIGPIPE' '
+	rm -f err &&
 	test_bg rp ip netns exec $ns1 $NB "$RAWOPEN" vA 0x88b5 -- $P info recv >out 2>err &&
 	relay_setup out &&
 	ign=$(sed -n "s/^SigIgn:	//p" /proc/$relay/status) &&

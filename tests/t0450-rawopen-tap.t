@@ -210,6 +210,7 @@ test_expect_success RAWOPEN,TCPDUMP 'ethrecv on a tap fd: what the kernel sends 
 	policy "user:nobody tap name=fdtap* mode=tap" &&
 	# No IPv6 on new devices: the kernel sends nothing of its own.
 	nsrun $ns sysctl -qw net.ipv6.conf.default.disable_ipv6=1 &&
+	rm -f err &&
 	test_bg rp eval "nobody --tap fdtap5 -- ethrecv -c 3 -w pcap 2>err | tcpdump -r - -nn -xx >td 2>tderr" &&
 	wait_for nsrun $ns ip link show dev fdtap5 up &&
 	for i in 1 2 3; do
@@ -226,6 +227,7 @@ test_expect_success RAWOPEN,TCPDUMP 'ethrecv on a tap fd: what the kernel sends 
 test_expect_success RAWOPEN 'ethrecv on a tap fd: a frame longer than the snaplen it began with is cut and counted' '
 	policy "user:nobody tap name=fdtap* mode=tap" &&
 	nsrun $ns sysctl -qw net.ipv6.conf.default.disable_ipv6=1 &&
+	rm -f err &&
 	test_bg rp eval "nobody --tap fdtap9 -- ethrecv -c 1 -w pcap >cap.pcap 2>err" &&
 	wait_for grep -q "listening on fdtap9" err &&
 	nsrun $ns ip link set dev fdtap9 mtu 4000 &&

@@ -78,6 +78,7 @@ if test_have_prereq NETNS,PYTHON; then
 fi
 
 test_expect_success VETH,TCPDUMP 'ethrecv | tcpdump -r - reads every frame, byte for byte' '
+	rm -f err &&
 	test_bg pid eval "nsrun $B ethrecv -c 5 vb 0x88b5 2>err | tcpdump -r - -nn -xx >td 2>tderr" &&
 	wait_for bound $B 88b5 &&
 	send 5 100 >sent &&
@@ -89,6 +90,7 @@ test_expect_success VETH,TCPDUMP 'ethrecv | tcpdump -r - reads every frame, byte
 '
 
 test_expect_success VETH,TSHARK 'ethrecv | tshark -r - reads every frame, byte for byte' '
+	rm -f err &&
 	test_bg pid eval "nsrun $B ethrecv -c 4 vb all 2>err | tshark -r - -x >ts 2>/dev/null" &&
 	wait_for bound $B 0003 &&
 	send 4 1514 >sent &&
@@ -98,6 +100,7 @@ test_expect_success VETH,TSHARK 'ethrecv | tshark -r - reads every frame, byte f
 '
 
 test_expect_success VETH 'the pcap is nanosecond, Ethernet, snaplen 262144' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -c 1 vb all >one.pcap 2>err &&
 	wait_for bound $B 0003 &&
 	send 1 60 >sent &&
@@ -109,6 +112,7 @@ test_expect_success VETH 'the pcap is nanosecond, Ethernet, snaplen 262144' '
 '
 
 test_expect_success VETH '-w hex: the frames as sent, 802.1Q tag restored on all' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -w hex -c 3 vb all >got 2>err &&
 	wait_for bound $B 0003 &&
 	send 3 64 5 >sent &&
@@ -120,11 +124,13 @@ test_expect_success VETH '-w hex: the frames as sent, 802.1Q tag restored on all
 # that: the output buffer must hold it whole.
 test_expect_success VETH '-w hex and -w payload: a frame of 600000 bytes, whole' '
 	ip -n $A link set lo up mtu 600000 &&
+	rm -f err &&
 	test_bg pid nsrun $A ethrecv -w hex -c 1 lo 0x88b5 >got 2>err &&
 	wait_for bound $A 88b5 &&
 	nsrun $A /usr/bin/python3 "$TRASH/peer.py" send lo 1 600000 >sent &&
 	wait $pid &&
 	test_cmp sent got &&
+	rm -f err &&
 	test_bg pid nsrun $A ethrecv -w payload -c 1 lo 0x88b5 >got 2>err &&
 	wait_for bound $A 88b5 &&
 	nsrun $A /usr/bin/python3 "$TRASH/peer.py" send lo 1 600000 >sent &&
@@ -133,6 +139,7 @@ test_expect_success VETH '-w hex and -w payload: a frame of 600000 bytes, whole'
 '
 
 test_expect_success VETH 'bound to one ethertype, a tagged frame arrives without its tag' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -w hex -c 1 vb 0x88b5 >got 2>err &&
 	wait_for bound $B 88b5 &&
 	send 1 64 7 >sent &&
@@ -142,6 +149,7 @@ test_expect_success VETH 'bound to one ethertype, a tagged frame arrives without
 '
 
 test_expect_success VETH '-w text: time, addresses, type, length, preview' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -w text -c 2 vb 0x88b5 >got 2>err &&
 	wait_for bound $B 88b5 &&
 	send 2 64 >/dev/null &&
@@ -151,6 +159,7 @@ test_expect_success VETH '-w text: time, addresses, type, length, preview' '
 '
 
 test_expect_success VETH '-w payload: the bytes after the header only' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -w payload -c 2 vb 0x88b5 >got 2>err &&
 	wait_for bound $B 88b5 &&
 	send 2 64 >sent &&
@@ -169,6 +178,7 @@ test_expect_success VETH '-t ends the run by itself with the summary' '
 '
 
 test_expect_success VETH 'SIGTERM: flush, summary, exit 0' '
+	rm -f err &&
 	test_bg pid ip netns exec $B ethrecv vb 0x88b5 >term.pcap 2>err &&
 	wait_for bound $B 88b5 &&
 	send 3 80 >sent &&
@@ -199,6 +209,7 @@ sys.exit(subprocess.call([\"ethrecv\", \"vb\", \"0x88b5\"], stdout=s))" 2>err ||
 test_expect_success VETH 'stdout closed: nothing of ours goes out on the socket' '
 	test_bg peer nsrun $A ethrecv -c 1 -w hex va all >peer.hex 2>/dev/null &&
 	wait_for bound $A 0003 &&
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -c 1 vb 0x88b5 >&- 2>err &&
 	wait_for bound $B 88b5 &&
 	send 1 64 >/dev/null &&
@@ -232,6 +243,7 @@ test_expect_success VETH 'stdout a socket whose reader goes away, nothing flowin
 '
 
 test_expect_success VETH 'the reader goes away while frames flow: exit 0, nothing said' '
+	rm -f err &&
 	test_bg pid eval "{ nsrun $B ethrecv vb 0x88b5 2>err; echo \$? >rc; } | head -c 30 >/dev/null" &&
 	wait_for bound $B 88b5 &&
 	send 20 200 >/dev/null &&
@@ -247,6 +259,7 @@ test_expect_success VETH 'stdout on /dev/full: message, summary, exit 111' '
 '
 
 test_expect_success VETH 'by default our own outgoing frames are not captured' '
+	rm -f err &&
 	test_bg pid nsrun $A ethrecv -w hex -c 2 va all >got 2>err &&
 	wait_for bound $A 0003 &&
 	send 3 70 >/dev/null &&
@@ -256,6 +269,7 @@ test_expect_success VETH 'by default our own outgoing frames are not captured' '
 '
 
 test_expect_success VETH '-Q out captures only our own outgoing frames' '
+	rm -f err &&
 	test_bg pid ip netns exec $A ethrecv -Q out -w hex -c 3 va all >out 2>err &&
 	wait_for bound $A 0003 &&
 	nsrun $B /usr/bin/python3 "$TRASH/peer.py" send vb 2 90 >/dev/null &&
@@ -265,6 +279,7 @@ test_expect_success VETH '-Q out captures only our own outgoing frames' '
 '
 
 test_expect_success VETH '-Q out and inout on one ethertype: our frames of that type only' '
+	rm -f err &&
 	test_bg out nsrun $A ethrecv -Q out -w hex -c 3 va 0x88b5 >qout 2>err &&
 	wait_for bound $A 0003 &&
 	nsrun $A env TYPE=0x88b6 /usr/bin/python3 "$TRASH/peer.py" send va 2 80 >/dev/null &&
@@ -273,6 +288,7 @@ test_expect_success VETH '-Q out and inout on one ethertype: our frames of that 
 	wait_for has_lines 3 qout &&
 	wait "$out" &&
 	test_cmp sent qout &&
+	rm -f err &&
 	test_bg inout nsrun $A ethrecv -Q inout -w hex -c 4 -F "greater 85" va 0x88b5 >qboth 2>err &&
 	wait_for bound $A 0003 &&
 	nsrun $A env TYPE=0x88b6 /usr/bin/python3 "$TRASH/peer.py" send va 2 100 >/dev/null &&
@@ -292,6 +308,7 @@ test_expect_success VETH '-Q out on a handed-over socket of one ethertype: exit 
 '
 
 test_expect_success VETH '-Q inout captures both directions' '
+	rm -f err &&
 	test_bg pid ip netns exec $A ethrecv -Q inout -w hex -c 4 va all >both 2>err &&
 	wait_for bound $A 0003 &&
 	send 2 70 >sent &&
@@ -301,6 +318,7 @@ test_expect_success VETH '-Q inout captures both directions' '
 '
 
 test_expect_success VETH '-F: only what the filter accepts' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -F "greater 100" -w hex -c 2 vb 0x88b5 >got 2>err &&
 	wait_for bound $B 88b5 &&
 	send 3 64 >/dev/null &&
@@ -310,6 +328,7 @@ test_expect_success VETH '-F: only what the filter accepts' '
 '
 
 test_expect_success VETH 'a handed-over socket (LISTEN_FDS, --fd) gets a ring too' '
+	rm -f err &&
 	test_bg pid nsrun $B /usr/bin/python3 "$TRASH/peer.py" hold vb 0x88b5 0 ethrecv -w hex -c 2 >got 2>err &&
 	wait_for ringed $B &&
 	send 2 64 >sent &&
@@ -328,6 +347,7 @@ test_expect_success VETH,SETPRIV 'a socket handed over for the iface and etherty
 '
 
 test_expect_success VETH '--fd names the handed-over socket' '
+	rm -f err &&
 	test_bg pid nsrun $B /usr/bin/python3 "$TRASH/peer.py" hold vb 0x88b5 0 env -u LISTEN_FDS ethrecv --fd 3 -w hex -c 1 >got 2>err &&
 	wait_for ringed $B &&
 	send 1 64 >sent &&
@@ -341,6 +361,7 @@ test_expect_success VETH '-F on a handed-over socket with a locked filter fails 
 '
 
 test_expect_success VETH 'short, long and tagged frames mixed, through a small ring, to a pipe and a file' '
+	rm -f err &&
 	test_bg pid eval "nsrun $B ethrecv -B 64k -c 35 vb all 2>err | cat >mixed.pcap" &&
 	test_bg pid2 nsrun $B ethrecv -B 64k -c 35 vb all >mixed2.pcap 2>err2 &&
 	wait_for bound2 $B 0003 &&
@@ -358,6 +379,7 @@ test_expect_success VETH 'short, long and tagged frames mixed, through a small r
 '
 
 test_expect_success VETH 'the interface goes away: message, summary, exit 111, a valid pcap' '
+	rm -f err &&
 	test_bg pid ip netns exec $B ethrecv vb 0x88b5 >gone.pcap 2>err &&
 	wait_for bound $B 88b5 &&
 	send 4 64 >sent &&

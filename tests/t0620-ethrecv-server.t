@@ -42,6 +42,7 @@ if test_have_prereq NETNS,PYTHON; then
 fi
 
 test_expect_success VETH 'an echo server answers: src and dst swapped, same ethertype' '
+	rm -f err &&
 	test_bg pid ip netns exec $B ethrecv -e -c 1 vb 0x88b5 -- tr a-z A-Z 2>err &&
 	wait_for bound $B 88b5 &&
 	ask hello >reply &&
@@ -58,6 +59,7 @@ test_expect_success VETH 'an echo server answers: src and dst swapped, same ethe
 '
 
 test_expect_success VETH 'the handler sees ETH_* and only fds 0, 1 and 2' '
+	rm -f err &&
 	test_bg pid ip netns exec $B ethrecv -e -c 1 vb 0x88b5 -- sh -c "env | grep ^ETH_ | sort >env; (ls /proc/\$\$/fd) >fdlist; cat >payload" 2>err &&
 	wait_for bound $B 88b5 &&
 	ask ping 0 >reply &&
@@ -71,6 +73,7 @@ test_expect_success VETH 'the handler sees ETH_* and only fds 0, 1 and 2' '
 '
 
 test_expect_success VETH 'a failing handler and a slow one are reported; the server goes on' '
+	rm -f err &&
 	test_bg pid ip netns exec $B ethrecv -e -c 3 -T 1 vb 0x88b5 -- sh -c "read x; case \$x in fail*) exit 3;; slow*) sleep 30;; esac; echo ok" 2>err &&
 	wait_for bound $B 88b5 &&
 	ask fail 0 >r1 &&
@@ -84,6 +87,7 @@ test_expect_success VETH 'a failing handler and a slow one are reported; the ser
 '
 
 test_expect_success VETH 'a reply longer than the MTU is reported, not sent' '
+	rm -f err &&
 	test_bg pid ip netns exec $B ethrecv -e -c 1 vb 0x88b5 -- head -c 2000 /dev/zero 2>err &&
 	wait_for bound $B 88b5 &&
 	ask big 0 >reply &&
@@ -93,6 +97,7 @@ test_expect_success VETH 'a reply longer than the MTU is reported, not sent' '
 '
 
 test_expect_success VETH 'several handlers at once leave no zombies behind' '
+	rm -f err &&
 	test_bg pid ip netns exec $B ethrecv -e -j 3 vb 0x88b5 -- sh -c "echo x >>ran" 2>err &&
 	wait_for bound $B 88b5 &&
 	ask a 0 >/dev/null && ask b 0 >/dev/null && ask c 0 >/dev/null &&
@@ -111,6 +116,7 @@ test_expect_success VETH 'a program that cannot be found: 127 at start, one line
 
 test_expect_success VETH 'a program that goes away later: 127 per frame, reported, server goes on' '
 	cp /bin/true ./handler &&
+	rm -f err &&
 	test_bg pid ip netns exec $B ethrecv -e -c 1 vb 0x88b5 -- "$TRASH/handler" 2>err &&
 	wait_for bound $B 88b5 &&
 	rm handler &&

@@ -103,6 +103,7 @@ test_expect_success 'usage: --comment, --tstamp-us and -s go with their formats'
 '
 
 test_expect_success VETH,TSHARK 'tshark reads every frame of -w pcapng byte for byte, on interface vb' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -w pcapng -c 5 vb 0x88b5 >got.pcapng 2>err &&
 	wait_for bound $B 88b5 &&
 	send 3 60 >sent && send 2 1514 >>sent &&
@@ -116,6 +117,7 @@ test_expect_success VETH,TSHARK 'tshark reads every frame of -w pcapng byte for 
 '
 
 test_expect_success VETH,TSHARK '-Q inout: each frame says which way it went' '
+	rm -f err &&
 	test_bg pid ip netns exec $A ethrecv -w pcapng -Q inout -c 4 va all >both.pcapng 2>err &&
 	wait_for bound $A 0003 &&
 	send 2 70 >sent &&
@@ -132,6 +134,7 @@ test_expect_success VETH,TSHARK '-Q inout: each frame says which way it went' '
 '
 
 test_expect_success VETH,CAPINFOS '--comment, the application, the system and the ISB, shown by capinfos' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -w pcapng --comment "lab run 3, with spaces" -c 3 vb 0x88b5 >c.pcapng 2>err &&
 	wait_for bound $B 88b5 &&
 	send 3 64 >/dev/null &&
@@ -146,6 +149,7 @@ test_expect_success VETH,CAPINFOS '--comment, the application, the system and th
 '
 
 test_expect_success VETH,TSHARK 'the ISB: frames received and dropped, start and end around the frames' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -w pcapng -c 3 vb 0x88b5 >s.pcapng 2>err &&
 	wait_for bound $B 88b5 &&
 	send 3 64 >/dev/null &&
@@ -160,6 +164,7 @@ test_expect_success VETH,TSHARK 'the ISB: frames received and dropped, start and
 '
 
 test_expect_success VETH 'SIGTERM ends a pcapng capture with its ISB, every block whole' '
+	rm -f err &&
 	test_bg pid ip netns exec $B ethrecv -w pcapng vb 0x88b5 >t.pcapng 2>err &&
 	wait_for bound $B 88b5 &&
 	send 2 80 >/dev/null &&
@@ -173,6 +178,7 @@ test_expect_success VETH 'SIGTERM ends a pcapng capture with its ISB, every bloc
 '
 
 test_expect_success VETH,TSHARK '-s 64: tshark shows each frame cut to 64 of its bytes, pcapng and pcap' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -w pcapng -s 64 -c 2 vb 0x88b5 >cut.pcapng 2>err &&
 	wait_for bound $B 88b5 &&
 	send 2 100 >sent &&
@@ -185,6 +191,7 @@ test_expect_success VETH,TSHARK '-s 64: tshark shows each frame cut to 64 of its
 	test_cmp want got &&
 	test_grep "^ethrecv: 2 frames received, 0 dropped by kernel" err &&
 	! grep -q truncated err &&
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -s 64 -c 2 vb 0x88b5 >cut.pcap 2>err &&
 	wait_for bound $B 88b5 &&
 	send 2 100 >/dev/null &&
@@ -197,6 +204,7 @@ test_expect_success VETH,TSHARK '-s 64: tshark shows each frame cut to 64 of its
 '
 
 test_expect_success VETH,TCPDUMP '--tstamp-us: microsecond magic, tcpdump reads every frame' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv --tstamp-us -c 3 vb 0x88b5 >us.pcap 2>err &&
 	wait_for bound $B 88b5 &&
 	send 3 100 >sent &&
@@ -210,6 +218,7 @@ test_expect_success VETH,TCPDUMP '--tstamp-us: microsecond magic, tcpdump reads 
 
 test_expect_success VETH 'ethsend -i 1 sends only the records of pcapng interface 1' '
 	/usr/bin/python3 "$TRASH/peer.py" ng two.pcapng >want &&
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -w hex -c 3 vb 0x88b5 >got 2>err &&
 	wait_for bound $B 88b5 &&
 	nsrun $A ethsend -i 1 va 0x88b5 <two.pcapng 2>serr &&
@@ -225,10 +234,12 @@ test_expect_success 'ethsend -i: the input must be pcapng' '
 '
 
 test_expect_success VETH,TSHARK 'ethrecv -w pcapng | ethsend -i 0: a pcapng capture replayed' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -w pcapng -c 3 vb 0x88b5 >r.pcapng 2>err &&
 	wait_for bound $B 88b5 &&
 	send 3 70 >sent &&
 	wait $pid &&
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -w hex -c 3 vb 0x88b5 >got 2>err &&
 	wait_for bound $B 88b5 &&
 	nsrun $A ethsend -i 0 va 0x88b5 <r.pcapng 2>serr &&

@@ -92,6 +92,7 @@ test_expect_success 'usage() is the SYNOPSIS: -o and its options are in both' '
 '
 
 test_expect_success VETH,CAPINFOS '-C: every file valid, none past the size, the frames contiguous across them' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -o c.pcap -C 2k -c 60 vb 0x88b5 2>err &&
 	wait_for bound $B 88b5 &&
 	send 0 60 200 >sent &&
@@ -122,6 +123,7 @@ while o + 12 <= len(d):
 }
 
 test_expect_success VETH,CAPINFOS '-w pcapng -C: every file its own SHB, IDB and statistics block' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -w pcapng -o n.pcapng -C 2k -c 40 vb 0x88b5 2>err &&
 	wait_for bound $B 88b5 &&
 	send 0 40 200 >sent &&
@@ -137,6 +139,7 @@ test_expect_success VETH,CAPINFOS '-w pcapng -C: every file its own SHB, IDB and
 '
 
 test_expect_success VETH,CAPINFOS '-C: a file is full at the first frame that would pass it' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -o b.pcap -C 456 -c 6 vb 0x88b5 2>err &&
 	wait_for bound $B 88b5 &&
 	send 0 6 200 >sent &&
@@ -152,6 +155,7 @@ test_expect_success VETH,CAPINFOS '-C: a file is full at the first frame that wo
 '
 
 test_expect_success VETH,CAPINFOS '-C smaller than a frame: each frame gets a file to itself' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -o s.pcap -C 100 -c 4 vb 0x88b5 2>err &&
 	wait_for bound $B 88b5 &&
 	send 0 4 300 >sent &&
@@ -167,6 +171,7 @@ test_expect_success VETH,CAPINFOS '-C smaller than a frame: each frame gets a fi
 '
 
 test_expect_success VETH,CAPINFOS '-W: only the newest files remain, the oldest removed, their frames the last sent' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -o w.pcap -C 1k -W 3 -c 60 vb 0x88b5 2>err &&
 	wait_for bound $B 88b5 &&
 	send 0 60 200 >sent &&
@@ -186,6 +191,7 @@ test_expect_success VETH,CAPINFOS '-W: only the newest files remain, the oldest 
 '
 
 test_expect_success VETH,CAPINFOS '-G with no traffic at all: the timer makes new files, each valid, aligned' '
+	rm -f err &&
 	test_bg pid ip netns exec $B ethrecv -o "g-%s.pcap" -G 2 vb 0x88b5 2>err &&
 	wait_for bound $B 88b5 &&
 	wait_for count_at_least 3 "g-*.pcap" &&
@@ -205,6 +211,7 @@ test_expect_success VETH,CAPINFOS '-G with no traffic at all: the timer makes ne
 '
 
 test_expect_success VETH,CAPINFOS '-G: no frame lost or doubled across a rotation' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -o "r-%s.pcap" -G 1 -c 40 vb 0x88b5 2>err &&
 	wait_for bound $B 88b5 &&
 	send 0 20 100 >sent &&
@@ -220,6 +227,7 @@ test_expect_success VETH,CAPINFOS '-G: no frame lost or doubled across a rotatio
 
 test_expect_success VETH,CAPINFOS '-z: run once for every file, with its name, the capture going on' '
 	printf "#!/bin/sh\necho \"\$1\" >>zlog\n" >log.sh && chmod +x log.sh &&
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -o z.pcap -C 1k -z ./log.sh -c 40 vb 0x88b5 2>err &&
 	wait_for bound $B 88b5 &&
 	send 0 40 200 >sent &&
@@ -235,6 +243,7 @@ test_expect_success VETH,CAPINFOS '-z: run once for every file, with its name, t
 '
 
 test_expect_success VETH,CAPINFOS '-z gzip: every file compressed, each a whole capture' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -o gz.pcap -C 2k -z gzip -c 40 vb 0x88b5 2>err &&
 	wait_for bound $B 88b5 &&
 	send 0 40 200 >sent &&
@@ -254,6 +263,7 @@ test_expect_success VETH 'at the end ethrecv waits for -z on the last file' '
 	mkfifo go &&
 	printf "#!/bin/sh\necho \"\$1\" >started\nread x <go\necho \"\$1\" >>done\n" >slow.sh &&
 	chmod +x slow.sh &&
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -o one.pcap -z ./slow.sh -c 1 vb 0x88b5 2>err &&
 	wait_for bound $B 88b5 &&
 	send 0 1 64 >sent &&
@@ -270,6 +280,7 @@ test_expect_success VETH 'at the end ethrecv waits for -z on the last file' '
 '
 
 test_expect_success VETH '-z that fails: said, and the capture goes on' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -o f.pcap -C 1k -z false -c 20 vb 0x88b5 2>err &&
 	wait_for bound $B 88b5 &&
 	send 0 20 200 >sent &&
@@ -289,6 +300,7 @@ test_expect_success VETH 'a symbolic link at the name is not followed: exit 111,
 '
 
 test_expect_success VETH 'files are mode 0644 less the umask, and a -w format is honoured' '
+	rm -f err &&
 	test_bg pid sh -c "umask 027 && exec ip netns exec $B ethrecv -o m.hex -w hex -c 2 vb 0x88b5" 2>err &&
 	wait_for bound $B 88b5 &&
 	send 0 2 64 >sent &&

@@ -67,6 +67,7 @@ command -v ethtool >/dev/null && test_set_prereq ETHTOOL
 # ---- ethrecv: the readiness line, -q, SIGUSR1, -v, kv ----
 
 test_expect_success VETH 'readiness line: pcap to stdout, exact, before any frame' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -c 1 vb 0x88b5 >one.pcap 2>err &&
 	wait_for ready &&
 	send 1 64 >sent &&
@@ -78,6 +79,7 @@ test_expect_success VETH 'readiness line: pcap to stdout, exact, before any fram
 '
 
 test_expect_success VETH 'readiness line: -w hex on all' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -w hex -c 1 vb all >got 2>err &&
 	wait_for ready &&
 	send 1 64 >sent &&
@@ -89,6 +91,7 @@ test_expect_success VETH 'readiness line: -w hex on all' '
 '
 
 test_expect_success VETH 'readiness line: -e says the program it serves with' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -e -c 1 vb 0x88b5 -- cat >out 2>err &&
 	wait_for ready &&
 	send 1 64 >/dev/null &&
@@ -110,6 +113,7 @@ test_expect_success VETH '-q: no summary either, as ethsend -q' '
 '
 
 test_expect_success VETH 'SIGUSR1: the counts so far, and the capture goes on' '
+	rm -f err &&
 	test_bg pid ip netns exec $B ethrecv -w hex vb 0x88b5 >got 2>err &&
 	wait_for ready &&
 	send 2 64 >sent &&
@@ -135,6 +139,7 @@ test_expect_success VETH '-v and --progress: rate lines of the right shape' '
 	line="^ethrecv: [0-9]* frames/s, [0-9]* bytes/s, [0-9]* received, [0-9]* dropped$" &&
 	for opt in -v --progress
 	do
+		rm -f err &&
 		test_bg pid ip netns exec $B ethrecv $opt -w hex vb 0x88b5 >got 2>err &&
 		wait_for ready &&
 		send 2 64 >/dev/null &&
@@ -152,6 +157,7 @@ test_expect_success VETH '-v and --progress: rate lines of the right shape' '
 '
 
 test_expect_success VETH 'ethrecv --stats-format=kv: the keys, in order' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv --stats-format=kv -c 2 vb 0x88b5 >kv.pcap 2>err &&
 	wait_for ready &&
 	send 2 64 >/dev/null &&
@@ -162,6 +168,7 @@ test_expect_success VETH 'ethrecv --stats-format=kv: the keys, in order' '
 '
 
 test_expect_success VETH 'ethrecv --stats-format=kv answers SIGUSR1 in kind' '
+	rm -f err &&
 	test_bg pid ip netns exec $B ethrecv --stats-format=kv -w hex vb 0x88b5 >got 2>err &&
 	wait_for ready &&
 	send 1 64 >/dev/null &&
@@ -175,6 +182,7 @@ test_expect_success VETH 'ethrecv --stats-format=kv answers SIGUSR1 in kind' '
 '
 
 test_expect_success VETH 'stdout on /dev/full with frames: the summary says what was written' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -w hex vb 0x88b5 >/dev/full 2>err &&
 	wait_for ready &&
 	send 1 64 >/dev/null &&
@@ -191,8 +199,10 @@ test_expect_success VETH 'setup: a one-frame pcap' '
 '
 
 test_expect_success VETH 'SIGUSR1 to a looping ethsend: a line, and it goes on' '
+	rm -f rerr &&
 	test_bg rpid nsrun $B ethrecv -q -w hex vb 0x88b5 >got 2>rerr &&
 	wait_for bound $B 88b5 &&
+	rm -f err &&
 	test_bg pid sh -c "$(loop -r 50)" 2>err &&
 	wait_for has_lines 1 got &&
 	kill -USR1 $pid &&
@@ -211,6 +221,7 @@ test_expect_success VETH 'ethsend -P and --progress: rate lines of the right sha
 	line="^ethsend: [0-9]* frames/s, [0-9]* bytes/s, [0-9]* sent, 0 errors$" &&
 	for opt in -P --progress
 	do
+		rm -f err &&
 		test_bg pid sh -c "$(loop $opt -r 50)" 2>err &&
 		wait_for grep -q "$line" err &&
 		kill -TERM $pid &&
@@ -254,6 +265,7 @@ test_expect_success VETH 'binary input is refused as not text; -f raw sends it' 
 	test_expect_code 111 ethsend_a va 0x88b5 <bin 2>err &&
 	echo "ethsend: stdin: not text: give -f raw to send it as payloads" >want &&
 	test_cmp want err &&
+	rm -f rerr &&
 	test_bg pid nsrun $B ethrecv -w payload -c 1 vb 0x88b5 >got 2>rerr &&
 	wait_for ready rerr &&
 	ethsend_a -f raw va 0x88b5 <bin 2>err &&
@@ -265,6 +277,7 @@ test_expect_success VETH 'hex with colons is sent byte-identical' '
 	hex=ffffffffffff02000000000188b5$(printf "%092d" 7) &&
 	echo "$hex" | sed "s/../&:/g; s/:$//" >colons &&
 	test_grep -c "^ff:ff:ff:" colons &&
+	rm -f rerr &&
 	test_bg pid nsrun $B ethrecv -w hex -c 1 vb 0x88b5 >got 2>rerr &&
 	wait_for ready rerr &&
 	ethsend_a -f hex va 0x88b5 <colons 2>err &&
@@ -284,6 +297,7 @@ wrpcap(\"sll2.pcap\", [CookedLinuxV2(proto=0x88b5, ifindex=1, lladdrtype=1,
 " &&
 	test "$(od -An -tu4 -j20 -N4 sll.pcap | tr -d " ")" = 113 &&
 	test "$(od -An -tu4 -j20 -N4 sll2.pcap | tr -d " ")" = 276 &&
+	rm -f rerr &&
 	test_bg pid nsrun $B ethrecv -w hex -c 3 vb 0x88b5 >got 2>rerr &&
 	wait_for ready rerr &&
 	ethsend_a -d 02:00:00:00:00:0b va 0x88b5 <sll.pcap 2>err &&
@@ -316,6 +330,7 @@ test_expect_success VETH 'ethsend exit status: 0 when every frame was sent, 111 
 # in B gets exactly the two frames tagged 5 of a mix sent through the veth:
 # untagged, tagged 7, tagged 5, sent in that order.
 vlan_case() {
+	rm -f rerr &&
 	test_bg pid nsrun $B "$@" >got 2>rerr &&
 	wait_for ready rerr &&
 	send 2 70 >/dev/null &&
@@ -330,6 +345,7 @@ test_expect_success VETH "ethrecv -F 'vlan 5' on all: the frames tagged 5, tag a
 '
 
 test_expect_success VETH "ethrecv -F 'vlan 5 and greater 70': both tests apply" '
+	rm -f rerr &&
 	test_bg pid nsrun $B ethrecv -F "vlan 5 and greater 80" -w hex -c 1 -t 20 vb all >got 2>rerr &&
 	wait_for ready rerr &&
 	send 1 100 >/dev/null &&

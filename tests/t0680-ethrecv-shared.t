@@ -52,6 +52,7 @@ test_expect_success SHARED 'a client killed with SIGKILL: the next one gets its 
 	done &&
 	{ wait $c1 || :; } &&
 	! ringed $a &&
+	rm -f err &&
 	test_bg c2 nsrun $a fdrecv -c @$abs -- ethrecv -c 3 -w pcap >c2.pcap 2>err &&
 	wait_for ringed $a &&
 	nsrun $b /usr/bin/python3 peer.py send rb 3 &&

@@ -77,6 +77,7 @@ worker_sum() {
 }
 
 test_expect_success VETH '-j 2:lb: every frame once across the workers, a line for each' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -j 2:lb -c 200 -w hex vb 0x88b5 >got 2>err &&
 	wait_for grep -q listening err &&
 	send eth 0 200 &&
@@ -90,6 +91,7 @@ test_expect_success VETH '-j 2:lb: every frame once across the workers, a line f
 '
 
 test_expect_success VETH '-j 2 (hash): IPv4/UDP flows, each frame once, each flow in order' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -j 2 -c 400 -w hex vb 0x0800 >got 2>err &&
 	wait_for grep -q listening err &&
 	send udp 0 400 &&
@@ -99,6 +101,7 @@ test_expect_success VETH '-j 2 (hash): IPv4/UDP flows, each frame once, each flo
 '
 
 test_expect_success VETH,TCPDUMP '-j 2:lb pcap: tcpdump -r - reads every record, whole' '
+	rm -f err &&
 	test_bg pid eval "nsrun $B ethrecv -j 2:lb -c 300 vb 0x88b5 2>err | tee out.pcap | tcpdump -r - -nn >td 2>tderr" &&
 	wait_for grep -q listening err &&
 	send eth 0 300 &&
@@ -109,6 +112,7 @@ test_expect_success VETH,TCPDUMP '-j 2:lb pcap: tcpdump -r - reads every record,
 '
 
 test_expect_success VETH,TCPDUMP '-j 2:lb -w pcapng: an IDB for each worker, every EPB read' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -j 2:lb -c 100 -w pcapng vb 0x88b5 >out.pcapng 2>err &&
 	wait_for grep -q listening err &&
 	send eth 0 100 &&
@@ -130,6 +134,7 @@ assert ifs == {0, 1}, ifs
 '
 
 test_expect_success VETH 'a small ring wraps in each worker: no frame lost or twice' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -j 2:lb -B 16k -c 2000 -w hex vb 0x88b5 >got 2>err &&
 	wait_for grep -q listening err &&
 	for r in $(seq 0 19); do
@@ -142,6 +147,7 @@ test_expect_success VETH 'a small ring wraps in each worker: no frame lost or tw
 '
 
 test_expect_success VETH '--stats-format=kv: a worker= line for each' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -j 2:lb -c 10 -w hex --stats-format=kv vb 0x88b5 >got 2>err &&
 	wait_for grep -q listening err &&
 	send eth 0 10 &&
@@ -152,6 +158,7 @@ test_expect_success VETH '--stats-format=kv: a worker= line for each' '
 '
 
 test_expect_success VETH 'SIGUSR1 says the counts; SIGTERM ends the workers, exit 0' '
+	rm -f err &&
 	test_bg pid ip netns exec $B ethrecv -j 3:lb -w hex vb 0x88b5 >got 2>err &&
 	wait_for grep -q listening err &&
 	send eth 0 30 &&
@@ -166,6 +173,7 @@ test_expect_success VETH 'SIGUSR1 says the counts; SIGTERM ends the workers, exi
 '
 
 test_expect_success VETH '-P pins each worker to its CPU' '
+	rm -f err &&
 	test_bg pid ip netns exec $B ethrecv -j 2:lb -P 0 -w hex vb 0x88b5 >got 2>err &&
 	wait_for grep -q listening err &&
 	send eth 0 4 &&
@@ -180,6 +188,7 @@ test_expect_success VETH '-P pins each worker to its CPU' '
 '
 
 test_expect_success VETH '-o -C: one set of files, each whole, every frame once' '
+	rm -f err &&
 	test_bg pid nsrun $B ethrecv -j 2:lb -c 300 -o cap -C 4k vb 0x88b5 2>err &&
 	wait_for grep -q listening err &&
 	send eth 0 300 &&
@@ -191,6 +200,7 @@ test_expect_success VETH '-o -C: one set of files, each whole, every frame once'
 test_expect_success RAWOPEN 'a rawopen -j group handed over: a worker on each socket' '
 	printf "%s\n" "user:nobody packet iface=vb ethertype=0x88b5 send=any fanout=2" >"$POLICY" &&
 	chmod 0644 "$POLICY" &&
+	rm -f err &&
 	test_bg pid nobody -j 2:lb vb 0x88b5 -- ethrecv -j 2 -c 100 -w hex >got 2>err &&
 	wait_for grep -q listening err &&
 	send eth 0 100 &&
@@ -202,6 +212,7 @@ test_expect_success RAWOPEN 'a rawopen -j group handed over: a worker on each so
 
 test_expect_success RAWOPEN 'relayed (send=iface): a worker on each relayed fd' '
 	printf "%s\n" "user:nobody packet iface=vb ethertype=0x88b5 fanout=2" >"$POLICY" &&
+	rm -f err &&
 	test_bg pid nobody -j 2:lb vb 0x88b5 -- ethrecv -j 2 -c 40 -w hex >got 2>err &&
 	wait_for grep -q listening err &&
 	send eth 0 40 &&
