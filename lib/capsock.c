@@ -180,6 +180,7 @@ capsock_open(struct capsock *c, const char *ifname, uint16_t type,
 	rc.pin = conf->group != NULL;
 	rc.group = conf->group;
 	rc.fanout = conf->fanout;
+	rc.members = conf->members;
 	if (rawsock_confine(c->fd, &rc) == -1) {
 		c->step = CAPSOCK_STEP_CONFINE;
 		rxsrc_close(src);

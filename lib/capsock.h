@@ -55,6 +55,7 @@ struct capsock_conf {
 	/* capsock_open() only: join fanout group *group (0: a new one). */
 	unsigned	*group;		/* NULL: no group */
 	int		 fanout;	/* its mode: rawsock_fanout_mode()'s */
+	unsigned	 members;	/* a new group's size, and no more */
 };
 
 struct capsock {
@@ -105,7 +106,8 @@ int	capsock_take(struct capsock *c, const struct capsock_conf *conf,
  * frames to other hosts, outgoing ones when conf->outgoing, promiscuous
  * when conf->promisc) but neither locked nor pinned, unless conf->group
  * is not NULL: then a member of fanout group *conf->group of mode
- * conf->fanout (rawsock_group(); *conf->group 0: a new group, its id
+ * conf->fanout (rawsock_group(); *conf->group 0: a new group of
+ * conf->members sockets (0: 256), which no other socket may join, its id
  * written back for the next member).  Returns 0, or -1
  * with errno and c->step: IFACE (ENODEV: no such interface, or
  * eth_ifname_check()'s EINVAL), FILTER (as for capsock_take()), SOCKET

@@ -83,6 +83,8 @@ open_workers(struct ethrecv *e, int handed, const struct sockopts *so,
 		err(EXIT_SYS, "malloc");
 	if (!handed)
 		cc->group = &group;
+	/* Ours alone: no socket of anyone else's may join the group. */
+	cc->members = (unsigned)e->nw;
 	for (k = 0; k < e->nw; k++) {
 		w = &e->w[k];
 		w->k = (uint32_t)k;
