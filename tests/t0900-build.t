@@ -75,20 +75,37 @@ test_expect_success 'quotes and backslashes in POLICY reach the binary intact' '
 	has_path "$BIN/rawopen" "/a b/c\"d\\e'\''f"
 '
 
+# includes FILE NAME...: FILE includes one of the headers NAME (by its
+# base name: "ethsend/ethsend.h" is ethsend.h).
+includes() {
+	_file=$1 && shift
+	for _n; do
+		grep -q "#include \"\([^\"]*/\)\{0,1\}$_n\"" "$_file" && return 0
+	done
+	return 1
+}
+
 # users H: the objects (relative to the build directory) of the .c files
-# that include H, directly or through another header of lib/.
+# that include H, directly or through other headers (of lib/, or a tool's
+# own in cmd/TOOL/), however many.
 users() {
-	_h=$(basename "$1")
-	_via=$(cd "$SRC" && grep -l "#include \"$_h\"" lib/*.h |
-		xargs -r -n1 basename)
-	for _f in $(cd "$SRC" && find lib cmd -name "*.c" | sort); do
-		for _i in $_h $_via; do
-			if grep -q "#include \"$_i\"" "$SRC/$_f"; then
-				echo "${_f%.c}.o"
-				break
+	_set=$(basename "$1")
+	_more=1
+	while [ -n "$_more" ]; do
+		_more=
+		for _g in $(cd "$SRC" && find lib cmd -name "*.h" | sort); do
+			_b=$(basename "$_g")
+			case " $_set " in *" $_b "*) continue ;; esac
+			if includes "$SRC/$_g" $_set; then
+				_set="$_set $_b"
+				_more=1
 			fi
 		done
 	done
+	for _f in $(cd "$SRC" && find lib cmd -name "*.c" | sort); do
+		includes "$SRC/$_f" $_set && echo "${_f%.c}.o"
+	done
+	return 0
 }
 
 for h in lib/pcapio.h lib/ids.h; do
