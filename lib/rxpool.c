@@ -36,7 +36,8 @@ ended(struct rxpool *p, int k, int err)
 /*
  * A worker: each ready batch of its source to the callback under the
  * lock; when none is ready, the idle callback, then a wait for frames,
- * the stop, or the deadline.
+ * the stop, or the deadline.  Past the deadline it ends, whether it
+ * waited or took a batch.
  */
 static void *
 work(void *arg)
@@ -75,20 +76,24 @@ work(void *arg)
 			rxsrc_done(src);
 		if (end)
 			break;
-		if (rc == 1)
-			continue;
-		pfd[0].fd = src->fd;
-		pfd[0].events = POLLIN;
-		pfd[1].fd = p->stopfd;
-		pfd[1].events = POLLIN;
-		pfd[0].revents = pfd[1].revents = 0;
-		ms = p->conf.end != NULL ? ts_ms_until(p->conf.end) : -1;
-		if (poll(pfd, 2, ms > INT_MAX ? INT_MAX : (int)ms) == -1 &&
-		    errno != EINTR) {
-			ended(p, w->k, errno);
-			return NULL;
+		if (rc == 0) {
+			pfd[0].fd = src->fd;
+			pfd[0].events = POLLIN;
+			pfd[1].fd = p->stopfd;
+			pfd[1].events = POLLIN;
+			pfd[0].revents = pfd[1].revents = 0;
+			ms = p->conf.end != NULL ?
+			    ts_ms_until(p->conf.end) : -1;
+			if (poll(pfd, 2, ms > INT_MAX ? INT_MAX : (int)ms) ==
+			    -1 && errno != EINTR) {
+				ended(p, w->k, errno);
+				return NULL;
+			}
+			if (pfd[1].revents & POLLIN)
+				break;
 		}
-		if (pfd[1].revents & POLLIN)
+		/* The deadline, after a wait or a batch (a source never idle). */
+		if (p->conf.end != NULL && ts_ms_until(p->conf.end) == 0)
 			break;
 	}
 	ended(p, w->k, 0);

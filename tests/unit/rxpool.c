@@ -5,7 +5,9 @@
  * in order, each worker pinned to its CPU with every signal blocked, the
  * end of the relay (EPIPE) a normal end, the stop with frames still
  * arriving, the callback's "over", and a source that fails reported with
- * its worker's number.  An alarm turns a hang into a failure.
+ * its worker's number; the deadline, the idle callback, the stop's
+ * signal.  An alarm turns a hang into a
+ * failure.
  */
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -23,6 +25,7 @@
 
 #include "rxpool.h"
 #include "tap.h"
+#include "timeutil.h"
 
 #define MAXW	4
 #define NFRAMES	500	/* per source */
@@ -258,7 +261,7 @@ test_failure(void)
 	struct rxsrc src[3], *srcp[3];
 	struct rxpool_conf pc;
 	struct rxpool p;
-	int fd[3][2], pp[2], k = -1, rc, i;
+	int fd[3][2], pp[2], k = -1, rc;
 
 	memset(&seen, 0, sizeof(seen));
 	sources(2, fd, src, srcp);
@@ -269,24 +272,182 @@ test_failure(void)
 	is_int(rxpool_start(&p, &pc), 0, "failure: started");
 	if (write(pp[1], "x", 1) != 1)	/* readable: it reads, and fails */
 		abort();
-	for (i = 0; i < 1000 && rxpool_failed(&p, &k) == 0; i++)
-		usleep(10000);
+	/* Before any stop: the failure alone ends the other two. */
+	ok(wait_ended(&p, 3), "failure: it ends every worker");
 	rxpool_stop(&p, 0);
 	rc = rxpool_failed(&p, &k);
 	ok(rc == ENOTSOCK, "failure: its errno kept (ENOTSOCK)");
 	is_int(k, 2, "failure: its worker's number");
-	rxpool_lock(&p);
-	is_int(rxpool_ended(&p), 3, "failure: it ends every worker");
-	rxpool_unlock(&p);
 	rxpool_free(&p);
-	for (i = 0; i < 3; i++)
-		rxsrc_close(&src[i]);
+	for (k = 0; k < 3; k++)
+		rxsrc_close(&src[k]);
 	close(fd[0][0]);
 	close(fd[0][1]);
 	close(fd[1][0]);
 	close(fd[1][1]);
 	close(pp[0]);
 	close(pp[1]);
+}
+
+/* The deadline ends both workers, one flooded (never idle), one idle. */
+static void
+test_deadline(void)
+{
+	struct rxsrc src[2], *srcp[2];
+	struct rxpool_conf pc;
+	struct rxpool p;
+	struct timespec end, now;
+	struct flood fl;
+	pthread_t t;
+	int fd[2][2], i, fk;
+
+	memset(&seen, 0, sizeof(seen));
+	sources(2, fd, src, srcp);
+	conf_of(&pc, 2, srcp, NULL);
+	ts_now(&end);
+	ts_add(&end, ts_from_ms(200));
+	pc.end = &end;
+	fl.fd = fd[0][1];
+	fl.stop = 0;
+	pthread_create(&t, NULL, flood, &fl);
+	is_int(rxpool_start(&p, &pc), 0, "deadline: started");
+	ok(wait_ended(&p, 2), "deadline: it ends every worker, the one "
+	    "flooded too");
+	ts_now(&now);
+	ok(ts_cmp(&now, &end) >= 0, "deadline: not before it");
+	rxpool_stop(&p, 0);
+	ok(seen.frames > 0 && !seen.disorder, "deadline: frames taken till "
+	    "then");
+	is_int(rxpool_failed(&p, &fk), 0, "deadline: no failure");
+	rxpool_free(&p);
+	fl.stop = 1;
+	pthread_join(t, NULL);
+	for (i = 0; i < 2; i++) {
+		rxsrc_close(&src[i]);
+		close(fd[i][0]);
+		close(fd[i][1]);
+	}
+}
+
+static struct {
+	int		 calls[MAXW];
+	int		 wrongk;
+	int		 inside;
+	int		 overlap;
+} idles;
+
+static int
+idle(void *arg, int k)
+{
+	(void)arg;
+	if (idles.inside++ > 0)
+		idles.overlap = 1;
+	if (k < 0 || k >= MAXW)
+		idles.wrongk = 1;
+	else
+		idles.calls[k]++;
+	idles.inside--;
+	/* Over once each worker has been idle. */
+	return idles.calls[0] > 0 && idles.calls[1] > 0;
+}
+
+/*
+ * No frames: the idle callback, each worker's, one at a time; its "over"
+ * ends every worker.
+ */
+static void
+test_idle(void)
+{
+	struct rxsrc src[2], *srcp[2];
+	struct rxpool_conf pc;
+	struct rxpool p;
+	int fd[2][2], i, fk;
+
+	memset(&seen, 0, sizeof(seen));
+	memset(&idles, 0, sizeof(idles));
+	sources(2, fd, src, srcp);
+	conf_of(&pc, 2, srcp, NULL);
+	pc.idle = idle;
+	is_int(rxpool_start(&p, &pc), 0, "idle: started");
+	ok(wait_ended(&p, 2), "idle: its 1 ends every worker");
+	rxpool_stop(&p, 0);
+	ok(idles.calls[0] > 0 && idles.calls[1] > 0, "idle: called for each "
+	    "worker, none ready");
+	ok(!idles.wrongk && !idles.overlap, "idle: its worker's number, "
+	    "under the lock");
+	is_int(rxpool_failed(&p, &fk), 0, "idle: no failure");
+	rxpool_free(&p);
+	for (i = 0; i < 2; i++) {
+		rxsrc_close(&src[i]);
+		close(fd[i][0]);
+		close(fd[i][1]);
+	}
+}
+
+static volatile sig_atomic_t waiting;
+static int wait_rc, wait_errno;
+
+static void
+on_usr1(int sig)
+{
+	(void)sig;
+}
+
+/* A callback stuck in a wait that lets SIGUSR1 in (at most 5 s). */
+static int
+stuck(void *arg, int k, struct rxsrc *src)
+{
+	struct ring_frame f;
+	struct timespec ts = { 5, 0 };
+	sigset_t set;
+
+	(void)arg;
+	(void)k;
+	while (rxsrc_frame(src, &f) == 1)
+		;
+	pthread_sigmask(SIG_BLOCK, NULL, &set);
+	sigdelset(&set, SIGUSR1);
+	waiting = 1;
+	wait_rc = ppoll(NULL, 0, &ts, &set);
+	wait_errno = errno;
+	return 0;
+}
+
+/* rxpool_stop(sig): the signal ends a callback's wait that lets it in. */
+static void
+test_stop_sig(void)
+{
+	struct rxsrc src[1], *srcp[1];
+	struct rxpool_conf pc;
+	struct rxpool p;
+	struct sigaction sa;
+	int fd[1][2], i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	sources(1, fd, src, srcp);
+	conf_of(&pc, 1, srcp, NULL);
+	pc.batch = stuck;
+	waiting = 0;
+	wait_rc = 0;
+	is_int(rxpool_start(&p, &pc), 0, "stop(sig): started");
+	put(fd[0][1], 0, 0);
+	for (i = 0; i < 1000 && !waiting; i++)
+		usleep(10000);
+	ok(waiting, "stop(sig): the callback waits");
+	rxpool_stop(&p, SIGUSR1);
+	ok(wait_rc == -1 && wait_errno == EINTR, "stop(sig): its wait "
+	    "ended by the signal (EINTR), not its 5 s");
+	rxpool_lock(&p);
+	is_int(rxpool_ended(&p), 1, "stop(sig): the worker ended");
+	rxpool_unlock(&p);
+	rxpool_free(&p);
+	rxsrc_close(&src[0]);
+	close(fd[0][0]);
+	close(fd[0][1]);
+	signal(SIGUSR1, SIG_DFL);
 }
 
 int
@@ -304,11 +465,14 @@ main(void)
 		cpus[k] = cpus[k % n];
 	signal(SIGPIPE, SIG_IGN);
 	alarm(60);
-	plan(3 * 5 + 7 + 4);
+	plan(3 * 5 + 7 + 4 + 5 + 5 + 4);
 	test_all_once(2);
 	test_all_once(3);
 	test_all_once(4);
 	test_stop();
 	test_failure();
+	test_deadline();
+	test_idle();
+	test_stop_sig();
 	return done();
 }
