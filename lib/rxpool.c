@@ -124,6 +124,8 @@ rxpool_start(struct rxpool *p, const struct rxpool_conf *conf)
 			close(p->wakefd);
 		free(p->w);
 		memset(p, 0, sizeof(*p));
+		p->failk = -1;		/* no worker's: the set-up's */
+		p->stopfd = p->wakefd = -1;
 		errno = rc;
 		return -1;
 	}

@@ -68,10 +68,10 @@ struct rxpool {
 /*
  * Starts conf->n workers (conf copied; what it points to must outlive
  * p), each with every signal blocked and, with conf->cpu, pinned to its
- * CPU.  Returns 0, or -1 with errno: ENOMEM, that of eventfd(2) (EMFILE),
- * or that of pthread_create(3) or of pinning (EAGAIN, EINVAL: a CPU
- * this process may not use) with p->failk the worker that could not
- * start; then nothing is left running or set up.
+ * CPU.  Returns 0, or -1 with errno: ENOMEM or that of eventfd(2)
+ * (EMFILE) with p->failk -1, or that of pthread_create(3) or of pinning
+ * (EAGAIN, EINVAL: a CPU this process may not use) with p->failk the
+ * worker that could not start; then nothing is left running or set up.
  */
 int	rxpool_start(struct rxpool *p, const struct rxpool_conf *conf);
 

@@ -73,7 +73,8 @@ workers(struct ethrecv *e)
 		if (e->pool.failk >= 0)
 			err(EXIT_SYS, "worker %d on CPU %d", e->pool.failk,
 			    cpu[e->pool.failk]);
-		err(EXIT_SYS, "eventfd");
+		/* No worker's: the set-up's (calloc, eventfd). */
+		err(EXIT_SYS, "%s", errno == ENOMEM ? "malloc" : "eventfd");
 	}
 	for (over = 0; !over;) {
 		n = 0;

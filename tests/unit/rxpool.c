@@ -6,9 +6,10 @@
  * end of the relay (EPIPE) a normal end, the stop with frames still
  * arriving, the callback's "over", and a source that fails reported with
  * its worker's number; the deadline, the idle callback, the stop's
- * signal.  An alarm turns a hang into a
+ * signal, and a start that fails.  An alarm turns a hang into a
  * failure.
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
@@ -450,6 +451,49 @@ test_stop_sig(void)
 	signal(SIGUSR1, SIG_DFL);
 }
 
+/* What rxpool_start() says when it cannot start. */
+static void
+test_start_fails(void)
+{
+	struct rxsrc src[2], *srcp[2];
+	struct rxpool_conf pc;
+	struct rxpool p;
+	struct rlimit rl, low;
+	int fd[2][2], cpu[2], i, rc, e, nfd;
+
+	sources(2, fd, src, srcp);
+	conf_of(&pc, 2, srcp, NULL);
+
+	/* No fd left for the eventfd: EMFILE, no worker's failure. */
+	if ((nfd = dup(0)) == -1 || getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		abort();
+	close(nfd);
+	low = rl;
+	low.rlim_cur = (rlim_t)nfd;
+	if (setrlimit(RLIMIT_NOFILE, &low) == -1)
+		abort();
+	memset(&p, 0xff, sizeof(p));
+	rc = rxpool_start(&p, &pc);
+	e = errno;
+	setrlimit(RLIMIT_NOFILE, &rl);
+	ok(rc == -1 && e == EMFILE, "start: no fd for its eventfd: EMFILE");
+	is_int(p.failk, -1, "start: no fd: failk -1, no worker's");
+
+	/* Worker 1 pinned to a CPU that is not there: EINVAL, worker 1. */
+	cpu[0] = cpus[0];
+	cpu[1] = CPU_SETSIZE - 1;
+	pc.cpu = cpu;
+	rc = rxpool_start(&p, &pc);
+	e = errno;
+	ok(rc == -1 && e == EINVAL, "start: a CPU not there: EINVAL");
+	is_int(p.failk, 1, "start: a CPU not there: failk that worker's");
+	for (i = 0; i < 2; i++) {
+		rxsrc_close(&src[i]);
+		close(fd[i][0]);
+		close(fd[i][1]);
+	}
+}
+
 int
 main(void)
 {
@@ -465,7 +509,7 @@ main(void)
 		cpus[k] = cpus[k % n];
 	signal(SIGPIPE, SIG_IGN);
 	alarm(60);
-	plan(3 * 5 + 7 + 4 + 5 + 5 + 4);
+	plan(3 * 5 + 7 + 4 + 5 + 5 + 4 + 4);
 	test_all_once(2);
 	test_all_once(3);
 	test_all_once(4);
@@ -474,5 +518,6 @@ main(void)
 	test_deadline();
 	test_idle();
 	test_stop_sig();
+	test_start_fails();
 	return done();
 }
