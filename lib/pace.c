@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,27 @@ pace_init(struct pace *p, double rate, int bitrate, double factor,
 		p->burst = batch * p->unit;
 }
 
+/* d as a uint64_t, the largest one when it is larger (never wrapped). */
+static uint64_t
+sat(double d)
+{
+	return d >= 18446744073709549568.0 ? UINT64_MAX : d <= 0 ? 0 :
+	    (uint64_t)d;
+}
+
+/*
+ * at + d ns, d rounded up when up, the largest time when that is larger.
+ */
+static uint64_t
+after(uint64_t at, double d, int up)
+{
+	uint64_t n = sat(d);
+
+	if (up && (double)n < d && n < UINT64_MAX)
+		n++;
+	return n > UINT64_MAX - at ? UINT64_MAX : at + n;
+}
+
 /* What a frame of len bytes costs in the bucket. */
 static uint64_t
 cost(const struct pace *p, size_t len)
@@ -43,8 +65,7 @@ pace_take(struct pace *p, const size_t *lens, unsigned int n, uint64_t now,
 	uint64_t allowed, need;
 	unsigned int k;
 
-	allowed = (uint64_t)((double)(now - p->start) * p->rate /
-	    NSEC_PER_SEC);
+	allowed = sat((double)(now - p->start) * p->rate / NSEC_PER_SEC);
 	if (allowed > p->paced + p->burst) {
 		/* Behind: forget the missed time, keep one burst. */
 		p->paced = allowed - p->burst;
@@ -55,8 +76,9 @@ pace_take(struct pace *p, const size_t *lens, unsigned int n, uint64_t now,
 		need += cost(p, lens[k]);
 	}
 	if (k == 0) {
-		*wake = p->start + (uint64_t)((double)(p->paced +
-		    cost(p, lens[0])) * NSEC_PER_SEC / p->rate);
+		/* Up: at the time itself the frame is due, not before. */
+		*wake = after(p->start, (double)(p->paced + cost(p, lens[0])) *
+		    NSEC_PER_SEC / p->rate, 1);
 		return 0;
 	}
 	p->paced = need;
@@ -73,7 +95,7 @@ pace_due(struct pace *p, uint64_t ts, uint64_t now)
 	}
 	if (ts <= p->ts0)
 		return p->wall0;
-	return p->wall0 + (uint64_t)((double)(ts - p->ts0) / p->factor);
+	return after(p->wall0, (double)(ts - p->ts0) / p->factor, 0);
 }
 
 void
@@ -95,13 +117,14 @@ pace_fail(struct cli_err *e, const char *fmt, ...)
 }
 
 /*
- * A positive number of -R or -r, which may be a fraction, into *v: its
- * errors are worded as cli_number()'s.  name is what the message names
- * (the whole -r value, suffix included).
+ * A positive number of -R or -r, which may be a fraction, into *v, at
+ * least min (so that no time computed from it overflows): its errors are
+ * worded as cli_number()'s.  name is what the message names (the whole -r
+ * value, suffix included).
  */
 static int
-pace_positive(int ch, const char *name, const char *s, double max,
-    double *v, struct cli_err *e)
+pace_positive(int ch, const char *name, const char *s, double min,
+    double max, double *v, struct cli_err *e)
 {
 	char *end;
 	double d;
@@ -113,6 +136,9 @@ pace_positive(int ch, const char *name, const char *s, double max,
 	if (!(d > 0))
 		return pace_fail(e, "-%c %s: too small (more than 0)", ch,
 		    name);
+	if (d < min)
+		return pace_fail(e, "-%c %s: too small (at least %g)", ch,
+		    name, min);
 	if (d > max)
 		return pace_fail(e, "-%c %s: too large (at most %.0f)", ch,
 		    name, max);
@@ -140,7 +166,8 @@ pace_parse_rate(const char *s, double *rate, int *bitrate, struct cli_err *e)
 	memcpy(num, s, n);
 	num[n] = '\0';
 	if (!bits && strchr(num, '.') != NULL) {
-		if (pace_positive('r', s, num, PACE_RATE_MAX, rate, e) == -1)
+		if (pace_positive('r', s, num, PACE_RATE_MIN, PACE_RATE_MAX,
+		    rate, e) == -1)
 			return -1;
 		*bitrate = 0;
 		return 0;
@@ -163,5 +190,6 @@ pace_parse_rate(const char *s, double *rate, int *bitrate, struct cli_err *e)
 int
 pace_parse_factor(const char *s, double *factor, struct cli_err *e)
 {
-	return pace_positive('R', s, s, PACE_FACTOR_MAX, factor, e);
+	return pace_positive('R', s, s, PACE_FACTOR_MIN, PACE_FACTOR_MAX,
+	    factor, e);
 }

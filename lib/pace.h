@@ -26,6 +26,9 @@
 #define PACE_RATE_MAX	1000000000LL	/* -r: frames per second */
 #define PACE_BITRATE_MAX 400000000000LL	/* -r ...bps: bits per second */
 #define PACE_FACTOR_MAX	1e6		/* -R */
+/* The least: a frame every 1000 s, a capture slowed a millionfold. */
+#define PACE_RATE_MIN	0.001		/* -r, a fraction */
+#define PACE_FACTOR_MIN	1e-6		/* -R */
 
 struct pace {
 	double		 rate;		/* -r: per second; 0: not paced */
@@ -76,7 +79,8 @@ void	pace_rewind(struct pace *p);
 /*
  * -r RATE: frames per second, or bits per second with "bps" after the
  * number ("pps" may say frames); k, M, G multiply by 1000 as for every
- * count (cli_count()); a frame rate may be a fraction ("0.5").  Returns
+ * count (cli_count()); a frame rate may be a fraction ("0.5") of at
+ * least PACE_RATE_MIN.  Returns
  * 0 with *rate and *bitrate set, or -1 with e filled (100), its message
  * naming the whole value: "-r 5x: not a number", "-r 0: too small (at
  * least 1)", "-r 0.0: too small (more than 0)", "-r bps: not a rate
@@ -86,8 +90,8 @@ int	pace_parse_rate(const char *s, double *rate, int *bitrate,
 	    struct cli_err *e);
 
 /*
- * -R FACTOR: a positive number, which may be a fraction, at most
- * PACE_FACTOR_MAX.  Returns 0 with *factor set, or -1 with e filled
+ * -R FACTOR: a positive number, which may be a fraction, from
+ * PACE_FACTOR_MIN to PACE_FACTOR_MAX.  Returns 0 with *factor set, or -1 with e filled
  * (100): "-R x: not a number", "-R 0: too small (more than 0)", "-R 2e6:
  * too large (at most 1000000)".
  */

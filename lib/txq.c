@@ -6,6 +6,7 @@
 #include <sys/uio.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -27,6 +28,8 @@ txq_init(struct txq *q, int fd, enum txq_kind kind,
 	q->kind = kind;
 	q->stop = stop;
 	q->retry_ns = TXQ_RETRY_NS;
+	q->waits = kind == TXQ_RELAYED && stop != NULL &&
+	    (fcntl(fd, F_GETFL) & O_NONBLOCK) == 0;
 }
 
 uint8_t *
@@ -242,9 +245,14 @@ ring_failed(struct txq *q, unsigned int *pos, unsigned int end,
 
 	ring_count(q);
 	q->errors += q->ring.pending;
-	/* Taken down: a later send goes by sendmmsg(2), and fails alike. */
+	/*
+	 * Taken down as far as the kernel lets it (not while it still sends
+	 * from it), and every later send fails alike: sendmmsg(2) on a
+	 * socket that kept its ring would send the ring's slots.
+	 */
 	txring_close(&q->ring);
 	q->ringed = 0;
+	q->dead = e;
 	errno = e;
 	return failed(q, pos, end, f);
 }
@@ -344,15 +352,21 @@ txq_send(struct txq *q, struct txq_batch *b, unsigned int *pos,
 {
 	unsigned int j, tries = 0;
 	uint64_t first = 0;
+	struct pollfd pfd;
 	int k;
 
+	if (q->dead) {
+		errno = q->dead;
+		return failed(q, pos, end, f);
+	}
 	if (q->kind == TXQ_TAP)
 		return send_tap(q, b, pos, end, f);
 	if (q->ringed)
 		return send_ring(q, b, pos, end, f);
 	while (*pos < end) {
 		k = sendmmsg(q->fd, b->msgs + *pos, end - *pos,
-		    q->kind == TXQ_RELAYED ? MSG_NOSIGNAL : 0);
+		    q->kind != TXQ_RELAYED ? 0 : q->waits ?
+		    MSG_NOSIGNAL | MSG_DONTWAIT : MSG_NOSIGNAL);
 		if (k > 0) {
 			for (j = *pos; j < *pos + (unsigned int)k; j++)
 				q->bytes += b->lens[j];
@@ -367,6 +381,13 @@ txq_send(struct txq *q, struct txq_batch *b, unsigned int *pos,
 			return 0;
 		if (errno == EINTR)
 			continue;
+		/* A blocking relayed fd: the relay is waited for, *stop too. */
+		if (errno == EAGAIN && q->waits) {
+			pfd.fd = q->fd;
+			pfd.events = POLLOUT;
+			(void)poll(&pfd, 1, 50);
+			continue;
+		}
 		if (errno == ENOBUFS || errno == EAGAIN) {
 			if (tries == 0)
 				first = ts_now_ns();

@@ -25,10 +25,8 @@
  *	txq_drain(&q, &f);	(at the end: the ring's frames sent)
  *
  * Counts come back in q; a frame that was not sent comes back as its
- * index and errno, for the tool to word.  A packet socket is sent on with
- * sendmmsg(2) today: a PACKET_TX_RING may take its place here, behind
- * TXQ_PACKET, with no caller changing.  Nothing here prints or exits, and
- * there is no global state.
+ * index and errno, for the tool to word.  Nothing here prints or exits,
+ * and there is no global state.
  */
 #ifndef LIB_TXQ_H
 #define LIB_TXQ_H
@@ -79,6 +77,8 @@ struct txq {
 	enum txq_kind	 kind;
 	const volatile sig_atomic_t *stop;	/* set: stop; NULL: never */
 	uint64_t	 retry_ns;	/* ENOBUFS: retry a frame so long */
+	int		 waits;		/* a blocking relayed fd: wait for room */
+	int		 dead;		/* the ring failed: every send fails */
 	uint64_t	 sent, bytes;	/* frames and their bytes */
 	uint64_t	 errors;	/* frames that were not sent */
 	/* txq_ring(): the frames go through a transmit ring. */
@@ -96,8 +96,11 @@ struct txq_fail {
 /*
  * Sets q up to send on fd, a target of kind: counts zero, ENOBUFS
  * retried for TXQ_RETRY_NS.  A wait (EINTR, a full buffer) is given up
- * when *stop (a signal handler's flag) is set; stop may be NULL.  Never
- * fails.
+ * when *stop (a signal handler's flag) is set; stop may be NULL.  A
+ * relayed fd in blocking mode is waited on for as long as the relay takes
+ * (as a blocking send would), and with stop, in slices that look at
+ * *stop, so that a thread with every signal blocked (lib/txpool) still
+ * ends when told.  Never fails.
  */
 void	txq_init(struct txq *q, int fd, enum txq_kind kind,
 	    const volatile sig_atomic_t *stop);
@@ -116,7 +119,10 @@ int	txq_ring(struct txq *q, uint32_t mtu, unsigned nslots);
 
 /*
  * Waits until every frame given to the ring is sent (nothing to do without
- * one), counting them in q.  Returns 0 (also when *q->stop was set while
+ * one), counting them in q.  Through a ring, ENOBUFS or no progress for
+ * q->retry_ns is a failure of the target (-1), not one frame's (1), in
+ * txq_send() too: the kernel does not say which frame it could not take;
+ * and once the target failed, every later txq_send() fails at once.  Returns 0 (also when *q->stop was set while
  * waiting: what is left is not counted), or -1 when the target failed or
  * had no room for q->retry_ns: f->err says why, and what was left is
  * counted in q->errors.

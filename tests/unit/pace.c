@@ -126,6 +126,10 @@ test_due(void)
 	    "a new pass: its first at once");
 	is_int(pace_due(&p, 9 * NSEC_PER_SEC + 3, 3 * T0), 2 * T0 + 1,
 	    "3 ns, twice as fast: 1 ns");
+	pace_init(&p, 0, 0, PACE_FACTOR_MIN, 1514, 256, T0);
+	(void)pace_due(&p, 0, T0);
+	ok(pace_due(&p, UINT64_MAX / 2, T0) == UINT64_MAX,
+	    "-R at its least, a year of timestamps: the last time, no wrap");
 	pace_init(&p, 0, 0, 0.5, 1514, 256, T0);
 	(void)pace_due(&p, 0, T0);
 	is_int(pace_due(&p, 250 * MS, T0), T0 + 500 * MS,
@@ -176,6 +180,11 @@ test_parse_rate(void)
 	    "-r 1.5bps: not a number (k, M or G may follow)");
 	fails(pace_parse_rate("0.0", &rate, &bits, &e),
 	    "-r 0.0: too small (more than 0)");
+	fails(pace_parse_rate("1.e-20", &rate, &bits, &e),
+	    "-r 1.e-20: too small (at least 0.001)");
+	ok(pace_parse_rate("0.001", &rate, &bits, &e) == 0 && rate == 0.001,
+	    "-r 0.001, the least");
+	ok(pace_parse_rate("2.5", &rate, &bits, &e) == 0, "-r 2.5 again");
 	fails(pace_parse_rate("1e10.", &rate, &bits, &e),
 	    "-r 1e10.: not a number");
 	fails(pace_parse_rate("1000000000.5pps", &rate, &bits, &e),
@@ -200,6 +209,8 @@ test_parse_factor(void)
 	ok(pace_parse_factor("2", &f, &e) == 0 && f == 2, "-R 2");
 	ok(pace_parse_factor("0.25", &f, &e) == 0 && f == 0.25, "-R 0.25");
 	ok(pace_parse_factor("1e6", &f, &e) == 0 && f == 1e6, "-R 1e6");
+	fails(pace_parse_factor("1e-300", &f, &e),
+	    "-R 1e-300: too small (at least 1e-06)");
 	fails(pace_parse_factor("0", &f, &e), "-R 0: too small (more than 0)");
 	fails(pace_parse_factor("-1", &f, &e),
 	    "-R -1: too small (more than 0)");

@@ -224,6 +224,38 @@ test_stall(void)
 }
 
 /*
+ * A sender blocked on a relayed fd whose peer reads nothing, every signal
+ * blocked in its thread: a stop still ends it, and txpool_free() returns
+ * (an alarm fails the test if it hangs).
+ */
+static void
+test_stuck(void)
+{
+	struct peer pe;
+	struct txq *qs[1] = { &pe.q };
+	struct txpool *p;
+	unsigned int i;
+
+	peer_open(&pe, 4096);
+	p = txpool_open(1, qs, on_said, NULL, &stop);
+	for (i = 0; i < TXQ_BATCH; i++)
+		txq_add(txpool_batch(p), NULL, 0, data[i], LEN(i), 0);
+	(void)txpool_next(p);
+	txpool_flush(p);
+	errno = 0;
+	ok(txpool_wait(p, 50) == -1 && errno == ETIMEDOUT,
+	    "a sender stuck on a peer that reads nothing");
+	stop = 1;
+	alarm(10);
+	txpool_free(p);
+	alarm(0);
+	ok(1, "  a stop ends it: txpool_free() returns");
+	stop = 0;
+	close(pe.sv[0]);
+	close(pe.sv[1]);
+}
+
+/*
  * A target whose peer is gone is told to said(), with its sender, the
  * index of the first frame not sent and EPIPE, and fails the next wait.
  * (The other sender may or may not have sent its batch by then.)
@@ -341,6 +373,7 @@ main(void)
 			data[i][j] = (uint8_t)(i * 13 + j * 5 + i / 7);
 	test_spread();
 	test_stall();
+	test_stuck();
 	test_failed();
 	test_refused();
 	test_signals();

@@ -303,6 +303,28 @@ test_full(void)
 	stop = 0;
 	drain(sv[1]);
 	is_int(got.n, k, "  what was sent arrived");
+	{
+		/*
+		 * A blocking relayed fd, as rawopen hands it over: the relay
+		 * is waited for as long as it takes, yet a stop ends the wait
+		 * (an alarm fails the test if it does not).
+		 */
+		struct txq qb;
+		unsigned int pb = 0;
+		int bv[2];
+
+		pair(bv, 4096, 0);
+		txq_init(&qb, bv[0], TXQ_RELAYED, &stop);
+		stop = 1;
+		alarm(10);
+		ok(txq_send(&qb, &b, &pb, b.n, &f) == 0 && pb > 0 &&
+		    pb < b.n && qb.errors == 0, "a blocking fd, full: a stop "
+		    "ends the wait, not an error");
+		alarm(0);
+		stop = 0;
+		close(bv[0]);
+		close(bv[1]);
+	}
 	got.fd = sv[1];
 	got.want = TXQ_BATCH - 1;
 	pthread_create(&t, NULL, reader, NULL);
