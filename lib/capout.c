@@ -20,6 +20,19 @@ fail(struct capout *c, int step)
 	return -1;
 }
 
+/*
+ * No queue to write to (a rotation failed to close or open a file, or
+ * nothing was started): -1 with EBADF, c->step as that failure left it.
+ */
+static int
+dead(const struct capout *c)
+{
+	if (c->o.buf != NULL)
+		return 0;
+	errno = EBADF;
+	return 1;
+}
+
 int
 capout_files(struct capout *c, const struct fileset_conf *fc,
     uint64_t now_ns)
@@ -92,9 +105,17 @@ put(struct capout *c, const void *p, size_t n)
 	return outq_put(&c->o, &v, 1) == -1 ? fail(c, CAPOUT_STEP_WRITE) : 0;
 }
 
+/* pcapng's interfaces: an IDB and an ISB each. */
+static uint32_t
+ng_nif(const struct capout *c)
+{
+	return c->conf.nif > 0 ? c->conf.nif : 1;
+}
+
 /*
  * pcapng's start: the SHB (who wrote it, on what, the comment) and one
- * IDB per interface.
+ * IDB per interface; with files, counted against -C with the ISBs the
+ * file will end with, so that the whole file keeps to -C.
  */
 static int
 ng_start(struct capout *c)
@@ -115,31 +136,45 @@ ng_start(struct capout *c)
 		return fail(c, CAPOUT_STEP_WRITE);
 	(void)pcapio_ng_shb(p, (size_t)n, c->conf.app, os, c->conf.comment);
 	outq_commit(&c->o, (size_t)n);
-	for (k = 0; k < (c->conf.nif > 0 ? c->conf.nif : 1); k++) {
+	for (k = 0; k < ng_nif(c); k++) {
 		if ((p = outq_reserve(&c->o, (size_t)m)) == NULL)
 			return fail(c, CAPOUT_STEP_WRITE);
 		(void)pcapio_ng_idb(p, (size_t)m, c->conf.ifname, c->conf.cut);
 		outq_commit(&c->o, (size_t)m);
 	}
+	if (c->tofile)
+		fileset_add(&c->fs, (size_t)n + ng_nif(c) * ((size_t)m +
+		    PCAPIO_NG_ISB_LEN), 0);
 	return 0;
 }
 
-/* pcapng's end: the ISB of each interface, everything written. */
+/*
+ * pcapng's end: the ISB of each interface, everything written.  The ISB
+ * covers this output only, from start_ns: the counts less those the last
+ * ISB (of the file before) had, so that a rotation's files add up.
+ */
 static int
 ng_end(struct capout *c)
 {
 	struct pcapio_ng_stats st;
 	uint8_t isb[PCAPIO_NG_ISB_LEN];
+	uint64_t recv, drop, *base;
 	ssize_t n;
 	uint32_t k;
 
-	for (k = 0; k < (c->conf.nif > 0 ? c->conf.nif : 1); k++) {
+	for (k = 0; k < ng_nif(c); k++) {
 		memset(&st, 0, sizeof(st));
 		st.start_ns = c->start_ns;
 		st.end_ns = ts_wall_ns();
-		if (c->conf.counts != NULL)
-			st.counted = c->conf.counts(c->conf.arg, k, &st.ifrecv,
-			    &st.ifdrop);
+		if (c->conf.counts != NULL && c->conf.counts(c->conf.arg, k,
+		    &recv, &drop)) {
+			base = &c->isbbase[2 * k];
+			st.counted = 1;
+			st.ifrecv = recv >= base[0] ? recv - base[0] : 0;
+			st.ifdrop = drop >= base[1] ? drop - base[1] : 0;
+			base[0] = recv;
+			base[1] = drop;
+		}
 		if ((n = pcapio_ng_isb(isb, sizeof(isb), k, &st)) == -1)
 			return fail(c, CAPOUT_STEP_WRITE);
 		if (put(c, isb, (size_t)n) == -1)
@@ -150,8 +185,8 @@ ng_end(struct capout *c)
 
 /*
  * The output on fd, its format's header first: written at once for
- * pcap, queued for pcapng; with files, the header counted (pcap's only:
- * pcapng's is not held against -C).
+ * pcap, queued for pcapng; with files, the header counted against -C
+ * (pcapng's with its ISBs to come).
  */
 static int
 open_out(struct capout *c, int fd)
@@ -210,6 +245,9 @@ capout_start(struct capout *c, const struct capout_conf *conf, int fd,
 	c->rf.snaplen = conf->snaplen;
 	if ((c->frame = malloc(conf->maxframe > 0 ? conf->maxframe : 1)) ==
 	    NULL)
+		return fail(c, CAPOUT_STEP_INIT);
+	if (conf->fmt == RECFMT_PCAPNG && (c->isbbase = calloc(ng_nif(c),
+	    2 * sizeof(*c->isbbase))) == NULL)
 		return fail(c, CAPOUT_STEP_INIT);
 	c->rf.frame = c->frame;
 	if (c->tofile)
@@ -293,6 +331,8 @@ capout_frame(struct capout *c, const struct ring_frame *f,
     struct capout_cut *cut)
 {
 	memset(cut, 0, sizeof(*cut));
+	if (dead(c))
+		return -1;
 	if (c->tofile && to_file(c, recfmt_size(&c->rf, f), f->ts_ns, 1) == -1)
 		return -1;
 	cut->cut = recfmt_cut(&c->rf, f, &cut->wire, &cut->kept);
@@ -307,6 +347,8 @@ capout_tick(struct capout *c)
 {
 	if (!c->tofile)
 		return 0;
+	if (dead(c))
+		return -1;
 	if (to_file(c, 0, ts_wall_ns(), 0) == -1)
 		return -1;
 	reap_now(c);
@@ -329,6 +371,8 @@ capout_wait_ms(const struct capout *c)
 int
 capout_end(struct capout *c)
 {
+	if (dead(c))
+		return -1;
 	if (c->tofile)
 		return close_file(c);
 	if (c->conf.fmt == RECFMT_PCAPNG)
@@ -345,4 +389,6 @@ capout_free(struct capout *c)
 	c->tofile = 0;
 	free(c->frame);
 	c->frame = NULL;
+	free(c->isbbase);
+	c->isbbase = NULL;
 }

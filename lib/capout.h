@@ -22,7 +22,11 @@
  * setting up the queue (INIT), making a pcapng header (HEADER),
  * writing (WRITE: EPIPE when the reader has gone, EINTR or ETIMEDOUT
  * when a stop signal or the deadline ended a wait), or closing a file
- * (CLOSE).  What -z programs did comes back through conf->zdone.
+ * (CLOSE).  After an OPEN or CLOSE failure there is no output left:
+ * capout_frame(), capout_tick() and capout_end() return -1 with EBADF;
+ * capout_free() is what is left to call (after any failure, the only
+ * call that makes sense).  What -z programs did comes back through
+ * conf->zdone.
  * Nothing here prints or exits, and there is no global state; one thread
  * at a time (the caller locks).
  */
@@ -66,7 +70,9 @@ struct capout_conf {
 	/*
 	 * pcapng's ISB of interface ifid: its counts since the start into
 	 * *received and *dropped; returns 1, or 0 when it has none (they
-	 * are then not in the ISB).  NULL: none has any.
+	 * are then not in the ISB).  NULL: none has any.  Each file's ISB
+	 * says what was counted since the ISB of the file before (the
+	 * first: since the start), so that every file is whole on its own.
 	 */
 	int		(*counts)(void *arg, uint32_t ifid, uint64_t *received,
 			    uint64_t *dropped);
@@ -95,7 +101,9 @@ struct capout {
 	const char	*name;		/* "stdout", or the file's */
 	int		 tofile;	/* the output is fs (capout_files()) */
 	struct fileset	 fs;
-	uint64_t	 start_ns;	/* pcapng: the capture began */
+	uint64_t	 start_ns;	/* pcapng: this output (file) began */
+	uint64_t	*isbbase;	/* pcapng: each interface's counts at
+					   the last ISB (received, dropped) */
 	uint64_t	 records;	/* frames taken in */
 	uint64_t	 written;	/* of them, written (the last flush) */
 	int		 step;		/* after a failure: CAPOUT_STEP_* */
@@ -113,7 +121,8 @@ int	capout_files(struct capout *c, const struct fileset_conf *fc,
 /*
  * Starts the output as conf says (copied; what it points to must
  * outlive c): to fd, named name for capout_name(), or with capout_files()
- * to the first file (fd -1).  The queue holds CAPOUT_BUF bytes, or a hex
+ * to the first file (fd -1).  c is zeroed, or as capout_files() left it
+ * (again after capout_free(): zero it first).  The queue holds CAPOUT_BUF bytes, or a hex
  * line of the longest frame when that is more; the header is written at
  * once for pcap, queued for pcapng.  Returns 0, or -1 with errno and
  * c->step: OPEN (fileset_open()'s), INIT (outq_init()'s, ENOMEM),
@@ -142,10 +151,12 @@ void	capout_setif(struct capout *c, uint32_t ifid);
 /*
  * Frame f into the output as one record (recfmt_write()); with files,
  * first a new file when the -G interval has ended by f's time or f would
- * take the open one past -C.  *cut says whether f leaves cut short
+ * take the open one past -C (its header, and pcapng's ISBs to come,
+ * counted).  *cut says whether f leaves cut short
  * (recfmt_cut()), set once a file is there for it.  The record may refer
  * to f->data: capout_unref() before the frame is given back.  Returns 0,
- * or -1 with errno and c->step OPEN, INIT, HEADER, WRITE or CLOSE.
+ * or -1 with errno and c->step OPEN, INIT, HEADER, WRITE or CLOSE, or
+ * EBADF as capout_end().
  */
 int	capout_frame(struct capout *c, const struct ring_frame *f,
 	    struct capout_cut *cut);
@@ -185,7 +196,9 @@ long long capout_wait_ms(const struct capout *c);
 /*
  * The end: pcapng's ISBs (conf->counts), everything written; with files,
  * the last one closed and given to -z (the programs that ended reaped).
- * Returns 0, or -1 with errno and c->step WRITE or CLOSE.
+ * Returns 0, or -1 with errno and c->step WRITE or CLOSE; EBADF (c->step
+ * as it was) when there is no output: a rotation failed (OPEN, CLOSE),
+ * or none was started.
  */
 int	capout_end(struct capout *c);
 
@@ -206,6 +219,8 @@ uint64_t capout_written(const struct capout *c);
 /*
  * Frees c: the queue (unwritten records are lost), the open file (no -z
  * for it), the scratch; -z programs still running are left to run.
+ * capout_records() and capout_written() still answer;
+ * zero c before another capout_start().  Never fails.
  */
 void	capout_free(struct capout *c);
 
