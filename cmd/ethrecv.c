@@ -263,8 +263,22 @@ parse_jobs(const char *arg, int server, int *mode, int *modeset)
 	return (int)number('j', colon != NULL ? num : arg, 1, 1024);
 }
 
-int
-main(int argc, char *argv[])
+/* What is left of the command line for main(), past *e and *so. */
+struct recvopts {
+	int		 server;	/* -e */
+	int		 htimeout;	/* -T, in seconds; 0: the default */
+	long long	 snap;		/* -s; -1: none */
+	long long	 tms;		/* -t, in milliseconds; 0: none */
+};
+
+/*
+ * The options and operands into *e, *so and *o, checked, and -o's file
+ * set into e->out (its -z programs with origmask); each bad value is
+ * named, exit 100.
+ */
+static void
+options(int argc, char *argv[], struct ethrecv *e, struct sockopts *so,
+    struct recvopts *o, const sigset_t *origmask)
 {
 	static const struct option longopts[] = {
 		CLI_LONGOPTS,
@@ -275,44 +289,37 @@ main(int argc, char *argv[])
 		{ "tstamp-us", no_argument, NULL, OPT_TSTAMP_US },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct ethrecv e;
-	struct sockopts so;
-	struct capsock cs;
-	struct fsrv_conf sc;
 	struct fileset_conf fc;
-	struct sigaction origpipe;
-	sigset_t origmask, waitmask;
 	const char *fmtarg = NULL, *last = NULL;
-	int ch, server = 0, nargs, htimeout = 0, li;
-	long long snap = -1, tms = 0, v;
+	int ch, nargs, li;
+	long long v;
 	struct cli_err ce;
 	cpu_set_t allowed;
 
-	/* A socket opened onto a closed 0, 1 or 2 would get our output. */
-	if (priv_stdfds() == -1)
-		err(EXIT_SYS, "fds 0-2");
-	memset(&e, 0, sizeof(e));
-	e.fd = -1;
-	e.dir = DIR_IN;
+	memset(e, 0, sizeof(*e));
+	e->fd = -1;
+	e->dir = DIR_IN;
 	memset(&fc, 0, sizeof(fc));
-	memset(&so, 0, sizeof(so));
-	so.sockfd = -1;
-	so.ringsize = RING_SIZE_DEFAULT;
+	memset(so, 0, sizeof(*so));
+	so->sockfd = -1;
+	so->ringsize = RING_SIZE_DEFAULT;
+	memset(o, 0, sizeof(*o));
+	o->snap = -1;
 	/* li tells -S from --fd, so that a message names what was given. */
 	while ((li = -1, ch = getopt_long(argc, argv,
 	    "+B:C:c:eF:G:j:o:P:pQ:qS:s:T:t:UvW:w:z:", longopts, &li)) != -1) {
 		last = optarg;
 		switch (ch) {
 		case 'q':
-			e.quiet = 1;
+			e->quiet = 1;
 			break;
 		case 'v':
 		case OPT_PROGRESS:
-			e.progress = 1;
+			e->progress = 1;
 			break;
 		case OPT_STATS:
 			if (strcmp(optarg, "kv") == 0)
-				e.kv = 1;
+				e->kv = 1;
 			else if (strcmp(optarg, "text") != 0)
 				errx(EXIT_USAGE, "--stats-format %s: text or kv",
 				    optarg);
@@ -321,8 +328,8 @@ main(int argc, char *argv[])
 			if (cli_size("-B", optarg, 16 << 10, 1 << 30, &v,
 			    &ce) == -1)
 				cli_exit(&ce);
-			so.ringsize = (size_t)v;
-			so.bset = 1;
+			so->ringsize = (size_t)v;
+			so->bset = 1;
 			break;
 		case 'C':
 			if (cli_size("-C", optarg, 1, LLONG_MAX, &v, &ce) == -1)
@@ -333,69 +340,69 @@ main(int argc, char *argv[])
 			if (cli_count("-c", optarg, 1, LLONG_MAX, &v,
 			    &ce) == -1)
 				cli_exit(&ce);
-			e.count = (uint64_t)v;
+			e->count = (uint64_t)v;
 			break;
 		case 'e':
-			server = 1;
+			o->server = 1;
 			break;
 		case 'F':
-			so.filter = optarg;
+			so->filter = optarg;
 			break;
 		case 'G':
 			fc.seconds = (unsigned)number(ch, optarg, 1, 31536000);
 			break;
 		case 'j':
-			so.jobarg = optarg;
+			so->jobarg = optarg;
 			break;
 		case 'o':
 			fc.pattern = optarg;
 			break;
 		case 'P':
-			so.cpuarg = optarg;
+			so->cpuarg = optarg;
 			break;
 		case 'p':
-			so.promisc = 1;
+			so->promisc = 1;
 			break;
 		case 'Q':
 			if (strcmp(optarg, "in") == 0)
-				e.dir = DIR_IN;
+				e->dir = DIR_IN;
 			else if (strcmp(optarg, "out") == 0)
-				e.dir = DIR_OUT;
+				e->dir = DIR_OUT;
 			else if (strcmp(optarg, "inout") == 0)
-				e.dir = DIR_IN | DIR_OUT;
+				e->dir = DIR_IN | DIR_OUT;
 			else
 				errx(EXIT_USAGE, "-Q %s: in, out or inout",
 				    optarg);
 			break;
 		case 'S':
-			if (cli_fd(li >= 0 ? "--fd" : "-S", optarg, &so.sockfd,
+			if (cli_fd(li >= 0 ? "--fd" : "-S", optarg, &so->sockfd,
 			    &ce) == -1)
 				cli_exit(&ce);
 			break;
 		case 's':
-			snap = number(ch, optarg, 0, RING_SNAPLEN_MAX);
+			o->snap = number(ch, optarg, 0, RING_SNAPLEN_MAX);
 			break;
 		case OPT_COMMENT:
 			if (strlen(optarg) > PCAPIO_NG_OPTMAX)
 				errx(EXIT_USAGE, "--comment: longer than %d "
 				    "bytes", PCAPIO_NG_OPTMAX);
-			e.comment = optarg;
+			e->comment = optarg;
 			break;
 		case OPT_TSTAMP_US:
-			e.usec = 1;
+			e->usec = 1;
 			break;
 		case 'T':
 			/* Whole seconds for fsrv: 1500ms waits 2 s. */
-			htimeout = (int)((duration(ch, optarg, 86400) +
+			o->htimeout = (int)((duration(ch, optarg, 86400) +
 			    MSEC_PER_SEC - 1) / MSEC_PER_SEC);
 			break;
 		case 't':
-			tms = duration(ch, optarg, 31536000);
-			e.seconds = (int)((tms + MSEC_PER_SEC - 1) /
+			o->tms = duration(ch, optarg, 31536000);
+			e->seconds = (int)((o->tms + MSEC_PER_SEC - 1) /
 			    MSEC_PER_SEC);
 			break;
 		case 'U':
-			e.unbuffered = 1;
+			e->unbuffered = 1;
 			break;
 		case 'W':
 			fc.keep = (unsigned)number(ch, optarg, 1, 1000000);
@@ -414,58 +421,76 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
-	nargs = operands(server, argc, argv, optind, last, &e.prog, &so.type);
-	argc -= optind;
-	argv += optind;
-	if (server && (fmtarg != NULL || e.unbuffered || e.dir != DIR_IN))
+	nargs = operands(o->server, argc, argv, optind, last, &e->prog,
+	    &so->type);
+	if (o->server && (fmtarg != NULL || e->unbuffered || e->dir != DIR_IN))
 		errx(EXIT_USAGE, "-w, -U and -Q do not go with -e");
-	if (!server && htimeout != 0)
+	if (!o->server && o->htimeout != 0)
 		errx(EXIT_USAGE, "-T needs -e");
-	if (so.jobarg != NULL)
-		so.jobs = parse_jobs(so.jobarg, server, &so.fanout,
-		    &so.modeset);
-	if (so.cpuarg != NULL && (server || so.jobarg == NULL))
+	if (so->jobarg != NULL)
+		so->jobs = parse_jobs(so->jobarg, o->server, &so->fanout,
+		    &so->modeset);
+	if (so->cpuarg != NULL && (o->server || so->jobarg == NULL))
 		errx(EXIT_USAGE, "-P goes with -j (capture workers, without -e)");
-	if (!server && so.jobarg != NULL) {
+	if (!o->server && so->jobarg != NULL) {
 		if (sched_getaffinity(0, sizeof(allowed), &allowed) == -1)
 			err(EXIT_SYS, "sched_getaffinity");
-		if ((so.ncpus = cli_cpulist("-P", so.cpuarg, &allowed, so.cpus,
-		    &ce)) == -1)
+		if ((so->ncpus = cli_cpulist("-P", so->cpuarg, &allowed,
+		    so->cpus, &ce)) == -1)
 			cli_exit(&ce);
 	}
 	/* A file is pcap unless -w says, even from a terminal. */
-	e.fmt = parse_format(fmtarg == NULL && fc.pattern != NULL ? "pcap" :
+	e->fmt = parse_format(fmtarg == NULL && fc.pattern != NULL ? "pcap" :
 	    fmtarg);
 	if (fc.pattern == NULL && (fc.maxsize > 0 || fc.seconds > 0 ||
 	    fc.keep > 0 || fc.prog != NULL))
 		errx(EXIT_USAGE, "-C, -G, -W and -z need -o");
-	if (server && fc.pattern != NULL)
+	if (o->server && fc.pattern != NULL)
 		errx(EXIT_USAGE, "-o does not go with -e");
 	if (fc.keep > 0 && fc.maxsize == 0 && fc.seconds == 0)
 		errx(EXIT_USAGE, "-W needs -C or -G");
 	if (fc.prog != NULL && fsrv_findprog(fc.prog) == -1)
 		err(EXIT_EXECERR(errno), "-z %s", fc.prog);
-	fc.childmask = &origmask;
-	if (fc.pattern != NULL && capout_files(&e.out, &fc, ts_wall_ns()) == -1)
+	fc.childmask = origmask;
+	if (fc.pattern != NULL && capout_files(&e->out, &fc, ts_wall_ns()) ==
+	    -1)
 		err(errno == ENOMEM ? EXIT_SYS : EXIT_USAGE, "-o %s", fc.pattern);
-	e.tofile = fc.pattern != NULL;
-	e.zprog = fc.prog;
-	if (snap != -1 && (server || e.fmt > FMT_PCAPNG))
+	e->tofile = fc.pattern != NULL;
+	e->zprog = fc.prog;
+	if (o->snap != -1 && (o->server || e->fmt > FMT_PCAPNG))
 		errx(EXIT_USAGE, "-s goes with -w pcap or -w pcapng");
-	if (e.usec && (server || e.fmt != FMT_PCAP))
+	if (e->usec && (o->server || e->fmt != FMT_PCAP))
 		errx(EXIT_USAGE, "--tstamp-us goes with -w pcap");
-	if (e.comment != NULL && (server || e.fmt != FMT_PCAPNG))
+	if (e->comment != NULL && (o->server || e->fmt != FMT_PCAPNG))
 		errx(EXIT_USAGE, "--comment goes with -w pcapng");
 	/* A program that cannot be found would fail at every frame. */
-	if (server && fsrv_findprog(e.prog[0]) == -1)
-		err(EXIT_EXECERR(errno), "%s", e.prog[0]);
+	if (o->server && fsrv_findprog(e->prog[0]) == -1)
+		err(EXIT_EXECERR(errno), "%s", e->prog[0]);
 
 	if (nargs == 2)
-		so.ifname = argv[0];
-	open_sockets(&e, &so, server, &cs);
+		so->ifname = argv[optind];
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct ethrecv e;
+	struct sockopts so;
+	struct recvopts o;
+	struct capsock cs;
+	struct fsrv_conf sc;
+	struct sigaction origpipe;
+	sigset_t origmask, waitmask;
+	int ch;
+
+	/* A socket opened onto a closed 0, 1 or 2 would get our output. */
+	if (priv_stdfds() == -1)
+		err(EXIT_SYS, "fds 0-2");
+	options(argc, argv, &e, &so, &o, &origmask);
+	open_sockets(&e, &so, o.server, &cs);
 	e.snaplen = rxsrc_snaplen(src0(&e));
 	/* -s 0, as tcpdump's: whole frames. */
-	e.cut = snap > 0 && (uint32_t)snap < e.snaplen ? (uint32_t)snap :
+	e.cut = o.snap > 0 && (uint32_t)o.snap < e.snaplen ? (uint32_t)o.snap :
 	    e.snaplen;
 	if ((e.frame = malloc(rxsrc_maxframe(src0(&e)))) == NULL)
 		err(EXIT_SYS, "malloc");
@@ -473,14 +498,14 @@ main(int argc, char *argv[])
 	e.waitmask = &waitmask;
 	if (e.seconds > 0) {
 		ts_now(&e.end);
-		ts_add(&e.end, ts_from_ms(tms));
+		ts_add(&e.end, ts_from_ms(o.tms));
 	}
 
-	if (server) {
+	if (o.server) {
 		memset(&sc, 0, sizeof(sc));
 		sc.prog = e.prog;
 		sc.jobs = so.jobs != 0 ? so.jobs : JOBS_DEFAULT;
-		sc.timeout_s = htimeout != 0 ? htimeout : HTIMEOUT_DEFAULT;
+		sc.timeout_s = o.htimeout != 0 ? o.htimeout : HTIMEOUT_DEFAULT;
 		sc.maxreply = (size_t)(e.ifc.mtu > 0 ? e.ifc.mtu : RELAYED_MTU);
 		sc.childmask = &origmask;
 		sc.childpipe = &origpipe;
