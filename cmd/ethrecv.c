@@ -44,6 +44,7 @@
 #include "pcapio.h"
 #include "priv.h"
 #include "rawsock.h"
+#include "relay.h"
 #include "ring.h"
 #include "rxsrc.h"
 #include "timeutil.h"
@@ -52,7 +53,6 @@
 
 #define JOBS_DEFAULT	1
 #define HTIMEOUT_DEFAULT 10
-#define RELAYED_MTU	1500	/* replies on a relayed fd of unknown MTU */
 
 /* Long options without a letter. */
 #define OPT_COMMENT	256
@@ -318,11 +318,9 @@ options(int argc, char *argv[], struct ethrecv *e, struct sockopts *so,
 			e->progress = 1;
 			break;
 		case OPT_STATS:
-			if (strcmp(optarg, "kv") == 0)
-				e->kv = 1;
-			else if (strcmp(optarg, "text") != 0)
-				errx(EXIT_USAGE, "--stats-format %s: text or kv",
-				    optarg);
+			if (cli_stats_format("--stats-format", optarg, &e->kv,
+			    &ce) == -1)
+				cli_exit(&ce);
 			break;
 		case 'B':
 			if (cli_size("-B", optarg, 16 << 10, 1 << 30, &v,
@@ -506,7 +504,7 @@ main(int argc, char *argv[])
 		sc.prog = e.prog;
 		sc.jobs = so.jobs != 0 ? so.jobs : JOBS_DEFAULT;
 		sc.timeout_s = o.htimeout != 0 ? o.htimeout : HTIMEOUT_DEFAULT;
-		sc.maxreply = (size_t)(e.ifc.mtu > 0 ? e.ifc.mtu : RELAYED_MTU);
+		sc.maxreply = (size_t)(e.ifc.mtu > 0 ? e.ifc.mtu : RELAY_MTU_UNKNOWN);
 		sc.childmask = &origmask;
 		sc.childpipe = &origpipe;
 		if (fsrv_init(&e.srv, &sc) == -1)

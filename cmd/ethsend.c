@@ -243,11 +243,9 @@ options(int argc, char *argv[], struct opts *o)
 			o->txring = 1;
 			break;
 		case OPT_STATS:
-			if (strcmp(optarg, "kv") == 0)
-				o->kv = 1;
-			else if (strcmp(optarg, "text") != 0)
-				errx(EXIT_USAGE, "--stats-format %s: text or kv",
-				    optarg);
+			if (cli_stats_format("--stats-format", optarg, &o->kv,
+			    &e) == -1)
+				cli_exit(&e);
 			break;
 		case 'S':
 			if (cli_fd(li >= 0 ? "--fd" : "-S", optarg, &o->fd,
@@ -422,7 +420,7 @@ main(int argc, char *argv[])
 	if (o.senders > 1 && o.fd < 0 && (n = listenfd_count()) > 0 &&
 	    n != o.senders)
 		errx(EXIT_USAGE, "-j %d: %d %s handed over: one sender for "
-		    "each", o.senders, n, plural((uint64_t)n, "fd was",
+		    "each", o.senders, n, cli_plural((uint64_t)n, "fd was",
 		    "fds were"));
 	open_target(&o, r, argv, argc, &btype);
 	if (o.senders > 1)

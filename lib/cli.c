@@ -401,3 +401,27 @@ cli_cpulist(const char *opt, const char *s, const cpu_set_t *allowed,
 	}
 	return cli_fail(e, EXIT_USAGE, opt, s, "not a CPU list (as 0,2-3)");
 }
+
+int
+cli_stats_format(const char *opt, const char *s, int *kv, struct cli_err *e)
+{
+	if (strcmp(s, "kv") == 0 || strcmp(s, "text") == 0) {
+		*kv = s[0] == 'k';
+		return 0;
+	}
+	return cli_fail(e, EXIT_USAGE, opt, s, "text or kv");
+}
+
+const char *
+cli_plural(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+void
+cli_rates(uint64_t frames, uint64_t bytes, double secs, double *fps,
+    double *mbps)
+{
+	*fps = secs > 0 ? (double)frames / secs : 0;
+	*mbps = secs > 0 ? (double)bytes * 8 / secs / 1e6 : 0;
+}

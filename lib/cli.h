@@ -177,6 +177,23 @@ int	cli_group(const char *opt, const char *s, gid_t *gid,
 int	cli_cpulist(const char *opt, const char *s, const cpu_set_t *allowed,
 	    int *cpus, struct cli_err *e);
 
+/*
+ * --stats-format=text|kv: *kv 1 for kv, 0 for text.  Returns 0, or -1
+ * with e filled (100): "--stats-format x: text or kv".
+ */
+int	cli_stats_format(const char *opt, const char *s, int *kv,
+	    struct cli_err *e);
+
+/*
+ * What every tool's counts and summaries say alike: the noun for a count
+ * of n (one when n is 1, else many: "1 frame", "2 frames"); and frames
+ * and bytes over secs seconds as frames per second and megabits per
+ * second (0 when secs is not positive).  Never fail.
+ */
+const char *cli_plural(uint64_t n, const char *one, const char *many);
+void	cli_rates(uint64_t frames, uint64_t bytes, double secs, double *fps,
+	    double *mbps);
+
 /* Whether a tool takes a program after its operands. */
 enum cli_prog {
 	CLI_PROG_NONE,		/* no program: every operand is the tool's */

@@ -34,6 +34,8 @@
  */
 #define RELAY_FRAME_MAX	(65535 + 18)
 #define RELAY_BATCH	64	/* messages per recvmmsg(2) / sendmmsg(2) */
+/* A relayed fd's MTU when its name does not tell (relay_peer() fails). */
+#define RELAY_MTU_UNKNOWN	1500
 /* The receive ring: 4 MiB, in blocks that hold a RELAY_FRAME_MAX frame. */
 #define RELAY_RING_BLOCK	(1U << 18)
 #define RELAY_RING_BLOCKS	16

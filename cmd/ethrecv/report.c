@@ -6,15 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "ethrecv.h"
 #include "timeutil.h"
-
-/* "1 frame", "2 frames": n and the noun as n wants it. */
-static const char *
-plural(uint64_t n, const char *one, const char *many)
-{
-	return n == 1 ? one : many;
-}
 
 /* The kernel's drops so far, over every socket. */
 static uint64_t
@@ -58,7 +52,7 @@ counts(struct ethrecv *e)
 {
 	char drops[96], extra[192] = "";
 	size_t n;
-	double secs;
+	double secs, fps, mbps;
 
 	if (e->relayed)
 		snprintf(drops, sizeof(drops), " (kernel drops are counted "
@@ -72,22 +66,22 @@ counts(struct ethrecv *e)
 	if (e->prog != NULL)
 		snprintf(extra, sizeof(extra), ", %" PRIu64 " %s sent, %"
 		    PRIu64 " %s failed", e->replies,
-		    plural(e->replies, "reply", "replies"), e->failed,
-		    plural(e->failed, "handler", "handlers"));
+		    cli_plural(e->replies, "reply", "replies"), e->failed,
+		    cli_plural(e->failed, "handler", "handlers"));
 	if (e->truncated > 0) {
 		n = strlen(extra);
 		snprintf(extra + n, sizeof(extra) - n, ", %" PRIu64
 		    " truncated to %u bytes", e->truncated, e->snaplen);
 	}
 	secs = (double)(ts_now_ns() - e->t0_ns) / NSEC_PER_SEC;
+	cli_rates(e->frames, e->bytes, secs, &fps, &mbps);
 	if (e->kv) {
 		fprintf(stderr, "ethrecv: received=%" PRIu64 " dropped=%" PRIu64
 		    " bytes=%" PRIu64 " written=%" PRIu64 " truncated=%" PRIu64
 		    " elapsed=%.3f fps=%.1f mbps=%.3f\n", e->frames,
 		    e->relayed || e->tap ? 0 : kdrops(e), e->bytes,
-		    e->prog != NULL ? 0 : capout_written(&e->out), e->truncated, secs,
-		    secs > 0 ? (double)e->frames / secs : 0,
-		    secs > 0 ? (double)e->bytes * 8 / secs / 1e6 : 0);
+		    e->prog != NULL ? 0 : capout_written(&e->out), e->truncated,
+		    secs, fps, mbps);
 		worker_counts(e);
 		return;
 	}
@@ -98,9 +92,8 @@ counts(struct ethrecv *e)
 	}
 	fprintf(stderr, "ethrecv: %" PRIu64 " %s received%s%s in %.3f s "
 	    "(%.1f frames/s, %.3f Mbit/s)\n", e->frames,
-	    plural(e->frames, "frame", "frames"), drops, extra, secs,
-	    secs > 0 ? (double)e->frames / secs : 0,
-	    secs > 0 ? (double)e->bytes * 8 / secs / 1e6 : 0);
+	    cli_plural(e->frames, "frame", "frames"), drops, extra, secs, fps,
+	    mbps);
 	worker_counts(e);
 }
 

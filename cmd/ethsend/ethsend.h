@@ -21,7 +21,6 @@
 #include "txq.h"
 
 #define KEEP_MAX	(256U * 1024 * 1024)	/* -l on a pipe */
-#define RELAYED_MTU	1500	/* payloads on a relayed fd without IFACE */
 #define SENDERS_MAX	256	/* -j */
 #define RING_SLOTS	512	/* a transmit ring's: 1 MiB at an MTU of 1500 */
 
@@ -107,7 +106,6 @@ void	senders_sum(struct run *r);
 void	senders_end(struct run *r);
 
 /* stats.c */
-const char *plural(uint64_t n, const char *one, const char *many);
 void	report(const struct opts *o, const struct run *r);
 void	summary(const struct opts *o, const struct run *r);
 void	progress(const struct opts *o, struct run *r);

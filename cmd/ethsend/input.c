@@ -18,6 +18,7 @@
 #include "eth.h"
 #include "fdcap.h"
 #include "pcapio.h"
+#include "relay.h"
 #include "textio.h"
 #include "txq.h"
 
@@ -103,7 +104,7 @@ payload_header(const struct opts *o, struct run *r, enum pcapio_format fmt)
 			errx(EXIT_USAGE, "the input is payload, not frames: "
 			    "on a relayed fd give iface ethertype, or -s");
 		if (!r->have_ifc)
-			r->ifc.mtu = RELAYED_MTU;
+			r->ifc.mtu = RELAY_MTU_UNKNOWN;
 		memset(&h, 0, sizeof(h));
 		memcpy(h.dst, o->have_dst ? o->dst :
 		    (const uint8_t *)"\xff\xff\xff\xff\xff\xff", ETH_ALEN_);

@@ -29,7 +29,7 @@
  * rawopen (relay_peer(): interface, ethertype, address, MTU); failing
  * that, frames of up to what the relay carries are passed on (the relay
  * drops those its interface's MTU does not allow) and payloads, with -s,
- * are of at most RELAYED_MTU bytes.
+ * are of at most RELAY_MTU_UNKNOWN bytes.
  */
 static void
 open_relayed(struct run *r, char **argv, int argc, uint16_t *btype)
@@ -88,7 +88,7 @@ open_tap(struct run *r, char **argv, int argc)
 	/* Out of reach (another namespace): its address is unknown. */
 	r->have_ifc = c.ifc.index > 0;
 	if (r->ifc.mtu <= 0)
-		r->ifc.mtu = RELAYED_MTU;
+		r->ifc.mtu = RELAY_MTU_UNKNOWN;
 	return 1;
 }
 

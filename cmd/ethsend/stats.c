@@ -10,16 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "timeutil.h"
 
 #include "ethsend.h"
-
-/* "1 frame", "2 frames": the noun as n wants it. */
-const char *
-plural(uint64_t n, const char *one, const char *many)
-{
-	return n == 1 ? one : many;
-}
 
 /*
  * The counts so far, with the time since the first frame was due, and
@@ -31,20 +25,21 @@ report(const struct opts *o, const struct run *r)
 {
 	double secs = (double)(ts_now_ns() - ts_ns(&r->start)) /
 	    NSEC_PER_SEC;
-	double fps = secs > 0 ? (double)r->q.sent / secs : 0;
-	double mbps = secs > 0 ? (double)r->q.bytes * 8 / secs / 1e6 : 0;
+	double fps, mbps;
+
+	cli_rates(r->q.sent, r->q.bytes, secs, &fps, &mbps);
 
 	if (o->kv) {
 		fprintf(stderr, "ethsend: sent=%" PRIu64 " bytes=%" PRIu64
 		    " errors=%" PRIu64 " skipped=%" PRIu64 " elapsed=%.3f "
-		    "fps=%.0f mbps=%.3f\n", r->q.sent, r->q.bytes,
+		    "fps=%.1f mbps=%.3f\n", r->q.sent, r->q.bytes,
 		    r->q.errors, r->skipped, secs, fps, mbps);
 		return;
 	}
 	fprintf(stderr, "ethsend: %" PRIu64 " %s sent, %" PRIu64 " %s, %"
-	    PRIu64 " %s", r->q.sent, plural(r->q.sent, "frame", "frames"),
-	    r->q.bytes, plural(r->q.bytes, "byte", "bytes"), r->q.errors,
-	    plural(r->q.errors, "error", "errors"));
+	    PRIu64 " %s", r->q.sent, cli_plural(r->q.sent, "frame", "frames"),
+	    r->q.bytes, cli_plural(r->q.bytes, "byte", "bytes"), r->q.errors,
+	    cli_plural(r->q.errors, "error", "errors"));
 	if (o->skip)
 		fprintf(stderr, ", %" PRIu64 " skipped", r->skipped);
 	fprintf(stderr, " in %.3f s (%.1f frames/s, %.3f Mbit/s)\n", secs,
@@ -69,7 +64,7 @@ summary(const struct opts *o, const struct run *r)
 		else
 			fprintf(stderr, "ethsend: sender %u: %" PRIu64
 			    " sent, %" PRIu64 " %s\n", k, c.sent, c.errors,
-			    plural(c.errors, "error", "errors"));
+			    cli_plural(c.errors, "error", "errors"));
 	}
 }
 
@@ -92,7 +87,7 @@ progress(const struct opts *o, struct run *r)
 	    (double)(r->q.sent - r->progress_sent) * NSEC_PER_SEC / (double)dt,
 	    (double)(r->q.bytes - r->progress_bytes) * NSEC_PER_SEC /
 	    (double)dt,
-	    r->q.sent, r->q.errors, plural(r->q.errors, "error", "errors"));
+	    r->q.sent, r->q.errors, cli_plural(r->q.errors, "error", "errors"));
 	r->last_progress = t;
 	r->progress_sent = r->q.sent;
 	r->progress_bytes = r->q.bytes;

@@ -287,6 +287,28 @@ test_cpulist(void)
 	    "-P 1-2: a CPU not allowed, named");
 }
 
+static void
+test_voice(void)
+{
+	double fps, mbps;
+	int kv = -1;
+
+	ok(cli_stats_format("--stats-format", "kv", &kv, &e) == 0 && kv == 1,
+	    "--stats-format kv");
+	ok(cli_stats_format("--stats-format", "text", &kv, &e) == 0 &&
+	    kv == 0, "--stats-format text");
+	fails(cli_stats_format("--stats-format", "json", &kv, &e), 100,
+	    "--stats-format json: text or kv", "--stats-format json");
+	is_str(cli_plural(1, "frame", "frames"), "frame", "1 frame");
+	is_str(cli_plural(0, "frame", "frames"), "frames", "0 frames");
+	is_str(cli_plural(2, "reply", "replies"), "replies", "2 replies");
+	cli_rates(1000, 125000, 2, &fps, &mbps);
+	ok(fps == 500 && mbps == 0.5, "1000 frames of 125000 bytes in 2 s: "
+	    "500 frames/s, 0.5 Mbit/s");
+	cli_rates(1000, 125000, 0, &fps, &mbps);
+	ok(fps == 0 && mbps == 0, "no time: 0 and 0");
+}
+
 int
 main(void)
 {
@@ -299,6 +321,7 @@ main(void)
 	test_ids();
 	test_split();
 	test_cpulist();
+	test_voice();
 	ok(strlen(cli_version()) > 0, "a version");
 	return done();
 }
