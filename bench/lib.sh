@@ -287,7 +287,8 @@ bench_capture_stop() {
 	read -r CAPTURED _bytes CAPEND 2>/dev/null <"$BENCH_TMP/cap.count" ||
 		{ CAPTURED=0 CAPEND=0; }
 	# What is left of its stderr past the usual summaries is an error.
-	grep -v -e '^tcpdump: listening' -e 'packets captured' -e 'packets received by filter' \
+	grep -v -e '^tcpdump: listening' -e '^ethrecv: listening on ' \
+	    -e 'packets captured' -e 'packets received by filter' \
 	    -e 'packets dropped by kernel' -e 'frames\{0,1\} received, .* dropped by kernel' \
 	    -e '^$' "$BENCH_TMP/cap.err" >"$BENCH_TMP/cap.err2"
 }
