@@ -747,6 +747,38 @@ drop_for_filters(void *arg, const char **what)
 }
 
 /*
+ * Compiles exprs[0..n-1] in filterproc's child, which drops to the
+ * target (arg) first and ends here with the status its work says: lib/
+ * never ends a process.  As filterproc_finish(), pipe(2) and fork(2)
+ * failures too.
+ */
+static int
+compile(const char *const *exprs, size_t n, unsigned snaplen,
+    filterproc_drop_fn drop, void *arg, struct sock_fprog *progs,
+    size_t *bad, char errbuf[FILTER_ERRLEN])
+{
+	struct filterproc fp;
+	size_t i;
+	pid_t pid;
+	int status, e;
+
+	if ((pid = filterproc_start(&fp, exprs, n, snaplen, drop, arg,
+	    &status)) == 0)
+		_exit(status);
+	if (pid != -1)
+		return filterproc_finish(&fp, exprs, n, progs, bad, errbuf);
+	e = errno;
+	for (i = 0; i < n; i++) {
+		progs[i].len = 0;
+		progs[i].filter = NULL;
+	}
+	*bad = n;
+	snprintf(errbuf, FILTER_ERRLEN, "%s", strerror(e));
+	errno = e;
+	return -1;
+}
+
+/*
  * -c: checks the policy file as visudo -c does: every bad line, then every
  * rule's filter compiled (in a child with no privilege), each error with
  * file:line on stderr.  Exits 0 when the file would be used as it is,
@@ -769,7 +801,7 @@ check_file(const struct priv_target *t)
 	for (i = 0; policy_filter_at(p, i, &expr, &line); i++) {
 		if (expr == NULL)
 			continue;
-		if (filterproc_compile(&expr, 1, SNAPLEN, drop_for_filters,
+		if (compile(&expr, 1, SNAPLEN, drop_for_filters,
 		    (void *)t, &prog, &bad, errbuf) == -1) {
 			if (errno != EINVAL && errno != EMSGSIZE)
 				errx(EXIT_SYS, "filter: %s", errbuf);
@@ -817,7 +849,7 @@ compile_filters(struct opts *o, const struct priv_target *t)
 	}
 	if (n == 0)
 		return;
-	if (filterproc_compile(exprs, n, SNAPLEN, drop_for_filters,
+	if (compile(exprs, n, SNAPLEN, drop_for_filters,
 	    (void *)t, progs, &bad, errbuf) == -1) {
 		if (errno != EINVAL && errno != EMSGSIZE)
 			errx(EXIT_SYS, "filter: %s", errbuf);

@@ -89,22 +89,25 @@ fp_send(int fd, uint32_t type, size_t index, int err, const void *msg,
 	return len > 0 ? fp_write(fd, msg, len) : 0;
 }
 
-/* An error record whose message is text, cut to FILTER_ERRLEN - 1. */
-static void __attribute__((noreturn))
+/*
+ * An error record whose message is text, cut to FILTER_ERRLEN - 1; the
+ * child's exit status after it.
+ */
+static int
 fp_fail(int fd, uint32_t type, size_t index, int err, const char *text)
 {
 	size_t len = text != NULL ? strnlen(text, FILTER_ERRLEN - 1) : 0;
 
 	if (fp_send(fd, type, index, err, text, len) == -1)
-		_exit(FP_EXIT_WRITE);
-	_exit(FP_EXIT_REPORTED);
+		return FP_EXIT_WRITE;
+	return FP_EXIT_REPORTED;
 }
 
 /*
- * The child: fd 3 only (and 0-2), then drop, then compile.  Never
- * returns.
+ * The child's work: fd 3 only (and 0-2), then drop, then compile.
+ * Returns the status the child exits with.
  */
-static void __attribute__((noreturn))
+static int
 fp_child(int wfd, const char *const *exprs, size_t n, unsigned snaplen,
     filterproc_drop_fn drop, void *arg)
 {
@@ -116,20 +119,20 @@ fp_child(int wfd, const char *const *exprs, size_t n, unsigned snaplen,
 	int e;
 
 	if (wfd != FP_FD && dup2(wfd, FP_FD) == -1)
-		_exit(FP_EXIT_WRITE);
+		return FP_EXIT_WRITE;
 	listenfd_closefrom(FP_FD + 1);
 	if (drop != NULL) {
 		what = NULL;
 		if (drop(arg, &what) == -1) {
 			e = errno;
-			fp_fail(FP_FD, FP_DROP_ERR, 0, e, what);
+			return fp_fail(FP_FD, FP_DROP_ERR, 0, e, what);
 		}
 		listenfd_closefrom(FP_FD + 1);
 	}
 	for (i = 0; i < n; i++) {
 		if (exprs[i] == NULL) {
 			if (fp_send(FP_FD, FP_NONE, i, 0, NULL, 0) == -1)
-				_exit(FP_EXIT_WRITE);
+				return FP_EXIT_WRITE;
 			continue;
 		}
 		if (filter_compile(exprs[i], snaplen, &prog, errbuf) == -1) {
@@ -138,10 +141,10 @@ fp_child(int wfd, const char *const *exprs, size_t n, unsigned snaplen,
 			if (e == EINVAL &&
 			    strncmp(errbuf, "filter too long", 15) == 0)
 				e = EMSGSIZE;
-			fp_fail(FP_FD, FP_EXPR_ERR, i, e, errbuf);
+			return fp_fail(FP_FD, FP_EXPR_ERR, i, e, errbuf);
 		}
 		if ((buf = malloc((size_t)prog.len * FP_INSN)) == NULL)
-			fp_fail(FP_FD, FP_EXPR_ERR, i, ENOMEM,
+			return fp_fail(FP_FD, FP_EXPR_ERR, i, ENOMEM,
 			    strerror(ENOMEM));
 		for (j = 0; j < prog.len; j++) {
 			memcpy(buf + j * FP_INSN, &prog.filter[j].code, 2);
@@ -149,14 +152,15 @@ fp_child(int wfd, const char *const *exprs, size_t n, unsigned snaplen,
 			buf[j * FP_INSN + 3] = prog.filter[j].jf;
 			memcpy(buf + j * FP_INSN + 4, &prog.filter[j].k, 4);
 		}
-		if (fp_send(FP_FD, FP_PROG, i, 0, buf, prog.len) == -1)
-			_exit(FP_EXIT_WRITE);
+		e = fp_send(FP_FD, FP_PROG, i, 0, buf, prog.len);
 		free(buf);
 		filter_free(&prog);
+		if (e == -1)
+			return FP_EXIT_WRITE;
 	}
 	if (fp_send(FP_FD, FP_END, 0, 0, NULL, 0) == -1)
-		_exit(FP_EXIT_WRITE);
-	_exit(FP_EXIT_OK);
+		return FP_EXIT_WRITE;
+	return FP_EXIT_OK;
 }
 
 /*
@@ -323,22 +327,15 @@ malformed:
 	return FP_BAD;
 }
 
-int
-filterproc_compile(const char *const *exprs, size_t n, unsigned snaplen,
-    filterproc_drop_fn drop, void *arg, struct sock_fprog *progs,
-    size_t *bad, char errbuf[FILTER_ERRLEN])
+pid_t
+filterproc_start(struct filterproc *fp, const char *const *exprs, size_t n,
+    unsigned snaplen, filterproc_drop_fn drop, void *arg, int *status)
 {
-	enum fp_outcome out;
-	int p[2], status, e = 0;
-	size_t i;
-	pid_t pid, w;
+	int p[2], e;
+	pid_t pid;
 
-	*bad = n;
-	errbuf[0] = '\0';
-	for (i = 0; i < n; i++) {
-		progs[i].len = 0;
-		progs[i].filter = NULL;
-	}
+	fp->pid = -1;
+	fp->fd = -1;
 	if (pipe2(p, O_CLOEXEC) == -1)
 		return -1;
 	if ((pid = fork()) == -1) {
@@ -350,15 +347,38 @@ filterproc_compile(const char *const *exprs, size_t n, unsigned snaplen,
 	}
 	if (pid == 0) {
 		close(p[0]);
-		fp_child(p[1], exprs, n, snaplen, drop, arg);
+		*status = fp_child(p[1], exprs, n, snaplen, drop, arg);
+		return 0;
 	}
 	close(p[1]);
-	out = fp_receive(p[0], exprs, n, progs, bad, &e, errbuf);
+	fp->pid = pid;
+	fp->fd = p[0];
+	return pid;
+}
+
+int
+filterproc_finish(struct filterproc *fp, const char *const *exprs, size_t n,
+    struct sock_fprog *progs, size_t *bad, char errbuf[FILTER_ERRLEN])
+{
+	enum fp_outcome out;
+	int status, e = 0;
+	size_t i;
+	pid_t pid = fp->pid, w;
+
+	*bad = n;
+	errbuf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		progs[i].len = 0;
+		progs[i].filter = NULL;
+	}
+	out = fp_receive(fp->fd, exprs, n, progs, bad, &e, errbuf);
 	if (out == FP_BAD) {
 		e = errno;
 		kill(pid, SIGKILL);
 	}
-	close(p[0]);
+	close(fp->fd);
+	fp->fd = -1;
+	fp->pid = -1;
 	while ((w = waitpid(pid, &status, 0)) == -1 && errno == EINTR)
 		;
 	if (w == -1) {

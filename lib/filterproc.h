@@ -11,6 +11,9 @@
  * 1..BPF_MAXINSNS instructions, the child sent every record and an end
  * mark, and it then exited 0.
  *
+ * The caller ends the child, as the child's status says (filterproc_start()
+ * returns in it as fork(2) does): nothing here prints or exits.
+ *
  * Call it from a single-threaded process (the child allocates and loads
  * libpcap after fork(2)).  The parent waits for the child without a time
  * limit: a child stopped by its owner (the caller, once it has dropped to
@@ -18,6 +21,8 @@
  */
 #ifndef LIB_FILTERPROC_H
 #define LIB_FILTERPROC_H
+
+#include <sys/types.h>
 
 #include <linux/filter.h>
 #include <stddef.h>
@@ -33,13 +38,38 @@
  */
 typedef int	(*filterproc_drop_fn)(void *arg, const char **what);
 
+/* A child at work: its pid and the read end of its pipe. */
+struct filterproc {
+	pid_t	pid;
+	int	fd;
+};
+
 /*
- * Compiles exprs[0..n-1] (as filter_compile() would, with snaplen) in a
- * child process that first calls drop(arg) when drop is not NULL, and
- * fills progs[0..n-1] with the programs (allocated: release each with
- * filter_free()).  exprs[i] may be NULL: progs[i] is then left empty (len
- * 0, filter NULL).  The child is reaped before this returns, whatever
- * happens, and no fd is left open.  Returns 0; or -1 with every progs[i]
+ * Forks the child that compiles exprs[0..n-1] (as filter_compile() would,
+ * with snaplen), first calling drop(arg) when drop is not NULL.  Returns
+ * twice, as fork(2) does:
+ *	in the child, 0, once its work is done, with *status the status it
+ *	must end with at once: the caller calls _exit(*status) (nothing
+ *	here ends a process);
+ *	in the parent, the child's pid, with fp set for filterproc_finish();
+ *	or -1 with the error of pipe(2) or fork(2), and no child.
+ *
+ *	if ((pid = filterproc_start(&fp, exprs, n, 0, drop, arg, &st)) == 0)
+ *		_exit(st);
+ *	if (pid == -1 || filterproc_finish(&fp, exprs, n, progs, &bad,
+ *	    errbuf) == -1)
+ *		...
+ */
+pid_t	filterproc_start(struct filterproc *fp, const char *const *exprs,
+	    size_t n, unsigned snaplen, filterproc_drop_fn drop, void *arg,
+	    int *status);
+
+/*
+ * Reads what the child of fp compiled into progs[0..n-1] (allocated:
+ * release each with filter_free()); exprs and n as given to
+ * filterproc_start().  exprs[i] may be NULL: progs[i] is then left empty
+ * (len 0, filter NULL).  The child is reaped before this returns, whatever
+ * happens, and fp's fd closed.  Returns 0; or -1 with every progs[i]
  * empty, *bad set to the index of the expression at fault (or to n when
  * none is), a message in errbuf, and errno
  *	EINVAL	expression *bad has a syntax error (libpcap's message)
@@ -54,11 +84,10 @@ typedef int	(*filterproc_drop_fn)(void *arg, const char **what);
  *		its own
  *	EPROTO	the child wrote something malformed, or its output ended
  *		before the end mark
- * or the error of pipe(2), fork(2), read(2) or waitpid(2).
+ * or the error of read(2) or waitpid(2).
  */
-int	filterproc_compile(const char *const *exprs, size_t n,
-	    unsigned snaplen, filterproc_drop_fn drop, void *arg,
-	    struct sock_fprog *progs, size_t *bad,
+int	filterproc_finish(struct filterproc *fp, const char *const *exprs,
+	    size_t n, struct sock_fprog *progs, size_t *bad,
 	    char errbuf[FILTER_ERRLEN]);
 
 #endif /* LIB_FILTERPROC_H */

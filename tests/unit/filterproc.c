@@ -26,6 +26,37 @@
 #include "tap.h"
 
 /* The open fds of this process, /proc/self/fd's own excluded. */
+
+/*
+ * filterproc_compile() as it was: the child, forked by filterproc_start(),
+ * ends here with the status its work says (lib/ never ends a process).
+ */
+static int
+compile(const char *const *exprs, size_t n, unsigned snaplen,
+    filterproc_drop_fn drop, void *arg, struct sock_fprog *progs,
+    size_t *bad, char errbuf[FILTER_ERRLEN])
+{
+	struct filterproc fp;
+	size_t i;
+	pid_t pid;
+	int status, e;
+
+	if ((pid = filterproc_start(&fp, exprs, n, snaplen, drop, arg,
+	    &status)) == 0)
+		_exit(status);
+	if (pid != -1)
+		return filterproc_finish(&fp, exprs, n, progs, bad, errbuf);
+	e = errno;
+	for (i = 0; i < n; i++) {
+		progs[i].len = 0;
+		progs[i].filter = NULL;
+	}
+	*bad = n;
+	snprintf(errbuf, FILTER_ERRLEN, "%s", strerror(e));
+	errno = e;
+	return -1;
+}
+
 static int
 count_fds(void)
 {
@@ -184,7 +215,7 @@ lie_is(const void *buf, size_t len, int status, int want_errno,
 	size_t bad;
 	int r, e;
 
-	r = filterproc_compile(exprs, 2, 0, drop_lie, &l, progs, &bad,
+	r = compile(exprs, 2, 0, drop_lie, &l, progs, &bad,
 	    errbuf);
 	e = errno;
 	snprintf(what, sizeof(what), "%s: refused", name);
@@ -216,7 +247,7 @@ main(void)
 	fds0 = count_fds();
 
 	/* Good expressions: what filter_compile() gives, NULL left empty. */
-	r = filterproc_compile(good, 4, 0, drop_ok, &counter, progs, &bad,
+	r = compile(good, 4, 0, drop_ok, &counter, progs, &bad,
 	    errbuf);
 	ok(r == 0, "good expressions compile");
 	if (r != 0)
@@ -242,7 +273,7 @@ main(void)
 	is_int(counter, 0, "the drop function ran in the child, not here");
 
 	/* A snaplen reaches libpcap. */
-	r = filterproc_compile(good, 1, 96, NULL, NULL, progs, &bad, errbuf);
+	r = compile(good, 1, 96, NULL, NULL, progs, &bad, errbuf);
 	ok(r == 0 && filter_compile(good[0], 96, &want, want_err) == 0 &&
 	    progs[0].len == want.len && memcmp(progs[0].filter, want.filter,
 	    want.len * sizeof(*want.filter)) == 0,
@@ -251,13 +282,13 @@ main(void)
 	free_all(progs, 1);
 
 	/* Only NULLs, and nothing at all. */
-	r = filterproc_compile(nulls, 2, 0, NULL, NULL, progs, &bad, errbuf);
+	r = compile(nulls, 2, 0, NULL, NULL, progs, &bad, errbuf);
 	ok(r == 0 && all_empty(progs, 2), "only NULL expressions");
-	r = filterproc_compile(nulls, 0, 0, NULL, NULL, progs, &bad, errbuf);
+	r = compile(nulls, 0, 0, NULL, NULL, progs, &bad, errbuf);
 	ok(r == 0, "no expressions");
 
 	/* A syntax error names its expression, with libpcap's words. */
-	r = filterproc_compile(syntax, 3, 0, drop_ok, &counter, progs, &bad,
+	r = compile(syntax, 3, 0, drop_ok, &counter, progs, &bad,
 	    errbuf);
 	e = errno;
 	ok(r == -1 && all_empty(progs, 3), "a syntax error fails, no program");
@@ -274,7 +305,7 @@ main(void)
 		o += (size_t)snprintf(big + o, 131072 - o, "%sether[%zu] = %zu",
 		    i > 0 ? " or " : "", i % 1400, i % 251);
 	syntax[1] = big;
-	r = filterproc_compile(syntax, 3, 0, NULL, NULL, progs, &bad, errbuf);
+	r = compile(syntax, 3, 0, NULL, NULL, progs, &bad, errbuf);
 	e = errno;
 	ok(r == -1 && all_empty(progs, 3), "a program too long fails");
 	is_int(e, EMSGSIZE, "errno EMSGSIZE");
@@ -284,7 +315,7 @@ main(void)
 	free(big);
 
 	/* The drop function fails. */
-	r = filterproc_compile(good, 4, 0, drop_fail, NULL, progs, &bad,
+	r = compile(good, 4, 0, drop_fail, NULL, progs, &bad,
 	    errbuf);
 	e = errno;
 	ok(r == -1 && all_empty(progs, 4), "a failed drop: no program");
@@ -292,7 +323,7 @@ main(void)
 	is_int(bad, 4, "no expression named");
 	is_str(errbuf, "filter compiler cannot drop privilege: setresuid: "
 	    "Operation not permitted", "the message names the step");
-	r = filterproc_compile(good, 4, 0, drop_fail_quiet, NULL, progs, &bad,
+	r = compile(good, 4, 0, drop_fail_quiet, NULL, progs, &bad,
 	    errbuf);
 	e = errno;
 	ok(r == -1 && e == ECHILD, "a failed drop without a step");
@@ -301,7 +332,7 @@ main(void)
 
 	/* The child dies. */
 	sig = SIGKILL;
-	r = filterproc_compile(good, 4, 0, drop_signal, &sig, progs, &bad,
+	r = compile(good, 4, 0, drop_signal, &sig, progs, &bad,
 	    errbuf);
 	e = errno;
 	ok(r == -1 && all_empty(progs, 4), "a killed child: no program");
@@ -309,7 +340,7 @@ main(void)
 	is_str(errbuf, "filter compiler killed by signal 9 (Killed)",
 	    "the message names the signal");
 	sig = SIGSEGV;
-	r = filterproc_compile(good, 4, 0, drop_signal, &sig, progs, &bad,
+	r = compile(good, 4, 0, drop_signal, &sig, progs, &bad,
 	    errbuf);
 	e = errno;
 	ok(r == -1 && e == ECHILD, "a crashed child: ECHILD");
@@ -318,7 +349,7 @@ main(void)
 	    "the message says it crashed");	/* a sanitizer may catch it */
 	diag("%s", errbuf);
 	sig = 3;
-	r = filterproc_compile(good, 4, 0, drop_exit, &sig, progs, &bad,
+	r = compile(good, 4, 0, drop_exit, &sig, progs, &bad,
 	    errbuf);
 	e = errno;
 	ok(r == -1 && all_empty(progs, 4) && e == ECHILD,
@@ -326,7 +357,7 @@ main(void)
 	is_str(errbuf, "filter compiler exited with status 3",
 	    "the message gives the status");
 	sig = 0;
-	r = filterproc_compile(good, 4, 0, drop_exit, &sig, progs, &bad,
+	r = compile(good, 4, 0, drop_exit, &sig, progs, &bad,
 	    errbuf);
 	e = errno;
 	ok(r == -1 && all_empty(progs, 4) && e == EPROTO,
@@ -337,7 +368,7 @@ main(void)
 	/* The child holds nothing of ours: open some fds, not close-on-exec. */
 	ok(socketpair(AF_UNIX, SOCK_STREAM, 0, keep) == 0 &&
 	    dup2(keep[0], 40) == 40, "fds to leave behind");
-	r = filterproc_compile(good, 4, 0, drop_check_fds, NULL, progs, &bad,
+	r = compile(good, 4, 0, drop_check_fds, NULL, progs, &bad,
 	    errbuf);
 	ok(r == 0, "the child holds no fd but 0-2 and its pipe");
 	if (r != 0)
