@@ -206,13 +206,7 @@ add_ip(struct opts *o, const char *arg, int ip6)
 	if (inetsock_proto(arg, &s->req.proto) == -1)
 		usagex("%s: bad IP protocol", arg);
 	s->req.ip6 = ip6;
-	if (s->req.proto == IPPROTO_ICMP)
-		strlcpy(s->name, "icmp", sizeof(s->name));
-	else if (s->req.proto == IPPROTO_ICMPV6)
-		strlcpy(s->name, "icmpv6", sizeof(s->name));
-	else
-		snprintf(s->name, sizeof(s->name), "ip%s-%d", ip6 ? "6" : "",
-		    s->req.proto);
+	policy_ipname(&s->req, s->name, sizeof(s->name));
 }
 
 static void
@@ -234,20 +228,9 @@ add_port(struct opts *o, const char *arg, int proto)
 static void
 add_tap(struct opts *o, const char *arg, int mode)
 {
-	const char *d = strstr(arg, "%d");
-	char rest[IF_NAMESIZE] = "";
 	struct sock *s;
-	size_t at;
 
-	/* "%d" once, for the kernel to number; the rest as any name. */
-	if (d != NULL && strlen(arg) < sizeof(rest)) {
-		at = (size_t)(d - arg);
-		memcpy(rest, arg, at);
-		strlcpy(rest + at, d + 2, sizeof(rest) - at);
-	}
-	if (d == NULL ? eth_ifname_check(arg) == -1 :
-	    strlen(arg) >= sizeof(rest) || (rest[0] != '\0' &&
-	    eth_ifname_check(rest) == -1))
+	if (tundev_name_check(arg) == -1)
 		usagex("%s: bad device name", arg);
 	s = newsock(o, POLICY_TAP);
 	strlcpy(s->tapname, arg, sizeof(s->tapname));
@@ -272,27 +255,14 @@ add_bridge(struct opts *o, const char *arg)
 	s->req.bridge = arg;
 }
 
-/* Checks -n: at most one name per socket, each a valid fd name. */
+/* Checks -n: one name per socket, each a valid fd name. */
 static void
 check_names(const struct opts *o)
 {
-	const char *p;
-	size_t n = 1;
+	char why[64];
 
-	for (p = o->names; *p != '\0'; p++) {
-		if (*p == ':')
-			n++;
-		else if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
-			usagex("-n: names are printable, without spaces");
-		if (*p == ':' && (p == o->names || p[1] == '\0' ||
-		    p[1] == ':'))
-			usagex("-n: an empty name");
-	}
-	if (o->names[0] == '\0')
-		usagex("-n: an empty name");
-	/* sd_listen_fds_with_names(3) wants one name for each fd. */
-	if (n != o->nsocks)
-		usagex("-n: %zu names for %zu sockets", n, o->nsocks);
+	if (listenfd_names_check(o->names, o->nsocks, why, sizeof(why)) == -1)
+		usagex("-n: %s", why);
 }
 
 /* Parses the whole command line into o; any error exits 100. */
@@ -484,38 +454,6 @@ who_am_i(struct policy_who *w, gid_t **groups)
 	w->ngroups = (size_t)n;
 }
 
-/* Says what s is, for messages: "veth0 0x88b5", "icmp", "tcp port 80". */
-static void
-describe(const struct sock *s, char *buf, size_t len)
-{
-	char type[16];
-
-	switch (s->req.kind) {
-	case POLICY_PACKET:
-		eth_format_type(s->req.ethertype, type, sizeof(type));
-		snprintf(buf, len, "%s %s%s", s->req.iface, type,
-		    s->req.promisc ? " promiscuous" : "");
-		if (s->req.fanout > 1)
-			snprintf(buf + strlen(buf), len - strlen(buf),
-			    ", fanout of %u", s->req.fanout);
-		break;
-	case POLICY_IP:
-		snprintf(buf, len, "raw %s socket %s", s->req.ip6 ? "IPv6" :
-		    "IPv4", s->name);
-		break;
-	case POLICY_PORT:
-		snprintf(buf, len, "%s port %u", s->req.proto == IPPROTO_TCP ?
-		    "tcp" : "udp", s->req.port);
-		break;
-	case POLICY_TAP:
-		snprintf(buf, len, "%s device %s%s%s", s->req.tapmode ==
-		    POLICY_MODE_TAP ? "tap" : "tun", s->req.tapname,
-		    s->req.bridge != NULL ? " on bridge " : "",
-		    s->req.bridge != NULL ? s->req.bridge : "");
-		break;
-	}
-}
-
 /*
  * The kernel also finds an interface by an alternative name (`ip link
  * property add dev eth0 altname lab0`), which the policy never named: it
@@ -587,7 +525,7 @@ audit(const struct opts *o, const struct policy_who *w, const char *verdict,
 
 	off = strlcpy(what, "OPEN=", sizeof(what));
 	for (i = 0; i < o->nsocks && off < sizeof(what); i++) {
-		describe(&o->socks[i], one, sizeof(one));
+		policy_describe(&o->socks[i].req, one, sizeof(one));
 		off += (size_t)snprintf(what + off, sizeof(what) - off, "%s%s",
 		    i ? ", " : "", one);
 	}
@@ -687,7 +625,7 @@ check_policy(struct opts *o, const struct policy_who *w)
 			own_ifname(s);
 		else if (s->req.kind == POLICY_TAP && s->req.bridge != NULL)
 			own_bridge(s);
-		describe(s, what, sizeof(what));
+		policy_describe(&s->req, what, sizeof(what));
 		if (p != NULL && policy_check(p, w, &s->req, &g)) {
 			s->grant = g;
 			/*
@@ -1259,7 +1197,7 @@ explain(struct opts *o, const struct priv_target *t, const char *before)
 			ethernet_only(&o->socks[i], &ifc);
 		}
 	for (i = 0; i < o->nsocks; i++) {
-		describe(&o->socks[i], what, sizeof(what));
+		policy_describe(&o->socks[i].req, what, sizeof(what));
 		printf("open: fd %d: %s%s%s%s%s\n", o->ofd != 0 ? o->ofd :
 		    LISTENFD_START + (int)i, what,
 		    o->socks[i].req.kind == POLICY_PACKET ? ", filter locked" :

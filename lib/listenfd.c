@@ -200,3 +200,34 @@ listenfd_closefrom(int first)
 	closefrom(first);
 	return 0;
 }
+
+int
+listenfd_names_check(const char *names, size_t n, char *why, size_t whylen)
+{
+	const char *p;
+	size_t k = 1;
+
+	for (p = names; *p != '\0'; p++) {
+		if (*p == ':')
+			k++;
+		else if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f) {
+			snprintf(why, whylen, "names are printable, without "
+			    "spaces");
+			errno = EINVAL;
+			return -1;
+		}
+		if (*p == ':' && (p == names || p[1] == '\0' || p[1] == ':'))
+			break;
+	}
+	if (names[0] == '\0' || *p == ':') {
+		snprintf(why, whylen, "an empty name");
+		errno = EINVAL;
+		return -1;
+	}
+	if (k != n) {
+		snprintf(why, whylen, "%zu names for %zu sockets", k, n);
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}

@@ -49,6 +49,16 @@ int	listenfd_place(int *fds, size_t n, int first);
  */
 int	listenfd_setenv(size_t n, const char *names);
 
+/*
+ * Checks names as LISTEN_FDNAMES for n fds: n names separated by ':',
+ * each not empty, printable, without spaces (sd_listen_fds_with_names(3)
+ * wants one for each fd).  Returns 0, or -1 with errno EINVAL and why
+ * filled: "names are printable, without spaces", "an empty name", or "3
+ * names for 2 sockets".
+ */
+int	listenfd_names_check(const char *names, size_t n, char *why,
+	    size_t whylen);
+
 /* Unsets LISTEN_FDS, LISTEN_PID and LISTEN_FDNAMES. */
 void	listenfd_unsetenv(void);
 

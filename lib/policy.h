@@ -179,6 +179,21 @@ void		 policy_suggest(const struct policy_who *who,
 		    const struct policy_req *req, char *buf, size_t len);
 
 /*
+ * What req asks for, in words, for messages and the log: "eth0 0x88b5"
+ * (" promiscuous", ", fanout of N" for N > 1), "raw IPv4 socket icmp",
+ * "tcp port 80", "tap device vm%d on bridge br0".  Never fails.
+ */
+void		 policy_describe(const struct policy_req *req, char *buf,
+		    size_t len);
+
+/*
+ * An IP request's protocol as a name: "icmp", "icmpv6", else "ip-17" or
+ * (req->ip6) "ip6-17".  Never fails.
+ */
+void		 policy_ipname(const struct policy_req *req, char *buf,
+		    size_t len);
+
+/*
  * Whether the rule that granted g (policy_check() filled it) grants
  * frames of ethertype type, as it would grant a request for that type,
  * except that a rule listing all (ETHTYPE_ALL) grants every type and that

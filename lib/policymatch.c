@@ -274,6 +274,51 @@ policy_suggest_user(uid_t uid, char *buf, size_t len)
 }
 
 void
+policy_ipname(const struct policy_req *req, char *buf, size_t len)
+{
+	if (req->proto == IPPROTO_ICMP)
+		snprintf(buf, len, "icmp");
+	else if (req->proto == IPPROTO_ICMPV6)
+		snprintf(buf, len, "icmpv6");
+	else
+		snprintf(buf, len, "ip%s-%d", req->ip6 ? "6" : "", req->proto);
+}
+
+void
+policy_describe(const struct policy_req *req, char *buf, size_t len)
+{
+	char what[32];
+	size_t n;
+
+	switch (req->kind) {
+	case POLICY_PACKET:
+		eth_format_type(req->ethertype, what, sizeof(what));
+		snprintf(buf, len, "%s %s%s", req->iface, what,
+		    req->promisc ? " promiscuous" : "");
+		n = strlen(buf);
+		if (req->fanout > 1)
+			snprintf(buf + n, len - n, ", fanout of %u",
+			    req->fanout);
+		break;
+	case POLICY_IP:
+		policy_ipname(req, what, sizeof(what));
+		snprintf(buf, len, "raw %s socket %s", req->ip6 ? "IPv6" :
+		    "IPv4", what);
+		break;
+	case POLICY_PORT:
+		snprintf(buf, len, "%s port %u", req->proto == IPPROTO_TCP ?
+		    "tcp" : "udp", req->port);
+		break;
+	case POLICY_TAP:
+		snprintf(buf, len, "%s device %s%s%s", req->tapmode ==
+		    POLICY_MODE_TAP ? "tap" : "tun", req->tapname,
+		    req->bridge != NULL ? " on bridge " : "",
+		    req->bridge != NULL ? req->bridge : "");
+		break;
+	}
+}
+
+void
 policy_suggest(const struct policy_who *who, const struct policy_req *req,
     char *buf, size_t len)
 {

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "eth.h"
 #include "tundev.h"
 
 /* linux/netdevice.h's, which clashes with net/if.h. */
@@ -26,16 +27,24 @@
 #define IFF_TUN_EXCL	0x8000
 #endif
 
-/* A name the kernel could give a device, "%d" allowed. */
-static int
-tundev_name_ok(const char *name)
+int
+tundev_name_check(const char *name)
 {
-	size_t len = strlen(name);
+	const char *d = strstr(name, "%d");
+	char rest[IF_NAMESIZE];
+	size_t at;
 
-	if (len == 0 || len >= IF_NAMESIZE || strcmp(name, ".") == 0 ||
-	    strcmp(name, "..") == 0)
-		return 0;
-	return strpbrk(name, "/: \t\n\r\f\v") == NULL;
+	if (d == NULL)
+		return eth_ifname_check(name);
+	if (strlen(name) >= sizeof(rest)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	/* "%d" once, for the kernel to number; the rest as any name. */
+	at = (size_t)(d - name);
+	memcpy(rest, name, at);
+	strlcpy(rest + at, d + 2, sizeof(rest) - at);
+	return rest[0] == '\0' ? 0 : eth_ifname_check(rest);
 }
 
 int
@@ -44,7 +53,7 @@ tundev_open(const char *name, int mode, char final[IF_NAMESIZE])
 	struct ifreq ifr;
 	int fd, e;
 
-	if (!tundev_name_ok(name) || (mode != TUNDEV_TAP &&
+	if (tundev_name_check(name) == -1 || (mode != TUNDEV_TAP &&
 	    mode != TUNDEV_TUN)) {
 		errno = EINVAL;
 		return -1;

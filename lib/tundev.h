@@ -21,13 +21,22 @@
 #define TUNDEV_TUN	2	/* IP packets (IFF_TUN) */
 
 /*
+ * Checks name for a new device: an interface name as eth_ifname_check()
+ * wants it, but for one "%d" in it, which the kernel numbers ("vm%d"
+ * becomes vm0, vm1, ...).  Returns 0, or -1 with eth_ifname_check()'s
+ * errno (EINVAL: a character a shell or fnmatch(3) would read, another
+ * '%'; ENAMETOOLONG).
+ */
+int	tundev_name_check(const char *name);
+
+/*
  * Opens /dev/net/tun and makes a new device named name (a "%d" in it lets
  * the kernel number it: "tap%d" becomes tap0, tap1, ...), of mode
  * TUNDEV_TAP or TUNDEV_TUN, without packet information (IFF_NO_PI),
  * and only when no device of that name exists (IFF_TUN_EXCL: an existing
  * persistent device is never taken over).  Writes the name the device got
  * into final.  Returns the fd (O_CLOEXEC), or -1 with errno (EINVAL: name
- * empty, too long, holding '/', ':' or white space, or mode unknown;
+ * not one tundev_name_check() takes, or mode unknown;
  * EBUSY or EEXIST: a device of that name exists; EPERM: no CAP_NET_ADMIN;
  * or the error of open(2) or ioctl(2)).
  */

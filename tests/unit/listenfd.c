@@ -195,11 +195,37 @@ test_setenv(void)
 	    isopen(0), "closefrom 60");
 }
 
+/* listenfd_names_check(): LISTEN_FDNAMES as rawopen -n takes it. */
+static void
+test_names_check(void)
+{
+	char why[64];
+
+	ok(listenfd_names_check("a:b", 2, why, sizeof(why)) == 0,
+	    "names: two for two");
+	errno = 0;
+	ok(listenfd_names_check("a:b", 3, why, sizeof(why)) == -1 &&
+	    errno == EINVAL && strcmp(why, "2 names for 3 sockets") == 0,
+	    "names: two for three");
+	ok(listenfd_names_check("a::b", 3, why, sizeof(why)) == -1 &&
+	    strcmp(why, "an empty name") == 0, "names: an empty one inside");
+	ok(listenfd_names_check(":a", 2, why, sizeof(why)) == -1 &&
+	    strcmp(why, "an empty name") == 0, "names: an empty first");
+	ok(listenfd_names_check("a:", 2, why, sizeof(why)) == -1 &&
+	    strcmp(why, "an empty name") == 0, "names: an empty last");
+	ok(listenfd_names_check("", 1, why, sizeof(why)) == -1 &&
+	    strcmp(why, "an empty name") == 0, "names: none at all");
+	ok(listenfd_names_check("a b", 1, why, sizeof(why)) == -1 &&
+	    strcmp(why, "names are printable, without spaces") == 0,
+	    "names: a space");
+}
+
 int
 main(void)
 {
-	plan(39);
+	plan(39 + 7);
 	test_count();
+	test_names_check();
 	test_names();
 	test_place();
 	test_setenv();

@@ -1415,6 +1415,56 @@ test_tap(void)
 	policy_free(p);
 }
 
+/* policy_describe(), policy_ipname(): the words rawopen's messages use. */
+static void
+test_describe(void)
+{
+	struct policy_req r;
+	char buf[128];
+
+	memset(&r, 0, sizeof(r));
+	r.kind = POLICY_PACKET;
+	r.iface = "eth0";
+	r.ethertype = 0x88b5;
+	policy_describe(&r, buf, sizeof(buf));
+	is_str(buf, "eth0 0x88b5", "describe: a packet socket");
+	r.promisc = 1;
+	r.fanout = 4;
+	r.ethertype = ETHTYPE_ALL;
+	policy_describe(&r, buf, sizeof(buf));
+	is_str(buf, "eth0 all promiscuous, fanout of 4",
+	    "describe: promiscuous, a fanout group");
+	memset(&r, 0, sizeof(r));
+	r.kind = POLICY_IP;
+	r.proto = IPPROTO_ICMP;
+	policy_describe(&r, buf, sizeof(buf));
+	is_str(buf, "raw IPv4 socket icmp", "describe: icmp");
+	r.ip6 = 1;
+	r.proto = 17;
+	policy_ipname(&r, buf, sizeof(buf));
+	is_str(buf, "ip6-17", "ipname: IPv6 protocol 17");
+	r.proto = IPPROTO_ICMPV6;
+	policy_describe(&r, buf, sizeof(buf));
+	is_str(buf, "raw IPv6 socket icmpv6", "describe: icmpv6");
+	memset(&r, 0, sizeof(r));
+	r.kind = POLICY_PORT;
+	r.proto = IPPROTO_UDP;
+	r.port = 53;
+	policy_describe(&r, buf, sizeof(buf));
+	is_str(buf, "udp port 53", "describe: a port");
+	memset(&r, 0, sizeof(r));
+	r.kind = POLICY_TAP;
+	r.tapname = "vm%d";
+	r.tapmode = POLICY_MODE_TAP;
+	r.bridge = "br0";
+	policy_describe(&r, buf, sizeof(buf));
+	is_str(buf, "tap device vm%d on bridge br0", "describe: a tap");
+	r.tapmode = POLICY_MODE_TUN;
+	r.bridge = NULL;
+	policy_describe(&r, buf, sizeof(buf));
+	is_str(buf, "tun device vm%d", "describe: a tun, no bridge");
+}
+
 int
 main(void)
 {
@@ -1424,6 +1474,7 @@ main(void)
 	test_check();
 	test_part2();
 	test_suggest();
+	test_describe();
 	test_tap();
 	test_load();
 	return done();

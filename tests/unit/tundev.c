@@ -81,7 +81,19 @@ main(void)
 		skip_all("no /dev/net/tun");
 	if (unshare(CLONE_NEWNET) == -1)
 		skip_all("cannot make a network namespace");
-	plan(23);
+	plan(23 + 6);
+	ok(tundev_name_check("vm%d") == 0 && tundev_name_check("%d") == 0 &&
+	    tundev_name_check("tap0") == 0, "name_check: vm%d, %d, tap0");
+	errno = 0;
+	ok(tundev_name_check("fd*%d") == -1 && errno == EINVAL,
+	    "name_check: a glob character beside %d: EINVAL");
+	ok(tundev_name_check("fd\033%d") == -1, "name_check: a control "
+	    "character beside %d");
+	ok(tundev_name_check("a%d%d") == -1, "name_check: %d twice");
+	ok(tundev_name_check("a%x") == -1, "name_check: another %");
+	errno = 0;
+	ok(tundev_name_check("0123456789abcd%d") == -1 && errno == ENAMETOOLONG,
+	    "name_check: 16 bytes with %d: ENAMETOOLONG");
 
 	fd = tundev_open("fdtu%d", TUNDEV_TAP, name);
 	ok(fd >= 0 && strcmp(name, "fdtu0") == 0, "a %d name: the kernel numbers it");
