@@ -24,6 +24,7 @@
 #include "eth.h"
 #include "filter.h"
 #include "rawsock.h"
+#include "netns.h"
 #include "tap.h"
 
 #define T1	0x88b5
@@ -31,31 +32,6 @@
 #define MARK	"fdcap-rawsock-unit"	/* our frames, among any others */
 
 static int lo;		/* lo's ifindex */
-
-/* Enters a new network namespace and brings its lo up. */
-static int
-netns_lo(void)
-{
-	struct ifreq ifr;
-	int s, rc = -1;
-
-	if (unshare(CLONE_NEWNET) == -1)
-		return -1;
-	if ((s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
-		return -1;
-	memset(&ifr, 0, sizeof(ifr));
-	strlcpy(ifr.ifr_name, "lo", sizeof(ifr.ifr_name));
-	if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
-		ifr.ifr_flags |= IFF_UP;
-		if (ioctl(s, SIOCSIFFLAGS, &ifr) == 0 &&
-		    ioctl(s, SIOCGIFINDEX, &ifr) == 0) {
-			lo = ifr.ifr_ifindex;
-			rc = 0;
-		}
-	}
-	close(s);
-	return rc;
-}
 
 /*
  * lo's promiscuity count, or -1.  SIOCGIFFLAGS shows IFF_PROMISC only when
@@ -499,7 +475,7 @@ main(void)
 {
 	if (geteuid() != 0)
 		skip_all("needs root for a network namespace and packet sockets");
-	if (netns_lo() == -1)
+	if ((lo = netns_lo(0)) == -1)
 		skip_all("cannot make a network namespace with lo up");
 	plan(5 + 3 + 22 + 12 + 3 + 12 + 6);
 	test_info();

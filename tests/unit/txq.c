@@ -28,6 +28,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "netns.h"
 #include "tap.h"
 #include "txq.h"
 
@@ -482,7 +483,6 @@ test_ring(void)
 	struct txq_fail f;
 	struct sockaddr_ll sll;
 	struct timeval tv = { 2, 0 };
-	struct ifreq ifr;
 	unsigned int pos, i, ok_order = 1, n = 0;
 	uint8_t hdr[ETH_HLEN_] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 	    2, 0, 0, 0, 0, 1, 0x88, 0xb5 };
@@ -490,23 +490,11 @@ test_ring(void)
 	ssize_t k;
 	int s, r, ix, ret;
 
-	if (geteuid() != 0 || unshare(CLONE_NEWNET) == -1) {
+	/* lo up, at an MTU a ring slot holds. */
+	if (geteuid() != 0 || (ix = netns_lo(1500)) == -1) {
 		skip(8, "needs root and a network namespace");
 		return;
 	}
-	/* lo up, at an MTU a ring slot holds. */
-	s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	memset(&ifr, 0, sizeof(ifr));
-	strlcpy(ifr.ifr_name, "lo", sizeof(ifr.ifr_name));
-	ifr.ifr_mtu = 1500;
-	if (s == -1 || ioctl(s, SIOCSIFMTU, &ifr) == -1 ||
-	    ioctl(s, SIOCGIFFLAGS, &ifr) == -1)
-		abort();
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(s, SIOCSIFFLAGS, &ifr) == -1 ||
-	    (ix = (int)if_nametoindex("lo")) == 0)
-		abort();
-	close(s);
 	memset(&sll, 0, sizeof(sll));
 	sll.sll_family = AF_PACKET;
 	sll.sll_ifindex = ix;

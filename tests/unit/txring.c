@@ -22,6 +22,7 @@
 
 #include "eth.h"
 #include "rawsock.h"
+#include "netns.h"
 #include "tap.h"
 #include "txring.h"
 
@@ -30,33 +31,6 @@
 #define NFRAMES	3000
 
 static int lo;
-
-/* A new network namespace, its lo up with an MTU of MTU. */
-static int
-netns_lo(void)
-{
-	struct ifreq ifr;
-	int s, rc = -1;
-
-	if (unshare(CLONE_NEWNET) == -1)
-		return -1;
-	if ((s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
-		return -1;
-	memset(&ifr, 0, sizeof(ifr));
-	strlcpy(ifr.ifr_name, "lo", sizeof(ifr.ifr_name));
-	ifr.ifr_mtu = MTU;
-	if (ioctl(s, SIOCSIFMTU, &ifr) == 0 &&
-	    ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
-		ifr.ifr_flags |= IFF_UP;
-		if (ioctl(s, SIOCSIFFLAGS, &ifr) == 0 &&
-		    ioctl(s, SIOCGIFINDEX, &ifr) == 0) {
-			lo = ifr.ifr_ifindex;
-			rc = 0;
-		}
-	}
-	close(s);
-	return rc;
-}
 
 /* A packet socket on lo for type (ETHTYPE_NONE: send only), or -1. */
 static int
@@ -310,7 +284,7 @@ main(void)
 {
 	if (geteuid() != 0)
 		skip_all("needs root for a network namespace and packet sockets");
-	if (netns_lo() == -1)
+	if ((lo = netns_lo(MTU)) == -1)
 		skip_all("cannot make a network namespace with lo at MTU 1500");
 	plan(5 + 4 + 10 + 3);
 	test_setup();
