@@ -88,7 +88,9 @@ struct sock {
 	struct eth_if		ifc;		/* PACKET */
 	char			tapname[IF_NAMESIZE];	/* TAP: as asked */
 	char			brname[IF_NAMESIZE];	/* TAP: the bridge's own */
-	int			brfixed;	/* TAP: its address set by hand */
+	int			brfixed;	/* TAP: its address set by hand;
+						   -1: no bridge of the name */
+	unsigned		brindex;	/* TAP: its index, when checked */
 	size_t			pair;		/* PACKET: its pair, for -j */
 	int			fd;
 };
@@ -479,8 +481,8 @@ own_ifname(struct sock *s)
 /*
  * --bridge names the bridge by its own name, as the policy does, and not
  * by an alternative name the policy never saw; whether its address is
- * fixed is noted for check_policy().  A name that is no bridge here is
- * left as typed, for open_tap() to report.
+ * fixed is noted for check_policy(), which refuses a caller who is not root
+ * any other bridge (brfixed 0), or a name that is no bridge here (-1).
  */
 static void
 own_bridge(struct sock *s)
@@ -491,7 +493,27 @@ own_bridge(struct sock *s)
 			return;
 		err(EXIT_SYS, "--bridge %s", s->req.bridge);
 	}
+	s->brindex = if_nametoindex(s->brname);
 	s->req.bridge = s->brname;
+}
+
+/*
+ * Just before the device joins it: the bridge still has the index and the
+ * fixed address check_policy() saw (a bridge of that name could have been
+ * made anew since, while a child of the caller's ran).  Exits 1 if not.
+ */
+static void
+same_bridge(const struct sock *s)
+{
+	char own[IF_NAMESIZE];
+	int fixed = 0;
+
+	if (tundev_bridge_info(s->brname, own, &fixed) == -1 ||
+	    strcmp(own, s->brname) != 0 || fixed != 1 ||
+	    if_nametoindex(own) != s->brindex)
+		errx(EXIT_REFUSED, "refused: --bridge %s: not the bridge "
+		    "that was checked, or its address is no longer fixed",
+		    s->brname);
 }
 
 /*
@@ -634,6 +656,10 @@ check_policy(struct opts *o, const struct policy_who *w)
 			 * may set the tap's (SIOCSIFHWADDR): the bridge's
 			 * own address would be the holder's to choose.
 			 */
+			if (s->req.kind == POLICY_TAP &&
+			    s->req.bridge != NULL && s->brfixed == -1)
+				refuse(o, w, "--bridge %s: no bridge of that "
+				    "name", s->req.bridge);
 			if (s->req.kind == POLICY_TAP &&
 			    s->req.bridge != NULL && s->brfixed == 0)
 				refuse(o, w, "--bridge %s: the bridge's "
@@ -1082,6 +1108,8 @@ open_tap(const struct opts *o, struct sock *s)
 			    "name %s, which no rule grants", s->name, got);
 	}
 	strlcpy(s->name, got, sizeof(s->name));
+	if (!o->root && s->req.bridge != NULL)
+		same_bridge(s);
 	raise_cap(CAP_NET_ADMIN, s->name, "cap_net_admin");
 	rc = tundev_up(got);
 	if (rc == 0 && s->req.bridge != NULL)

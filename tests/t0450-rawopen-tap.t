@@ -313,6 +313,13 @@ test_expect_success RAWOPEN 'a bridge whose address a port could change is refus
 	! test -e ran && gone fdtb5
 '
 
+test_expect_success RAWOPEN 'a granted bridge name that is no bridge here is refused, not tried' '
+	policy "user:nobody tap name=fdtb* mode=tap bridge=fdtbr*" &&
+	test_expect_code 1 nobody --tap fdtb6 --bridge fdtbrnone -- touch "$TRASH/ran" 2>err &&
+	test_grep "^rawopen: refused: --bridge fdtbrnone: no bridge of that name$" err &&
+	! test -e ran && gone fdtb6
+'
+
 test_expect_success RAWOPEN 'usage: --bridge needs a device before it, once' '
 	test_expect_code 100 nobody --bridge fdtbr --tap fdtap1 -- true 2>err &&
 	test_grep "^rawopen: --bridge fdtbr: give it after --tap or --tun" err &&
