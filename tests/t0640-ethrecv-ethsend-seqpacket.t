@@ -55,7 +55,8 @@ elif mode == "send":
         with open(path) as f:
             for line in f:
                 a.send(bytes.fromhex(line.strip()))
-    except BrokenPipeError:
+    # PROG closed its end: EPIPE, or ECONNRESET when it left messages unread
+    except (BrokenPipeError, ConnectionResetError):
         pass
     a.close()
 _, st = os.waitpid(pid, 0)
