@@ -145,8 +145,9 @@ $(B)/ethrecv: LDLIBS += -pthread
 RAWOPEN_STATIC = $(shell for l in cap bsd md; do \
 	$(CC) -print-file-name=lib$$l.a | grep -q / || exit 0; done; \
 	echo -Wl,-Bstatic -lcap -lbsd -lmd -Wl,-Bdynamic)
-$(B)/rawopen: $(B)/cmd/rawopen.o $(LIBA)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBA) $(or $(RAWOPEN_STATIC),$(LDLIBS_ALL))
+$(B)/rawopen: $(B)/cmd/rawopen.o $$(call parts,rawopen) $(LIBA)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(call parts,rawopen) $(LIBA) \
+		$(or $(RAWOPEN_STATIC),$(LDLIBS_ALL))
 
 $(B)/unit/%.t: tests/unit/%.c $(LIBA)
 	@mkdir -p $(@D)

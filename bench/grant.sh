@@ -17,14 +17,14 @@
 #                      RECV_RATE1514 / RECV_RATE60 pps, as recv.sh does
 #
 # The test rawopen is built as tests/test-lib.sh's test_rawopen() builds
-# it: cmd/rawopen.c with the build's flags, its policy path in a scratch
-# root-owned directory under /var/lib, /run or /opt (one not mounted
-# nosuid), cap_net_raw=p; copies of ethsend and ethrecv sit beside it so
-# that uid 65534 can run them.  The interface s0 gets the source address of
-# pcapgen's frames, so the relay's checks (ethertype, source MAC, MTU)
-# pass and every frame is sent.  Median of BENCH_RUNS runs, direct and
-# relayed taking turns in every round; the ratio is relayed / direct (the
-# goal: at least 0.5).
+# it: cmd/rawopen.c and cmd/rawopen/*.c with the build's flags, its policy
+# path in a scratch root-owned directory under /var/lib, /run or /opt (one
+# not mounted nosuid), cap_net_raw=p; copies of ethsend and ethrecv sit
+# beside it so that uid 65534 can run them.  The interface s0 gets the
+# source address of pcapgen's frames, so the relay's checks (ethertype,
+# source MAC, MTU) pass and every frame is sent.  Median of BENCH_RUNS
+# runs, direct and relayed taking turns in every round; the ratio is
+# relayed / direct (the goal: at least 0.5).
 
 . "$(dirname "$0")/lib.sh"
 
@@ -74,7 +74,7 @@ grant_build() {
 	    --no-print-directory B="$B" --eval 'pv: ; @echo $(LDLIBS_ALL)' pv)"}
 	(cd "$_root" && eval "cc $_cflags -URAWOPEN_POLICY \
 	    -DRAWOPEN_POLICY='\"$GRANT_DIR/rawopen.conf\"' \
-	    -o \"\$GRANT_DIR/rawopen\" cmd/rawopen.c $_libs") ||
+	    -o \"\$GRANT_DIR/rawopen\" cmd/rawopen.c cmd/rawopen/*.c $_libs") ||
 		die "cannot build the test rawopen"
 	setcap cap_net_raw=p "$GRANT_DIR/rawopen" || die "setcap"
 	cp "$B/ethsend" "$B/ethrecv" "$GRANT_DIR/" || die "cp"

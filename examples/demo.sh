@@ -60,7 +60,7 @@ ready() {
 say "a rawopen whose policy is $DIR/rawopen.conf, with cap_net_raw=p"
 (cd "$SRC" && eval "\"\$FDCAP_CC\" $FDCAP_CFLAGS -URAWOPEN_POLICY \
 	-DRAWOPEN_POLICY='\"$DIR/rawopen.conf\"' -o \"$DIR/rawopen\" \
-	cmd/rawopen.c $FDCAP_LIBS")
+	cmd/rawopen.c cmd/rawopen/*.c $FDCAP_LIBS")
 setcap cap_net_raw,cap_net_bind_service=p "$DIR/rawopen"
 cp "$B/ethsend" "$B/ethrecv" "$DIR/"
 printf '%s\n' 'user:nobody packet iface=vdemoA ethertype=0x88b5' \

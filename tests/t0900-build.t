@@ -132,7 +132,7 @@ test_expect_success 'make install PREFIX= installs a rawopen reading its policy'
 test_expect_success RAWOPEN_BUILD 'a RAWOPEN_POLICY given with -D wins, as test_rawopen gives it' '
 	(cd "$SRC" && eval "\"\$FDCAP_CC\" $FDCAP_CFLAGS -URAWOPEN_POLICY \
 		-DRAWOPEN_POLICY='\''\"/z/w.conf\"'\'' -o \"$TRASH/ro\" \
-		cmd/rawopen.c $FDCAP_LIBS") &&
+		cmd/rawopen.c cmd/rawopen/*.c $FDCAP_LIBS") &&
 	has_path "$TRASH/ro" /z/w.conf &&
 	mk CPPFLAGS="-DRAWOPEN_POLICY='\''\"/c/l.conf\"'\''" \
 		POLICY=/not/this.conf >out 2>&1 &&

@@ -353,7 +353,7 @@ test_rawopen() {
 	RAWOPEN_SUID=$PRIVDIR/bin/rawopen-suid
 	(cd "$FDCAP_SRC" && eval "\"\$FDCAP_CC\" $FDCAP_CFLAGS -URAWOPEN_POLICY \
 		-DRAWOPEN_POLICY='\"$POLICY\"' -o \"\$RAWOPEN\" cmd/rawopen.c \
-		$FDCAP_LIBS") || return 1
+		cmd/rawopen/*.c $FDCAP_LIBS") || return 1
 	cp "$RAWOPEN" "$RAWOPEN_SUID" && chmod 4755 "$RAWOPEN_SUID" &&
 		setcap cap_net_raw,cap_net_bind_service,cap_net_admin=p "$RAWOPEN" &&
 		test_tools
