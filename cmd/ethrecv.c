@@ -83,36 +83,6 @@ usage(void)
 	exit(EXIT_USAGE);
 }
 
-/* A number in [min, max] (cli_number()), or exit 100 naming the option. */
-static long long
-number(int opt, const char *s, long long min, long long max)
-{
-	struct cli_err e;
-	char name[3] = { '-', (char)opt, '\0' };
-	long long v;
-
-	if (cli_number(name, s, min, max, &v, &e) == -1)
-		cli_exit(&e);
-	return v;
-}
-
-/*
- * A duration in [1 s, max_s] (cli_duration()), in milliseconds, or exit
- * 100 naming the option.
- */
-static long long
-duration(int opt, const char *s, long long max_s)
-{
-	struct cli_err e;
-	char name[3] = { '-', (char)opt, '\0' };
-	long long ms;
-
-	if (cli_duration(name, s, MSEC_PER_SEC, max_s * MSEC_PER_SEC, &ms,
-	    &e) == -1)
-		cli_exit(&e);
-	return ms;
-}
-
 /*
  * The frames of src's ready batch into the output, as far as -c allows
  * (a worker w counts them too).  What the output references of the batch
@@ -174,93 +144,11 @@ capture(struct ethrecv *e)
 	out_flush(e);
 }
 
-/*
- * The operands after the options, argv[first..argc-1]: [iface ethertype],
- * and with -e `-- prog [arg ...]` (cli_split(); lastarg is the last
- * option's argument).  Checks the interface's name and the ethertype
- * into *type; sets *prog.  Returns how many operands come before the
- * program.  Each wrong shape is named in one line.
- */
-static int
-operands(int server, int argc, char **argv, int first, const char *lastarg,
-    char ***prog, uint16_t *type)
-{
-	struct cli_args a;
-	struct cli_err e;
-
-	if (cli_split(argc, argv, first, lastarg, server ? CLI_PROG_REQUIRED :
-	    CLI_PROG_OPTIONAL, &a, &e) == -1) {
-		if (server)
-			cli_exit(&e);
-		a.prog = argv;	/* a "--" with nothing after it */
-	}
-	if (!server && a.prog != NULL)
-		errx(EXIT_USAGE, "-- prog: a program runs only under -e");
-	*prog = a.prog;
-	if (a.nops == 1)
-		errx(EXIT_USAGE, "%s: an interface needs an ethertype",
-		    a.ops[0]);
-	if (a.nops > 2)
-		errx(EXIT_USAGE, "%s: one interface and one ethertype at most",
-		    a.ops[2]);
-	if (a.nops == 2 && (cli_ifname(NULL, a.ops[0], &e) == -1 ||
-	    cli_ethertype(NULL, a.ops[1], type, &e) == -1))
-		cli_exit(&e);
-	return a.nops;
-}
-
-/* The output format of -w, or the default for where stdout goes. */
-static enum fmt
-parse_format(const char *s)
-{
-	if (s == NULL)
-		return isatty(STDOUT_FILENO) ? FMT_TEXT : FMT_PCAP;
-	if (strcmp(s, "pcap") == 0)
-		return FMT_PCAP;
-	if (strcmp(s, "pcapng") == 0)
-		return FMT_PCAPNG;
-	if (strcmp(s, "text") == 0)
-		return FMT_TEXT;
-	if (strcmp(s, "hex") == 0)
-		return FMT_HEX;
-	if (strcmp(s, "payload") == 0)
-		return FMT_PAYLOAD;
-	errx(EXIT_USAGE, "-w %s: pcap, text, hex or payload, or pcapng",
-	    s);
-}
-
 /* The frame source that stands for all: the socket's, or worker 0's. */
 struct rxsrc *
 src0(struct ethrecv *e)
 {
 	return e->nw > 0 ? &e->w[0].src : &e->src;
-}
-
-/*
- * -j N[:MODE]: N, and into *mode the fanout mode MODE names (hash when
- * none; *modeset says whether one was given).  A mode goes only with
- * capture workers: under -e, N is the number of handlers.
- */
-static int
-parse_jobs(const char *arg, int server, int *mode, int *modeset)
-{
-	const char *colon = strchr(arg, ':');
-	char num[32];
-	size_t len = colon != NULL ? (size_t)(colon - arg) : strlen(arg);
-
-	if (len >= sizeof(num))
-		len = sizeof(num) - 1;
-	memcpy(num, arg, len);
-	num[len] = '\0';
-	*modeset = colon != NULL;
-	if (colon != NULL && server)
-		errx(EXIT_USAGE, "-j %s: a fanout mode goes with capture "
-		    "workers, not with -e", arg);
-	if (rawsock_fanout_mode(colon != NULL ? colon + 1 : "hash",
-	    mode) == -1)
-		errx(EXIT_USAGE, "-j %s: the mode is hash, lb, cpu, qm or "
-		    "rollover", arg);
-	return (int)number('j', colon != NULL ? num : arg, 1, 1024);
 }
 
 /* What is left of the command line for main(), past *e and *so. */
@@ -347,7 +235,7 @@ options(int argc, char *argv[], struct ethrecv *e, struct sockopts *so,
 			so->filter = optarg;
 			break;
 		case 'G':
-			fc.seconds = (unsigned)number(ch, optarg, 1, 31536000);
+			fc.seconds = (unsigned)opt_number(ch, optarg, 1, 31536000);
 			break;
 		case 'j':
 			so->jobarg = optarg;
@@ -378,7 +266,7 @@ options(int argc, char *argv[], struct ethrecv *e, struct sockopts *so,
 				cli_exit(&ce);
 			break;
 		case 's':
-			o->snap = number(ch, optarg, 0, RING_SNAPLEN_MAX);
+			o->snap = opt_number(ch, optarg, 0, RING_SNAPLEN_MAX);
 			break;
 		case OPT_COMMENT:
 			if (strlen(optarg) > PCAPIO_NG_OPTMAX)
@@ -391,11 +279,11 @@ options(int argc, char *argv[], struct ethrecv *e, struct sockopts *so,
 			break;
 		case 'T':
 			/* Whole seconds for fsrv: 1500ms waits 2 s. */
-			o->htimeout = (int)((duration(ch, optarg, 86400) +
+			o->htimeout = (int)((opt_duration(ch, optarg, 86400) +
 			    MSEC_PER_SEC - 1) / MSEC_PER_SEC);
 			break;
 		case 't':
-			o->tms = duration(ch, optarg, 31536000);
+			o->tms = opt_duration(ch, optarg, 31536000);
 			e->seconds = (int)((o->tms + MSEC_PER_SEC - 1) /
 			    MSEC_PER_SEC);
 			break;
@@ -403,7 +291,7 @@ options(int argc, char *argv[], struct ethrecv *e, struct sockopts *so,
 			e->unbuffered = 1;
 			break;
 		case 'W':
-			fc.keep = (unsigned)number(ch, optarg, 1, 1000000);
+			fc.keep = (unsigned)opt_number(ch, optarg, 1, 1000000);
 			break;
 		case 'w':
 			fmtarg = optarg;

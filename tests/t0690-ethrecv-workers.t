@@ -242,6 +242,9 @@ test_expect_success 'usage: -P needs -j, a CPU list, CPUs we may use; a mode goe
 	test_grep -x "ethrecv: -j 2:fast: the mode is hash, lb, cpu, qm or rollover" err &&
 	test_expect_code 100 ethrecv -j 0 lo all 2>err &&
 	test_grep "^ethrecv: -j 0: too small" err &&
+	# The count is read whole, never cut to a buffer: 0...02000 is 2000.
+	test_expect_code 100 ethrecv -j 00000000000000000000000000000000000002000:lb lo all 2>err &&
+	test_grep -x "ethrecv: -j 00000000000000000000000000000000000002000: too large (at most 1024)" err &&
 	test_expect_code 100 ethrecv -e -j 2:lb lo all -- cat 2>err &&
 	test_grep -x "ethrecv: -j 2:lb: a fanout mode goes with capture workers, not with -e" err &&
 	test_expect_code 100 ethrecv -e -j 2 -P 0 lo all -- cat 2>err &&

@@ -1,10 +1,11 @@
 /*
  * ethrecv's parts (cmd/ethrecv.c and cmd/ethrecv/): what they share.
- * ethrecv.c has the options and the capture loop; sock.c the socket(s)
- * (lib/capsock); input.c the wait for frames and signals; output.c the
- * output (lib/capout) and its failures; workers.c the capture workers of
- * -j (lib/rxpool); report.c the lines on stderr (readiness, counts,
- * rate, summary); serve.c the frame server of -e.
+ * ethrecv.c has the options and the capture loop; args.c the words of
+ * the command line (numbers, durations, -w, -j, the operands); sock.c
+ * the socket(s) (lib/capsock); input.c the wait for frames and signals;
+ * output.c the output (lib/capout) and its failures; workers.c the
+ * capture workers of -j (lib/rxpool); report.c the lines on stderr
+ * (readiness, counts, rate, summary); serve.c the frame server of -e.
  */
 #ifndef CMD_ETHRECV_H
 #define CMD_ETHRECV_H
@@ -126,6 +127,15 @@ extern volatile sig_atomic_t nsignals;
 /* ethrecv.c */
 void	take_batch(struct ethrecv *e, struct rxsrc *src, struct worker *w);
 struct rxsrc *src0(struct ethrecv *e);
+
+/* args.c: each exits 100 naming what is wrong. */
+#define JOBS_MAX	1024	/* -j */
+long long opt_number(int opt, const char *s, long long min, long long max);
+long long opt_duration(int opt, const char *s, long long max_s);
+int	operands(int server, int argc, char **argv, int first,
+	    const char *lastarg, char ***prog, uint16_t *type);
+enum fmt parse_format(const char *s);
+int	parse_jobs(const char *arg, int server, int *mode, int *modeset);
 
 /* input.c */
 void	signals(sigset_t *origmask, struct sigaction *origpipe,
