@@ -136,9 +136,6 @@ main(int argc, char *argv[])
 	struct cli_args a;
 	const char *why = "", *last = NULL;
 	int allowed, alive, ch, fd = 0;
-	long long pid;
-	uid_t uid;
-	gid_t gid;
 
 	memset(&rule, 0, sizeof(rule));
 	while ((ch = getopt_long(argc, argv, "+g:P:s:u:", longopts,
@@ -146,27 +143,20 @@ main(int argc, char *argv[])
 		last = optarg;
 		switch (ch) {
 		case 'g':
-			if (cli_group("-g", optarg, &gid, &ce) == -1)
+			if (cli_rule(ch, optarg, &rule, &ce) == -1)
 				cli_exit(&ce);
-			if (cred_rule_add_gid(&rule, gid) == -1)
-				err(EXIT_SYS, "-g %s", optarg);
 			break;
 		case 'P':
-			if (cli_number("-P", optarg, 1, INT_MAX, &pid,
-			    &ce) == -1)
+			if (cli_rule(ch, optarg, &rule, &ce) == -1)
 				cli_exit(&ce);
-			if (cred_rule_add_pid(&rule, (pid_t)pid) == -1)
-				err(EXIT_SYS, "-P %s", optarg);
 			break;
 		case 's':
 			if (cli_fd("-s", optarg, &fd, &ce) == -1)
 				cli_exit(&ce);
 			break;
 		case 'u':
-			if (cli_user("-u", optarg, &uid, &ce) == -1)
+			if (cli_rule(ch, optarg, &rule, &ce) == -1)
 				cli_exit(&ce);
-			if (cred_rule_add_uid(&rule, uid) == -1)
-				err(EXIT_SYS, "-u %s", optarg);
 			break;
 		case CLI_OPT_HELP:
 			cli_help(usage_text);

@@ -596,8 +596,6 @@ main(int argc, char *argv[])
 	int ch, cflag = 0, lflag = 0, handed, n, s;
 	long long jobs = 0, peruid = 0, timeout = -1;
 	size_t max;
-	uid_t uid;
-	gid_t gid;
 
 	memset(&rule, 0, sizeof(rule));
 	while ((ch = getopt_long(argc, argv, "+C:cg:j:lt:u:", longopts,
@@ -613,10 +611,8 @@ main(int argc, char *argv[])
 			cflag = 1;
 			break;
 		case 'g':
-			if (cli_group("-g", optarg, &gid, &ce) == -1)
+			if (cli_rule(ch, optarg, &rule, &ce) == -1)
 				cli_exit(&ce);
-			if (cred_rule_add_gid(&rule, gid) == -1)
-				err(EXIT_SYS, "-g %s", optarg);
 			break;
 		case 'j':
 			if (cli_number("-j", optarg, 1, JOBS_MAX, &jobs,
@@ -632,10 +628,8 @@ main(int argc, char *argv[])
 				cli_exit(&ce);
 			break;
 		case 'u':
-			if (cli_user("-u", optarg, &uid, &ce) == -1)
+			if (cli_rule(ch, optarg, &rule, &ce) == -1)
 				cli_exit(&ce);
-			if (cred_rule_add_uid(&rule, uid) == -1)
-				err(EXIT_SYS, "-u %s", optarg);
 			break;
 		case CLI_OPT_HELP:
 			cli_help(usage_text);

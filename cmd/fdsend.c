@@ -196,26 +196,20 @@ main(int argc, char *argv[])
 	int fds[FDPASS_MAX];
 	int ch, handed, lflag = 0, s;
 	size_t i, n;
-	uid_t uid;
-	gid_t gid;
 
 	memset(&rule, 0, sizeof(rule));
 	while ((ch = getopt_long(argc, argv, "+g:lu:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'g':
-			if (cli_group("-g", optarg, &gid, &ce) == -1)
+			if (cli_rule(ch, optarg, &rule, &ce) == -1)
 				cli_exit(&ce);
-			if (cred_rule_add_gid(&rule, gid) == -1)
-				err(EXIT_SYS, "-g %s", optarg);
 			break;
 		case 'l':
 			lflag = 1;
 			break;
 		case 'u':
-			if (cli_user("-u", optarg, &uid, &ce) == -1)
+			if (cli_rule(ch, optarg, &rule, &ce) == -1)
 				cli_exit(&ce);
-			if (cred_rule_add_uid(&rule, uid) == -1)
-				err(EXIT_SYS, "-u %s", optarg);
 			break;
 		case CLI_OPT_HELP:
 			cli_help(usage_text);

@@ -168,6 +168,16 @@ int	cli_group(const char *opt, const char *s, gid_t *gid,
 	    struct cli_err *e);
 
 /*
+ * One peer credential option into the rule r (lib/cred): opt is 'u' (a
+ * user, as cli_user()), 'g' (a group, as cli_group()) or 'P' (a pid, 1 to
+ * INT_MAX).  Returns 0 with the id added, or -1 with e filled: as the
+ * parser says, 111 when the rule cannot grow, and 100 for another opt.
+ */
+struct cred_rule;
+int	cli_rule(int opt, const char *s, struct cred_rule *r,
+	    struct cli_err *e);
+
+/*
  * A list of CPUs as "0,2-3" (-P) into cpus (CPU_SETSIZE entries), in the
  * order given, each one of *allowed; s NULL: every CPU of *allowed, in
  * order.  Returns how many, or -1 with e filled (100): "-P x: not a CPU

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cred.h"
 #include "tap.h"
 
 static struct cli_err e;
@@ -204,6 +205,35 @@ test_ids(void)
 	    "-g 4294967295: bad gid (at most 4294967294)", "gid too large");
 }
 
+/* -u, -g and -P into a credential rule, each list in the order given. */
+static void
+test_rule(void)
+{
+	struct cred_rule r;
+
+	memset(&r, 0, sizeof(r));
+	ok(cli_rule('u', "root", &r, &e) == 0 && cli_rule('u', "65534", &r,
+	    &e) == 0 && r.nuids == 2 && r.uids[0] == 0 && r.uids[1] == 65534,
+	    "-u root -u 65534: two uids, in order");
+	ok(cli_rule('g', "0", &r, &e) == 0 && r.ngids == 1 && r.gids[0] == 0,
+	    "-g 0: one gid");
+	ok(cli_rule('P', "42", &r, &e) == 0 && r.npids == 1 &&
+	    r.pids[0] == 42, "-P 42: one pid");
+	fails(cli_rule('u', "no-such-user-fdcap", &r, &e), 100,
+	    "-u no-such-user-fdcap: no such user", "rule: unknown user");
+	fails(cli_rule('g', "no-such-group-fdcap", &r, &e), 100,
+	    "-g no-such-group-fdcap: no such group", "rule: unknown group");
+	fails(cli_rule('P', "0", &r, &e), 100, "-P 0: too small (at least 1)",
+	    "rule: pid 0");
+	fails(cli_rule('P', "x", &r, &e), 100, "-P x: not a number",
+	    "rule: pid x");
+	fails(cli_rule('x', "1", &r, &e), 100, "-x 1: not a credential",
+	    "rule: another option");
+	ok(r.nuids == 2 && r.ngids == 1 && r.npids == 1,
+	    "nothing added by a refusal");
+	cred_rule_free(&r);
+}
+
 /* Splits the words of cmd as if getopt stopped at optind. */
 static int
 split(char **argv, int ind, const char *lastarg, enum cli_prog want,
@@ -319,6 +349,7 @@ main(void)
 	test_iface();
 	test_ethertype();
 	test_ids();
+	test_rule();
 	test_split();
 	test_cpulist();
 	test_voice();
