@@ -336,13 +336,16 @@ filterproc_start(struct filterproc *fp, const char *const *exprs, size_t n,
 
 	fp->pid = -1;
 	fp->fd = -1;
-	if (pipe2(p, O_CLOEXEC) == -1)
+	fp->err = 0;
+	if (pipe2(p, O_CLOEXEC) == -1) {
+		fp->err = errno;
 		return -1;
+	}
 	if ((pid = fork()) == -1) {
 		e = errno;
 		close(p[0]);
 		close(p[1]);
-		errno = e;
+		errno = fp->err = e;
 		return -1;
 	}
 	if (pid == 0) {
@@ -370,6 +373,13 @@ filterproc_finish(struct filterproc *fp, const char *const *exprs, size_t n,
 	for (i = 0; i < n; i++) {
 		progs[i].len = 0;
 		progs[i].filter = NULL;
+	}
+	if (pid == -1) {
+		/* filterproc_start() made no child: its error. */
+		e = fp->err != 0 ? fp->err : EINVAL;
+		snprintf(errbuf, FILTER_ERRLEN, "%s", strerror(e));
+		errno = e;
+		return -1;
 	}
 	out = fp_receive(fp->fd, exprs, n, progs, bad, &e, errbuf);
 	if (out == FP_BAD) {

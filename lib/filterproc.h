@@ -38,10 +38,11 @@
  */
 typedef int	(*filterproc_drop_fn)(void *arg, const char **what);
 
-/* A child at work: its pid and the read end of its pipe. */
+/* A child at work: its pid and the read end of its pipe; or none, and why. */
 struct filterproc {
 	pid_t	pid;
 	int	fd;
+	int	err;	/* no child: the error of pipe(2) or fork(2) */
 };
 
 /*
@@ -52,12 +53,12 @@ struct filterproc {
  *	must end with at once: the caller calls _exit(*status) (nothing
  *	here ends a process);
  *	in the parent, the child's pid, with fp set for filterproc_finish();
- *	or -1 with the error of pipe(2) or fork(2), and no child.
+ *	or -1 with the error of pipe(2) or fork(2), and no child: fp keeps
+ *	the error, for filterproc_finish() to report as its own.
  *
- *	if ((pid = filterproc_start(&fp, exprs, n, 0, drop, arg, &st)) == 0)
+ *	if (filterproc_start(&fp, exprs, n, 0, drop, arg, &st) == 0)
  *		_exit(st);
- *	if (pid == -1 || filterproc_finish(&fp, exprs, n, progs, &bad,
- *	    errbuf) == -1)
+ *	if (filterproc_finish(&fp, exprs, n, progs, &bad, errbuf) == -1)
  *		...
  */
 pid_t	filterproc_start(struct filterproc *fp, const char *const *exprs,
@@ -84,7 +85,8 @@ pid_t	filterproc_start(struct filterproc *fp, const char *const *exprs,
  *		its own
  *	EPROTO	the child wrote something malformed, or its output ended
  *		before the end mark
- * or the error of read(2) or waitpid(2).
+ * or the error of read(2) or waitpid(2); or, when filterproc_start()
+ * made no child, its error (*bad n, errbuf strerror(3)'s words).
  */
 int	filterproc_finish(struct filterproc *fp, const char *const *exprs,
 	    size_t n, struct sock_fprog *progs, size_t *bad,

@@ -4,7 +4,6 @@
  */
 #include <err.h>
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -36,24 +35,11 @@ compile_exprs(const char *const *exprs, size_t n, unsigned snaplen,
     size_t *bad, char errbuf[FILTER_ERRLEN])
 {
 	struct filterproc fp;
-	size_t i;
-	pid_t pid;
-	int status, e;
+	int status;
 
-	if ((pid = filterproc_start(&fp, exprs, n, snaplen, drop, arg,
-	    &status)) == 0)
+	if (filterproc_start(&fp, exprs, n, snaplen, drop, arg, &status) == 0)
 		_exit(status);
-	if (pid != -1)
-		return filterproc_finish(&fp, exprs, n, progs, bad, errbuf);
-	e = errno;
-	for (i = 0; i < n; i++) {
-		progs[i].len = 0;
-		progs[i].filter = NULL;
-	}
-	*bad = n;
-	snprintf(errbuf, FILTER_ERRLEN, "%s", strerror(e));
-	errno = e;
-	return -1;
+	return filterproc_finish(&fp, exprs, n, progs, bad, errbuf);
 }
 
 /*

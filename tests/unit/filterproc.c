@@ -7,6 +7,7 @@
  * The drop callback runs in the child with the pipe on fd 3, so a test
  * callback can also play a hostile child by writing records of its own.
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -37,24 +38,11 @@ compile(const char *const *exprs, size_t n, unsigned snaplen,
     size_t *bad, char errbuf[FILTER_ERRLEN])
 {
 	struct filterproc fp;
-	size_t i;
-	pid_t pid;
-	int status, e;
+	int status;
 
-	if ((pid = filterproc_start(&fp, exprs, n, snaplen, drop, arg,
-	    &status)) == 0)
+	if (filterproc_start(&fp, exprs, n, snaplen, drop, arg, &status) == 0)
 		_exit(status);
-	if (pid != -1)
-		return filterproc_finish(&fp, exprs, n, progs, bad, errbuf);
-	e = errno;
-	for (i = 0; i < n; i++) {
-		progs[i].len = 0;
-		progs[i].filter = NULL;
-	}
-	*bad = n;
-	snprintf(errbuf, FILTER_ERRLEN, "%s", strerror(e));
-	errno = e;
-	return -1;
+	return filterproc_finish(&fp, exprs, n, progs, bad, errbuf);
 }
 
 static int
@@ -228,6 +216,42 @@ lie_is(const void *buf, size_t len, int status, int want_errno,
 		diag("  errbuf: %s", errbuf);
 }
 
+/*
+ * No child at all: with every fd taken, pipe(2) fails in
+ * filterproc_start(), and filterproc_finish() reports its error as its
+ * own, every program empty.  Returns 1 when all of that held.
+ */
+static int
+no_child(void)
+{
+	const char *exprs[] = { "udp", "tcp" };
+	struct sock_fprog progs[2] = { { 1, NULL }, { 1, NULL } };
+	char errbuf[FILTER_ERRLEN];
+	struct rlimit old, low;
+	int fds[64], nfds = 0, r, e;
+	size_t bad = 0;
+
+	if (getrlimit(RLIMIT_NOFILE, &old) == -1)
+		return 0;
+	low = old;
+	low.rlim_cur = 64;
+	if (setrlimit(RLIMIT_NOFILE, &low) == -1)
+		return 0;
+	while (nfds < 64 && (fds[nfds] = open("/dev/null", O_RDONLY)) != -1)
+		nfds++;
+	r = compile(exprs, 2, 0, NULL, NULL, progs, &bad, errbuf);
+	e = errno;
+	while (nfds > 0)
+		close(fds[--nfds]);
+	if (setrlimit(RLIMIT_NOFILE, &old) == -1)
+		return 0;
+	if (r != -1 || e != EMFILE)
+		diag("  r %d, %s", r, strerror(e));
+	return r == -1 && e == EMFILE && bad == 2 && progs[0].len == 0 &&
+	    progs[0].filter == NULL && progs[1].len == 0 &&
+	    progs[1].filter == NULL && strcmp(errbuf, strerror(EMFILE)) == 0;
+}
+
 int
 main(void)
 {
@@ -243,7 +267,7 @@ main(void)
 	int fds0, r, e, sig, counter = 0, keep[2];
 	pid_t w;
 
-	plan(70);
+	plan(71);
 	fds0 = count_fds();
 
 	/* Good expressions: what filter_compile() gives, NULL left empty. */
@@ -407,6 +431,9 @@ main(void)
 	memcpy(wire + o, "a\033[2J", 5);
 	lie_is(wire, o + 5, 1, ECHILD, "privilege: a?[2J: Operation",
 	    "an escape in its message is defused");
+
+	ok(no_child(), "no child (pipe(2) fails, EMFILE): its error, every "
+	    "program empty");
 
 	/* Nothing leaked, nothing left to reap. */
 	is_int(count_fds(), fds0, "no fd leaked");
