@@ -374,9 +374,9 @@ filterproc_finish(struct filterproc *fp, const char *const *exprs, size_t n,
 		progs[i].len = 0;
 		progs[i].filter = NULL;
 	}
-	if (pid == -1) {
+	if (pid <= 0) {
 		/* filterproc_start() made no child: its error. */
-		e = fp->err != 0 ? fp->err : EINVAL;
+		e = fp->err != 0 ? fp->err : EBADF;
 		snprintf(errbuf, FILTER_ERRLEN, "%s", strerror(e));
 		errno = e;
 		return -1;

@@ -86,7 +86,8 @@ pid_t	filterproc_start(struct filterproc *fp, const char *const *exprs,
  *	EPROTO	the child wrote something malformed, or its output ended
  *		before the end mark
  * or the error of read(2) or waitpid(2); or, when filterproc_start()
- * made no child, its error (*bad n, errbuf strerror(3)'s words).
+ * made no child, its error (*bad n, errbuf strerror(3)'s words), and
+ *	EBADF	fp holds no child and no such error (finished already)
  */
 int	filterproc_finish(struct filterproc *fp, const char *const *exprs,
 	    size_t n, struct sock_fprog *progs, size_t *bad,

@@ -231,20 +231,26 @@ no_child(void)
 	int fds[64], nfds = 0, r, e;
 	size_t bad = 0;
 
-	if (getrlimit(RLIMIT_NOFILE, &old) == -1)
+	if (getrlimit(RLIMIT_NOFILE, &old) == -1) {
+		diag("  getrlimit: %s", strerror(errno));
 		return 0;
+	}
 	low = old;
 	low.rlim_cur = 64;
-	if (setrlimit(RLIMIT_NOFILE, &low) == -1)
+	if (setrlimit(RLIMIT_NOFILE, &low) == -1) {
+		diag("  setrlimit 64: %s", strerror(errno));
 		return 0;
+	}
 	while (nfds < 64 && (fds[nfds] = open("/dev/null", O_RDONLY)) != -1)
 		nfds++;
 	r = compile(exprs, 2, 0, NULL, NULL, progs, &bad, errbuf);
 	e = errno;
 	while (nfds > 0)
 		close(fds[--nfds]);
-	if (setrlimit(RLIMIT_NOFILE, &old) == -1)
+	if (setrlimit(RLIMIT_NOFILE, &old) == -1) {
+		diag("  setrlimit back: %s", strerror(errno));
 		return 0;
+	}
 	if (r != -1 || e != EMFILE)
 		diag("  r %d, %s", r, strerror(e));
 	return r == -1 && e == EMFILE && bad == 2 && progs[0].len == 0 &&
@@ -265,9 +271,10 @@ main(void)
 	char *big;
 	size_t bad, i, o;
 	int fds0, r, e, sig, counter = 0, keep[2];
+	struct filterproc never;
 	pid_t w;
 
-	plan(71);
+	plan(72);
 	fds0 = count_fds();
 
 	/* Good expressions: what filter_compile() gives, NULL left empty. */
@@ -434,6 +441,12 @@ main(void)
 
 	ok(no_child(), "no child (pipe(2) fails, EMFILE): its error, every "
 	    "program empty");
+	/* Never started (pid 0): nothing is killed or waited for. */
+	memset(&never, 0, sizeof(never));
+	r = filterproc_finish(&never, good, 1, progs, &bad, errbuf);
+	e = errno;
+	ok(r == -1 && e == EBADF && bad == 1 && progs[0].len == 0,
+	    "a filterproc never started: EBADF, and we are still here");
 
 	/* Nothing leaked, nothing left to reap. */
 	is_int(count_fds(), fds0, "no fd leaked");
