@@ -143,11 +143,11 @@ main(int argc, char *argv[])
 		last = optarg;
 		switch (ch) {
 		case 'g':
-			if (cli_rule(ch, optarg, &rule, &ce) == -1)
+			if (cred_rule_opt(ch, optarg, &rule, &ce) == -1)
 				cli_exit(&ce);
 			break;
 		case 'P':
-			if (cli_rule(ch, optarg, &rule, &ce) == -1)
+			if (cred_rule_opt(ch, optarg, &rule, &ce) == -1)
 				cli_exit(&ce);
 			break;
 		case 's':
@@ -155,7 +155,7 @@ main(int argc, char *argv[])
 				cli_exit(&ce);
 			break;
 		case 'u':
-			if (cli_rule(ch, optarg, &rule, &ce) == -1)
+			if (cred_rule_opt(ch, optarg, &rule, &ce) == -1)
 				cli_exit(&ce);
 			break;
 		case CLI_OPT_HELP:

@@ -611,7 +611,7 @@ main(int argc, char *argv[])
 			cflag = 1;
 			break;
 		case 'g':
-			if (cli_rule(ch, optarg, &rule, &ce) == -1)
+			if (cred_rule_opt(ch, optarg, &rule, &ce) == -1)
 				cli_exit(&ce);
 			break;
 		case 'j':
@@ -628,7 +628,7 @@ main(int argc, char *argv[])
 				cli_exit(&ce);
 			break;
 		case 'u':
-			if (cli_rule(ch, optarg, &rule, &ce) == -1)
+			if (cred_rule_opt(ch, optarg, &rule, &ce) == -1)
 				cli_exit(&ce);
 			break;
 		case CLI_OPT_HELP:

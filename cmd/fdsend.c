@@ -201,14 +201,14 @@ main(int argc, char *argv[])
 	while ((ch = getopt_long(argc, argv, "+g:lu:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'g':
-			if (cli_rule(ch, optarg, &rule, &ce) == -1)
+			if (cred_rule_opt(ch, optarg, &rule, &ce) == -1)
 				cli_exit(&ce);
 			break;
 		case 'l':
 			lflag = 1;
 			break;
 		case 'u':
-			if (cli_rule(ch, optarg, &rule, &ce) == -1)
+			if (cred_rule_opt(ch, optarg, &rule, &ce) == -1)
 				cli_exit(&ce);
 			break;
 		case CLI_OPT_HELP:

@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "cred.h"
 #include "eth.h"
 #include "fdcap.h"
 #include "ids.h"
@@ -30,12 +29,7 @@ cli_version(void)
 #endif
 }
 
-/*
- * Fills e: status, then "OPT VALUE: " (or "VALUE: " for an operand, or
- * nothing when value is NULL) and the message.  Returns -1, for the
- * caller to return.
- */
-static int __attribute__((format(printf, 5, 6)))
+int
 cli_fail(struct cli_err *e, int status, const char *opt, const char *value,
     const char *fmt, ...)
 {
@@ -323,39 +317,6 @@ cli_group(const char *opt, const char *s, gid_t *gid, struct cli_err *e)
 	if (ids_gid(s, gid) == 0)
 		return 0;
 	return cli_id_fail(opt, s, errno, "group", "gid", e);
-}
-
-int
-cli_rule(int opt, const char *s, struct cred_rule *r, struct cli_err *e)
-{
-	char name[3] = { '-', (char)opt, '\0' };
-	long long pid;
-	uid_t uid;
-	gid_t gid;
-	int rc;
-
-	switch (opt) {
-	case 'u':
-		if (cli_user(name, s, &uid, e) == -1)
-			return -1;
-		rc = cred_rule_add_uid(r, uid);
-		break;
-	case 'g':
-		if (cli_group(name, s, &gid, e) == -1)
-			return -1;
-		rc = cred_rule_add_gid(r, gid);
-		break;
-	case 'P':
-		if (cli_number(name, s, 1, INT_MAX, &pid, e) == -1)
-			return -1;
-		rc = cred_rule_add_pid(r, (pid_t)pid);
-		break;
-	default:
-		return cli_fail(e, EXIT_USAGE, name, s, "not a credential");
-	}
-	if (rc == -1)
-		return cli_fail(e, EXIT_SYS, name, s, "%s", strerror(errno));
-	return 0;
 }
 
 int

@@ -168,16 +168,6 @@ int	cli_group(const char *opt, const char *s, gid_t *gid,
 	    struct cli_err *e);
 
 /*
- * One peer credential option into the rule r (lib/cred): opt is 'u' (a
- * user, as cli_user()), 'g' (a group, as cli_group()) or 'P' (a pid, 1 to
- * INT_MAX).  Returns 0 with the id added, or -1 with e filled: as the
- * parser says, 111 when the rule cannot grow, and 100 for another opt.
- */
-struct cred_rule;
-int	cli_rule(int opt, const char *s, struct cred_rule *r,
-	    struct cli_err *e);
-
-/*
  * A list of CPUs as "0,2-3" (-P) into cpus (CPU_SETSIZE entries), in the
  * order given, each one of *allowed; s NULL: every CPU of *allowed, in
  * order.  Returns how many, or -1 with e filled (100): "-P x: not a CPU
@@ -232,6 +222,16 @@ struct cli_args {
  */
 int	cli_split(int argc, char **argv, int first, const char *lastarg,
 	    enum cli_prog want, struct cli_args *a, struct cli_err *e);
+
+/*
+ * For the parsers of other modules, so that they speak in the same voice:
+ * fills e with status, then "OPT VALUE: " (or "VALUE: " for an operand,
+ * or nothing when value is NULL) and the message.  Returns -1, for the
+ * caller to return.
+ */
+int	cli_fail(struct cli_err *e, int status, const char *opt,
+	    const char *value, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
 
 /*
  * The tool side, compiled into each tool (see the top of this file).

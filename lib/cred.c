@@ -19,7 +19,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "cred.h"
+#include "fdcap.h"
 
 /*
  * Older C library headers lack these.  The numbers are those of
@@ -353,4 +355,37 @@ cred_rule_free(struct cred_rule *r)
 	free(r->gids);
 	free(r->pids);
 	memset(r, 0, sizeof(*r));
+}
+
+int
+cred_rule_opt(int opt, const char *s, struct cred_rule *r, struct cli_err *e)
+{
+	char name[3] = { '-', (char)opt, '\0' };
+	long long pid;
+	uid_t uid;
+	gid_t gid;
+	int rc;
+
+	switch (opt) {
+	case 'u':
+		if (cli_user(name, s, &uid, e) == -1)
+			return -1;
+		rc = cred_rule_add_uid(r, uid);
+		break;
+	case 'g':
+		if (cli_group(name, s, &gid, e) == -1)
+			return -1;
+		rc = cred_rule_add_gid(r, gid);
+		break;
+	case 'P':
+		if (cli_number(name, s, 1, INT_MAX, &pid, e) == -1)
+			return -1;
+		rc = cred_rule_add_pid(r, (pid_t)pid);
+		break;
+	default:
+		return cli_fail(e, EXIT_USAGE, name, s, "not a credential");
+	}
+	if (rc == -1)
+		return cli_fail(e, EXIT_SYS, name, s, "%s", strerror(errno));
+	return 0;
 }

@@ -81,4 +81,16 @@ int	cred_rule_add_gid(struct cred_rule *r, gid_t gid);
 int	cred_rule_add_pid(struct cred_rule *r, pid_t pid);
 void	cred_rule_free(struct cred_rule *r);
 
+/*
+ * One credential option of a tool's command line into r: opt is 'u' (a
+ * user, as cli_user() reads it), 'g' (a group, as cli_group()) or 'P' (a
+ * pid, 1 to INT_MAX, as cli_number()).  Returns 0 with the id added, or
+ * -1 with e filled in lib/cli's words: 100 for a bad value ("-u x: no such
+ * user") or another opt ("-x 1: not a credential"), 111 when the rule
+ * cannot grow ("-u root: Cannot allocate memory").
+ */
+struct cli_err;
+int	cred_rule_opt(int opt, const char *s, struct cred_rule *r,
+	    struct cli_err *e);
+
 #endif /* LIB_CRED_H */

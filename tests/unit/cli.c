@@ -212,22 +212,22 @@ test_rule(void)
 	struct cred_rule r;
 
 	memset(&r, 0, sizeof(r));
-	ok(cli_rule('u', "root", &r, &e) == 0 && cli_rule('u', "65534", &r,
+	ok(cred_rule_opt('u', "root", &r, &e) == 0 && cred_rule_opt('u', "65534", &r,
 	    &e) == 0 && r.nuids == 2 && r.uids[0] == 0 && r.uids[1] == 65534,
 	    "-u root -u 65534: two uids, in order");
-	ok(cli_rule('g', "0", &r, &e) == 0 && r.ngids == 1 && r.gids[0] == 0,
+	ok(cred_rule_opt('g', "0", &r, &e) == 0 && r.ngids == 1 && r.gids[0] == 0,
 	    "-g 0: one gid");
-	ok(cli_rule('P', "42", &r, &e) == 0 && r.npids == 1 &&
+	ok(cred_rule_opt('P', "42", &r, &e) == 0 && r.npids == 1 &&
 	    r.pids[0] == 42, "-P 42: one pid");
-	fails(cli_rule('u', "no-such-user-fdcap", &r, &e), 100,
+	fails(cred_rule_opt('u', "no-such-user-fdcap", &r, &e), 100,
 	    "-u no-such-user-fdcap: no such user", "rule: unknown user");
-	fails(cli_rule('g', "no-such-group-fdcap", &r, &e), 100,
+	fails(cred_rule_opt('g', "no-such-group-fdcap", &r, &e), 100,
 	    "-g no-such-group-fdcap: no such group", "rule: unknown group");
-	fails(cli_rule('P', "0", &r, &e), 100, "-P 0: too small (at least 1)",
+	fails(cred_rule_opt('P', "0", &r, &e), 100, "-P 0: too small (at least 1)",
 	    "rule: pid 0");
-	fails(cli_rule('P', "x", &r, &e), 100, "-P x: not a number",
+	fails(cred_rule_opt('P', "x", &r, &e), 100, "-P x: not a number",
 	    "rule: pid x");
-	fails(cli_rule('x', "1", &r, &e), 100, "-x 1: not a credential",
+	fails(cred_rule_opt('x', "1", &r, &e), 100, "-x 1: not a credential",
 	    "rule: another option");
 	ok(r.nuids == 2 && r.ngids == 1 && r.npids == 1,
 	    "nothing added by a refusal");
