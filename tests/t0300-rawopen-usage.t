@@ -168,6 +168,18 @@ test_expect_success BINUTILS 'every tool is built PIE with full RELRO and a stac
 	done
 '
 
+# The privileged binary carries only what it runs: no module of the
+# unprivileged tools is linked in through a shared one (lib/cli once pulled
+# lib/cred in).
+test_expect_success BINUTILS 'rawopen links no module that only the other tools use' '
+	nm "$FDCAP_BUILD/rawopen" >sym &&
+	for m in capout capsock cred fdpass fileset fsrv ipcsrv outq pace \
+	    pcapio recfmt rxpool rxsrc textio txpool txq txring usock; do
+		! grep " T ${m}_" sym || return 1
+	done &&
+	test_grep " T priv_drop$" sym
+'
+
 test_expect_success BINUTILS,NOSANITIZE 'rawopen is built with _FORTIFY_SOURCE' '
 	nm "$FDCAP_BUILD/cmd/rawopen.o" >sym &&
 	test_grep "U __[a-z]*printf_chk" sym
