@@ -124,8 +124,11 @@ test_expect_success RAWOPEN 'usage: a count and a mode it knows; -o places one s
 	test_grep "^rawopen: -j 2:fast: the mode is hash, lb, cpu, qm or rollover" err &&
 	test_expect_code 100 nobody -j 2 -o 5 vA 0x88b5 -- true 2>err &&
 	test_grep "^rawopen: -o places one socket, not 2" err &&
-	test_expect_code 100 nobody -j 0000000000000002:lb vA 0x88b5 -- true 2>err &&
-	test_grep "^rawopen: -j 0000000000000002:lb: sockets per pair is too large (1 to 64)$" err
+	# The count is read whole: 0...065 is 65, and 0...02 is 2.
+	test_expect_code 100 nobody -j 00000000000000000000000000000000065:lb vA 0x88b5 -- true 2>err &&
+	test_grep "^rawopen: -j 00000000000000000000000000000000065:lb: sockets per pair is too large (1 to 64)$" err &&
+	"$RAWOPEN" -x -j 00000000000000000000000000000000002:lb lo 0x88b5 -- >out &&
+	test_grep "^open: fd 4: " out
 '
 
 # holder.py N DONE: prints each of fds 3..3+N-1's fanout group and mode,

@@ -90,16 +90,15 @@ add_packet(struct opts *o, const char *iface, const char *type)
 static void
 parse_jobs(struct opts *o, const char *arg)
 {
-	const char *colon = strchr(arg, ':'), *errstr = "too large";
-	char num[16];
-	size_t len = colon != NULL ? (size_t)(colon - arg) : strlen(arg);
+	const char *colon = strchr(arg, ':'), *errstr;
+	char *num;
 
-	/* The count alone, never cut short: "000...2:lb" is not "000...". */
-	if (len < sizeof(num)) {
-		memcpy(num, arg, len);
-		num[len] = '\0';
-		o->jobs = (unsigned)strtonum(num, 1, MAXSOCKS, &errstr);
-	}
+	/* The count alone, whole: "000...2:lb" is 2, as ethrecv reads it. */
+	if ((num = strndup(arg, colon != NULL ? (size_t)(colon - arg) :
+	    strlen(arg))) == NULL)
+		err(EXIT_SYS, "-j");
+	o->jobs = (unsigned)strtonum(num, 1, MAXSOCKS, &errstr);
+	free(num);
 	if (errstr != NULL)
 		usagex("-j %s: sockets per pair is %s (1 to %d)", arg, errstr,
 		    MAXSOCKS);
