@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "eth.h"
+#include "netns.h"
 #include "tap.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -296,31 +297,6 @@ test_names(void)
 	}
 }
 
-/* Enters a new network namespace and brings its lo up. */
-static int
-netns_lo(void)
-{
-	struct ifreq ifr;
-	int s;
-
-	if (unshare(CLONE_NEWNET) == -1)
-		return -1;
-	if ((s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
-		return -1;
-	memset(&ifr, 0, sizeof(ifr));
-	strlcpy(ifr.ifr_name, "lo", sizeof(ifr.ifr_name));
-	if (ioctl(s, SIOCGIFFLAGS, &ifr) == -1)
-		goto fail;
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(s, SIOCSIFFLAGS, &ifr) == -1)
-		goto fail;
-	close(s);
-	return 0;
-fail:
-	close(s);
-	return -1;
-}
-
 #define NIF	16
 
 static void
@@ -334,7 +310,7 @@ test_if(void)
 		skip(NIF, "interface lookups need root for a network namespace");
 		return;
 	}
-	if (netns_lo() == -1) {
+	if (netns_lo(0) == -1) {
 		diag("netns: %s", strerror(errno));
 		skip(NIF, "cannot make a network namespace");
 		return;

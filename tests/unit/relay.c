@@ -34,6 +34,7 @@
 
 #include "rawsock.h"
 #include "relay.h"
+#include "netns.h"
 #include "tap.h"
 
 #define T1	0x88b5
@@ -1052,32 +1053,21 @@ test_packet(void)
 	static uint8_t f[65536], g[2000];
 	struct relay_conf c;
 	struct result res;
-	struct ifreq ifr;
 	struct rig rig;
 	size_t len;
-	int obs, s, i, v = TPACKET_V3, drops;
+	int obs, i, lo, v = TPACKET_V3, drops;
 
-	if (geteuid() != 0 || unshare(CLONE_NEWNET) == -1) {
+	if (geteuid() != 0 || (lo = netns_lo(0)) == -1) {
 		skip(17, "needs root and a network namespace");
 		return;
 	}
-	memset(&ifr, 0, sizeof(ifr));
-	strcpy(ifr.ifr_name, "lo");
-	if ((s = socket(AF_UNIX, SOCK_DGRAM, 0)) == -1 ||
-	    ioctl(s, SIOCGIFFLAGS, &ifr) == -1)
-		die("lo");
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(s, SIOCSIFFLAGS, &ifr) == -1 ||
-	    ioctl(s, SIOCGIFINDEX, &ifr) == -1)
-		die("lo up");
-	close(s);
-	if ((obs = lo_socket(ifr.ifr_ifindex, 0)) == -1)
+	if ((obs = lo_socket(lo, 0)) == -1)
 		die("packet socket");
 	timeout(obs, 5);
 	conf_init(&c);
 	memset(c.mac, 0, 6);			/* lo's */
 	c.mtu = 65536;
-	pkt_start(&rig, &c, ifr.ifr_ifindex);
+	pkt_start(&rig, &c, lo);
 
 	is_int(pkt_sync(obs, rig.prog), 0, "packet socket: frames come "
 	    "through a bound, filter-locked, pinned socket");
@@ -1110,7 +1100,7 @@ test_packet(void)
 	/* A ring of four 4 KiB blocks: frames of up to 3840 bytes. */
 	c.ring_block = 4096;
 	c.ring_blocks = 4;
-	pkt_start(&rig, &c, ifr.ifr_ifindex);
+	pkt_start(&rig, &c, lo);
 	is_int(pkt_sync(obs, rig.prog), 0, "small ring: frames come through");
 	len = mkframe(f, 3000, other_mac, 1, T1, 5);
 	ok(pkt_through(obs, rig.prog, f, len),

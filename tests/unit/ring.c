@@ -23,32 +23,12 @@
 #include <unistd.h>
 
 #include "ring.h"
+#include "netns.h"
 #include "tap.h"
 
 #define TYPE	0x88b5
 
 static int lo;			/* ifindex of lo */
-
-/* Brings lo up in the new namespace.  Returns 0 or -1. */
-static int
-lo_up(void)
-{
-	struct ifreq ifr;
-	int s, rc = -1;
-
-	if ((s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
-		return -1;
-	memset(&ifr, 0, sizeof(ifr));
-	strlcpy(ifr.ifr_name, "lo", sizeof(ifr.ifr_name));
-	if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
-		ifr.ifr_flags |= IFF_UP;
-		if (ioctl(s, SIOCSIFFLAGS, &ifr) == 0)
-			rc = 0;
-	}
-	close(s);
-	lo = (int)if_nametoindex("lo");
-	return lo > 0 ? rc : -1;
-}
 
 /* A packet socket bound to lo and type, blind to its own sends. */
 static int
@@ -281,12 +261,8 @@ main(void)
 		skip(27, "needs root for a network namespace");
 		return done();
 	}
-	if (unshare(CLONE_NEWNET) == -1) {
-		skip(27, "unshare(CLONE_NEWNET) failed");
-		return done();
-	}
-	if (lo_up() == -1) {
-		skip(27, "cannot bring lo up");
+	if ((lo = netns_lo(0)) == -1) {
+		skip(27, "no network namespace with lo up");
 		return done();
 	}
 
