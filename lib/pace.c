@@ -146,14 +146,109 @@ pace_positive(int ch, const char *name, const char *s, double min,
 	return 0;
 }
 
+/* What every -r value that is not a rate (or a number) is told. */
+#define RATE_NAN	"not a number (k, M or G may follow)"
+
+/*
+ * cli_count()'s refusal of a value as a refusal of the whole -r value s:
+ * its message names s, the suffix included.  Returns -1.
+ */
+static int
+rate_fail(const char *s, struct cli_err *e)
+{
+	char why[sizeof(e->msg)];
+	const char *colon;
+	int status = e->status;
+
+	colon = strchr(e->msg, ':');
+	strlcpy(why, colon != NULL ? colon + 2 : e->msg, sizeof(why));
+	pace_fail(e, "-r %s: %s", s, why);
+	e->status = status;
+	return -1;
+}
+
+/*
+ * -r's N with a point ("0.5", "1.5k": num, its k, M or G still on, its
+ * pps or bps not), s the whole value, into *rate.  Digits with one point
+ * and at least one digit, then perhaps k, M or G: no sign, blank or
+ * exponent, as cli_count() takes none.  A value that comes out whole
+ * ("1.5k", "2.0") is taken as those digits by cli_count(), with its
+ * bounds and words, so that "1.5k" says what "1500" says; a bit rate must
+ * come out whole (bits).  A frame rate that does not is from
+ * PACE_RATE_MIN on, in pace_positive()'s words; so is 0 ("0.0": "more than
+ * 0").  Returns 0, or -1 with e filled and *rate untouched.
+ */
+static int
+rate_fraction(const char *s, const char *num, int bits, double *rate,
+    struct cli_err *e)
+{
+	char digits[64], dec[40];
+	size_t n = strlen(num), ip, fp, shift = 0, len;
+	long long v;
+
+	switch (n > 0 ? num[n - 1] : '\0') {
+	case 'k': case 'K':
+		shift = 3;
+		break;
+	case 'm': case 'M':
+		shift = 6;
+		break;
+	case 'g': case 'G':
+		shift = 9;
+		break;
+	}
+	if (shift > 0)
+		n--;
+	ip = strspn(num, "0123456789");
+	if (ip >= n || num[ip] != '.')
+		return pace_fail(e, "-r %s: %s", s, RATE_NAN);
+	fp = strspn(num + ip + 1, "0123456789");
+	if (ip + 1 + fp != n || ip + fp == 0)
+		return pace_fail(e, "-r %s: %s", s, RATE_NAN);
+	/* The fraction's digits that count: not its trailing zeros. */
+	while (fp > 0 && num[ip + fp] == '0')
+		fp--;
+	if (fp > shift && bits)
+		return pace_fail(e, "-r %s: %s", s, RATE_NAN);
+	if (!bits && strspn(num, "0.") == n)
+		return pace_fail(e, "-r %s: too small (more than 0)", s);
+	if (fp > shift) {
+		/* A fraction of a frame a second: "1.25k" as "1.25e3". */
+		(void)snprintf(dec, sizeof(dec), "%.*se%zu", (int)n, num,
+		    shift);
+		return pace_positive('r', s, dec, PACE_RATE_MIN, PACE_RATE_MAX,
+		    rate, e);
+	}
+	/* Whole: the point moved shift places right, as digits. */
+	while (ip > 1 && *num == '0') {
+		num++;
+		ip--;
+	}
+	memcpy(digits, num, ip);
+	memcpy(digits + ip, num + ip + 1, fp);
+	len = ip + fp;
+	memset(digits + len, '0', shift - fp);
+	len += shift - fp;
+	digits[len] = '\0';
+	if (len == 0)
+		strlcpy(digits, "0", sizeof(digits));	/* ".0bps" */
+	/* More digits than cli_count() reads: larger than any bound. */
+	if (len > 20)
+		strlcpy(digits, "99999999999999999999", sizeof(digits));
+	if (cli_count("-r", digits, 1, bits ? PACE_BITRATE_MAX :
+	    PACE_RATE_MAX, &v, e) == -1)
+		return rate_fail(s, e);
+	*rate = (double)v;
+	return 0;
+}
+
 int
 pace_parse_rate(const char *s, double *rate, int *bitrate, struct cli_err *e)
 {
-	char num[32], why[sizeof(e->msg)];
-	const char *colon;
+	char num[32];
 	size_t n = strlen(s);
 	long long v;
-	int bits = 0, status;
+	int bits = 0;
 
 	if (n > 3 && (strcmp(s + n - 3, "bps") == 0 ||
 	    strcmp(s + n - 3, "pps") == 0)) {
@@ -165,23 +260,15 @@ pace_parse_rate(const char *s, double *rate, int *bitrate, struct cli_err *e)
 		    "M or G may follow N)", s);
 	memcpy(num, s, n);
 	num[n] = '\0';
-	if (!bits && strchr(num, '.') != NULL) {
-		if (pace_positive('r', s, num, PACE_RATE_MIN, PACE_RATE_MAX,
-		    rate, e) == -1)
+	if (strchr(num, '.') != NULL) {
+		if (rate_fraction(s, num, bits, rate, e) == -1)
 			return -1;
-		*bitrate = 0;
+		*bitrate = bits;
 		return 0;
 	}
 	if (cli_count("-r", num, 1, bits ? PACE_BITRATE_MAX : PACE_RATE_MAX,
-	    &v, e) == -1) {
-		/* The message names the whole value, suffix included. */
-		status = e->status;
-		colon = strchr(e->msg, ':');
-		strlcpy(why, colon != NULL ? colon + 2 : e->msg, sizeof(why));
-		pace_fail(e, "-r %s: %s", s, why);
-		e->status = status;
-		return -1;
-	}
+	    &v, e) == -1)
+		return rate_fail(s, e);
 	*rate = (double)v;
 	*bitrate = bits;
 	return 0;

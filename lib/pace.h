@@ -79,12 +79,14 @@ void	pace_rewind(struct pace *p);
 /*
  * -r RATE: frames per second, or bits per second with "bps" after the
  * number ("pps" may say frames); k, M, G multiply by 1000 as for every
- * count (cli_count()); a frame rate may be a fraction ("0.5") of at
- * least PACE_RATE_MIN.  Returns
- * 0 with *rate and *bitrate set, or -1 with e filled (100), its message
- * naming the whole value: "-r 5x: not a number", "-r 0: too small (at
- * least 1)", "-r 0.0: too small (more than 0)", "-r bps: not a rate
- * (...)".
+ * count (cli_count()).  The number may be a fraction, digits with a point
+ * ("0.5", "1.5k", "2.5Mbps"; no sign or exponent): a frame rate of at
+ * least PACE_RATE_MIN, a bit rate that comes out a whole number of bits
+ * ("1.5kbps", not "1.5bps").  Returns 0 with *rate and *bitrate set, or
+ * -1 with e filled (100) and both untouched, its message naming the whole
+ * value: "-r 5x: not a number (k, M or G may follow)", "-r 0: too small
+ * (at least 1)", "-r 0.0: too small (more than 0)", "-r 1.5G: too large
+ * (at most 1G)", "-r bps: not a rate (...)".
  */
 int	pace_parse_rate(const char *s, double *rate, int *bitrate,
 	    struct cli_err *e);

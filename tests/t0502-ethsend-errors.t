@@ -47,6 +47,13 @@ test_expect_success 'usage: synopsis and exit 100' '
 	fails 100 "ethsend: -c 0: too small" ethsend -c 0 &&
 	fails 100 "ethsend: -r 0: too small (at least 1)" ethsend -r 0 &&
 	fails 100 "ethsend: -r 5x: not a number" ethsend -r 5x &&
+	fails 100 "ethsend: -r 1.5x: not a number (k, M or G may follow)" ethsend -r 1.5x &&
+	fails 100 "ethsend: -r 1.5G: too large (at most 1G)" ethsend -r 1.5G &&
+	# A fraction with k after it is a rate: what is missing is the socket.
+	fails 100 "ethsend: no socket: give iface ethertype" \
+		env -u LISTEN_FDS ethsend -r 0.5k </dev/null &&
+	fails 100 "ethsend: no socket: give iface ethertype" \
+		env -u LISTEN_FDS ethsend -r 1.5Mbps </dev/null &&
 	fails 100 "ethsend: --stats-format json: text or kv" ethsend --stats-format json &&
 	fails 100 "ethsend: -r and -R exclude each other" ethsend -r 5 -R 1 &&
 	fails 100 "ethsend: --fd x: not an fd (0 to 1023)" ethsend --fd x &&

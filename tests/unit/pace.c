@@ -5,6 +5,7 @@
  * with its words.  No clock is read: every time is given in.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "pace.h"
@@ -180,17 +181,17 @@ test_parse_rate(void)
 	    "-r 1.5bps: not a number (k, M or G may follow)");
 	fails(pace_parse_rate("0.0", &rate, &bits, &e),
 	    "-r 0.0: too small (more than 0)");
-	fails(pace_parse_rate("1.e-20", &rate, &bits, &e),
-	    "-r 1.e-20: too small (at least 0.001)");
+	fails(pace_parse_rate("0.0009", &rate, &bits, &e),
+	    "-r 0.0009: too small (at least 0.001)");
 	ok(pace_parse_rate("0.001", &rate, &bits, &e) == 0 && rate == 0.001,
 	    "-r 0.001, the least");
 	ok(pace_parse_rate("2.5", &rate, &bits, &e) == 0, "-r 2.5 again");
 	fails(pace_parse_rate("1e10.", &rate, &bits, &e),
-	    "-r 1e10.: not a number");
+	    "-r 1e10.: not a number (k, M or G may follow)");
 	fails(pace_parse_rate("1000000000.5pps", &rate, &bits, &e),
 	    "-r 1000000000.5pps: too large (at most 1000000000)");
 	fails(pace_parse_rate("nan.", &rate, &bits, &e),
-	    "-r nan.: not a number");
+	    "-r nan.: not a number (k, M or G may follow)");
 	fails(pace_parse_rate("", &rate, &bits, &e),
 	    "-r : not a rate (N, Npps or Nbps; k, M or G may follow N)");
 	fails(pace_parse_rate("pps", &rate, &bits, &e),
@@ -199,6 +200,89 @@ test_parse_rate(void)
 	    &bits, &e), "-r 123456789012345678901234567890123bps: not a "
 	    "rate (N, Npps or Nbps; k, M or G may follow N)");
 	ok(rate == 2.5 && bits == 0, "a failure leaves the rate alone");
+}
+
+/* s is taken as want, bits per second when bits. */
+static void
+rate_is(const char *s, double want, int wantbits)
+{
+	char name[64];
+	double rate = -1;
+	int bits = -1;
+
+	(void)snprintf(name, sizeof(name), "-r %s", s);
+	ok(pace_parse_rate(s, &rate, &bits, &e) == 0 && rate == want &&
+	    bits == wantbits, name);
+	if (rate != want || bits != wantbits)
+		diag("got %.17g, bits %d", rate, bits);
+}
+
+/* s is refused: "-r s: why", 100. */
+static void
+rate_fails(const char *s, const char *why)
+{
+	char msg[160];
+	double rate = 7;
+	int bits = 7;
+
+	(void)snprintf(msg, sizeof(msg), "-r %s: %s", s, why);
+	fails(pace_parse_rate(s, &rate, &bits, &e), msg);
+	ok(rate == 7 && bits == 7, "  nothing set");
+}
+
+/* A fraction with k, M or G after it, as ethsend(1) has it. */
+static void
+test_parse_rate_fraction(void)
+{
+	const char *nan = "not a number (k, M or G may follow)";
+
+	rate_is("0.5k", 500, 0);
+	rate_is("1.5kpps", 1500, 0);
+	rate_is("1.5M", 1.5e6, 0);
+	rate_is(".5K", 500, 0);
+	rate_is("2.0", 2, 0);
+	rate_is("1.25k", 1250, 0);
+	rate_is("0.000000001G", 1, 0);
+	rate_is("0.999999999G", 999999999, 0);
+	rate_is("1.0G", 1e9, 0);
+	rate_is("0.0015k", 1.5, 0);
+	rate_is("1.0005kpps", 1000.5, 0);
+	rate_is("0.000001k", 0.001, 0);
+	rate_is("2.5Mbps", 2.5e6, 1);
+	rate_is("1.5kbps", 1500, 1);
+	rate_is("0.4Gbps", 4e8, 1);
+	rate_is("399.999999999Gbps", 399999999999, 1);
+	rate_is("0001.50Mbps", 1.5e6, 1);
+	/* Bounds and words as the same value written whole. */
+	rate_fails("1.5G", "too large (at most 1G)");
+	rate_fails("1000000.5k", "too large (at most 1G)");
+	rate_fails("400.5Gbps", "too large (at most 400G)");
+	rate_fails("99999999999999999999999.5G", "too large (at most 1G)");
+	rate_fails("0.0000009k", "too small (at least 0.001)");
+	rate_fails("0.0k", "too small (more than 0)");
+	rate_fails(".0", "too small (more than 0)");
+	rate_fails("0.0kbps", "too small (at least 1)");
+	rate_fails(".0bps", "too small (at least 1)");
+	/* A bit rate is whole bits. */
+	rate_fails("1.0005kbps", nan);
+	rate_fails("0.5bps", nan);
+	/* Not numbers: the words of every other bad -r value. */
+	rate_fails("1.5x", nan);
+	rate_fails("k", nan);
+	rate_fails(".k", nan);
+	rate_fails(".", nan);
+	rate_fails("1e3k", nan);
+	rate_fails("1.5e3", nan);
+	rate_fails("1.5e3k", nan);
+	rate_fails("1.5kk", nan);
+	rate_fails("1..5k", nan);
+	rate_fails("1.5.k", nan);
+	rate_fails("-0.5k", nan);
+	rate_fails("+1.5k", nan);
+	rate_fails(" 1.5k", nan);
+	rate_fails("0x1.8k", nan);
+	rate_fails("1.5kxbps", nan);
+	rate_fails("inf.k", nan);
 }
 
 static void
@@ -234,6 +318,7 @@ main(void)
 	test_bits();
 	test_due();
 	test_parse_rate();
+	test_parse_rate_fraction();
 	test_parse_factor();
 	return done();
 }
