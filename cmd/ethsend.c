@@ -352,6 +352,11 @@ send_all(const struct opts *o, struct run *r, struct pcapio_reader *rd,
 				continue;
 			if (ret == 1) {
 				passrecs++;
+				/* The rates' clock: not the wait for input. */
+				if (!r->started) {
+					r->start = ts_now_ns();
+					r->started = 1;
+				}
 				if (o->factor > 0 && (t = pace_due(&r->pace,
 				    rec.ts_ns, ts_now_ns())) > ts_now_ns()) {
 					flush(o, r);
@@ -439,9 +444,8 @@ main(int argc, char *argv[])
 	    (o.progress && sigaction(SIGALRM, &sa, NULL) == -1))
 		err(EXIT_SYS, "sigaction");
 
-	ts_now(&r->start);
 	pace_init(&r->pace, o.rate, o.bitrate, o.factor, r->maxframe,
-	    TXQ_BATCH, ts_ns(&r->start));
+	    TXQ_BATCH, ts_now_ns());
 	if (o.progress) {
 		/* The rate line's clock: a signal that also ends a wait. */
 		struct itimerval it = { { 1, 0 }, { 1, 0 } };

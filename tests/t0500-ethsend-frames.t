@@ -121,6 +121,29 @@ test_expect_success NET 'empty input: 0 frames, exit 0' '
 	test_line_count = 1 err
 '
 
+# The summary's time runs from the first frame read, not from the start:
+# a frame that comes 2 s after ethsend starts is sent, and the time said
+# is under 1 s, where from the start it would be 2 s (less ethsend's own
+# start-up).  Not a race: the 2 s are the input's, a slow machine only
+# adds to them, and the 1 s margin is more than one frame takes.
+test_expect_success NET 'the time and rates count from the first frame read, not the wait for it' '
+	echo ffffffffffff02000000000188b50102 >frame.hex &&
+	capture 1 ether proto 0x88b5 &&
+	{ sleep 2; cat frame.hex; } | send -f hex va 0x88b5 2>err &&
+	capture_wait &&
+	test_cmp frame.hex got &&
+	test_grep "^ethsend: 1 frame sent, 16 bytes, 0 errors in 0\.[0-9]* s (" err &&
+	{ sleep 2; cat frame.hex; } |
+		send -f hex --stats-format=kv va 0x88b5 2>err &&
+	test_grep "^ethsend: sent=1 bytes=16 errors=0 skipped=0 elapsed=0\.[0-9]* " err
+'
+
+test_expect_success NET 'no frame at all: a time of 0, not the wait for the end' '
+	sleep 1 | send va 0x88b5 2>err &&
+	echo "ethsend: 0 frames sent, 0 bytes, 0 errors in 0.000 s (0.0 frames/s, 0.000 Mbit/s)" >want &&
+	test_cmp want err
+'
+
 # LISTEN_PID is left unset, so that both ethsends under sh take fd 3.
 test_expect_success NET 'an inherited socket (LISTEN_FDS) is used, unbound type needs -t' '
 	capture 1 ether proto 0x88b6 &&

@@ -12,7 +12,6 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <time.h>
 
 #include "eth.h"
 #include "pace.h"
@@ -69,8 +68,9 @@ struct run {
 	struct txq_batch b;
 	struct txq_batch *cur;
 	struct txpool	*mt;		/* -j N > 1; NULL: one sender, here */
-	struct timespec	 start;		/* when the run (and pacing) began */
-	struct pace	 pace;		/* -r, -R */
+	uint64_t	 start;		/* ns: when the first frame was read */
+	int		 started;	/* a frame was read: start is set */
+	struct pace	 pace;		/* -r, -R; its clock from the run's start */
 	uint64_t	 last_progress, progress_sent, progress_bytes;
 	int		 typesaid;	/* the ETHERTYPE operand's warning */
 };

@@ -16,15 +16,16 @@
 #include "ethsend.h"
 
 /*
- * The counts so far, with the time since the first frame was due, and
- * the rates over it (frames/s, Mbit/s of Ethernet frames, as tcpreplay
- * gives them); --stats-format=kv: key=value pairs.
+ * The counts so far, with the time since the first frame was read (0
+ * before it: an idle wait for input is not counted), and the rates over
+ * it (frames/s, Mbit/s of Ethernet frames, as tcpreplay gives them);
+ * --stats-format=kv: key=value pairs.
  */
 void
 report(const struct opts *o, const struct run *r)
 {
-	double secs = (double)(ts_now_ns() - ts_ns(&r->start)) /
-	    NSEC_PER_SEC;
+	double secs = r->started ? (double)(ts_now_ns() - r->start) /
+	    NSEC_PER_SEC : 0;
 	double fps, mbps;
 
 	cli_rates(r->q.sent, r->q.bytes, secs, &fps, &mbps);
@@ -70,7 +71,9 @@ summary(const struct opts *o, const struct run *r)
 
 /*
  * The rate line of -P (--progress), once a second on the timer's signal:
- * frames/s and bytes/s over the last interval, then the totals.
+ * frames/s and bytes/s over the last interval, then the totals.  The
+ * first interval begins with the first frame read, as report()'s time
+ * does; before it every line says 0.
  */
 void
 progress(const struct opts *o, struct run *r)
@@ -80,15 +83,15 @@ progress(const struct opts *o, struct run *r)
 	if (!o->progress)
 		return;
 	if (r->last_progress == 0)
-		r->last_progress = ts_ns(&r->start);
-	dt = t - r->last_progress > 0 ? t - r->last_progress : 1;
+		r->last_progress = r->started ? r->start : t;
+	dt = t > r->last_progress ? t - r->last_progress : 1;
 	fprintf(stderr, "ethsend: %.0f frames/s, %.0f bytes/s, %" PRIu64
 	    " sent, %" PRIu64 " %s\n",
 	    (double)(r->q.sent - r->progress_sent) * NSEC_PER_SEC / (double)dt,
 	    (double)(r->q.bytes - r->progress_bytes) * NSEC_PER_SEC /
 	    (double)dt,
 	    r->q.sent, r->q.errors, cli_plural(r->q.errors, "error", "errors"));
-	r->last_progress = t;
+	r->last_progress = r->started ? t : 0;
 	r->progress_sent = r->q.sent;
 	r->progress_bytes = r->q.bytes;
 }
