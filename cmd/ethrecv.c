@@ -335,6 +335,13 @@ options(int argc, char *argv[], struct ethrecv *e, struct sockopts *so,
 		errx(EXIT_USAGE, "-o does not go with -e");
 	if (fc.keep > 0 && fc.maxsize == 0 && fc.seconds == 0)
 		errx(EXIT_USAGE, "-W needs -C or -G");
+	/* -W would remove a file its -z program has yet to read. */
+	if (fc.keep > 0 && fc.prog != NULL)
+		errx(EXIT_USAGE, "-W and -z: -W could remove a file before "
+		    "-z's program reads it; let the program keep the count");
+	if (!o->server && so->jobs > WORKERS_MAX)
+		errx(EXIT_USAGE, "-j %d: too large (at most %d capture workers)",
+		    so->jobs, WORKERS_MAX);
 	if (fc.prog != NULL && fsrv_findprog(fc.prog) == -1)
 		err(EXIT_EXECERR(errno), "-z %s", fc.prog);
 	fc.childmask = origmask;

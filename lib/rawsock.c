@@ -150,6 +150,18 @@ rawsock_group(int fd, int mode, unsigned members, unsigned *id)
 }
 
 int
+rawsock_fanout_of(int fd, uint32_t *group)
+{
+	socklen_t len = sizeof(int);
+	int v;
+
+	if (getsockopt(fd, SOL_PACKET, PACKET_FANOUT, &v, &len) == -1)
+		return -1;
+	*group = (uint32_t)v;
+	return 0;
+}
+
+int
 rawsock_fanout_mode(const char *name, int *mode)
 {
 	static const struct {

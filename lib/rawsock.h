@@ -99,6 +99,16 @@ int	rawsock_pin(int fd);
 int	rawsock_group(int fd, int mode, unsigned members, unsigned *id);
 
 /*
+ * The fanout group of fd as the kernel tells it (id, and mode and flags
+ * in the upper 16 bits), into *group: 0 when fd is in none (as a group 0
+ * of mode hash without flags would read: rawsock_group() never makes
+ * one).  Two sockets with the same nonzero *group share their frames.
+ * Returns 0, or -1 with errno EBADF, ENOTSOCK or ENOPROTOOPT (not a
+ * packet socket).
+ */
+int	rawsock_fanout_of(int fd, uint32_t *group);
+
+/*
  * The PACKET_FANOUT mode (type and flags, as its upper 16 bits) named by
  * name: "hash" (with PACKET_FANOUT_FLAG_DEFRAG, so fragments meet), "lb",
  * "cpu", "qm" or "rollover".  Returns 0, or -1 with errno EINVAL.

@@ -68,7 +68,7 @@ fi
 command -v capinfos >/dev/null && test_have_prereq TCPDUMP &&
 	test_set_prereq CAPINFOS
 
-test_expect_success 'usage: -C, -G, -W, -z need -o; -W needs -C or -G; -o not with -e' '
+test_expect_success 'usage: -C, -G, -W, -z need -o; -W needs -C or -G, not -z; -o not with -e' '
 	test_expect_code 100 ethrecv -C 1k vb 0x88b5 2>err &&
 	test_grep "^ethrecv: -C, -G, -W and -z need -o$" err &&
 	test_expect_code 100 ethrecv -o x.pcap -W 3 vb 0x88b5 2>err &&
@@ -81,6 +81,11 @@ test_expect_success 'usage: -C, -G, -W, -z need -o; -W needs -C or -G; -o not wi
 	test_grep "^ethrecv: -o does not go with -e$" err &&
 	test_expect_code 127 ethrecv -o x.pcap -z fdcap-no-such-prog vb 0x88b5 2>err &&
 	test_grep "^ethrecv: -z fdcap-no-such-prog: No such file or directory$" err &&
+	printf "#!/bin/sh\n" >noexec && chmod 0644 noexec &&
+	test_expect_code 126 ethrecv -o x.pcap -z ./noexec vb 0x88b5 2>err &&
+	test_grep "^ethrecv: -z ./noexec: Permission denied$" err &&
+	test_expect_code 100 ethrecv -o x.pcap -C 1k -W 2 -z gzip vb 0x88b5 2>err &&
+	test_grep "^ethrecv: -W and -z: -W could remove a file before -z.s program reads it; let the program keep the count$" err &&
 	test ! -e x.pcap
 '
 

@@ -229,6 +229,34 @@ test_expect_success RAWOPEN 'handed over: -j is the number of sockets, the group
 	test_grep -x "ethrecv: -j 2:lb: the sockets handed over are in rawopen.s fanout group already" err
 '
 
+# One socket of a group read alone would lose the others' share of the
+# frames, and say nothing: without -j (or with -j 1, or -e) it is refused.
+test_expect_success RAWOPEN 'one socket of a handed-over group is not read alone' '
+	printf "%s
+" "user:nobody packet iface=vb ethertype=0x88b5 send=any fanout=2" >"$POLICY" &&
+	for j in "" "-j 1"; do
+		test_expect_code 100 nobody -j 2:lb vb 0x88b5 -- ethrecv $j -c 1 2>err &&
+		test_grep -x "ethrecv: fd 3 is one of 2 sockets handed over that share its frames (rawopen -j 2): -j 2 reads them all" err || return 1
+	done &&
+	test_expect_code 100 nobody -j 2:lb vb 0x88b5 -- ethrecv -e -- cat 2>err &&
+	test_grep -x "ethrecv: -e serves one socket, and fd 3 is one of 2 handed over that share its frames (rawopen -j 2)" err &&
+	printf "%s\n" "user:nobody packet iface=vb ethertype=0x88b5 fanout=2" >"$POLICY" &&
+	test_expect_code 100 nobody -j 2:lb vb 0x88b5 -- ethrecv -c 1 2>err &&
+	test_grep "^ethrecv: fd 3 is one of 2 sockets handed over" err
+'
+
+# Two sockets for one pair, each in its own group, each get every frame:
+# one of them alone loses nothing, and is read.
+test_expect_success RAWOPEN 'two sockets of one pair, not a group: the first is read' '
+	printf "%s\n" "user:nobody packet iface=vb ethertype=0x88b5 send=any" >"$POLICY" &&
+	rm -f err &&
+	test_bg pid nobody vb 0x88b5 vb 0x88b5 -- ethrecv -c 10 -w hex >got 2>err &&
+	wait_for grep -q listening err &&
+	send eth 0 10 &&
+	wait $pid &&
+	check 10 <got
+'
+
 test_expect_success 'usage: -P needs -j, a CPU list, CPUs we may use; a mode goes without -e' '
 	test_expect_code 100 ethrecv -P 0 lo all 2>err &&
 	test_grep -x "ethrecv: -P goes with -j (capture workers, without -e)" err &&
@@ -242,6 +270,9 @@ test_expect_success 'usage: -P needs -j, a CPU list, CPUs we may use; a mode goe
 	test_grep -x "ethrecv: -j 2:fast: the mode is hash, lb, cpu, qm or rollover" err &&
 	test_expect_code 100 ethrecv -j 0 lo all 2>err &&
 	test_grep "^ethrecv: -j 0: too small" err &&
+	# A fanout group holds 256 sockets at most; handlers of -e, more.
+	test_expect_code 100 ethrecv -j 257 vb 0x88b5 2>err &&
+	test_grep -x "ethrecv: -j 257: too large (at most 256 capture workers)" err &&
 	# The count is read whole, never cut to a buffer: 0...02000 is 2000.
 	test_expect_code 100 ethrecv -j 00000000000000000000000000000000000002000:lb lo all 2>err &&
 	test_grep -x "ethrecv: -j 00000000000000000000000000000000000002000: too large (at most 1024)" err &&

@@ -129,7 +129,8 @@ void	take_batch(struct ethrecv *e, struct rxsrc *src, struct worker *w);
 struct rxsrc *src0(struct ethrecv *e);
 
 /* args.c: each exits 100 naming what is wrong. */
-#define JOBS_MAX	1024	/* -j */
+#define JOBS_MAX	1024	/* -j: handlers of -e */
+#define WORKERS_MAX	256	/* -j: capture workers, a fanout group's most */
 long long opt_number(int opt, const char *s, long long min, long long max);
 long long opt_duration(int opt, const char *s, long long max_s);
 int	operands(int server, int argc, char **argv, int first,

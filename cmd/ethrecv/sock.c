@@ -15,6 +15,7 @@
 #include "ethrecv.h"
 #include "fdcap.h"
 #include "listenfd.h"
+#include "rawsock.h"
 #include "ring.h"
 
 #define RETIRE_MS	10		/* block retire timeout */
@@ -60,6 +61,49 @@ inspect(struct ethrecv *e, int fd, struct capsock *cs,
 		opt = "-B";
 	if (capsock_usable(cs, (e->dir & DIR_OUT) != 0, opt, &ce) == -1)
 		cli_exit(&ce);
+}
+
+/*
+ * The one handed-over socket to be read, cs, when the others handed over
+ * with it hold a share of its frames: members of its fanout group (a
+ * rawopen -j group), or, for a relayed fd, whose group cannot be told,
+ * relayed fds for the same interface and ethertype.  Reading it alone
+ * would lose their frames without a word: that is refused (exit 100),
+ * with the -j that reads them all.
+ */
+static void
+lone_member(const struct capsock *cs, int server)
+{
+	struct capsock o;
+	uint32_t group = 0, og;
+	int n, k, fd, same = 1;
+
+	if ((n = listenfd_count()) <= 1 || cs->kind == CAPSOCK_TAP ||
+	    cs->kind == CAPSOCK_TUN)
+		return;
+	if (cs->kind == CAPSOCK_PACKET &&
+	    (rawsock_fanout_of(cs->fd, &group) == -1 || group == 0))
+		return;
+	for (k = 0; k < n; k++) {
+		fd = LISTENFD_START + k;
+		if (fd == cs->fd || capsock_inspect(fd, &o) == -1 ||
+		    o.kind != cs->kind || o.ifc.index != cs->ifc.index ||
+		    o.type != cs->type)
+			continue;
+		if (o.kind == CAPSOCK_PACKET &&
+		    (rawsock_fanout_of(fd, &og) == -1 || og != group))
+			continue;
+		same++;
+	}
+	if (same == 1)
+		return;
+	if (server)
+		errx(EXIT_USAGE, "-e serves one socket, and fd %d is one of %d "
+		    "handed over that share its frames (rawopen -j %d)",
+		    cs->fd, same, same);
+	errx(EXIT_USAGE, "fd %d is one of %d sockets handed over that share "
+	    "its frames (rawopen -j %d): -j %d reads them all", cs->fd, same,
+	    same, same);
 }
 
 /*
@@ -188,6 +232,7 @@ open_sockets(struct ethrecv *e, struct sockopts *so, int server,
 			    "(rawopen -p for a handed-over socket)",
 			    so->sockfd);
 		inspect(e, so->sockfd, cs, so);
+		lone_member(cs, server);
 		if (capsock_take(cs, &cc, &e->src) == -1)
 			open_fail(cs, cs->ifc.name, &cc);
 	}

@@ -434,6 +434,7 @@ test_bounded(void)
 	struct rawsock_opts so;
 	socklen_t len = sizeof(int);
 	unsigned id = 0, id2;
+	uint32_t ga, gb, gr;
 	int r, x, a, b, c, v, pin;
 
 	memset(&so, 0, sizeof(so));
@@ -449,9 +450,19 @@ test_bounded(void)
 	errno = 0;
 	ok(setsockopt(x, SOL_PACKET, PACKET_FANOUT, &v, sizeof(v)) == -1 &&
 	    errno == ENOSPC, "another socket asking for that id: ENOSPC");
+	ok(rawsock_fanout_of(a, &ga) == 0 && ga == 0,
+	    "fanout_of: a socket in no group: 0");
 	ok(rawsock_group(a, PACKET_FANOUT_HASH, 2, &id) == 0 && id != 0 &&
 	    (id2 = id, rawsock_group(b, PACKET_FANOUT_HASH, 2, &id2)) == 0,
 	    "a group of 2 takes its two members");
+	ok(rawsock_fanout_of(a, &ga) == 0 && rawsock_fanout_of(b, &gb) == 0 &&
+	    rawsock_fanout_of(r, &gr) == 0 && ga != 0 && ga == gb &&
+	    (ga & 0xffff) == id && gr != 0 && gr != ga,
+	    "fanout_of: the two members alike, with the group's id; the "
+	    "pinned one its own");
+	errno = 0;
+	ok(rawsock_fanout_of(-1, &ga) == -1 && errno == EBADF,
+	    "fanout_of: no fd: EBADF");
 	errno = 0;
 	ok(rawsock_group(c, PACKET_FANOUT_HASH, 2, &id) == -1 &&
 	    errno == ENOSPC, "and refuses a third: ENOSPC");
@@ -477,7 +488,7 @@ main(void)
 		skip_all("needs root for a network namespace and packet sockets");
 	if ((lo = netns_lo(0)) == -1)
 		skip_all("cannot make a network namespace with lo up");
-	plan(5 + 3 + 22 + 12 + 3 + 12 + 6);
+	plan(5 + 3 + 22 + 12 + 3 + 12 + 9);
 	test_info();
 	test_setup_errors();
 	test_confine();
