@@ -33,6 +33,16 @@ print(me.hex())
 PY
 
 ask() { nsrun $A /usr/bin/python3 "$TRASH/ask.py" va "$@"; }
+
+# tagged.py IFACE PAYLOAD: sends PAYLOAD as one 0x88b5 frame tagged VLAN 5
+# from IFACE to the broadcast address.
+cat >tagged.py <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((sys.argv[1], 0))
+me = s.getsockname()[4][:6]
+s.send(b"\xff" * 6 + me + b"\x81\x00\x00\x05\x88\xb5" + sys.argv[2].encode())
+PY
 bound() {
 	ip netns exec "$1" cat /proc/net/packet | awk -v p="$2" '$4 == p { f = 1 } END { exit !f }'
 }
@@ -124,6 +134,33 @@ test_expect_success VETH 'a program that goes away later: 127 per frame, reporte
 	wait $pid &&
 	test_grep "exited with status 127" err &&
 	test_grep "^ethrecv: 1 frame received, 0 dropped by kernel, 0 replies sent, 1 handler failed$RATES" err
+'
+
+# A socket bound to one ethertype gets a tagged frame of a VLAN this host
+# has no interface for with its tag gone, without a trace: a reply would
+# leave untagged, on another network.  It is not served, and said.
+test_expect_success VETH 'a tagged request on a socket bound to one ethertype: not served, said' '
+	rm -f err &&
+	test_bg pid ip netns exec $B ethrecv -e -c 1 vb 0x88b5 -- cat 2>err &&
+	wait_for bound $B 88b5 &&
+	nsrun $A /usr/bin/python3 "$TRASH/tagged.py" va tagged &&
+	wait $pid &&
+	test_grep "^ethrecv: frame 1: it came with a VLAN tag, which the kernel took off: not served (bind to all to serve tagged frames)$" err &&
+	test_grep "^ethrecv: 1 frame received, 0 dropped by kernel, 0 replies sent, 0 handlers failed$RATES" err
+'
+
+test_expect_success VETH 'a tagged request on a socket bound to all: the reply has its tag' '
+	rm -f err rerr &&
+	test_bg pid ip netns exec $B ethrecv -e -c 1 -F "vlan 5" vb all -- cat 2>err &&
+	test_bg cap ip netns exec $A ethrecv -w hex -c 1 -F "vlan 5" va all >got 2>rerr &&
+	wait_for grep -q listening rerr &&
+	wait_for bound $B 0003 &&
+	nsrun $A /usr/bin/python3 "$TRASH/tagged.py" va tagged &&
+	wait $cap &&
+	wait $pid &&
+	test "$(cut -c25-36 got)" = 8100000588b5 &&
+	test "$(cut -c37-48 got)" = "$(printf tagged | od -An -tx1 | tr -d " \n")" &&
+	test_grep "^ethrecv: 1 frame received, 0 dropped by kernel, 1 reply sent, 0 handlers failed$RATES" err
 '
 
 test_done

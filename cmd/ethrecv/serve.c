@@ -132,6 +132,21 @@ serve_frame(struct ethrecv *e, struct fsrv_job *j, const struct ring_frame *f)
 		warn("frame %" PRIu64 ": interface %d", e->frames, f->ifindex);
 		return;
 	}
+	/*
+	 * Marked for another host, yet sent to this one, to a group or to
+	 * all: it came with a VLAN tag of no interface here, which the
+	 * kernel took off, without a trace, before a socket bound to one
+	 * ethertype saw it (ethrecv(1), VLAN tags).  Its reply would go out
+	 * untagged, onto another network than the request's.
+	 */
+	if (f->pkttype == PACKET_OTHERHOST && !f->vlan_valid &&
+	    ((j->req.dst[0] & 1) || memcmp(j->req.dst, ifp->mac,
+	    ETH_ALEN_) == 0)) {
+		warnx("frame %" PRIu64 ": it came with a VLAN tag, which the "
+		    "kernel took off: not served (bind to all to serve tagged "
+		    "frames)", e->frames);
+		return;
+	}
 	j->num = e->frames;
 	j->ifindex = f->ifindex;
 	if (fsrv_spawn(&e->srv, j, e->frame + hl, caplen - (size_t)hl,
