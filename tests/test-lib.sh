@@ -135,6 +135,12 @@ test_expect_success() {
 		diag "  failed with status $_rc:"
 		printf '%s\n' "$_body" | sed 's/^/#  | /' >&2
 		sed 's/^/#   /' "$_log" >&2
+		# What the tools said, by the names the tests give it.
+		for _f in err rerr serr; do
+			[ -s "$TRASH/$_f" ] || continue
+			diag "  $_f:"
+			tail -n 20 "$TRASH/$_f" | sed 's/^/#   | /' >&2
+		done
 	fi
 	return 0
 }
