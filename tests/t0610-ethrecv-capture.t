@@ -378,6 +378,35 @@ test_expect_success VETH 'short, long and tagged frames mixed, through a small r
 	test_grep "^ethrecv: 35 frames received, 0 dropped by kernel$RATES" err
 '
 
+# counted N: after a SIGUSR1, the last counts ethrecv said (received and
+# dropped by kernel, of $pid into err) add up to N.
+counted() {
+	kill -USR1 $pid &&
+	awk -v n="$1" '/^ethrecv: [0-9]+ frames? received, [0-9]+ dropped by kernel/ { r = $2; d = $5 }
+	    END { exit !(r + d == n) }' err
+}
+
+test_expect_success VETH 'a stalled reader: what the ring cannot hold is counted dropped, the rest kept once' '
+	rm -f err &&
+	test_bg pid ip netns exec $B ethrecv -B 16k -w hex vb 0x88b5 >got 2>err &&
+	wait_for grep -q listening err &&
+	kill -STOP $pid &&
+	send 500 200 >sent &&
+	kill -CONT $pid &&
+	wait_for counted 500 &&
+	kill -TERM $pid &&
+	wait $pid &&
+	said | tail -n 1 >last &&
+	recv=$(cut -d" " -f2 last) && drop=$(cut -d" " -f5 last) &&
+	test $((recv + drop)) = 500 &&
+	test "$drop" -gt 0 &&
+	test_line_count = "$recv" got &&
+	grep -Fxf sent got >kept &&
+	test_cmp got kept &&
+	sort -u got >once &&
+	test_line_count = "$recv" once
+'
+
 test_expect_success VETH 'the interface goes away: message, summary, exit 111, a valid pcap' '
 	rm -f err &&
 	test_bg pid ip netns exec $B ethrecv vb 0x88b5 >gone.pcap 2>err &&
