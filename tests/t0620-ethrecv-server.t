@@ -96,6 +96,20 @@ test_expect_success VETH 'a failing handler and a slow one are reported; the ser
 	test_grep "^ethrecv: 3 frames received, 0 dropped by kernel, 1 reply sent, 2 handlers failed$RATES" err
 '
 
+# -T kills the handler's process group: what it started in the background
+# goes too.
+gone() { ! kill -0 "$1" 2>/dev/null; }
+test_expect_success VETH '-T: the handler and what it started are killed' '
+	rm -f err child &&
+	test_bg pid ip netns exec $B ethrecv -e -c 1 -T 1 vb 0x88b5 -- sh -c "sleep 300 & echo \$! >child; wait" 2>err &&
+	wait_for bound $B 88b5 &&
+	ask slow 0 >/dev/null &&
+	wait $pid &&
+	test_grep "^ethrecv: sh: frame 1 from .*: killed after 1 s$" err &&
+	wait_for test -s child &&
+	wait_for gone "$(cat child)"
+'
+
 test_expect_success VETH 'a reply longer than the MTU is reported, not sent' '
 	rm -f err &&
 	test_bg pid ip netns exec $B ethrecv -e -c 1 vb 0x88b5 -- head -c 2000 /dev/zero 2>err &&

@@ -310,6 +310,17 @@ test_expect_success VETH '-z that fails: said, and the capture goes on' '
 	test_cmp sent got
 '
 
+test_expect_success VETH '-z killed by a signal: said with the signal' '
+	printf "#!/bin/sh\nkill -KILL \$\$\n" >killed && chmod 0755 killed &&
+	rm -f err &&
+	test_bg pid nsrun $B ethrecv -o k.pcap -C 1k -z "$TRASH/killed" -c 20 vb 0x88b5 2>err &&
+	wait_for bound $B 88b5 &&
+	send 0 20 200 >sent &&
+	wait $pid &&
+	test_grep "^ethrecv: -z $TRASH/killed k.pcap.0: killed by signal 9$" err &&
+	test_grep "^ethrecv: 20 frames received" err
+'
+
 test_expect_success VETH 'a symbolic link at the name is not followed: exit 111, its target untouched' '
 	echo keep >target &&
 	ln -s target l.pcap &&
