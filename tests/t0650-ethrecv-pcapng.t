@@ -4,7 +4,8 @@ capinfos and tcpdump; ethsend -i picks one pcapng interface'
 . "$(dirname "$0")/test-lib.sh"
 
 # peer.py send IFACE COUNT LEN: sends COUNT numbered frames of LEN bytes
-# (ethertype 0x88b5) and prints each as hex.
+# (ethertype 0x88b5; to the broadcast address, or to $DST, 12 hex digits)
+# and prints each as hex.
 # peer.py isb FILE: the last ISB of FILE as "ifid recv drop start end"
 # (times in ns), or nothing; and checks every block's two lengths.
 # peer.py epbs FILE: how many EPBs FILE holds, every block whole.
@@ -17,7 +18,7 @@ if cmd == "send":
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
     s.bind((ifc, 0))
     for i in range(n):
-        f = b"\xff" * 6 + b"\x02\x00\x00\x00\x00\x01" + struct.pack("!HI", 0x88b5, i)
+        f = bytes.fromhex(os.environ.get("DST", "ff" * 6)) + b"\x02\x00\x00\x00\x00\x01" + struct.pack("!HI", 0x88b5, i)
         f += bytes([i & 0xff]) * (ln - len(f))
         s.send(f)
         print(f.hex())
@@ -118,19 +119,28 @@ test_expect_success VETH,TSHARK 'tshark reads every frame of -w pcapng byte for 
 
 test_expect_success VETH,TSHARK '-Q inout: each frame says which way it went' '
 	rm -f err &&
-	test_bg pid ip netns exec $A ethrecv -w pcapng -Q inout -c 4 va all >both.pcapng 2>err &&
+	test_bg pid ip netns exec $A ethrecv -w pcapng -Q inout -c 6 va all >both.pcapng 2>err &&
 	wait_for bound $A 0003 &&
 	send 2 70 >sent &&
 	nsrun $B /usr/bin/python3 "$TRASH/peer.py" send vb 2 90 >>sent &&
+	va=$(ip -n $A -br link show va | awk "{ print \$3 }" | tr -d :) &&
+	DST=$va nsrun $B /usr/bin/python3 "$TRASH/peer.py" send vb 1 90 >>sent &&
+	DST=01005e000001 nsrun $B /usr/bin/python3 "$TRASH/peer.py" send vb 1 90 >>sent &&
 	wait $pid &&
 	tshark -r both.pcapng -x 2>/dev/null | tshark_hex >got &&
 	test_cmp sent got &&
 	tshark -r both.pcapng -T fields -e frame.packet_flags_direction -e frame.len 2>/dev/null >dirs &&
-	printf "0x00000002\t70\n0x00000002\t70\n0x00000001\t90\n0x00000001\t90\n" >want &&
+	printf "0x00000002\t70\n0x00000002\t70\n" >want &&
+	printf "0x00000001\t90\n0x00000001\t90\n0x00000001\t90\n0x00000001\t90\n" >>want &&
 	test_cmp want dirs &&
+	# The reception type: none for ours; the peer'"'"'s broadcast (3),
+	# unicast to us (1), multicast (2).
+	tshark -r both.pcapng -T fields -e frame.packet_flags_reception_type 2>/dev/null >recv &&
+	printf "0\n0\n3\n3\n1\n2\n" >want &&
+	test_cmp want recv &&
 	tshark -r both.pcapng -V 2>/dev/null >verbose &&
 	test_grep -c "Direction: Outbound" verbose >n && test "$(cat n)" = 2 &&
-	test_grep -c "Direction: Inbound" verbose >n && test "$(cat n)" = 2
+	test_grep -c "Direction: Inbound" verbose >n && test "$(cat n)" = 4
 '
 
 test_expect_success VETH,CAPINFOS '--comment, the application, the system and the ISB, shown by capinfos' '
