@@ -279,11 +279,12 @@ options(int argc, char *argv[], struct ethrecv *e, struct sockopts *so,
 			break;
 		case 'T':
 			/* Whole seconds for fsrv: 1500ms waits 2 s. */
-			o->htimeout = (int)((opt_duration(ch, optarg, 86400) +
+			o->htimeout = (int)((opt_duration(ch, optarg,
+			    MSEC_PER_SEC, 86400) +
 			    MSEC_PER_SEC - 1) / MSEC_PER_SEC);
 			break;
 		case 't':
-			o->tms = opt_duration(ch, optarg, 31536000);
+			o->tms = opt_duration(ch, optarg, 1, 31536000);
 			e->seconds = (int)((o->tms + MSEC_PER_SEC - 1) /
 			    MSEC_PER_SEC);
 			break;
@@ -414,6 +415,8 @@ main(int argc, char *argv[])
 			workers(&e);
 		else
 			capture(&e);
+		/* The time of the summary: the capture's, not the -z wait. */
+		e.t1_ns = ts_now_ns();
 		/*
 		 * The last file given to -z, and every -z program waited for
 		 * (a signal stops the wait: they are left to run).

@@ -378,6 +378,14 @@ test_expect_success VETH 'short, long and tagged frames mixed, through a small r
 	test_grep "^ethrecv: 35 frames received, 0 dropped by kernel$RATES" err
 '
 
+test_expect_success VETH '-t takes milliseconds: 250ms ends a capture, 0 is refused' '
+	nsrun $B ethrecv -t 250ms vb 0x88b5 >t.pcap 2>err &&
+	test "$(wc -c <t.pcap)" = 24 &&
+	test_grep "^ethrecv: 0 frames received" err &&
+	test_expect_code 100 ethrecv -t 0 vb 0x88b5 2>err &&
+	test_grep -x "ethrecv: -t 0: too short (at least 1ms)" err
+'
+
 # counted N: after a SIGUSR1, the last counts ethrecv said (received and
 # dropped by kernel, of $pid into err) add up to N.
 counted() {

@@ -310,6 +310,15 @@ test_expect_success VETH '-z that fails: said, and the capture goes on' '
 	test_cmp sent got
 '
 
+# The summary times the capture, not the wait for the last -z program:
+# a 3 s program after a 250 ms capture (the 2 s margin cannot depend on
+# the machine's speed).
+test_expect_success VETH 'the summary does not count the wait for -z' '
+	printf "#!/bin/sh\nsleep 3\n" >slowz && chmod 0755 slowz &&
+	nsrun $B ethrecv -o z.pcap -t 250ms -z "$TRASH/slowz" vb 0x88b5 2>err &&
+	test_grep "^ethrecv: 0 frames received, 0 dropped by kernel in 0\.[0-9]* s" err
+'
+
 test_expect_success VETH '-z killed by a signal: said with the signal' '
 	printf "#!/bin/sh\nkill -KILL \$\$\n" >killed && chmod 0755 killed &&
 	rm -f err &&

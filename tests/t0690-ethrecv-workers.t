@@ -245,6 +245,16 @@ test_expect_success RAWOPEN 'one socket of a handed-over group is not read alone
 	test_grep "^ethrecv: fd 3 is one of 2 sockets handed over" err
 '
 
+# Operands that are not what was handed over: that is the mistake, and
+# it is what ethrecv says (not that it lacks CAP_NET_RAW for its own).
+test_expect_success RAWOPEN 'operands that do not match the socket handed over are named' '
+	printf "%s\n" "user:nobody packet iface=vb ethertype=0x88b5 send=any" >"$POLICY" &&
+	test_expect_code 100 nobody vb 0x88b5 -- ethrecv -c 1 vb 0x88b6 2>err &&
+	test_grep -x "ethrecv: fd 3 is for vb 0x88b5, not vb 0x88b6 (a socket of its own needs CAP_NET_RAW)" err &&
+	test_expect_code 100 nobody vb 0x88b5 -- ethrecv -j 2 -c 1 vb 0x88b6 2>err &&
+	test_grep -x "ethrecv: fd 3 is for vb 0x88b5, not vb 0x88b6 (a socket of its own needs CAP_NET_RAW)" err
+'
+
 # Two sockets for one pair, each in its own group, each get every frame:
 # one of them alone loses nothing, and is read.
 test_expect_success RAWOPEN 'two sockets of one pair, not a group: the first is read' '

@@ -30,18 +30,17 @@ opt_number(int opt, const char *s, long long min, long long max)
 }
 
 /*
- * A duration in [1 s, max_s] (cli_duration()), in milliseconds, or exit
- * 100 naming the option.
+ * A duration in [min_ms, max_s] (cli_duration()), in milliseconds, or
+ * exit 100 naming the option.
  */
 long long
-opt_duration(int opt, const char *s, long long max_s)
+opt_duration(int opt, const char *s, long long min_ms, long long max_s)
 {
 	struct cli_err e;
 	char name[3] = { '-', (char)opt, '\0' };
 	long long ms;
 
-	if (cli_duration(name, s, MSEC_PER_SEC, max_s * MSEC_PER_SEC, &ms,
-	    &e) == -1)
+	if (cli_duration(name, s, min_ms, max_s * MSEC_PER_SEC, &ms, &e) == -1)
 		cli_exit(&e);
 	return ms;
 }

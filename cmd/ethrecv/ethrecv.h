@@ -77,6 +77,8 @@ struct ethrecv {
 	int		 kv;		/* --stats-format=kv */
 	int		 quiet;		/* -q: no readiness line, no summary */
 	uint64_t	 t0_ns;		/* when the socket was ready */
+	uint64_t	 t1_ns;		/* when capture ended (not the -z
+					   wait); 0 while it runs */
 	uint64_t	 tick_ns;	/* the next rate line is due */
 	uint64_t	 tick_frames, tick_bytes;	/* at the last one */
 	uint64_t	 truncated;
@@ -132,7 +134,8 @@ struct rxsrc *src0(struct ethrecv *e);
 #define JOBS_MAX	1024	/* -j: handlers of -e */
 #define WORKERS_MAX	256	/* -j: capture workers, a fanout group's most */
 long long opt_number(int opt, const char *s, long long min, long long max);
-long long opt_duration(int opt, const char *s, long long max_s);
+long long opt_duration(int opt, const char *s, long long min_ms,
+	    long long max_s);
 int	operands(int server, int argc, char **argv, int first,
 	    const char *lastarg, char ***prog, uint16_t *type);
 enum fmt parse_format(const char *s);

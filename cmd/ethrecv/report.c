@@ -73,7 +73,8 @@ counts(struct ethrecv *e)
 		snprintf(extra + n, sizeof(extra) - n, ", %" PRIu64
 		    " truncated to %u bytes", e->truncated, e->snaplen);
 	}
-	secs = (double)(ts_now_ns() - e->t0_ns) / NSEC_PER_SEC;
+	secs = (double)((e->t1_ns != 0 ? e->t1_ns : ts_now_ns()) - e->t0_ns) /
+	    NSEC_PER_SEC;
 	cli_rates(e->frames, e->bytes, secs, &fps, &mbps);
 	if (e->kv) {
 		fprintf(stderr, "ethrecv: received=%" PRIu64 " dropped=%" PRIu64

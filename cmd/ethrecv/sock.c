@@ -64,6 +64,35 @@ inspect(struct ethrecv *e, int fd, struct capsock *cs,
 }
 
 /*
+ * A socket of our own could not be made (EPERM: no CAP_NET_RAW) while
+ * fds were handed over, none for the iface and ethertype named: the
+ * mistake is the operands, as under `rawopen eth0 0x88b5 -- ethrecv eth1
+ * 0x88b5`, and that is what is said (exit 100).  Returns when nothing
+ * was handed over, errno kept.
+ */
+static void
+handed_other(const struct sockopts *so)
+{
+	struct capsock h;
+	char want[16], have[16];
+	int e = errno;
+
+	if (e != EPERM || listenfd_count() < 1 ||
+	    capsock_inspect(LISTENFD_START, &h) == -1) {
+		errno = e;
+		return;
+	}
+	eth_format_type(so->type, want, sizeof(want));
+	if (h.type == ETHTYPE_ALL || h.type == ETHTYPE_NONE)
+		strlcpy(have, "all", sizeof(have));
+	else
+		eth_format_type(h.type, have, sizeof(have));
+	errx(EXIT_USAGE, "fd %d is for %s %s, not %s %s (a socket of its own "
+	    "needs CAP_NET_RAW)", LISTENFD_START, h.ifc.name, have,
+	    so->ifname, want);
+}
+
+/*
  * The one handed-over socket to be read, cs, when the others handed over
  * with it hold a share of its frames: members of its fanout group (a
  * rawopen -j group), or, for a relayed fd, whose group cannot be told,
@@ -135,8 +164,11 @@ open_workers(struct ethrecv *e, int handed, const struct sockopts *so,
 		w->cpu = so->cpus[k % so->ncpus];
 		if (!handed) {
 			if (capsock_open(&cs, so->ifname, so->type, cc,
-			    &w->src) == -1)
+			    &w->src) == -1) {
+				if (cs.step == CAPSOCK_STEP_SOCKET)
+					handed_other(so);
 				open_fail(&cs, so->ifname, cc);
+			}
 		} else {
 			fd = LISTENFD_START + k;
 			inspect(e, fd, &cs, so);
@@ -224,8 +256,11 @@ open_sockets(struct ethrecv *e, struct sockopts *so, int server,
 	if (e->nw > 0)
 		;	/* open_workers() did it all */
 	else if (so->sockfd == -1) {
-		if (capsock_open(cs, so->ifname, so->type, &cc, &e->src) == -1)
+		if (capsock_open(cs, so->ifname, so->type, &cc, &e->src) == -1) {
+			if (cs->step == CAPSOCK_STEP_SOCKET)
+				handed_other(so);
 			open_fail(cs, so->ifname, &cc);
+		}
 	} else {
 		if (so->promisc)
 			errx(EXIT_USAGE, "-p: fd %d was handed over "
