@@ -17,10 +17,16 @@ RATES=' in [0-9.]* s ([0-9.]* frames/s, [0-9.]* Mbit/s)$'
 #              one hex line, into FILE.out, until PROG closes its end
 #   hold -     nothing sent; the end is held open until PROG exits
 #   gone -     the end is closed before PROG starts
+# With RELAY_NAME=IFACE/0xTYPE/MAC/MTU in the environment, this end is
+# named as rawopen names its relay's (relay_bind() in lib/relay.h), so
+# that PROG learns what was granted; without it, the end has no name.
 cat >relay.py <<'PY'
 import os, socket, sys
 mode, path, prog = sys.argv[1], sys.argv[2], sys.argv[3:]
 a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+if os.environ.get("RELAY_NAME"):
+    a.bind("\0fdcap-relay/%s/%s" % (os.environ.pop("RELAY_NAME"),
+                                   os.urandom(8).hex()))
 if mode == "gone":
     a.close()
 pid = os.fork()
@@ -63,6 +69,9 @@ _, st = os.waitpid(pid, 0)
 sys.exit(os.waitstatus_to_exitcode(st))
 PY
 relay() { /usr/bin/python3 "$TRASH/relay.py" "$@"; }
+# named IFACE/0xTYPE/MAC/MTU MODE FILE PROG [ARG]...: relay.py, its end
+# named.
+named() { _name=$1; shift; env RELAY_NAME="$_name" /usr/bin/python3 "$TRASH/relay.py" "$@"; }
 
 # frames.py N: N numbered frames of assorted sizes (ethertype 0x88b5, one
 # 802.1Q-tagged, one of 9000 bytes), one hex line each.
@@ -121,6 +130,31 @@ test_expect_success PYTHON 'ethsend IFACE ETHERTYPE: payloads from the interface
 	echo ffffffffffff00000000000088b668656c6c6f0a | \
 		sed "s/\$/$(printf "%0*d" 80 0)/" >want &&
 	test_cmp want got
+'
+
+# A relay rawopen named for vX9 (no interface here): IFACE must be it,
+# and payloads leave from its address, as the relay checks them.
+NAMED=vX9/0x88b5/02:00:00:00:00:09/1400
+test_expect_success PYTHON 'ethsend IFACE ETHERTYPE: a named relay is IFACE, its address the source' '
+	echo hello | named $NAMED recv got ethsend vX9 0x88b5 2>err &&
+	test "$(cut -c 1-40 got)" = ffffffffffff02000000000988b568656c6c6f0a &&
+	test_grep "^ethsend: 1 frame sent" err
+'
+
+test_expect_success PYTHON 'ethsend IFACE ETHERTYPE: another interface than the relayed one is a usage error' '
+	echo hello | test_expect_code 100 named $NAMED recv got ethsend lo 0x88b5 2>err &&
+	test_grep -x "ethsend: fd 3 is relayed to vX9, not lo" err &&
+	test_line_count = 1 err &&
+	test_line_count = 0 got
+'
+
+# The name says the ethertype asked for, not all the rule grants
+# (ethertype=none,0x88b5; 0x88b5,0x88b6): another one is the relay's to judge.
+test_expect_success PYTHON 'ethsend IFACE ETHERTYPE: an ethertype other than the one asked is passed on' '
+	echo hi | named vX9/0x0000/02:00:00:00:00:09/1400 \
+		recv got ethsend vX9 0x88b6 2>err &&
+	test "$(cut -c 1-34 got)" = ffffffffffff02000000000988b668690a &&
+	test_grep "^ethsend: 1 frame sent" err
 '
 
 test_expect_success PYTHON 'ethsend -s: payloads without an interface' '

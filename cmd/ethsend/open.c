@@ -24,12 +24,17 @@
 /*
  * A relayed fd (rawopen's send=iface or send=no): one frame per message,
  * sent without an address; the relay checks each and sends it on its
- * interface.  That interface is what IFACE names, looked up here for its
- * MTU and address; without IFACE, what the relay's end was named by
- * rawopen (relay_peer(): interface, ethertype, address, MTU); failing
- * that, frames of up to what the relay carries are passed on (the relay
- * drops those its interface's MTU does not allow) and payloads, with -s,
- * are of at most RELAY_MTU_UNKNOWN bytes.
+ * interface.  What rawopen granted is read from the name of the relay's
+ * end (relay_peer(): interface, ethertype, address, MTU), and IFACE, when
+ * given, must be that interface, as it must be a packet socket's: frames
+ * from another's address would be dropped by the relay.  The ETHERTYPE
+ * operand is not held to the name's type: the name says the type asked
+ * for, and the rule may grant others (ethertype=none,0x88b5), which the
+ * relay judges.  An end without such a name (not rawopen's): IFACE is
+ * looked up here for its MTU and address; without IFACE, frames of up to
+ * what the relay carries are passed on (the relay drops those its
+ * interface's MTU does not allow) and payloads, with -s, are of at most
+ * RELAY_MTU_UNKNOWN bytes.
  */
 static void
 open_relayed(struct run *r, char **argv, int argc, uint16_t *btype)
@@ -40,18 +45,20 @@ open_relayed(struct run *r, char **argv, int argc, uint16_t *btype)
 	if (argc != 0 && argc != 2)
 		usage();
 	r->relayed = 1;
-	if (argc == 2) {
-		if (cli_iface(NULL, argv[0], &r->ifc, &e) == -1)
-			cli_exit(&e);
-		r->have_ifc = 1;
-		return;
-	}
-	/* What rawopen granted, as its relay's end is named. */
 	if (relay_peer(r->fd, &peer) == 0) {
+		if (argc == 2 && strcmp(argv[0], peer.ifname) != 0)
+			errx(EXIT_USAGE, "fd %d is relayed to %s, not %s",
+			    r->fd, peer.ifname, argv[0]);
 		strlcpy(r->ifc.name, peer.ifname, sizeof(r->ifc.name));
 		memcpy(r->ifc.mac, peer.mac, sizeof(r->ifc.mac));
 		r->ifc.mtu = (int)peer.mtu;
 		*btype = peer.type;
+		r->have_ifc = 1;
+		return;
+	}
+	if (argc == 2) {
+		if (cli_iface(NULL, argv[0], &r->ifc, &e) == -1)
+			cli_exit(&e);
 		r->have_ifc = 1;
 		return;
 	}
