@@ -432,12 +432,17 @@ explain(struct opts *o, const struct priv_target *t, const char *before)
 	pid_t pid;
 	int st;
 
-	/* What the real run would fail on, it fails on here, alike. */
-	for (i = 0; i < o->nsocks && o->netns == NULL; i++)
-		if (o->socks[i].req.kind == POLICY_PACKET) {
+	/*
+	 * What the real run would fail on, it fails on here, alike: an
+	 * interface, or a /dev/net/tun the caller may not open (opened and
+	 * closed, attached to nothing: no device is made).
+	 */
+	for (i = 0; i < o->nsocks; i++)
+		if (o->socks[i].req.kind == POLICY_PACKET && o->netns == NULL) {
 			find_iface(o->socks[i].req.iface, &ifc);
 			ethernet_only(&o->socks[i], &ifc);
-		}
+		} else if (o->socks[i].req.kind == POLICY_TAP)
+			close(open_tundev(&o->socks[i]));
 	for (i = 0; i < o->nsocks; i++) {
 		policy_describe(&o->socks[i].req, what, sizeof(what));
 		printf("open: fd %d: %s%s%s%s%s\n", o->ofd != 0 ? o->ofd :

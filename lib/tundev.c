@@ -48,9 +48,34 @@ tundev_name_check(const char *name)
 }
 
 int
-tundev_open(const char *name, int mode, char final[IF_NAMESIZE])
+tundev_opendev(void)
+{
+	return open(TUNDEV_PATH, O_RDWR | O_CLOEXEC);
+}
+
+int
+tundev_make(int fd, const char *name, int mode, char final[IF_NAMESIZE])
 {
 	struct ifreq ifr;
+
+	if (tundev_name_check(name) == -1 || (mode != TUNDEV_TAP &&
+	    mode != TUNDEV_TUN)) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	strlcpy(ifr.ifr_name, name, sizeof(ifr.ifr_name));
+	ifr.ifr_flags = (short)((mode == TUNDEV_TAP ? IFF_TAP : IFF_TUN) |
+	    IFF_NO_PI | IFF_TUN_EXCL);
+	if (ioctl(fd, TUNSETIFF, &ifr) == -1)
+		return -1;
+	strlcpy(final, ifr.ifr_name, IF_NAMESIZE);
+	return 0;
+}
+
+int
+tundev_open(const char *name, int mode, char final[IF_NAMESIZE])
+{
 	int fd, e;
 
 	if (tundev_name_check(name) == -1 || (mode != TUNDEV_TAP &&
@@ -58,19 +83,14 @@ tundev_open(const char *name, int mode, char final[IF_NAMESIZE])
 		errno = EINVAL;
 		return -1;
 	}
-	if ((fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC)) == -1)
+	if ((fd = tundev_opendev()) == -1)
 		return -1;
-	memset(&ifr, 0, sizeof(ifr));
-	strlcpy(ifr.ifr_name, name, sizeof(ifr.ifr_name));
-	ifr.ifr_flags = (short)((mode == TUNDEV_TAP ? IFF_TAP : IFF_TUN) |
-	    IFF_NO_PI | IFF_TUN_EXCL);
-	if (ioctl(fd, TUNSETIFF, &ifr) == -1) {
+	if (tundev_make(fd, name, mode, final) == -1) {
 		e = errno;
 		close(fd);
 		errno = e;
 		return -1;
 	}
-	strlcpy(final, ifr.ifr_name, IF_NAMESIZE);
 	return fd;
 }
 

@@ -29,8 +29,27 @@
  */
 int	tundev_name_check(const char *name);
 
+#define TUNDEV_PATH	"/dev/net/tun"	/* the clone device */
+
 /*
- * Opens /dev/net/tun and makes a new device named name (a "%d" in it lets
+ * Opens TUNDEV_PATH read-write, as its caller's uid, and attaches it to
+ * nothing: no device is made.  Needs no privilege but the file's mode.
+ * Returns the fd (O_CLOEXEC), or -1 with the errno of open(2) (EACCES: the
+ * caller may not read and write it; ENOENT; ENODEV or ENXIO: no tun driver).
+ */
+int	tundev_opendev(void);
+
+/*
+ * Makes a new device named name on fd, an fd of tundev_opendev() attached
+ * to nothing yet, and attaches fd to it: as tundev_open() does, after its
+ * open.  On failure fd is left open and attached to nothing.  Returns 0,
+ * or -1 with tundev_open()'s errno (not open(2)'s).
+ */
+int	tundev_make(int fd, const char *name, int mode,
+	    char final[IF_NAMESIZE]);
+
+/*
+ * Opens TUNDEV_PATH and makes a new device named name (a "%d" in it lets
  * the kernel number it: "tap%d" becomes tap0, tap1, ...), of mode
  * TUNDEV_TAP or TUNDEV_TUN, without packet information (IFF_NO_PI),
  * and only when no device of that name exists (IFF_TUN_EXCL: an existing
@@ -38,7 +57,8 @@ int	tundev_name_check(const char *name);
  * into final.  Returns the fd (O_CLOEXEC), or -1 with errno (EINVAL: name
  * not one tundev_name_check() takes, or mode unknown;
  * EBUSY or EEXIST: a device of that name exists; EPERM: no CAP_NET_ADMIN;
- * or the error of open(2) or ioctl(2)).
+ * or the error of open(2) or ioctl(2)).  tundev_opendev() and tundev_make()
+ * do it in two steps, for a caller that must tell the two failures apart.
  */
 int	tundev_open(const char *name, int mode, char final[IF_NAMESIZE]);
 

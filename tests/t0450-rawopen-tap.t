@@ -23,18 +23,21 @@ policy() {
 # nobody ARGS...: the capability copy of rawopen, as uid 65534, in $ns.
 # rawopen opens /dev/net/tun as its caller: udev makes it 0666, some
 # containers 0600; in a mount namespace of its own, the caller finds a
-# 0666 node of the same device there.
+# node of the same device there, root's, 0666 (or MODE, with tun_as and
+# nobody_tun).
 mkdir -m 0755 tundev
-as_uid() {
+tun_as() {
 	nsrun $ns unshare -m --propagation private /bin/sh -c '
 		mount -t tmpfs -o mode=0755 fdcap-tun "$1" &&
-		mknod -m 0666 "$1/tun" c 10 200 &&
+		mknod -m "$2" "$1/tun" c 10 200 &&
 		mount --bind "$1/tun" /dev/net/tun || exit 125
-		_u=$2 && shift 2
+		_u=$3 && shift 3
 		exec setpriv --reuid=$_u --regid=$_u --clear-groups \
-			--inh-caps=-all "$@"' as_uid "$TRASH/tundev" "$@"
+			--inh-caps=-all "$@"' tun_as "$TRASH/tundev" "$@"
 }
-nobody() { as_uid 65534 "$RAWOPEN" "$@"; }
+as_uid() { tun_as 0666 "$@"; }
+nobody() { tun_as 0666 65534 "$RAWOPEN" "$@"; }
+nobody_tun() { _m=$1 && shift && tun_as "$_m" 65534 "$RAWOPEN" "$@"; }
 
 # prog.py ACTION...: the program rawopen runs.
 #   info      LISTEN_FDS, LISTEN_FDNAMES, and what TUNGETIFF says of fd 3
@@ -191,6 +194,16 @@ test_expect_success RAWOPEN '-x says what a device is, and opens none' '
 	test_grep -F "policy: tap device fdtap%d: granted by $POLICY:1" out &&
 	test_grep "^open: fd 3: tap device fdtap%d; a new device, up, owned by the caller, gone when the last holder closes the fd unless a holder makes it persistent" out &&
 	gone fdtap0
+'
+
+test_expect_success RAWOPEN 'a /dev/net/tun the caller may not open: -x fails as the run does' '
+	policy "user:nobody tap name=fdtap* mode=tap" &&
+	test_expect_code 111 nobody_tun 0600 -x --tap "fdtap%d" -- true >out 2>err &&
+	test_grep -x "rawopen: fdtap%d: /dev/net/tun: Permission denied" err &&
+	! grep "^open:" out &&
+	test_expect_code 111 nobody_tun 0600 --tap "fdtap%d" -- touch "$TRASH/ran" 2>err &&
+	test_grep -x "rawopen: fdtap%d: /dev/net/tun: Permission denied" err &&
+	! test -e ran && gone fdtap0
 '
 
 # The frames of tcpdump -xx output as one hex line each.

@@ -262,6 +262,22 @@ open_port(struct sock *s)
 }
 
 /*
+ * Opens /dev/net/tun as the caller, with no capability raised (none that
+ * rawopen holds overrides the file's mode), or exits naming it:
+ * "tap%d: /dev/net/tun: Permission denied".  -x calls it too, and closes
+ * what it got.
+ */
+int
+open_tundev(const struct sock *s)
+{
+	int fd;
+
+	if ((fd = tundev_opendev()) == -1)
+		err(EXIT_SYS, "%s: %s", s->name, TUNDEV_PATH);
+	return fd;
+}
+
+/*
  * Makes the device, with CAP_NET_ADMIN raised around each call that needs
  * it: TUNSETIFF (never on an existing device), up, the bridge.  A caller
  * who is not root must be granted the name the device got as well as the
@@ -275,12 +291,13 @@ open_tap(const struct opts *o, struct sock *s)
 	char got[IF_NAMESIZE];
 	int rc, e;
 
+	s->fd = open_tundev(s);
 	raise_cap(CAP_NET_ADMIN, s->name, "cap_net_admin");
-	s->fd = tundev_open(s->tapname, s->req.tapmode == POLICY_MODE_TAP ?
+	rc = tundev_make(s->fd, s->tapname, s->req.tapmode == POLICY_MODE_TAP ?
 	    TUNDEV_TAP : TUNDEV_TUN, got);
 	e = errno;
 	lower_cap(CAP_NET_ADMIN, "cap_net_admin");
-	if (s->fd == -1) {
+	if (rc == -1) {
 		if (e == EBUSY || e == EEXIST)
 			errx(EXIT_SYS, "%s: a device of that name exists",
 			    s->name);

@@ -83,10 +83,12 @@ void	compile_filters(struct opts *o, const struct priv_target *t);
  * open.c.  open_all() opens every socket and device (with -N in the
  * namespace); setup_packet() confines a packet socket after the drop;
  * start_relay() puts a relay in front of it for send=iface and send=no.
- * find_iface() and ethernet_only() are the checks -x makes too.  Each
- * exits with a one-line reason when it fails.
+ * find_iface(), ethernet_only() and open_tundev() (which returns the fd
+ * of /dev/net/tun) are the checks -x makes too.  Each exits with a
+ * one-line reason when it fails.
  */
 void	open_all(struct opts *o);
+int	open_tundev(const struct sock *s);
 void	setup_packet(struct opts *o, struct sock *s);
 void	start_relay(struct sock *s);
 void	find_iface(const char *name, struct eth_if *ifc);

@@ -81,7 +81,7 @@ main(void)
 		skip_all("no /dev/net/tun");
 	if (unshare(CLONE_NEWNET) == -1)
 		skip_all("cannot make a network namespace");
-	plan(23 + 6);
+	plan(23 + 6 + 4);
 	ok(tundev_name_check("vm%d") == 0 && tundev_name_check("%d") == 0 &&
 	    tundev_name_check("tap0") == 0, "name_check: vm%d, %d, tap0");
 	errno = 0;
@@ -156,6 +156,22 @@ main(void)
 	ok(is_up(got) == -1, "closed: the tun device is gone");
 	close(fd);
 	ok(is_up("fdtu0") == -1, "closed: the tap device is gone");
+
+	/* In two steps: the open, which makes nothing, then the device. */
+	fd = tundev_opendev();
+	errno = 0;
+	ok(fd >= 0 && fcntl(fd, F_GETFD) == FD_CLOEXEC &&
+	    tundev_info(fd, got, &mode) == -1 && errno == EBADFD,
+	    "opendev: a close-on-exec fd, attached to nothing");
+	errno = 0;
+	ok(tundev_make(fd, "a/b", TUNDEV_TAP, got) == -1 && errno == EINVAL &&
+	    fcntl(fd, F_GETFD) != -1, "make: a bad name: EINVAL, fd left open");
+	ok(tundev_make(fd, "fdtm%d", TUNDEV_TUN, got) == 0 &&
+	    strcmp(got, "fdtm0") == 0 && tundev_info(fd, name, &mode) == 0 &&
+	    mode == TUNDEV_TUN && strcmp(name, got) == 0,
+	    "make: the device, on that fd");
+	close(fd);
+	ok(is_up("fdtm0") == -1, "closed: gone");
 
 	errno = 0;
 	ok(tundev_open("a/b", TUNDEV_TAP, got) == -1 && errno == EINVAL,
