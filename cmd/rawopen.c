@@ -360,8 +360,9 @@ lint_report(void *arg, const char *msg)
 
 
 /*
- * -c: checks the policy file as visudo -c does: every bad line, then every
- * rule's filter compiled (in a child with no privilege), each error with
+ * -c: checks the policy file as visudo -c does: every bad line; then, only
+ * if there is none (policy_load() takes no file with one), every rule's
+ * filter compiled (in a child with no privilege), each error with
  * file:line on stderr.  Exits 0 when the file would be used as it is,
  * 1 otherwise.
  */

@@ -208,6 +208,21 @@ test_expect_success RAWOPEN 'the setuid copy follows the same policy, and reads 
 	! grep nbdy err
 '
 
+test_expect_success RAWOPEN '-c: bad lines first; the filters once every line is good' '
+	policy "user:nobody packet iface=vA ethertype=0x88b5 colour=red" \
+		"user:nobody packet iface=vA ethertype=0x88b6" \
+		"user:nobody packet iface=vA ethertype=0x88b7 filter=\"ether src\"" &&
+	test_expect_code 1 nobody -c >out 2>err &&
+	test_grep -x "rawopen: $POLICY:1: unknown key .colour." err &&
+	test_line_count = 1 err && ! test -s out &&
+	policy "user:nobody packet iface=vA ethertype=0x88b5" \
+		"user:nobody packet iface=vA ethertype=0x88b6" \
+		"user:nobody packet iface=vA ethertype=0x88b7 filter=\"ether src\"" &&
+	test_expect_code 1 nobody -c >out 2>err &&
+	test_grep "^rawopen: $POLICY:3: filter: " err &&
+	test_line_count = 1 err && ! test -s out
+'
+
 test_expect_success RAWOPEN 'the environment changes nothing' '
 	policy "user:nobody packet iface=vA ethertype=0x88b5" &&
 	SUDO_UID=0 SUDO_GID=0 USER=root LOGNAME=root HOME=/root \
