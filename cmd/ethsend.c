@@ -20,6 +20,7 @@
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdint.h>
@@ -318,6 +319,28 @@ operands(struct opts *o, int argc, char **argv, uint16_t *btype)
 }
 
 /*
+ * -i named an interface that no section of the input described (maxnif
+ * is the most any had): nothing could be sent, which is a usage error,
+ * said once the whole input was read.
+ */
+static void __attribute__((noreturn))
+no_ifid(const struct opts *o, struct run *r, uint32_t maxnif)
+{
+	char has[64];
+
+	if (maxnif == 0)
+		snprintf(has, sizeof(has), "it describes no interface");
+	else if (maxnif == 1)
+		snprintf(has, sizeof(has), "its only interface is 0");
+	else
+		snprintf(has, sizeof(has), "its interfaces are 0 to %" PRIu32,
+		    maxnif - 1);
+	warnx("-i %" PRId64 ": the input has no interface %" PRId64 " (%s)",
+	    o->ifid, o->ifid, has);
+	finish(o, r, EXIT_USAGE);
+}
+
+/*
  * Sends every record, o->loops times, as -c, -r and -R say, and ends the
  * run with its summary.
  */
@@ -394,6 +417,9 @@ send_all(const struct opts *o, struct run *r, struct pcapio_reader *rd,
 				break;
 		}
 		flush(o, r);
+		/* Here at the end of a pass, or at -c (then a record matched). */
+		if (o->ifid >= 0 && (uint64_t)o->ifid >= rd->p.maxnif)
+			no_ifid(o, r, rd->p.maxnif);
 		if (passrecs == 0 || (o->count > 0 && taken >= o->count))
 			break;
 	}

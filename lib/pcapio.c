@@ -696,6 +696,8 @@ pcapng_block(struct pcapio_parser *p, const uint8_t *b, size_t n,
 		if (pcapng_idb_opts(p, b + 16, blen - 20, ifp, off) == -1)
 			return -1;
 		p->nif++;
+		if (p->nif > p->maxnif)
+			p->maxnif = p->nif;
 		return STEP_SKIP;
 	case PCAPNG_EPB:
 		if (blen < 32)

@@ -215,6 +215,9 @@ struct pcapio_parser {
 	uint32_t	 snaplen;	/* pcap: from the file header */
 	uint16_t	 linktype;	/* pcap: from the file header */
 	uint32_t	 nif;		/* pcapng: interfaces in this section */
+	uint32_t	 maxnif;	/* pcapng: the most interfaces any section
+					   so far described, those without a
+					   record included */
 	struct pcapio_if ifs[PCAPIO_MAXIF];
 	uint64_t	 off;		/* stream offset of the next byte */
 	uint64_t	 nrec;		/* records returned so far */

@@ -107,4 +107,57 @@ test_expect_success NET,SCAPY '-l 0 loops until -c' '
 	test_grep "^ethsend: 12 frames sent" err
 '
 
+# ng.py FILE [N]: a pcapng with interfaces 0 and 1, frames 0 to 5 on
+# interface i % 2, then, with N, a section of N interfaces and no record;
+# prints the frames of interface 1 in hex.
+cat >ng.py <<\EOF_PY
+import struct, sys
+def blk(t, body):
+    body += b"\0" * (-len(body) % 4)
+    return struct.pack("<II", t, len(body) + 12) + body + struct.pack("<I", len(body) + 12)
+shb = blk(0x0a0d0d0a, struct.pack("<IHHq", 0x1a2b3c4d, 1, 0, -1))
+idb = blk(1, struct.pack("<HHI", 1, 0, 0))
+out = shb + idb + idb
+for i in range(6):
+    f = bytes.fromhex("02000000000b02000000000a88b5") + struct.pack("!I", i) + bytes([i]) * 50
+    out += blk(6, struct.pack("<IIIII", i % 2, 0, 0, len(f), len(f)) + f)
+    if i % 2:
+        print(f.hex())
+if len(sys.argv) > 2:
+    out += shb + idb * int(sys.argv[2])
+open(sys.argv[1], "wb").write(out)
+EOF_PY
+
+test_expect_success NET '-i 1 sends interface 1 only; -i 5, which no section has, is said (exit 100)' '
+	/usr/bin/python3 ng.py two.pcapng >want &&
+	capture 3 ether src 02:00:00:00:00:0a &&
+	send -i 1 va 0x88b5 <two.pcapng 2>err &&
+	capture_wait &&
+	test_cmp want got &&
+	test_grep "^ethsend: 3 frames sent" err &&
+	test_line_count = 1 err &&
+	test_expect_code 100 send -i 5 va 0x88b5 <two.pcapng 2>err &&
+	test_grep -x "ethsend: -i 5: the input has no interface 5 (its interfaces are 0 to 1)" err &&
+	test_grep "^ethsend: 0 frames sent" err &&
+	test_expect_code 100 send -q -i 2 -l 0 va 0x88b5 <two.pcapng 2>err &&
+	test_grep -x "ethsend: -i 2: the input has no interface 2 (its interfaces are 0 to 1)" err &&
+	test_line_count = 1 err
+'
+
+test_expect_success NET '-i: an interface of a section without records is no error' '
+	/usr/bin/python3 ng.py three.pcapng 3 >/dev/null &&
+	send -i 2 va 0x88b5 <three.pcapng 2>err &&
+	test_grep "^ethsend: 0 frames sent" err &&
+	test_line_count = 1 err &&
+	test_expect_code 100 send -q -i 3 va 0x88b5 <three.pcapng 2>err &&
+	test_grep -x "ethsend: -i 3: the input has no interface 3 (its interfaces are 0 to 2)" err &&
+	/usr/bin/python3 -c "
+import struct
+b = struct.pack(\"<IHHq\", 0x1a2b3c4d, 1, 0, -1)
+open(\"none.pcapng\", \"wb\").write(struct.pack(\"<II\", 0x0a0d0d0a, 28) + b + struct.pack(\"<I\", 28))
+" &&
+	test_expect_code 100 send -q -i 0 va 0x88b5 <none.pcapng 2>err &&
+	test_grep -x "ethsend: -i 0: the input has no interface 0 (it describes no interface)" err
+'
+
 test_done

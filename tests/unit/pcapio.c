@@ -184,6 +184,29 @@ mkpcapng(struct b *b, int swap, uint16_t linktype1)
 	blk_close(b, o);
 }
 
+/* A pcapng section of n Ethernet interfaces and no record. */
+static void
+mkpcapng_empty(struct b *b, unsigned int n)
+{
+	size_t o;
+
+	memset(b, 0, sizeof(*b));
+	o = blk_open(b, 0x0a0d0d0a);
+	put32(b, 0x1a2b3c4d);
+	put16(b, 1);
+	put16(b, 0);
+	put32(b, 0xffffffff);
+	put32(b, 0xffffffff);
+	blk_close(b, o);
+	while (n-- > 0) {
+		o = blk_open(b, 1);
+		put16(b, 1);
+		put16(b, 0);
+		put32(b, 0);
+		blk_close(b, o);
+	}
+}
+
 /*
  * Parses all of buf (as the end of a stream) into up to 8 records.
  * Returns their count, or -1 with the error in p->err.
@@ -406,6 +429,22 @@ test_pcapng(void)
 		    "sections, both byte orders");
 		ok(recs[5].num == 6 && recs[5].caplen == 64,
 		    "pcapng: second section's records");
+		is_int(p.maxnif, 2, "pcapng: two sections of 2 interfaces: "
+		    "maxnif 2");
+
+		/* A section without records still counts its interfaces. */
+		mkpcapng_empty(&b, 3);
+		mkpcapng(&b2, 0, 1);
+		memcpy(b.d + b.n, b2.d, b2.n);
+		b.n += b2.n;
+		is_int(parse_all(&p, b.d, b.n, recs), 3, "pcapng: a section of "
+		    "3 interfaces and no record, then one of 2");
+		is_int(p.nif, 2, "pcapng: nif is the last section's");
+		is_int(p.maxnif, 3, "pcapng: maxnif is the most of any section");
+		mkpcapng_empty(&b, 0);
+		is_int(parse_all(&p, b.d, b.n, recs), 0, "pcapng: a section "
+		    "header alone");
+		is_int(p.maxnif, 0, "pcapng: no interface: maxnif 0");
 	}
 
 	mkpcapng(&b, 0, 1);
