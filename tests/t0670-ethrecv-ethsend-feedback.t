@@ -107,6 +107,19 @@ test_expect_success VETH '-q: no readiness line' '
 	! grep "listening" err
 '
 
+test_expect_success VETH '-q: SIGUSR1 still says the counts, and only that' '
+	rm -f err &&
+	test_bg pid ip netns exec $B ethrecv -q -w hex vb 0x88b5 >got 2>err &&
+	wait_for bound $B 88b5 &&
+	send 2 64 >sent &&
+	wait_for has_lines 2 got &&
+	kill -USR1 $pid &&
+	wait_for grep -q "^ethrecv: 2 frames received, 0 dropped by kernel$RATES" err &&
+	kill -TERM $pid &&
+	wait $pid &&
+	test_line_count = 1 err
+'
+
 test_expect_success VETH '-q: no summary either, as ethsend -q' '
 	nsrun $B ethrecv -q -t 1 vb 0x88b5 >q.pcap 2>err &&
 	test_line_count = 0 err
@@ -215,6 +228,21 @@ test_expect_success VETH 'SIGUSR1 to a looping ethsend: a line, and it goes on' 
 	test $rc = 0 &&
 	test_line_count = 2 err &&
 	test_grep -c "^ethsend: [0-9]* frames\{0,1\} sent, [0-9]* bytes, 0 errors$RATES" err
+'
+
+test_expect_success VETH 'SIGUSR1 to ethsend -q: the line all the same, and no summary' '
+	rm -f rerr &&
+	test_bg rpid nsrun $B ethrecv -q -w hex vb 0x88b5 >got 2>rerr &&
+	wait_for bound $B 88b5 &&
+	rm -f err &&
+	test_bg pid sh -c "$(loop -q -r 50)" 2>err &&
+	wait_for has_lines 1 got &&
+	kill -USR1 $pid &&
+	wait_for grep -q "^ethsend: [0-9]* frames\{0,1\} sent, [0-9]* bytes, 0 errors$RATES" err &&
+	kill -TERM $pid &&
+	rc=0 && wait $pid || rc=$? &&
+	test $rc = 0 &&
+	test_line_count = 1 err
 '
 
 test_expect_success VETH 'ethsend -P and --progress: rate lines of the right shape' '

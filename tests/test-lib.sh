@@ -209,7 +209,9 @@ wait_for() {
 	return 1
 }
 
-# test_bg NAME CMD...: start CMD in the background, its pid in $NAME;
+# test_bg NAME CMD...: start CMD in the background, its pid in $NAME
+# (when CMD is a shell function, as nsrun, the pid is a subshell's: a
+# test that signals the tool starts it with `ip netns exec`, which execs);
 # it is killed (with all under it) if still running when the test that
 # started it ends, or, outside a test, when the script exits.  A test body
 # runs in a subshell, so what it registers with test_at_exit would be lost.
