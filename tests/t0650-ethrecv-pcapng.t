@@ -100,7 +100,21 @@ test_expect_success 'usage: --comment, --tstamp-us and -s go with their formats'
 	test_expect_code 100 ethrecv -s 64 -w hex lo all 2>err &&
 	test_grep "^ethrecv: -s goes with -w pcap or -w pcapng$" err &&
 	test_expect_code 100 ethrecv -s 262145 lo all 2>err &&
-	test_grep "^ethrecv: -s 262145: too large (at most 262144)$" err
+	test_grep "^ethrecv: -s 262145: too large (at most 262144)$" err &&
+	test_expect_code 100 ethrecv -w pcapng --comment "$(printf "%065536d" 0)" lo all 2>err &&
+	test_grep -x "ethrecv: --comment: longer than 65535 bytes" err
+'
+
+test_expect_success VETH '--comment of 65535 bytes, the most an option holds, is taken whole' '
+	nsrun $B ethrecv -w pcapng --comment "$(printf "%065535d" 7)" -t 1ms vb 0x88b5 >long.pcapng 2>err &&
+	/usr/bin/python3 -c "
+import struct, sys
+d = open(\"long.pcapng\", \"rb\").read()
+bl = struct.unpack(\"<I\", d[4:8])[0]
+c, l = struct.unpack(\"<HH\", d[24:28])
+assert c == 1 and l == 65535 and d[28:28 + l] == b\"0\" * 65534 + b\"7\", (c, l)
+" &&
+	test "$(/usr/bin/python3 peer.py epbs long.pcapng)" = 0
 '
 
 test_expect_success VETH,TSHARK 'tshark reads every frame of -w pcapng byte for byte, on interface vb' '
