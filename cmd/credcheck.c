@@ -2,7 +2,7 @@
  * credcheck: check the peer of a Unix socket, then exec.
  *
  *	credcheck [-u user]... [-g group]... [-P pid]... [-s fd]
- *	    [-- prog [arg ...]]
+ *	    [[--] prog [arg ...]]
  *
  * The peer is the one on fd 0, as s6-ipcserver, systemd's Accept=yes and
  * ucspi-unix hand it over, or on -s fd.  Its credentials are the kernel's
@@ -29,7 +29,7 @@
 /* Exactly credcheck(1)'s SYNOPSIS. */
 static const char usage_text[] =
     "usage: credcheck [-u user]... [-g group]... [-P pid]... [-s fd] "
-    "[-- prog [arg ...]]\n";
+    "[[--] prog [arg ...]]\n";
 
 static void __attribute__((noreturn))
 usage(void)

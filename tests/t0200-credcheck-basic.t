@@ -261,7 +261,7 @@ test_expect_success SOCAT 'under socat: a socketpair (no nofork) refused, the cl
 
 test_expect_success 'usage errors: 100 with a message' '
 	test_expect_code 100 credcheck -x 2>err &&
-	test_grep "^usage: credcheck \[-u user\]\.\.\. \[-g group\]\.\.\. \[-P pid\]\.\.\. \[-s fd\] \[-- prog \[arg \.\.\.\]\]$" err &&
+	test_grep "^usage: credcheck \[-u user\]\.\.\. \[-g group\]\.\.\. \[-P pid\]\.\.\. \[-s fd\] \[\[--\] prog \[arg \.\.\.\]\]$" err &&
 	test_expect_code 100 credcheck -u 2>err &&
 	test_grep "^usage: credcheck" err &&
 	test_expect_code 100 credcheck -u no-such-user-fdcap -- true 2>err &&
