@@ -110,6 +110,21 @@ test_expect_success VETH '-T: the handler and what it started are killed' '
 	wait_for gone "$(cat child)"
 '
 
+# SIGTERM: the running handlers get it too, are waited for, and the
+# server ends with 0.
+test_expect_success VETH 'SIGTERM reaches the running handlers, which are waited for' '
+	rm -f err termed &&
+	test_bg pid ip netns exec $B ethrecv -e vb 0x88b5 -- sh -c "trap \"echo term >termed; exit 0\" TERM; echo up >up; while :; do sleep 1; done" 2>err &&
+	wait_for bound $B 88b5 &&
+	ask slow 0 >/dev/null &&
+	wait_for test -s up &&
+	kill -TERM $pid &&
+	rc=0 && wait $pid || rc=$? &&
+	test $rc = 0 &&
+	test "$(cat termed)" = term &&
+	test_grep "^ethrecv: 1 frame received, 0 dropped by kernel, 0 replies sent, 0 handlers failed$RATES" err
+'
+
 test_expect_success VETH 'a reply longer than the MTU is reported, not sent' '
 	rm -f err &&
 	test_bg pid ip netns exec $B ethrecv -e -c 1 vb 0x88b5 -- head -c 2000 /dev/zero 2>err &&
