@@ -166,12 +166,20 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
-	if (cli_split(argc, argv, optind, last, CLI_PROG_OPTIONAL, &a,
+	/*
+	 * No operands of its own: a program may come without "--" (s6
+	 * style), and then every word from it on is the program's, a "--"
+	 * too ("credcheck grep -e x -- file"), where cli_split() would cut.
+	 * cli_split() has the rest: no word left, or a "--" that getopt ate
+	 * and that was no option's argument.
+	 */
+	memset(&a, 0, sizeof(a));
+	if (optind < argc && (optind < 2 || argv[optind - 1] == last ||
+	    strcmp(argv[optind - 1], "--") != 0))
+		a.prog = argv + optind;
+	else if (cli_split(argc, argv, optind, last, CLI_PROG_OPTIONAL, &a,
 	    &ce) == -1)
 		cli_exit(&ce);
-	/* No operands of its own: a program may come without "--". */
-	if (a.prog == NULL && a.nops > 0)
-		a.prog = a.ops;
 	if (cli_fd_open(NULL, fd, &ce) == -1)
 		cli_exit(&ce);
 

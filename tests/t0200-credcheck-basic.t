@@ -116,6 +116,15 @@ test_expect_success PYTHON 'exec mode: arguments and fds pass through, without -
 	test_cmp expect out
 '
 
+test_expect_success PYTHON 'without --, a -- among the arguments is the program'"'"'s' '
+	peer -- credcheck -g 0 sh -c "echo \"\$@\"" sh a -- b >out &&
+	echo "a -- b" >expect && test_cmp expect out &&
+	peer -- credcheck echo a -- >out &&
+	echo "a --" >expect && test_cmp expect out &&
+	peer -- credcheck -g 0 -- echo a -- b >out &&
+	echo "a -- b" >expect && test_cmp expect out
+'
+
 test_expect_success PYTHON 'exec failures: 127 not found, 126 not executable' '
 	test_expect_code 127 peer -- credcheck -- ./no-such-prog 2>err &&
 	test_grep "^credcheck: exec ./no-such-prog: No such file or directory$" err &&
