@@ -187,6 +187,25 @@ test_expect_success VETH '-P pins each worker to its CPU' '
 	test "$(grep -c "	0$" aff)" = 2
 '
 
+# -P 0,1 with three workers: the list in turn, 0, 1, 0 (the main thread
+# keeps every CPU it may use).
+taskset -pc $$ 2>/dev/null | grep -q "0-[1-9]\|0,1" && test_set_prereq CPU01
+test_expect_success VETH,CPU01 '-P takes its CPUs in turn' '
+	rm -f err &&
+	test_bg pid ip netns exec $B ethrecv -j 3:lb -P 0,1 -w hex vb 0x88b5 >got 2>err &&
+	wait_for grep -q listening err &&
+	send eth 0 6 &&
+	wait_for has_lines 6 got &&
+	for t in /proc/$pid/task/*; do
+		grep "^Cpus_allowed_list" $t/status
+	done >aff &&
+	kill -TERM $pid && wait $pid &&
+	check 6 <got &&
+	test_line_count = 4 aff &&
+	test "$(grep -c "	0$" aff)" = 2 &&
+	test "$(grep -c "	1$" aff)" = 1
+'
+
 test_expect_success VETH '-o -C: one set of files, each whole, every frame once' '
 	rm -f err &&
 	test_bg pid nsrun $B ethrecv -j 2:lb -c 300 -o cap -C 4k vb 0x88b5 2>err &&
