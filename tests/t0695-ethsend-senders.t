@@ -155,6 +155,54 @@ os.execvpe(\"ethsend\", [\"ethsend\", \"-j\", \"2\"], env)
 	test_grep "^ethsend: send on dm: a frame of 200 bytes" err
 '
 
+# adds_up FILE: FILE is one total line, then one line for each sender,
+# in text or in kv, and the senders' counts add up to the total.
+adds_up() {
+	awk '/^ethsend: [0-9]+ frames? sent,/ { t = $2; n++; next }
+	     /^ethsend: sent=/ { sub(/^sent=/, "", $2); t = $2; n++; next }
+	     /^ethsend: sender [0-9]+: [0-9]+ sent, 0 errors$/ { s += $4; k++; next }
+	     /^ethsend: sender=[0-9]+ sent=[0-9]+ errors=0$/ { sub(/^sent=/, "", $3); s += $3; k++; next }
+	     { bad = 1 }
+	     END { exit !(n == 1 && k == 2 && t == s && !bad) }' "$1"
+}
+
+# usr1 FORMAT: ethsend -j 2 -l 0, looping a capture on va until killed,
+# gets SIGUSR1 once frames arrive on vb; then SIGTERM.  err holds what it
+# said: the SIGUSR1 lines, then the summary.
+usr1() {
+	mkpcap four.pcap 4 60 &&
+	capture 1 &&
+	rm -f err &&
+	test_bg pid sh -c "exec ip netns exec $A ethsend -j 2 -l 0 \
+		--stats-format=$1 va 0x88b5 <four.pcap" 2>err &&
+	wait "$cap_pid" &&
+	kill -USR1 $pid &&
+	wait_for has_lines 3 err &&
+	kill -TERM $pid &&
+	wait $pid &&
+	test_line_count = 6 err &&
+	sed -n 1,3p err >usr1.err && sed -n 4,6p err >end.err
+}
+has_lines() { test "$(wc -l <"$2")" -ge "$1"; }
+
+test_expect_success NET 'SIGUSR1 under -j 2: the per-sender lines too, as the summary has them' '
+	usr1 text &&
+	adds_up usr1.err &&
+	adds_up end.err &&
+	test_grep "^ethsend: [0-9]* frames\{0,1\} sent, [0-9]* bytes, 0 errors in " usr1.err &&
+	test_grep "^ethsend: sender 0: [0-9]* sent, 0 errors$" usr1.err &&
+	test_grep "^ethsend: sender 1: [0-9]* sent, 0 errors$" usr1.err
+'
+
+test_expect_success NET 'SIGUSR1 under -j 2 --stats-format=kv: the sender=K lines too' '
+	usr1 kv &&
+	adds_up usr1.err &&
+	adds_up end.err &&
+	test_grep "^ethsend: sent=[0-9]* bytes=[0-9]* errors=0 skipped=0 " usr1.err &&
+	test_grep -x "ethsend: sender=0 sent=[0-9]* errors=0" usr1.err &&
+	test_grep -x "ethsend: sender=1 sent=[0-9]* errors=0" usr1.err
+'
+
 test_expect_success 'usage: -j counts, and what it does not go with' '
 	test_expect_code 100 ethsend -j 0 lo 0x88b5 </dev/null 2>err &&
 	test_grep -x "ethsend: -j 0: too small (at least 1)" err &&

@@ -68,6 +68,8 @@ struct run {
 	struct txq_batch b;
 	struct txq_batch *cur;
 	struct txpool	*mt;		/* -j N > 1; NULL: one sender, here */
+	struct txpool_counts *counts;	/* -j: each sender's, as senders_sum()
+					   last read them (the totals' sum) */
 	uint64_t	 start;		/* ns: when the first frame was read */
 	int		 started;	/* a frame was read: start is set */
 	struct pace	 pace;		/* -r, -R; its clock from the run's start */

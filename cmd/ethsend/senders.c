@@ -81,19 +81,23 @@ senders_wait(const struct opts *o, struct run *r)
 	}
 }
 
-/* The senders' counts so far into r's totals. */
+/*
+ * The senders' counts so far into r->counts, and their sum into r's
+ * totals: read once, so that the lines said of them add up.
+ */
 void
 senders_sum(struct run *r)
 {
-	struct txpool_counts c;
+	struct txpool_counts *c;
 	unsigned int k;
 
 	r->q.sent = r->q.bytes = r->q.errors = 0;
 	for (k = 0; k < txpool_size(r->mt); k++) {
-		txpool_counts(r->mt, k, &c);
-		r->q.sent += c.sent;
-		r->q.bytes += c.bytes;
-		r->q.errors += c.errors;
+		c = &r->counts[k];
+		txpool_counts(r->mt, k, c);
+		r->q.sent += c->sent;
+		r->q.bytes += c->bytes;
+		r->q.errors += c->errors;
 	}
 }
 
@@ -124,7 +128,8 @@ senders_open(const struct opts *o, struct run *r, char **argv, int argc)
 	int handed = o->fd < 0 && listenfd_count() > 0;
 
 	if ((w = calloc(n, sizeof(*w))) == NULL ||
-	    (qs = calloc(n, sizeof(*qs))) == NULL)
+	    (qs = calloc(n, sizeof(*qs))) == NULL ||
+	    (r->counts = calloc(n, sizeof(*r->counts))) == NULL)
 		err(EXIT_SYS, "calloc");
 	for (k = 0; k < n; k++) {
 		if ((w[k] = calloc(1, sizeof(*w[k]))) == NULL)

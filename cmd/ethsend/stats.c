@@ -19,14 +19,18 @@
  * The counts so far, with the time since the first frame was read (0
  * before it: an idle wait for input is not counted), and the rates over
  * it (frames/s, Mbit/s of Ethernet frames, as tcpreplay gives them);
- * --stats-format=kv: key=value pairs.
+ * under -j then one line for each sender, from r->counts (which
+ * senders_sum() read, and r's totals are the sum of); --stats-format=kv:
+ * key=value pairs.  What SIGUSR1 asks for, and the summary.
  */
 void
 report(const struct opts *o, const struct run *r)
 {
+	const struct txpool_counts *c;
 	double secs = r->started ? (double)(ts_now_ns() - r->start) /
 	    NSEC_PER_SEC : 0;
 	double fps, mbps;
+	unsigned int k;
 
 	cli_rates(r->q.sent, r->q.bytes, secs, &fps, &mbps);
 
@@ -35,38 +39,35 @@ report(const struct opts *o, const struct run *r)
 		    " errors=%" PRIu64 " skipped=%" PRIu64 " elapsed=%.3f "
 		    "fps=%.1f mbps=%.3f\n", r->q.sent, r->q.bytes,
 		    r->q.errors, r->skipped, secs, fps, mbps);
-		return;
+	} else {
+		fprintf(stderr, "ethsend: %" PRIu64 " %s sent, %" PRIu64
+		    " %s, %" PRIu64 " %s", r->q.sent, cli_plural(r->q.sent,
+		    "frame", "frames"), r->q.bytes, cli_plural(r->q.bytes,
+		    "byte", "bytes"), r->q.errors, cli_plural(r->q.errors,
+		    "error", "errors"));
+		if (o->skip)
+			fprintf(stderr, ", %" PRIu64 " skipped", r->skipped);
+		fprintf(stderr, " in %.3f s (%.1f frames/s, %.3f Mbit/s)\n",
+		    secs, fps, mbps);
 	}
-	fprintf(stderr, "ethsend: %" PRIu64 " %s sent, %" PRIu64 " %s, %"
-	    PRIu64 " %s", r->q.sent, cli_plural(r->q.sent, "frame", "frames"),
-	    r->q.bytes, cli_plural(r->q.bytes, "byte", "bytes"), r->q.errors,
-	    cli_plural(r->q.errors, "error", "errors"));
-	if (o->skip)
-		fprintf(stderr, ", %" PRIu64 " skipped", r->skipped);
-	fprintf(stderr, " in %.3f s (%.1f frames/s, %.3f Mbit/s)\n", secs,
-	    fps, mbps);
+	for (k = 0; r->mt != NULL && k < txpool_size(r->mt); k++) {
+		c = &r->counts[k];
+		if (o->kv)
+			fprintf(stderr, "ethsend: sender=%u sent=%" PRIu64
+			    " errors=%" PRIu64 "\n", k, c->sent, c->errors);
+		else
+			fprintf(stderr, "ethsend: sender %u: %" PRIu64
+			    " sent, %" PRIu64 " %s\n", k, c->sent, c->errors,
+			    cli_plural(c->errors, "error", "errors"));
+	}
 }
 
-/* The total line, and under -j one line for each sender. */
+/* The summary: report()'s lines, unless -q. */
 void
 summary(const struct opts *o, const struct run *r)
 {
-	struct txpool_counts c;
-	unsigned int k;
-
-	if (o->quiet)
-		return;
-	report(o, r);
-	for (k = 0; r->mt != NULL && k < txpool_size(r->mt); k++) {
-		txpool_counts(r->mt, k, &c);
-		if (o->kv)
-			fprintf(stderr, "ethsend: sender=%u sent=%" PRIu64
-			    " errors=%" PRIu64 "\n", k, c.sent, c.errors);
-		else
-			fprintf(stderr, "ethsend: sender %u: %" PRIu64
-			    " sent, %" PRIu64 " %s\n", k, c.sent, c.errors,
-			    cli_plural(c.errors, "error", "errors"));
-	}
+	if (!o->quiet)
+		report(o, r);
 }
 
 /*
