@@ -69,8 +69,10 @@ command -v capinfos >/dev/null && test_have_prereq TCPDUMP &&
 	test_set_prereq CAPINFOS
 
 test_expect_success 'usage: -C, -G, -W, -z need -o; -W needs -C or -G, not -z; -o not with -e' '
-	test_expect_code 100 ethrecv -C 1k vb 0x88b5 2>err &&
-	test_grep "^ethrecv: -C, -G, -W and -z need -o$" err &&
+	for o in "-C 1k" "-G 60" "-W 2" "-z gzip"; do
+		test_expect_code 100 ethrecv $o vb 0x88b5 2>err &&
+		test_grep "^ethrecv: -C, -G, -W and -z need -o$" err || return 1
+	done &&
 	test_expect_code 100 ethrecv -o x.pcap -W 3 vb 0x88b5 2>err &&
 	test_grep "^ethrecv: -W needs -C or -G$" err &&
 	test_expect_code 100 ethrecv -o x.pcap -C 0 vb 0x88b5 2>err &&
@@ -112,6 +114,26 @@ test_expect_success VETH,CAPINFOS '-C: every file valid, none past the size, the
 	test_cmp sent got &&
 	test ! -e c.pcap &&
 	test_grep "^ethrecv: 60 frames received, 0 dropped by kernel" err
+'
+
+# The text formats are counted at the most a frame can take: every file
+# stays under -C, and together they hold every frame once, in order.
+test_expect_success VETH '-C with -w hex, text and payload: every file under the size' '
+	for w in hex text payload; do
+		rm -f err $w.out.* &&
+		test_bg pid nsrun $B ethrecv -w $w -o $w.out -C 1k -c 30 vb 0x88b5 2>err &&
+		wait_for bound $B 88b5 &&
+		send 0 30 200 >sent &&
+		wait $pid &&
+		numbered $w.out >files &&
+		test_line_count -ge 3 files &&
+		for f in $(cat files); do
+			test $(wc -c <"$f") -le 1024 || { echo "$f: too large" >&2; return 1; }
+		done &&
+		test_grep "^ethrecv: 30 frames received" err || return 1
+	done &&
+	cat $(numbered hex.out) >got &&
+	test_cmp sent got
 '
 
 # blocks FILE: the pcapng block types of FILE, in hex, one a line; an
