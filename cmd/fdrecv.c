@@ -644,9 +644,13 @@ main(int argc, char *argv[])
 	if (cli_split(argc, argv, optind, last, CLI_PROG_REQUIRED, &a,
 	    &ce) == -1)
 		cli_exit(&ce);
-	if (a.nops != 1 || (lflag && cflag) ||
-	    (!lflag && (jobs != 0 || peruid != 0 || timeout != -1)))
+	if (a.nops != 1)
 		usage();
+	if (lflag && cflag)
+		errx(EXIT_USAGE, "-l and -c exclude each other");
+	if (!lflag && (peruid != 0 || jobs != 0 || timeout != -1))
+		errx(EXIT_USAGE, "-%c goes with -l", peruid != 0 ? 'C' :
+		    jobs != 0 ? 'j' : 't');
 	path = a.ops[0];
 
 	if ((handed = listenfd_count()) == -1)

@@ -74,7 +74,7 @@ queued() {
 	test "$(ss -xlH | awk -v n="$1" '$5 == n { print $3 }')" = "$2"
 }
 
-test_expect_success 'usage: both forms of the synopsis; -j, -C, -t only with -l, in range' '
+test_expect_success 'usage: both forms of the synopsis; -j, -C, -t only with -l, each said, in range' '
 	test_expect_code 100 fdrecv 2>err &&
 	cat >expect <<-\EOF &&
 	usage: fdrecv [-c] [-u user] [-g group] socket -- prog [arg ...]
@@ -83,12 +83,15 @@ test_expect_success 'usage: both forms of the synopsis; -j, -C, -t only with -l,
 	EOF
 	test_cmp expect err &&
 	test_expect_code 100 fdrecv -j 2 ./s -- true 2>err &&
-	test_cmp expect err &&
+	echo "fdrecv: -j goes with -l" >expect && test_cmp expect err &&
 	test_expect_code 100 fdrecv -C 2 ./s -- true 2>err &&
-	test_cmp expect err &&
+	echo "fdrecv: -C goes with -l" >expect && test_cmp expect err &&
 	test_expect_code 100 fdrecv -c -t 5 ./s -- true 2>err &&
-	test_cmp expect err &&
+	echo "fdrecv: -t goes with -l" >expect && test_cmp expect err &&
+	test_expect_code 100 fdrecv -t 5 -j 2 -C 3 ./s -- true 2>err &&
+	echo "fdrecv: -C goes with -l" >expect && test_cmp expect err &&
 	test_expect_code 100 fdrecv -l -c ./s -- true 2>err &&
+	echo "fdrecv: -l and -c exclude each other" >expect &&
 	test_cmp expect err &&
 	test_expect_code 100 fdrecv -l -j 0 ./s -- true 2>err &&
 	echo "fdrecv: -j 0: too small (at least 1)" >expect &&
