@@ -225,7 +225,8 @@ listenfd_names_check(const char *names, size_t n, char *why, size_t whylen)
 		return -1;
 	}
 	if (k != n) {
-		snprintf(why, whylen, "%zu names for %zu sockets", k, n);
+		snprintf(why, whylen, "%zu name%s for %zu socket%s", k,
+		    k == 1 ? "" : "s", n, n == 1 ? "" : "s");
 		errno = EINVAL;
 		return -1;
 	}

@@ -54,7 +54,7 @@ int	listenfd_setenv(size_t n, const char *names);
  * each not empty, printable, without spaces (sd_listen_fds_with_names(3)
  * wants one for each fd).  Returns 0, or -1 with errno EINVAL and why
  * filled: "names are printable, without spaces", "an empty name", or "3
- * names for 2 sockets".
+ * names for 2 sockets" ("1 name", "1 socket" in the singular).
  */
 int	listenfd_names_check(const char *names, size_t n, char *why,
 	    size_t whylen);

@@ -69,8 +69,8 @@ test_expect_success '-o takes one fd from 3 to 1023' '
 '
 
 test_expect_success '-n names each socket, one name each, none empty' '
-	usage_error "-n: 2 names for 1 sockets" -n a:b lo 0x88b5 -- true &&
-	usage_error "-n: 1 names for 2 sockets" -n a lo 0x88b5 lo 0x88b6 -- true &&
+	usage_error "-n: 2 names for 1 socket" -n a:b lo 0x88b5 -- true &&
+	usage_error "-n: 1 name for 2 sockets" -n a lo 0x88b5 lo 0x88b6 -- true &&
 	usage_error "-n: an empty name" -n a: lo 0x88b5 lo 0x88b6 -- true &&
 	usage_error "-n: an empty name" -n :a lo 0x88b5 lo 0x88b6 -- true &&
 	usage_error "-n: an empty name" -n "" lo 0x88b5 -- true &&

@@ -207,6 +207,12 @@ test_names_check(void)
 	ok(listenfd_names_check("a:b", 3, why, sizeof(why)) == -1 &&
 	    errno == EINVAL && strcmp(why, "2 names for 3 sockets") == 0,
 	    "names: two for three");
+	ok(listenfd_names_check("a:b", 1, why, sizeof(why)) == -1 &&
+	    strcmp(why, "2 names for 1 socket") == 0,
+	    "names: two for one: \"1 socket\"");
+	ok(listenfd_names_check("a", 2, why, sizeof(why)) == -1 &&
+	    strcmp(why, "1 name for 2 sockets") == 0,
+	    "names: one for two: \"1 name\"");
 	ok(listenfd_names_check("a::b", 3, why, sizeof(why)) == -1 &&
 	    strcmp(why, "an empty name") == 0, "names: an empty one inside");
 	ok(listenfd_names_check(":a", 2, why, sizeof(why)) == -1 &&
@@ -223,7 +229,7 @@ test_names_check(void)
 int
 main(void)
 {
-	plan(39 + 7);
+	plan(39 + 9);
 	test_count();
 	test_names_check();
 	test_names();
