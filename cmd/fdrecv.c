@@ -15,12 +15,10 @@
  * in IPCREMOTEEUID, IPCREMOTEEGID and IPCREMOTEPID (UCSPI), at most N at
  * once (lib/ipcsrv), at most max of them from one uid, and closes a
  * connection whose message has not come within the timeout: no client
- * holds a place for ever.
+ * holds a place for ever.  The server is cmd/fdrecv/server.c.
  */
 #include <sys/socket.h>
 #include <sys/types.h>
-
-#include <sys/wait.h>
 
 #include <err.h>
 #include <errno.h>
@@ -37,9 +35,10 @@
 #include "cred.h"
 #include "fdcap.h"
 #include "fdpass.h"
-#include "ipcsrv.h"
 #include "listenfd.h"
 #include "usock.h"
+
+#include "fdrecv/fdrecv.h"
 
 /* fdrecv -l: s6-ipcserver's default and a bound on the server's fds. */
 #define JOBS_DEFAULT	40
@@ -117,7 +116,7 @@ restore_signals(const sigset_t *oldmask)
  * Whether the peer c passes rule (always, when the rule is empty): 1
  * yes, 0 no.  Says why not on stderr, naming the peer as who.
  */
-static int
+int
 peer_allowed(const struct cred_peer *c, const struct cred_rule *rule,
     const char *who)
 {
@@ -153,7 +152,7 @@ peer_ok(int s, const struct cred_rule *rule, const char *who)
 }
 
 /* Listens on path, or exits saying why not. */
-static int
+int
 listen_on(const char *path, int backlog, struct usock_file *uf)
 {
 	int l;
@@ -173,7 +172,7 @@ listen_on(const char *path, int backlog, struct usock_file *uf)
  * for at most max fds.  Returns -1 for an error it has no words for (then
  * strerror(e) says it all).
  */
-static int
+int
 recv_why(int e, size_t max, const char *who, char *buf, size_t len)
 {
 	switch (e) {
@@ -356,7 +355,7 @@ stack_names(int handed, const char *received)
  * Places the n received fds after the handed ones, sets LISTEN_* and execs
  * prog; never returns.  names: the received names.
  */
-static void __attribute__((noreturn))
+void __attribute__((noreturn))
 run(int *fds, int n, int handed, const char *names, char *const prog[])
 {
 	char *all;
@@ -381,202 +380,6 @@ run(int *fds, int n, int handed, const char *names, char *const prog[])
 
 	execvp(prog[0], prog);
 	err(EXIT_EXECERR(errno), "%s", prog[0]);
-}
-
-/* Sets IPCREMOTEEUID, IPCREMOTEEGID and IPCREMOTEPID from c, or exits. */
-static void
-ucspi_setenv(const struct cred_peer *c)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%lu", (unsigned long)c->uid);
-	if (setenv("IPCREMOTEEUID", buf, 1) == -1)
-		err(EXIT_SYS, "setenv");
-	snprintf(buf, sizeof(buf), "%lu", (unsigned long)c->gid);
-	if (setenv("IPCREMOTEEGID", buf, 1) == -1)
-		err(EXIT_SYS, "setenv");
-	snprintf(buf, sizeof(buf), "%ld", (long)c->pid);
-	if (setenv("IPCREMOTEPID", buf, 1) == -1)
-		err(EXIT_SYS, "setenv");
-}
-
-/* What the fd server needs for every message. */
-struct server {
-	struct ipcsrv		 srv;
-	const char		*path;
-	const struct cred_rule	*rule;
-	unsigned		 peruid;	/* -C, or 0 */
-	unsigned		 timeout;	/* -t, in ms */
-	int			 handed;	/* fds handed to fdrecv itself */
-	char			*names;		/* FDPASS_NAMESLEN + 1 bytes */
-	char *const		*prog;
-};
-
-/*
- * Serves the message on s: receives it, forks a handler that runs prog
- * with the fds and the sender's credentials, and closes the fds here.  A
- * bad message or a failure is one line on stderr; the server goes on.
- */
-static void
-serve(struct server *sv, int s, uid_t uid)
-{
-	struct cred_peer c;
-	int fds[FDPASS_MAX];
-	char why[128];
-	size_t max = (size_t)(LISTENFD_MAX - sv->handed);
-	pid_t pid;
-	int n, i;
-
-	if (cred_peer(s, &c) == -1) {
-		warn("%s: peer credentials", sv->path);
-		return;
-	}
-	n = fdpass_recv_names(s, fds, max, sv->names, FDPASS_NAMESLEN + 1);
-	if (n == -1) {
-		if (recv_why(errno, max, "sender", why, sizeof(why)) == -1)
-			strlcpy(why, strerror(errno), sizeof(why));
-		warnx("%s: peer pid=%ld: %s", sv->path, (long)c.pid, why);
-		cred_peer_free(&c);
-		return;
-	}
-	if ((pid = ipcsrv_fork(&sv->srv, uid)) == 0) {
-		close(s);
-		ucspi_setenv(&c);
-		cred_peer_free(&c);
-		run(fds, n, sv->handed, sv->names, sv->prog);
-	}
-	if (pid == -1)
-		warn("fork a handler for peer pid=%ld", (long)c.pid);
-	for (i = 0; i < n; i++)
-		close(fds[i]);
-	cred_peer_free(&c);
-}
-
-/*
- * A new connection s: kept until its message when its peer passes the
- * rule and the per-uid cap, else closed, with one line on stderr.
- */
-static void
-admit(struct server *sv, int s)
-{
-	struct cred_peer c;
-
-	if (cred_peer(s, &c) == -1) {
-		warn("peer credentials");
-		close(s);
-		return;
-	}
-	if (!peer_allowed(&c, sv->rule, "peer"))
-		close(s);
-	else if (ipcsrv_keep(&sv->srv, s, c.uid) == -1) {
-		/* s is closed. */
-		if (errno == EUSERS)
-			warnx("peer pid=%ld uid=%lu gid=%lu refused: uid %lu "
-			    "has %u %s in hand (-C %u)", (long)c.pid,
-			    (unsigned long)c.uid, (unsigned long)c.gid,
-			    (unsigned long)c.uid, sv->peruid,
-			    sv->peruid == 1 ? "connection" : "connections",
-			    sv->peruid);
-		else
-			warn("keep the connection of peer pid=%ld",
-			    (long)c.pid);
-	}
-	cred_peer_free(&c);
-}
-
-/*
- * A kept connection s sent nothing within the timeout: one line naming
- * its peer, and it is closed.
- */
-static void
-expire(struct server *sv, int s)
-{
-	struct cred_peer c;
-	char t[32];
-
-	if (sv->timeout % 1000 == 0)
-		snprintf(t, sizeof(t), "%us", sv->timeout / 1000);
-	else
-		snprintf(t, sizeof(t), "%ums", sv->timeout);
-	if (cred_peer(s, &c) == -1)
-		warnx("%s: a peer sent no message within %s: closed",
-		    sv->path, t);
-	else {
-		warnx("%s: peer pid=%ld uid=%lu gid=%lu: no message within "
-		    "%s: closed", sv->path, (long)c.pid, (unsigned long)c.uid,
-		    (unsigned long)c.gid, t);
-		cred_peer_free(&c);
-	}
-	close(s);
-}
-
-/* Says how a handler ended, unless it exited 0. */
-static void
-report(pid_t pid, int status)
-{
-	if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
-		warnx("handler %ld exited %d", (long)pid, WEXITSTATUS(status));
-	else if (WIFSIGNALED(status))
-		warnx("handler %ld killed by signal %d%s", (long)pid,
-		    WTERMSIG(status), WCOREDUMP(status) ? " (core dumped)" : "");
-}
-
-/*
- * The fd server: listens on path until SIGHUP, SIGINT or SIGTERM (those
- * not ignored), serving at most max connections at once; then removes
- * the socket file, waits for the handlers, and exits 0.
- */
-static void __attribute__((noreturn))
-server(struct server *sv, unsigned max)
-{
-	struct ipcsrv_event ev;
-	struct usock_file uf;
-	sigset_t stopsigs;
-	int l;
-
-	l = listen_on(sv->path, SOMAXCONN, &uf);
-	sigemptyset(&stopsigs);
-	sigaddset(&stopsigs, SIGHUP);
-	sigaddset(&stopsigs, SIGINT);
-	sigaddset(&stopsigs, SIGTERM);
-	if (ipcsrv_init(&sv->srv, l, max, &stopsigs) == -1) {
-		warn("server on %s", sv->path);
-		usock_remove(sv->path, &uf);
-		exit(EXIT_SYS);
-	}
-	ipcsrv_set_timeout(&sv->srv, sv->timeout);
-	ipcsrv_set_peruid(&sv->srv, sv->peruid);
-	for (;;) {
-		switch (ipcsrv_wait(&sv->srv, &ev)) {
-		case IPCSRV_CONN:
-			admit(sv, ev.fd);
-			break;
-		case IPCSRV_MSG:
-			serve(sv, ev.fd, ev.uid);
-			close(ev.fd);
-			break;
-		case IPCSRV_TIMEOUT:
-			expire(sv, ev.fd);
-			break;
-		case IPCSRV_EXIT:
-			report(ev.pid, ev.status);
-			break;
-		case IPCSRV_STOP:
-			usock_remove(sv->path, &uf);
-			break;
-		case IPCSRV_BUSY:
-			errno = ev.err;
-			warn("accept on %s (waiting for a handler to end)",
-			    sv->path);
-			break;
-		case IPCSRV_DONE:
-			exit(0);
-		default:
-			warn("server on %s", sv->path);
-			usock_remove(sv->path, &uf);
-			exit(EXIT_SYS);
-		}
-	}
 }
 
 int
