@@ -224,7 +224,26 @@ test_expect_success VETH,TSHARK '-s 64: tshark shows each frame cut to 64 of its
 	printf "64\t100\n64\t100\n" >want &&
 	test_cmp want lens &&
 	od -An -tu4 -j16 -N4 cut.pcap | tr -d " " >snap &&
-	test "$(cat snap)" = 64
+	test "$(cat snap)" = 64 &&
+	# The IDB says the snaplen too.
+	/usr/bin/python3 -c "
+import struct
+d = open(\"cut.pcapng\", \"rb\").read()
+o = struct.unpack(\"<I\", d[4:8])[0]
+t, bl, lt, _, snap = struct.unpack(\"<IIHHI\", d[o:o + 16])
+assert t == 1 and lt == 1 and snap == 64, (t, lt, snap)
+"
+'
+
+test_expect_success VETH,TSHARK '-s 0: whole frames, as tcpdump -s 0' '
+	rm -f err &&
+	test_bg pid nsrun $B ethrecv -w pcapng -s 0 -c 1 vb 0x88b5 >whole.pcapng 2>err &&
+	wait_for bound $B 88b5 &&
+	send 1 1514 >sent &&
+	wait $pid &&
+	tshark -r whole.pcapng -x 2>/dev/null | tshark_hex >got &&
+	test_cmp sent got &&
+	! grep -q truncated err
 '
 
 test_expect_success VETH,TCPDUMP '--tstamp-us: microsecond magic, tcpdump reads every frame' '
