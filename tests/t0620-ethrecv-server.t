@@ -96,6 +96,21 @@ test_expect_success VETH 'a failing handler and a slow one are reported; the ser
 	test_grep "^ethrecv: 3 frames received, 0 dropped by kernel, 1 reply sent, 2 handlers failed$RATES" err
 '
 
+# On a socket bound to all, the server's own replies pass it too: they are
+# never served (else the first reply would be frame 2, and -c 2 would end
+# the server before the second request).
+test_expect_success VETH 'on all, the server never serves its own replies' '
+	rm -f err &&
+	test_bg pid ip netns exec $B ethrecv -e -c 2 -F "ether proto 0x88b5" vb all -- tr a-z A-Z 2>err &&
+	wait_for bound $B 0003 &&
+	ask first >r1 &&
+	ask second >r2 &&
+	wait $pid &&
+	test "$(sed -n 1p r1 | cut -c29-38)" = "$(printf FIRST | od -An -tx1 | tr -d " \n")" &&
+	test "$(sed -n 1p r2 | cut -c29-40)" = "$(printf SECOND | od -An -tx1 | tr -d " \n")" &&
+	test_grep "^ethrecv: 2 frames received, 0 dropped by kernel, 2 replies sent, 0 handlers failed$RATES" err
+'
+
 # -T kills the handler's process group: what it started in the background
 # goes too.
 gone() { ! kill -0 "$1" 2>/dev/null; }
