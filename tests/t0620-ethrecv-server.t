@@ -68,6 +68,15 @@ test_expect_success VETH 'an echo server answers: src and dst swapped, same ethe
 	test_grep "^ethrecv: 1 frame received, 0 dropped by kernel, 1 reply sent, 0 handlers failed$RATES" err
 '
 
+test_expect_success VETH '--stats-format=kv with -e: written=0, then replies= and failed=' '
+	rm -f err &&
+	test_bg pid ip netns exec $B ethrecv -e -c 1 --stats-format=kv vb 0x88b5 -- cat 2>err &&
+	wait_for bound $B 88b5 &&
+	ask hello >reply &&
+	wait $pid &&
+	test_grep "^ethrecv: received=1 dropped=0 bytes=[0-9]* written=0 truncated=0 elapsed=[0-9.]* fps=[0-9.]* mbps=[0-9.]* replies=1 failed=0$" err
+'
+
 test_expect_success VETH 'the handler sees ETH_* and only fds 0, 1 and 2' '
 	rm -f err &&
 	test_bg pid ip netns exec $B ethrecv -e -c 1 vb 0x88b5 -- sh -c "env | grep ^ETH_ | sort >env; (ls /proc/\$\$/fd) >fdlist; cat >payload" 2>err &&

@@ -179,6 +179,11 @@ test_expect_success PYTHON 'ethrecv -w hex: every message, byte-identical; the e
 	test_grep "^ethrecv: 8 frames received (kernel drops are counted by rawopen.s relay)$RATES" err
 '
 
+test_expect_success PYTHON 'ethrecv --stats-format=kv on a relayed fd: dropped=0, every byte written' '
+	relay send frames.hex ethrecv -w pcap --stats-format=kv >got.pcap 2>err &&
+	test_grep "^ethrecv: received=8 dropped=0 bytes=[0-9]* written=8 truncated=0 elapsed=" err
+'
+
 test_expect_success PYTHON,TCPDUMP 'ethrecv: a pcap that tcpdump reads, byte for byte' '
 	relay send frames.hex ethrecv >got.pcap 2>err &&
 	tcpdump -r got.pcap -nn -xx >td 2>tderr &&

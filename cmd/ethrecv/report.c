@@ -77,12 +77,16 @@ counts(struct ethrecv *e)
 	    NSEC_PER_SEC;
 	cli_rates(e->frames, e->bytes, secs, &fps, &mbps);
 	if (e->kv) {
+		extra[0] = '\0';
+		if (e->prog != NULL)
+			snprintf(extra, sizeof(extra), " replies=%" PRIu64
+			    " failed=%" PRIu64, e->replies, e->failed);
 		fprintf(stderr, "ethrecv: received=%" PRIu64 " dropped=%" PRIu64
 		    " bytes=%" PRIu64 " written=%" PRIu64 " truncated=%" PRIu64
-		    " elapsed=%.3f fps=%.1f mbps=%.3f\n", e->frames,
+		    " elapsed=%.3f fps=%.1f mbps=%.3f%s\n", e->frames,
 		    e->relayed || e->tap ? 0 : kdrops(e), e->bytes,
 		    e->prog != NULL ? 0 : capout_written(&e->out), e->truncated,
-		    secs, fps, mbps);
+		    secs, fps, mbps, extra);
 		worker_counts(e);
 		return;
 	}
