@@ -159,6 +159,19 @@ test_expect_success VETH 'a reply longer than the MTU is reported, not sent' '
 	test_grep "^ethrecv: 1 frame received, 0 dropped by kernel, 0 replies sent, 1 handler failed$RATES" err
 '
 
+# -j 3: three handlers at once.  Each waits until all three have started,
+# which they can only do together (one at a time, the first would wait
+# until -T killed it).
+test_expect_success VETH '-j 3 runs three handlers at once' '
+	rm -f err ran3 &&
+	test_bg pid ip netns exec $B ethrecv -e -j 3 -c 3 -T 20 vb 0x88b5 -- sh -c "echo x >>\"$TRASH/ran3\"; while [ \$(wc -l <\"$TRASH/ran3\") -lt 3 ]; do sleep 0.05; done" 2>err &&
+	wait_for bound $B 88b5 &&
+	ask a 0 >/dev/null && ask b 0 >/dev/null && ask c 0 >/dev/null &&
+	wait $pid &&
+	test_line_count = 3 ran3 &&
+	test_grep "^ethrecv: 3 frames received, 0 dropped by kernel, 0 replies sent, 0 handlers failed$RATES" err
+'
+
 test_expect_success VETH 'several handlers at once leave no zombies behind' '
 	rm -f err &&
 	test_bg pid ip netns exec $B ethrecv -e -j 3 vb 0x88b5 -- sh -c "echo x >>ran" 2>err &&
