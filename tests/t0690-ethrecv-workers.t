@@ -206,6 +206,26 @@ test_expect_success VETH,CPU01 '-P takes its CPUs in turn' '
 	test "$(grep -c "	1$" aff)" = 1
 '
 
+test_expect_success VETH '-t ends the workers: exit 0, a line for each' '
+	nsrun $B ethrecv -j 2:lb -t 250ms -w hex vb 0x88b5 >got 2>err &&
+	test_grep "^ethrecv: 0 frames received, 0 dropped by kernel in " err &&
+	test_grep "^ethrecv: worker 0: 0 received, 0 dropped$" err &&
+	test_grep "^ethrecv: worker 1: 0 received, 0 dropped$" err
+'
+
+# sent_until FILE: one more frame, then whether FILE is there (for wait_for).
+sent_until() { send eth 0 1 && test -s "$1"; }
+test_expect_success VETH 'the reader goes away: the workers end quietly, exit 0' '
+	rm -f err rc &&
+	test_bg pid sh -c "(ip netns exec $B ethrecv -j 2:lb -w hex vb 0x88b5 2>err; echo \$? >rc) | head -n 3 >got" &&
+	wait_for grep -q listening err &&
+	wait_for sent_until rc &&
+	wait $pid &&
+	test "$(cat rc)" = 0 &&
+	test_line_count = 3 got &&
+	! grep -v "^ethrecv: listening on \|^ethrecv: .*received" err
+'
+
 test_expect_success VETH '-o -C: one set of files, each whole, every frame once' '
 	rm -f err &&
 	test_bg pid nsrun $B ethrecv -j 2:lb -c 300 -o cap -C 4k vb 0x88b5 2>err &&
