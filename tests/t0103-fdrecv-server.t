@@ -279,13 +279,13 @@ socket.send_fds(conn(), [b\"x\" * 70000], [w])  # too long for names
 	wait_for test -s out &&
 	echo ran >expect &&
 	test_cmp expect out &&
-	sed "s/pid=[0-9]*/pid=N/" err | sort >got &&
+	sed "s/pid=[0-9]*/pid=N/; s/ uid=$(id -u) gid=$(id -g):/ uid=U gid=G:/" err | sort >got &&
 	sort >expect <<-\EOF &&
-	fdrecv: ./s: peer pid=N: the peer closed the connection without sending fds
-	fdrecv: ./s: peer pid=N: the message carried no fds
-	fdrecv: ./s: peer pid=N: bad fd names (not one valid name per fd): fds closed
-	fdrecv: ./s: peer pid=N: bad fd names (not one valid name per fd): fds closed
-	fdrecv: ./s: peer pid=N: message too long: fds closed
+	fdrecv: ./s: peer pid=N uid=U gid=G: the peer closed the connection without sending fds
+	fdrecv: ./s: peer pid=N uid=U gid=G: the message carried no fds
+	fdrecv: ./s: peer pid=N uid=U gid=G: bad fd names (not one valid name per fd): fds closed
+	fdrecv: ./s: peer pid=N uid=U gid=G: bad fd names (not one valid name per fd): fds closed
+	fdrecv: ./s: peer pid=N uid=U gid=G: message too long: fds closed
 	EOF
 	test_cmp expect got &&
 	kill -0 $pid

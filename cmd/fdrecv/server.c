@@ -66,7 +66,9 @@ serve(struct server *sv, int s, uid_t uid)
 	if (n == -1) {
 		if (recv_why(errno, max, "sender", why, sizeof(why)) == -1)
 			strlcpy(why, strerror(errno), sizeof(why));
-		warnx("%s: peer pid=%ld: %s", sv->path, (long)c.pid, why);
+		warnx("%s: peer pid=%ld uid=%lu gid=%lu: %s", sv->path,
+		    (long)c.pid, (unsigned long)c.uid, (unsigned long)c.gid,
+		    why);
 		cred_peer_free(&c);
 		return;
 	}
