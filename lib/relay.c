@@ -30,6 +30,8 @@
 #include "ring.h"
 
 #define TPID_8021Q	0x8100
+#define TPID_8021AD	0x88a8	/* 802.1ad, QinQ's outer tag */
+#define TPID_9100	0x9100	/* the old QinQ TPID, still met */
 #define HLEN		14		/* dst, src, type */
 #define VLAN_HLEN	18		/* dst, src, 0x8100, tci, type */
 #define TAGROOM		4		/* before a frame, to put a tag back */
@@ -74,6 +76,15 @@ relay_check(const struct relay_conf *c, const uint8_t *frame, size_t len)
 			return RELAY_BAD_SIZE;
 		memcpy(&v, frame + 16, 2);
 		type = be16toh(v);
+		/*
+		 * A second tag would take the frame from the VLAN the first
+		 * names to another, past the switch that takes the first off
+		 * (VLAN hopping), and hide its own type behind it: stacked
+		 * tags are never let out, whatever the rule grants.
+		 */
+		if (type == TPID_8021Q || type == TPID_8021AD ||
+		    type == TPID_9100)
+			return RELAY_BAD_TYPE;
 	}
 	if (len > max)
 		return RELAY_BAD_SIZE;

@@ -107,7 +107,9 @@ enum relay_verdict {
  * 802.1ad tag (TPID 0x88a8) is not looked through: its frame's ethertype
  * is 0x88a8, which a rule must grant by name, since a service tag is not
  * what a grant of the inner type covers (and the kernel gives it no
- * extra 4 bytes).  Never fails.
+ * extra 4 bytes).  Behind an 802.1Q tag, another tag (0x8100, 0x88a8 or
+ * 0x9100) is RELAY_BAD_TYPE whatever c->type_ok says: stacked tags would
+ * hop from the first tag's VLAN to the second's.  Never fails.
  */
 enum relay_verdict relay_check(const struct relay_conf *c,
 	    const uint8_t *frame, size_t len);

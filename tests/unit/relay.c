@@ -254,6 +254,33 @@ test_check(void)
 	    RELAY_OK, "check: tagged, exactly the MTU");
 	is_int(relay_check(&c, f, mkframe(f, 18 + 1501, our_mac, 1, T1, 1)),
 	    RELAY_BAD_SIZE, "check: tagged, the MTU and one byte more");
+	/*
+	 * Stacked tags: 0x8100 is granted (as T1 is), yet a tag behind a
+	 * tag is refused whatever comes after it, a granted type included.
+	 */
+	{
+		static const uint16_t inner[] = { 0x8100, 0x88a8, 0x9100 };
+		static const uint16_t last[] = { 0x0800, T1 };
+		char what[96];
+		size_t i, j;
+
+		for (i = 0; i < 3; i++)
+			for (j = 0; j < 2; j++) {
+				mkframe(f, 68, our_mac, 1, T1, 1);
+				memmove(f + 20, f + 16, 48);
+				f[16] = (uint8_t)(inner[i] >> 8);
+				f[17] = (uint8_t)inner[i];
+				f[18] = 0;
+				f[19] = 20;
+				f[20] = (uint8_t)(last[j] >> 8);
+				f[21] = (uint8_t)last[j];
+				snprintf(what, sizeof(what), "check: 8100 then %04x "
+				    "then %04x: stacked tags refused",
+				    (unsigned)inner[i], (unsigned)last[j]);
+				is_int(relay_check(&c, f, 68), RELAY_BAD_TYPE,
+				    what);
+			}
+	}
 	/* 802.1ad is not looked through: its type is 0x88a8. */
 	mkframe(f, 64, our_mac, 1, T1, 1);
 	f[12] = 0x88;
