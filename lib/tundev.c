@@ -181,6 +181,52 @@ tundev_ioctl(unsigned long req, struct ifreq *ifr)
 	return rc;
 }
 
+/* Writes "0" into /proc/sys/net/FAMILY/conf/IFNAME/KEY; 1: no such family. */
+static int
+sysctl_zero(const char *family, const char *ifname, const char *key)
+{
+	char path[128];
+	struct stat st;
+	ssize_t n;
+	int fd, e;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/%s/conf", family);
+	if (stat(path, &st) == -1)
+		return errno == ENOENT ? 1 : -1;
+	if ((size_t)snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/%s",
+	    family, ifname, key) >= sizeof(path)) {
+		errno = ENODEV;
+		return -1;
+	}
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+		if (errno == ENOENT)
+			errno = ENODEV;
+		return -1;
+	}
+	n = write(fd, "0\n", 2);
+	e = errno;
+	close(fd);
+	if (n != 2) {
+		errno = n == -1 ? e : EIO;
+		return -1;
+	}
+	return 0;
+}
+
+int
+tundev_quiet(const char *ifname)
+{
+	if (tundev_name_check(ifname) == -1 || strchr(ifname, '%') != NULL) {
+		errno = ENODEV;
+		return -1;
+	}
+	if (sysctl_zero("ipv6", ifname, "accept_ra") == -1 ||
+	    sysctl_zero("ipv6", ifname, "accept_redirects") == -1 ||
+	    sysctl_zero("ipv4", ifname, "accept_redirects") == -1)
+		return -1;
+	return 0;
+}
+
 int
 tundev_up(const char *ifname)
 {

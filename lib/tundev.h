@@ -72,6 +72,19 @@ int	tundev_open(const char *name, int mode, char final[IF_NAMESIZE]);
 int	tundev_own(int fd, uid_t uid);
 
 /*
+ * Makes the host take no route, address or redirect from what a holder
+ * of the device's fd writes into it: sets 0 in the interface's IPv6
+ * accept_ra and accept_redirects and its IPv4 accept_redirects (under
+ * /proc/sys/net, of the caller's network namespace), before it is up.
+ * The kernel's defaults would let a router advertisement written to a
+ * tap or tun fd add a default route and an address on the host.  A
+ * family the kernel has not got (no such directory) is skipped.  Needs
+ * CAP_NET_ADMIN (or root).  Returns 0, or -1 with errno (EPERM, EACCES;
+ * ENODEV: no such interface; or the error of open(2) or write(2)).
+ */
+int	tundev_quiet(const char *ifname);
+
+/*
  * Brings the interface up (SIOCSIFFLAGS with IFF_UP).  Returns 0, or -1
  * with errno (ENODEV: no such interface; EPERM: no CAP_NET_ADMIN).
  */

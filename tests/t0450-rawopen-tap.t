@@ -131,6 +131,20 @@ test_expect_success RAWOPEN 'a tap device by a %d name: fd 3, its real name, up;
 	gone fdtap0
 '
 
+# What the holder writes into the device must not configure the host: a
+# router advertisement would add a default route through it (the
+# kernel's defaults take them).  rawopen turns them off before it is up.
+test_expect_success RAWOPEN 'the host takes no router advertisement or redirect from the holder' '
+	policy "user:nobody tap name=fdtap* mode=tap" "user:nobody tap name=fdtun* mode=tun" &&
+	for dev in "--tap fdtap%d" "--tun fdtun%d"; do
+		nobody $dev -- sh -c "cd /proc/sys/net && n=\$LISTEN_FDNAMES &&
+			cat ipv4/conf/\$n/accept_redirects &&
+			if test -d ipv6; then cat ipv6/conf/\$n/accept_ra ipv6/conf/\$n/accept_redirects; else echo 0; echo 0; fi" >out &&
+		printf "0\n0\n0\n" >expect &&
+		test_cmp expect out || return 1
+	done
+'
+
 test_expect_success RAWOPEN 'frames written on the fd come out of the device, and back' '
 	policy "user:nobody tap name=fdtap* mode=tap" &&
 	test_bg rp nobody --tap fdtap7 -- $P wait "$TRASH/go" write $FRAME read into-tap >out &&

@@ -279,7 +279,8 @@ open_tundev(const struct sock *s)
 
 /*
  * Makes the device, with CAP_NET_ADMIN raised around each call that needs
- * it: TUNSETIFF (never on an existing device), up, the bridge.  A caller
+ * it: TUNSETIFF (never on an existing device), no router advertisements
+ * or redirects taken, up, the bridge.  A caller
  * who is not root must be granted the name the device got as well as the
  * one asked for ("%d" as written): a device it may not have is closed,
  * and so gone.
@@ -288,6 +289,7 @@ static void
 open_tap(const struct opts *o, struct sock *s)
 {
 	struct policy_req final;
+	const char *step, *bridge = "";
 	char got[IF_NAMESIZE];
 	int rc, e;
 
@@ -321,16 +323,25 @@ open_tap(const struct opts *o, struct sock *s)
 	if (!o->root && s->req.bridge != NULL)
 		same_bridge(s);
 	raise_cap(CAP_NET_ADMIN, s->name, "cap_net_admin");
-	rc = tundev_up(got);
-	if (rc == 0 && s->req.bridge != NULL)
-		rc = tundev_bridge(got, s->req.bridge);
+	/*
+	 * Before it is up: the host takes no route, address or redirect
+	 * from what the holder writes into it (a router advertisement
+	 * would add a default route through the holder).
+	 */
+	step = "router advertisements and redirects off";
+	if ((rc = tundev_quiet(got)) == 0) {
+		step = "up";
+		if ((rc = tundev_up(got)) == 0 && s->req.bridge != NULL) {
+			step = "bridge ";
+			bridge = s->req.bridge;
+			rc = tundev_bridge(got, s->req.bridge);
+		}
+	}
 	e = errno;
 	lower_cap(CAP_NET_ADMIN, "cap_net_admin");
 	if (rc == -1) {
 		errno = e;
-		err(EXIT_SYS, "%s%s%s", got, s->req.bridge != NULL ?
-		    ": bridge " : ": up", s->req.bridge != NULL ?
-		    s->req.bridge : "");
+		err(EXIT_SYS, "%s: %s%s", got, step, bridge);
 	}
 }
 

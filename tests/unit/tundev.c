@@ -51,6 +51,24 @@ sysnum(const char *ifname, const char *attr)
 	return v;
 }
 
+/* The number in /proc/sys/net/FAMILY/conf/IFNAME/KEY, or -1. */
+static long
+sysctl_num(const char *family, const char *ifname, const char *key)
+{
+	char path[160];
+	FILE *f;
+	long v = -1;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/%s", family,
+	    ifname, key);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
 /* Whether ip(8) says ifname's master is bridge. */
 static int
 in_bridge(const char *ifname, const char *bridge)
@@ -81,7 +99,7 @@ main(void)
 		skip_all("no /dev/net/tun");
 	if (unshare(CLONE_NEWNET) == -1)
 		skip_all("cannot make a network namespace");
-	plan(23 + 6 + 4);
+	plan(23 + 6 + 4 + 2);
 	ok(tundev_name_check("vm%d") == 0 && tundev_name_check("%d") == 0 &&
 	    tundev_name_check("tap0") == 0, "name_check: vm%d, %d, tap0");
 	errno = 0;
@@ -101,6 +119,15 @@ main(void)
 	ok(tundev_info(fd, got, &mode) == 0 && strcmp(got, "fdtu0") == 0 &&
 	    mode == TUNDEV_TAP, "tundev_info: the device and its mode");
 	ok(is_up("fdtu0") == 0, "made down");
+	ok(tundev_quiet("fdtu0") == 0 &&
+	    sysctl_num("ipv4", "fdtu0", "accept_redirects") == 0 &&
+	    (sysctl_num("ipv6", "all", "forwarding") == -1 ||
+	    (sysctl_num("ipv6", "fdtu0", "accept_ra") == 0 &&
+	    sysctl_num("ipv6", "fdtu0", "accept_redirects") == 0)),
+	    "tundev_quiet: no router advertisement or redirect taken");
+	errno = 0;
+	ok(tundev_quiet("nosuch0") == -1 && errno == ENODEV,
+	    "tundev_quiet: no such interface: ENODEV");
 	ok(tundev_up("fdtu0") == 0 && is_up("fdtu0") == 1, "tundev_up brings it up");
 	errno = 0;
 	ok(tundev_open("fdtu0", TUNDEV_TAP, got) == -1 &&
