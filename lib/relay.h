@@ -12,7 +12,7 @@
  *
  *	pid = relay_fork();			(in rawopen, after the drop)
  *	if (pid == 0) {
- *		relay_isolate(keep, 2);
+ *		relay_isolate(keep, 3);		(its two sockets, conf.readyfd)
  *		rc = relay_run(&conf, &st);
  *		relay_summary(&st, line, sizeof(line));   (if it says so, print)
  *		_exit(rc == 0 ? 0 : 111);
@@ -62,6 +62,11 @@ struct relay_conf {
 	   at most ring_block - 256 bytes whole. */
 	size_t		ring_block;
 	unsigned	ring_blocks;
+	/* Above 2: an fd (a pipe's write end) that relay_run() closes once
+	   it reads every frame that comes from then on (its ring set up), so
+	   that whoever started the relay can wait for that (read(2) gives
+	   0) before it says it is ready.  0: none. */
+	int		readyfd;
 };
 
 /* What a relay_run() did; zero it before the call. */
@@ -134,7 +139,8 @@ enum relay_verdict relay_check(const struct relay_conf *c,
  * Either way a tag the kernel took off (the ring's tp_vlan_tci, or
  * PACKET_AUXDATA) is put back.  The relay's end of the pair gets an
  * SO_SNDBUF of 4 MiB, or as much as net.core.wmem_max allows; refusals
- * are ignored.
+ * are ignored.  Then c->readyfd, when above 2, is closed: from then on no
+ * frame that arrives is lost to the ring's setting up.
  *
  * Frames move in batches of up to RELAY_BATCH with sendmmsg(2) (and
  * recvmmsg(2) from the program), driven by poll(2): while frames for the
