@@ -188,7 +188,15 @@ test_expect_success NET,STRACE '--tx-ring: the frames, whole and in order, throu
 	test_cmp want got &&
 	! test -s err &&
 	test_grep "PACKET_TX_RING" trace &&
-	! grep -q "sendmmsg(" trace
+	! grep -q "sendmmsg(" trace &&
+	# The page: 512 slots, 1 MiB at an MTU of 1500, as va has.
+	sed -n "s/.*PACKET_TX_RING, {tp_block_size=\([0-9]*\), tp_block_nr=\([0-9]*\), tp_frame_size=\([0-9]*\), tp_frame_nr=\([0-9]*\)}.*/\1 \2 \3 \4/p" \
+		trace >ring &&
+	test_line_count = 1 ring &&
+	read bsize bnr fsize fnr <ring &&
+	test "$fnr" = 512 &&
+	test $((fsize * fnr)) = 1048576 &&
+	test $((bsize * bnr)) = 1048576
 '
 
 test_expect_success NET '--tx-ring on a handed-over socket: exit 100, nothing sent' '
