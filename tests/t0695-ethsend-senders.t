@@ -203,6 +203,31 @@ test_expect_success NET 'SIGUSR1 under -j 2 --stats-format=kv: the sender=K line
 	test_grep -x "ethsend: sender=1 sent=[0-9]* errors=0" usr1.err
 '
 
+# The page: "A sender whose socket fails (its interface went down) ends
+# the run, as for one sender": exit 111, said in one line (by each sender
+# that met it: both may, as they share va).  ethrecv in B says when frames
+# arrive; then va goes down under the looping senders.  A run that does
+# not end is cut by timeout (exit 124), not left to the watchdog.
+test_expect_success NET '-j 2: an interface gone down ends the run, exit 111, Network is down' '
+	mkpcap four.pcap 4 60 &&
+	rm -f got rerr err &&
+	test_bg rpid nsrun "$B" ethrecv -q -c 4 -w hex vb 0x88b5 >got 2>rerr &&
+	test_bg pid sh -c "exec timeout 30 ip netns exec $A ethsend -j 2 -l 0 \
+		va 0x88b5 <four.pcap" 2>err &&
+	wait_for has_lines 4 got &&
+	ip -n "$A" link set va down &&
+	{ rc=0; wait $pid || rc=$?; } &&
+	ip -n "$A" link set va up &&
+	test $rc = 111 &&
+	grep -v "^ethsend: [0-9]* frames* sent, \|^ethsend: sender [01]: " err >said &&
+	test_grep -x "ethsend: send on va: Network is down" said &&
+	! grep -vx "ethsend: send on va: Network is down" said &&
+	test_grep "^ethsend: [1-9][0-9]* frames sent, [0-9]* bytes, [1-9][0-9]* errors* in " err &&
+	test_grep -x "ethsend: sender 0: [0-9]* sent, [0-9]* errors*" err &&
+	test_grep -x "ethsend: sender 1: [0-9]* sent, [0-9]* errors*" err &&
+	test "$(tail -n 3 err | grep -c "^ethsend: sender ")" = 2
+'
+
 test_expect_success 'usage: -j counts, and what it does not go with' '
 	test_expect_code 100 ethsend -j 0 lo 0x88b5 </dev/null 2>err &&
 	test_grep -x "ethsend: -j 0: too small (at least 1)" err &&
