@@ -125,6 +125,43 @@ test_expect_success NET 'SIGINT while paced: summary, exit 0, what was not sent 
 	test "$n" -ge 3 && test "$n" -lt 50
 '
 
+# A looping, paced ethsend in A, run as one process to signal (no shell
+# function in between), its stderr in err.  The input is redirected inside
+# sh -c: a background command's stdin is /dev/null before any redirection.
+loop_bg() {
+	rm -f err &&
+	test_bg pid sh -c "exec ip netns exec $A ethsend $*" 2>err
+}
+
+# The page: on SIGINT it "exits 0 (or 111, as below, when a frame was
+# refused or skipped before)".
+test_expect_success NET 'SIGINT after a frame skipped under -k: summary, exit 111' '
+	pcap bad.pcap - - "$FRAME" 0102 &&
+	loop_bg "-k -l 0 -r 50 va 0x88b5 <bad.pcap" &&
+	wait_for grep -q "^ethsend: stdin: frame 2: 2 bytes is shorter than an Ethernet header$" err &&
+	kill -INT $pid &&
+	{ rc=0; wait $pid || rc=$?; test $rc = 111; } &&
+	tail -n 1 err >last &&
+	test_grep "^ethsend: [1-9][0-9]* frames\{0,1\} sent, [0-9]* bytes, 0 errors, [1-9][0-9]* skipped in " last
+'
+
+# A frame the kernel refuses: va's MTU lowered under a running ethsend,
+# which checked its 200-byte frames against 1500.
+test_expect_success NET 'SIGINT after a frame the kernel refused: summary, exit 111' '
+	pcap f200.pcap - - "ffffffffffff02000000000188b5$(printf "%0372d" 0)" &&
+	loop_bg "-l 0 -r 50 va 0x88b5 <f200.pcap" &&
+	tx() { nsrun "$A" cat /sys/class/net/va/statistics/tx_packets; } &&
+	wait_for sh -c "test \$(ip netns exec $A cat /sys/class/net/va/statistics/tx_packets) -ge $(($(tx) + 2))" &&
+	nsrun "$A" ip link set va mtu 100 &&
+	{ ok=0; wait_for grep -q "^ethsend: send on va: a frame of 200 bytes: Message too long$" err || ok=$?; } &&
+	nsrun "$A" ip link set va mtu 1500 &&
+	test $ok = 0 &&
+	kill -INT $pid &&
+	{ rc=0; wait $pid || rc=$?; test $rc = 111; } &&
+	tail -n 1 err >last &&
+	test_grep "^ethsend: [1-9][0-9]* frames\{0,1\} sent, [0-9]* bytes, [1-9][0-9]* errors\{0,1\} in " last
+'
+
 test_expect_success NET '-k skips bad frames, counts them, exits 111 for them' '
 	printf "%s\n" "$FRAME" 0102 "$FRAME" >short.hex &&
 	test_expect_code 111 send -k -f hex va 0x88b5 <short.hex 2>err &&
