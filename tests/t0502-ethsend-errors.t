@@ -169,6 +169,86 @@ test_expect_success NET '-k skips bad frames, counts them, exits 111 for them' '
 	test_grep "^ethsend: 2 frames sent, 120 bytes, 0 errors, 1 skipped" err
 '
 
+# recv N: ethrecv in B takes the next N frames of 0x88b5 on vb (10 s at
+# most), as hex into got; returns once it listens.  recv_wait waits for it.
+recv() {
+	rm -f got rerr &&
+	test_bg rpid nsrun "$B" ethrecv -t 10 -c "$1" -w hex vb 0x88b5 >got 2>rerr &&
+	wait_for grep -q "^ethrecv: listening on " rerr
+}
+recv_wait() { wait "$rpid"; }
+
+# The page: -k skips "bad frames with a warning and counts them, instead
+# of stopping", and a bad frame is one too short, one over the MTU (an
+# 802.1ad tag counting against it), one captured in part, a payload over
+# the MTU, or a cooked record that cannot be Ethernet.
+test_expect_success NET '-k: each kind of bad frame is skipped and said, the good ones around it sent' '
+	/usr/bin/python3 -c "
+import struct
+hdr = bytes.fromhex(\"ffffffffffff02000000000188b5\")
+good = [hdr + bytes([i]) * 46 for i in (1, 2, 3)]
+recs = [(good[0], None), (bytes.fromhex(\"0102\"), None), (good[1], None),
+        (hdr + bytes(1501), None),
+        (bytes.fromhex(\"ffffffffffff02000000000188a8000588b5\") + bytes(1500), None),
+        (hdr + bytes(46), 1514), (good[2], None)]
+out = struct.pack(\"<IHHiIII\", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)
+for d, ln in recs:
+    out += struct.pack(\"<IIII\", 0, 0, len(d), ln or len(d)) + d
+open(\"bad.pcap\", \"wb\").write(out)
+for g in good:
+    print(g.hex())
+" >want &&
+	recv 3 &&
+	# all: no word on the ethertype of the 802.1ad frame.
+	test_expect_code 111 send -k va all <bad.pcap 2>err &&
+	recv_wait &&
+	test_cmp want got &&
+	cat >want.err <<-\EOF &&
+	ethsend: stdin: frame 2: 2 bytes is shorter than an Ethernet header
+	ethsend: stdin: frame 4: 1515 bytes exceeds the MTU of va (1500 + 14)
+	ethsend: stdin: frame 5: 1518 bytes exceeds the MTU of va (1500 + 14)
+	ethsend: stdin: frame 6: only 60 of 1514 bytes were captured
+	EOF
+	sed "\$d" err >got.err &&
+	test_cmp want.err got.err &&
+	tail -n 1 err | test_grep "^ethsend: 3 frames sent, 180 bytes, 0 errors, 4 skipped in "
+'
+
+test_expect_success NET '-k: a payload over the MTU is skipped, the lines around it sent' '
+	{ echo a; /usr/bin/python3 -c "print(\"x\" * 1500)"; echo b; } >long.txt &&
+	recv 2 &&
+	test_expect_code 111 send -k va 0x88b5 <long.txt 2>err &&
+	recv_wait &&
+	cut -c 29-32 got >payloads &&
+	printf "%s\n" 610a 620a >want &&
+	test_cmp want payloads &&
+	test_grep -x "ethsend: stdin: frame 2: a payload of 1501 bytes exceeds the MTU of va (1500)" err &&
+	test_grep "^ethsend: 2 frames sent, 120 bytes, 0 errors, 1 skipped in " err &&
+	test_line_count = 2 err
+'
+
+test_expect_success NET '-k: a cooked record with no Ethernet address or no ethertype is skipped' '
+	/usr/bin/python3 -c "
+import struct
+def sll(halen, proto, fill):
+    return struct.pack(\"!HHH8sH\", 4, 1, halen, bytes.fromhex(\"020000000009\") + bytes(2), proto) + fill * 46
+out = struct.pack(\"<IHHiIII\", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 113)
+for d in (sll(6, 0x88b5, b\"a\"), sll(4, 0x88b5, b\"x\"), sll(6, 0x0100, b\"y\"), sll(6, 0x88b5, b\"b\")):
+    out += struct.pack(\"<IIII\", 0, 0, len(d), len(d)) + d
+open(\"sll.pcap\", \"wb\").write(out)
+" &&
+	recv 2 &&
+	test_expect_code 111 send -k va 0x88b5 <sll.pcap 2>err &&
+	recv_wait &&
+	printf "ffffffffffff02000000000988b5%s\n" "$(printf "61%.0s" $(seq 46))" \
+		"$(printf "62%.0s" $(seq 46))" >want &&
+	test_cmp want got &&
+	test_grep -x "ethsend: stdin: frame 2: a Linux cooked header with a 4-byte address, not an Ethernet one" err &&
+	test_grep -x "ethsend: stdin: frame 3: a Linux cooked header with protocol 0x0100, not an ethertype" err &&
+	test_grep "^ethsend: 2 frames sent, 120 bytes, 0 errors, 2 skipped in " err &&
+	test_line_count = 3 err
+'
+
 test_expect_success NET 'pcap: caplen 70000 and 0xffffffff refused, record and byte named' '
 	pcap huge.pcap 70000 70000 "$FRAME" &&
 	fails 111 "ethsend: stdin: record 1 at byte 24: caplen 70000 exceeds the snaplen" \
