@@ -311,6 +311,11 @@ open(\"bad.pcapng\", \"wb\").write(shb + struct.pack(\"<II\", 1, 22) + bytes(14)
 test_expect_success NET '-l and -R need a capture: one rule for both' '
 	echo x | fails 100 "ethsend: -l: the input is not pcap or pcapng" \
 		send -l 2 va 0x88b5 &&
+	echo 00 | fails 100 "ethsend: -l: the input is not pcap or pcapng" \
+		send -f hex -l 0 va 0x88b5 &&
+	echo x | fails 100 "ethsend: -l: the input is not pcap or pcapng" \
+		send -f raw -l 2 va 0x88b5 &&
+	test_line_count = 1 err &&
 	echo x | fails 100 "ethsend: -R: the input is not pcap or pcapng" \
 		send -R 1 va 0x88b5 &&
 	echo 00 | fails 100 "ethsend: -R: the input is not pcap or pcapng" \
