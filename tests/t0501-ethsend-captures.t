@@ -160,4 +160,47 @@ open(\"none.pcapng\", \"wb\").write(struct.pack(\"<II\", 0x0a0d0d0a, 28) + b + s
 	test_grep -x "ethsend: -i 0: the input has no interface 0 (it describes no interface)" err
 '
 
+# sections.py FILE: a pcapng of two sections, the first little-endian, the
+# second big-endian, each with interfaces 0 and 1 and four records on
+# interface i % 2; prints "IFID HEX" for each record, in order.
+cat >sections.py <<\EOF_PY
+import struct, sys
+def blk(e, t, body):
+    body += b"\0" * (-len(body) % 4)
+    return struct.pack(e + "II", t, len(body) + 12) + body + struct.pack(e + "I", len(body) + 12)
+out = b""
+for s, e in ((0, "<"), (1, ">")):
+    out += blk(e, 0x0a0d0d0a, struct.pack(e + "IHHq", 0x1a2b3c4d, 1, 0, -1))
+    out += blk(e, 1, struct.pack(e + "HHI", 1, 0, 0)) * 2
+    for i in range(4):
+        f = bytes.fromhex("02000000000b02000000000a88b5") + bytes([s, i]) * 25
+        out += blk(e, 6, struct.pack(e + "IIIII", i % 2, 0, 0, len(f), len(f)) + f)
+        print(i % 2, f.hex())
+open(sys.argv[1], "wb").write(out)
+EOF_PY
+
+# The page: "-i ifid ... (0 for the first interface description of each
+# section)": each section numbers its interfaces from 0.
+test_expect_success NET '-i 1 and -i 0: that interface of each section' '
+	/usr/bin/python3 sections.py sections.pcapng >sections.all &&
+	for i in 1 0
+	do
+		sed -n "s/^$i //p" sections.all >want &&
+		test_line_count = 4 want &&
+		capture 4 ether src 02:00:00:00:00:0a &&
+		send -i $i va 0x88b5 <sections.pcapng 2>err &&
+		capture_wait &&
+		test_cmp want got &&
+		test_grep "^ethsend: 4 frames sent, 256 bytes, 0 errors" err ||
+		return 1
+	done
+'
+
+# ... "as tshark -T fields -e frame.interface_id numbers them".
+test_expect_success NET,TSHARK '-i numbers interfaces as tshark frame.interface_id does' '
+	tshark -r sections.pcapng -T fields -e frame.interface_id >ids 2>/dev/null &&
+	cut -d " " -f 1 sections.all >want &&
+	test_cmp want ids
+'
+
 test_done
