@@ -876,7 +876,7 @@ int
 pcapio_refill(struct pcapio_reader *r)
 {
 	size_t nsize;
-	uint8_t *nbuf;
+	uint8_t *nbuf, probe;
 	ssize_t n;
 
 	if (!r->keep && r->pos > 0) {
@@ -896,6 +896,20 @@ pcapio_refill(struct pcapio_reader *r)
 		return -1;
 	}
 	if (r->end == r->size) {
+		/*
+		 * Kept whole and the buffer full at its limit: a stream of
+		 * exactly maxsize bytes is kept, so one byte more is looked
+		 * for first (the stream is refused if it comes).
+		 */
+		if (r->size >= r->maxsize && r->keep &&
+		    (n = read(r->fd, &probe, 1)) <= 0) {
+			if (n == -1) {
+				snprintf(r->p.err, sizeof(r->p.err), "read");
+				return -1;
+			}
+			r->eof = 1;
+			return r->end > r->pos;
+		}
 		if (r->size >= r->maxsize) {
 			if (r->keep) {
 				snprintf(r->p.err, sizeof(r->p.err), "more "

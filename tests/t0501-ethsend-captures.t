@@ -266,10 +266,9 @@ test_expect_success NET '-l: a file over 256 MiB is read again, a pipe is kept u
 	test_line_count = 1 err
 '
 
-# pcapio_refill() refuses a kept stream that fills the buffer to its
-# limit before it has seen the end: one of exactly 256 MiB is said to be
-# "more than 268435456 bytes" (lib/pcapio.c, not ethsend).
-test_expect_failure NET '-l: a capture of exactly 256 MiB from a pipe is kept' '
+# Exactly the limit is kept: pcapio_refill() looks for one byte more
+# before it refuses a stream that fills its buffer.
+test_expect_success NET '-l: a capture of exactly 256 MiB from a pipe is kept' '
 	/usr/bin/python3 big.py $MiB256 | send -l 2 -i 1 va 0x88b5 2>err &&
 	test_grep "^ethsend: 2 frames sent, 120 bytes, 0 errors" err
 '

@@ -639,6 +639,22 @@ test_reader(void)
 	ok(read_all(&r, &sum) == -1 && errno == EFBIG, "kept: EFBIG");
 	pcapio_reader_free(&r);
 	close(fd);
+	/* Exactly the limit is kept; one byte less is not. */
+	fd = memfile(big.d, big.n);
+	ok(pcapio_reader_init(&r, fd, 64, 1) == 0, "kept reader, exact limit");
+	r.maxsize = big.n;
+	pcapio_detect(&r);
+	is_int(read_all(&r, &sum), 60, "kept: a stream of exactly the limit");
+	pcapio_reader_free(&r);
+	close(fd);
+	fd = memfile(big.d, big.n);
+	ok(pcapio_reader_init(&r, fd, 64, 1) == 0, "kept reader, a byte short");
+	r.maxsize = big.n - 1;
+	pcapio_detect(&r);
+	ok(read_all(&r, &sum) == -1 && errno == EFBIG,
+	    "kept: the limit and one byte more: EFBIG");
+	pcapio_reader_free(&r);
+	close(fd);
 
 	/* Truncated in the middle of a record, read through the reader. */
 	fd = memfile(big.d, big.n - 10);
