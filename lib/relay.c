@@ -658,9 +658,12 @@ relay_run(const struct relay_conf *c, struct relay_stats *st)
 	grow_buf(c->progfd, SO_SNDBUF, PROG_SNDBUF);
 	side_init(&r->down, buf, TAGROOM, r->auxdata ? r->aux : NULL);
 	side_init(&r->up, buf + RELAY_BATCH * SLOT, 0, NULL);
-	/* Ready: no frame that arrives from now on is lost to a late ring. */
-	if (c->readyfd > 2)
-		(void)close(c->readyfd);
+	/*
+	 * Ready: no frame that arrives from now on is lost to a late ring.
+	 * Should the hello not go, the relay ends, and its end closes.
+	 */
+	if (c->hello && send(c->progfd, "", 0, MSG_NOSIGNAL) == -1)
+		goto out;
 
 	for (;;) {
 		if (flush_down(r) == -1 || flush_up(r) == -1)

@@ -12,7 +12,7 @@
  *
  *	pid = relay_fork();			(in rawopen, after the drop)
  *	if (pid == 0) {
- *		relay_isolate(keep, 3);		(its two sockets, conf.readyfd)
+ *		relay_isolate(keep, 2);
  *		rc = relay_run(&conf, &st);
  *		relay_summary(&st, line, sizeof(line));   (if it says so, print)
  *		_exit(rc == 0 ? 0 : 111);
@@ -62,11 +62,12 @@ struct relay_conf {
 	   at most ring_block - 256 bytes whole. */
 	size_t		ring_block;
 	unsigned	ring_blocks;
-	/* Above 2: an fd (a pipe's write end) that relay_run() closes once
-	   it reads every frame that comes from then on (its ring set up), so
-	   that whoever started the relay can wait for that (read(2) gives
-	   0) before it says it is ready.  0: none. */
-	int		readyfd;
+	/* 1: once relay_run() reads every frame that comes from then on
+	   (its ring set up), it sends one empty message to the program's
+	   end, before any frame, so that whoever holds that end (rawopen,
+	   before the exec) can wait for it with recv(2), which gives 0 for
+	   it, and 0 too when the relay ended first.  Needs no fd. */
+	int		hello;
 };
 
 /* What a relay_run() did; zero it before the call. */
@@ -139,8 +140,8 @@ enum relay_verdict relay_check(const struct relay_conf *c,
  * Either way a tag the kernel took off (the ring's tp_vlan_tci, or
  * PACKET_AUXDATA) is put back.  The relay's end of the pair gets an
  * SO_SNDBUF of 4 MiB, or as much as net.core.wmem_max allows; refusals
- * are ignored.  Then c->readyfd, when above 2, is closed: from then on no
- * frame that arrives is lost to the ring's setting up.
+ * are ignored.  Then, with c->hello, the empty message is sent: from then
+ * on no frame that arrives is lost to the ring's setting up.
  *
  * Frames move in batches of up to RELAY_BATCH with sendmmsg(2) (and
  * recvmmsg(2) from the program), driven by poll(2): while frames for the

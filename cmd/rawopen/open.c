@@ -181,15 +181,11 @@ start_relay(struct sock *s)
 	struct relay_stats st;
 	struct relay_peer peer;
 	char line[256], b;
-	int sv[2], ready[2], keep[3], rc;
-	ssize_t n;
+	int sv[2], keep[2], rc;
 	pid_t pid;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
 		err(EXIT_SYS, "%s: socketpair", s->name);
-	/* Closed by the relay once its ring is up: see below. */
-	if (pipe2(ready, O_CLOEXEC) == -1)
-		err(EXIT_SYS, "%s: pipe", s->name);
 	/* The program's end says what it was granted (getpeername). */
 	memset(&peer, 0, sizeof(peer));
 	strlcpy(peer.ifname, s->ifc.name, sizeof(peer.ifname));
@@ -206,20 +202,18 @@ start_relay(struct sock *s)
 		s->fd = sv[1];
 		/*
 		 * The program starts once the relay reads every frame that
-		 * comes (its ring set up, or the relay gone): what it says
-		 * ready to, it does not lose to the relay's start.
+		 * comes: its hello, an empty message before any frame (or
+		 * the end, when the relay is gone).  What the program says
+		 * it is ready for, it does not lose to the relay's start.
 		 */
-		close(ready[1]);
-		while ((n = read(ready[0], &b, 1)) == -1 && errno == EINTR)
+		while (recv(s->fd, &b, 1, 0) == -1 && errno == EINTR)
 			;
-		close(ready[0]);
 		return;
 	}
-	close(ready[0]);
 	memset(&c, 0, sizeof(c));
 	c.pktfd = keep[0] = s->fd;
 	c.progfd = keep[1] = sv[0];
-	c.readyfd = keep[2] = ready[1];
+	c.hello = 1;
 	c.send = s->grant.send == POLICY_SEND_NO ? RELAY_SEND_NO :
 	    RELAY_SEND_IFACE;
 	c.spoof = s->grant.spoof;
@@ -227,7 +221,7 @@ start_relay(struct sock *s)
 	c.mtu = (unsigned)s->ifc.mtu;
 	c.type_ok = policy_grant_type_cb;
 	c.type_arg = &s->grant;
-	if (relay_isolate(keep, 3) == -1) {
+	if (relay_isolate(keep, 2) == -1) {
 		warn("relay %s", s->name);
 		_exit(EXIT_SYS);
 	}

@@ -1082,8 +1082,7 @@ test_packet(void)
 	struct result res;
 	struct rig rig;
 	size_t len;
-	int obs, i, lo, v = TPACKET_V3, drops, ready[2];
-	struct pollfd rp;
+	int obs, i, lo, v = TPACKET_V3, drops;
 	char b;
 
 	if (geteuid() != 0 || (lo = netns_lo(0)) == -1) {
@@ -1096,20 +1095,14 @@ test_packet(void)
 	conf_init(&c);
 	memset(c.mac, 0, 6);			/* lo's */
 	c.mtu = 65536;
-	/* readyfd: closed once the ring is up, before any frame is read. */
-	if (pipe2(ready, O_CLOEXEC) == -1)
-		die("pipe");
-	c.readyfd = ready[1];
+	/* hello: an empty message once the ring is up, before any frame. */
+	c.hello = 1;
 	pkt_start(&rig, &c, lo);
-	close(ready[1]);
-	c.readyfd = 0;
-	rp.fd = ready[0];
-	rp.events = POLLIN;
-	ok(poll(&rp, 1, 5000) == 1 && read(ready[0], &b, 1) == 0 &&
-	    (errno = 0, setsockopt(rig.wire, SOL_PACKET, PACKET_VERSION, &v,
+	c.hello = 0;
+	ok(recv(rig.prog, &b, 1, 0) == 0 && (errno = 0,
+	    setsockopt(rig.wire, SOL_PACKET, PACKET_VERSION, &v,
 	    sizeof(v)) == -1) && errno == EBUSY,
-	    "packet socket: readyfd is closed once the ring is up");
-	close(ready[0]);
+	    "packet socket: the hello comes once the ring is up");
 
 	is_int(pkt_sync(obs, rig.prog), 0, "packet socket: frames come "
 	    "through a bound, filter-locked, pinned socket");
