@@ -435,7 +435,7 @@ test_bounded(void)
 	socklen_t len = sizeof(int);
 	unsigned id = 0, id2;
 	uint32_t ga, gb, gr;
-	int r, x, a, b, c, v, pin;
+	int r, x, a, b, c, v, pin = 0;
 
 	memset(&so, 0, sizeof(so));
 	so.ifindex = lo;
