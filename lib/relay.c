@@ -713,7 +713,7 @@ relay_fd(int fd)
 }
 
 pid_t
-relay_fork(void)
+relay_fork(int *middle)
 {
 	/*
 	 * The middle process says the relay's pid in a shared page, not a
@@ -732,6 +732,7 @@ relay_fork(void)
 	if (msg == MAP_FAILED)
 		return -1;
 	msg->done = 0;
+	*middle = 0;
 	if ((mid = fork()) == -1) {
 		saved = errno;
 		(void)munmap(msg, sizeof(*msg));
@@ -747,7 +748,9 @@ relay_fork(void)
 		msg->pid = pid;
 		msg->err = pid == -1 ? errno : 0;
 		msg->done = 1;
-		_exit(0);
+		/* Its caller ends it at once. */
+		*middle = 1;
+		return 0;
 	}
 	while (waitpid(mid, &status, 0) == -1 && errno == EINTR)
 		;

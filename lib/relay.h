@@ -10,7 +10,9 @@
  * program writes are checked by relay_check() and sent without an address,
  * so only on the interface the socket is bound to, or dropped and counted.
  *
- *	pid = relay_fork();			(in rawopen, after the drop)
+ *	pid = relay_fork(&middle);		(in rawopen, after the drop)
+ *	if (pid == 0 && middle)
+ *		_exit(0);
  *	if (pid == 0) {
  *		relay_isolate(keep, 2);
  *		rc = relay_run(&conf, &st);
@@ -214,12 +216,19 @@ int	relay_peer(int fd, struct relay_peer *p);
  * Forks twice, so that the relay is not the caller's child: the middle
  * process forks the relay, writes its pid into a shared anonymous page
  * (no fd is used, so a caller at its RLIMIT_NOFILE can still fork) and
- * exits at once; the caller reaps it.  Returns 0 in the relay, the relay's
- * pid in the caller, or -1 with errno (that of mmap(2), fork(2) in either
- * process, or EIO when the middle process died without saying).  The
- * relay is reparented to init (or the nearest subreaper).
+ * must then exit at once; the caller reaps it.  Returns three times, as
+ * fork(2) returns twice, and nothing here ends a process:
+ *	in the middle process, 0 with *middle 1: the caller calls _exit(0);
+ *	in the relay, 0 with *middle 0;
+ *	in the caller, the relay's pid (*middle 0), or -1 with errno (that
+ *	of mmap(2), fork(2) in either process, or EIO when the middle
+ *	process died without saying).
+ * The relay is reparented to init (or the nearest subreaper).
+ *
+ *	if ((pid = relay_fork(&middle)) == 0 && middle)
+ *		_exit(0);
  */
-pid_t	relay_fork(void);
+pid_t	relay_fork(int *middle);
 
 /*
  * In the relay, before relay_run(): PR_SET_DUMPABLE 0 (the program's user

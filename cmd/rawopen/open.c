@@ -181,7 +181,7 @@ start_relay(struct sock *s)
 	struct relay_stats st;
 	struct relay_peer peer;
 	char line[256], b;
-	int sv[2], keep[2], rc;
+	int sv[2], keep[2], rc, middle;
 	pid_t pid;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
@@ -194,8 +194,10 @@ start_relay(struct sock *s)
 	peer.mtu = (unsigned)s->ifc.mtu;
 	if (relay_bind(sv[0], &peer) == -1)
 		err(EXIT_SYS, "%s: name the relay", s->name);
-	if ((pid = relay_fork()) == -1)
+	if ((pid = relay_fork(&middle)) == -1)
 		err(EXIT_SYS, "%s: fork the relay", s->name);
+	if (pid == 0 && middle)
+		_exit(0);
 	if (pid != 0) {
 		close(sv[0]);
 		close(s->fd);
