@@ -11,16 +11,48 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "eth.h"
-#include "fdcap.h"
 #include "fsrv.h"
-#include "listenfd.h"
 #include "timeutil.h"
+
+/*
+ * The handlers' environment: a copy of environ less what names the
+ * caller's fds (LISTEN_*) and the request (ETH_*), then four slots for
+ * the request's.
+ */
+static int
+fsrv_env(struct fsrv *s)
+{
+	static const char *const drop[] = { "LISTEN_FDS=", "LISTEN_PID=",
+	    "LISTEN_FDNAMES=", "ETH_SRC=", "ETH_DST=", "ETH_TYPE=",
+	    "ETH_IFACE=" };
+	size_t i, k, n = 0;
+
+	while (environ[n] != NULL)
+		n++;
+	if ((s->env = calloc(n + 5, sizeof(*s->env))) == NULL)
+		return -1;
+	for (i = n = 0; environ[i] != NULL; i++) {
+		for (k = 0; k < sizeof(drop) / sizeof(drop[0]); k++)
+			if (strncmp(environ[i], drop[k], strlen(drop[k])) == 0)
+				break;
+		if (k < sizeof(drop) / sizeof(drop[0]))
+			continue;
+		if ((s->env[n] = strdup(environ[i])) == NULL)
+			return -1;	/* fsrv_free() frees the copies */
+		s->nenv = ++n;
+	}
+	for (k = 0; k < 4; k++)
+		s->env[n++] = s->eth[k];
+	s->env[n] = NULL;
+	return 0;
+}
 
 int
 fsrv_init(struct fsrv *s, const struct fsrv_conf *c)
@@ -34,8 +66,12 @@ fsrv_init(struct fsrv *s, const struct fsrv_conf *c)
 		return -1;
 	}
 	s->conf = *c;
-	if ((s->job = calloc((size_t)c->jobs, sizeof(*s->job))) == NULL)
+	if ((s->job = calloc((size_t)c->jobs, sizeof(*s->job))) == NULL ||
+	    fsrv_env(s) == -1) {
+		fsrv_free(s);
+		errno = ENOMEM;
 		return -1;
+	}
 	for (i = 0; i < c->jobs; i++) {
 		s->job[i].out = s->job[i].pidfd = -1;
 		if ((s->job[i].reply = malloc(c->maxreply + ETH_VLAN_HLEN +
@@ -124,35 +160,59 @@ fsrv_running(const struct fsrv *s)
 	return n;
 }
 
-/* In the child: becomes the handler, or exits 111, 126 or 127. */
-static void __attribute__((noreturn))
-fsrv_child(const struct fsrv *s, int in, int out, const char *src,
-    const char *dst, const char *type, const char *ifname)
+/*
+ * Starts the program with in as its stdin, out as its stdout, fds 0-2
+ * only, in its own process group, with conf's mask and SIGPIPE, in
+ * s->env.  Returns 0 with *pid, or posix_spawnp(3)'s error number.
+ */
+static int
+fsrv_start(const struct fsrv *s, int in, int out, pid_t *pid)
 {
-	(void)setpgid(0, 0);
-	if (s->conf.childpipe != NULL)
-		(void)sigaction(SIGPIPE, s->conf.childpipe, NULL);
-	if (s->conf.childmask != NULL)
-		(void)sigprocmask(SIG_SETMASK, s->conf.childmask, NULL);
-	if (dup2(in, 0) == -1 || dup2(out, 1) == -1)
-		_exit(EXIT_SYS);
-	listenfd_closefrom(3);
-	listenfd_unsetenv();
-	if (setenv("ETH_SRC", src, 1) == -1 ||
-	    setenv("ETH_DST", dst, 1) == -1 ||
-	    setenv("ETH_TYPE", type, 1) == -1 ||
-	    setenv("ETH_IFACE", ifname, 1) == -1)
-		_exit(EXIT_SYS);
-	execvp(s->conf.prog[0], s->conf.prog);
-	_exit(EXIT_EXECERR(errno));
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t def;
+	short flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF;
+	int e;
+
+	if ((e = posix_spawn_file_actions_init(&fa)) != 0)
+		return e;
+	if ((e = posix_spawnattr_init(&attr)) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		return e;
+	}
+	if ((e = posix_spawn_file_actions_adddup2(&fa, in, 0)) != 0 ||
+	    (e = posix_spawn_file_actions_adddup2(&fa, out, 1)) != 0)
+		goto out;
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 34)
+	/* Elsewhere the fds it must not have are all close-on-exec. */
+	if ((e = posix_spawn_file_actions_addclosefrom_np(&fa, 3)) != 0)
+		goto out;
+#endif
+	sigemptyset(&def);
+	if (s->conf.childpipe == NULL ||
+	    s->conf.childpipe->sa_handler != SIG_IGN)
+		sigaddset(&def, SIGPIPE);
+	(void)posix_spawnattr_setsigdefault(&attr, &def);
+	(void)posix_spawnattr_setpgroup(&attr, 0);
+	if (s->conf.childmask != NULL) {
+		flags |= POSIX_SPAWN_SETSIGMASK;
+		(void)posix_spawnattr_setsigmask(&attr, s->conf.childmask);
+	}
+	(void)posix_spawnattr_setflags(&attr, flags);
+	e = posix_spawnp(pid, s->conf.prog[0], &fa, &attr, s->conf.prog,
+	    s->env);
+out:
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&fa);
+	return e;
 }
 
 int
 fsrv_spawn(struct fsrv *s, struct fsrv_job *j, const uint8_t *payload,
     size_t plen, const char *ifname)
 {
-	char src[ETH_MACSTRLEN], dst[ETH_MACSTRLEN], type[8];
-	int in[2], out[2], saved, pidfd;
+	char src[ETH_MACSTRLEN], dst[ETH_MACSTRLEN];
+	int in[2], out[2], saved, pidfd, e;
 	ssize_t n;
 	pid_t pid;
 
@@ -183,11 +243,15 @@ fsrv_spawn(struct fsrv *s, struct fsrv_job *j, const uint8_t *payload,
 	}
 	eth_format_mac(j->req.src, src);
 	eth_format_mac(j->req.dst, dst);
-	snprintf(type, sizeof(type), "0x%04x", j->req.type);
-	if ((pid = fork()) == -1)
+	snprintf(s->eth[0], sizeof(s->eth[0]), "ETH_SRC=%s", src);
+	snprintf(s->eth[1], sizeof(s->eth[1]), "ETH_DST=%s", dst);
+	snprintf(s->eth[2], sizeof(s->eth[2]), "ETH_TYPE=0x%04x",
+	    j->req.type);
+	snprintf(s->eth[3], sizeof(s->eth[3]), "ETH_IFACE=%s", ifname);
+	if ((e = fsrv_start(s, in[0], out[1], &pid)) != 0) {
+		errno = e;
 		goto fail;
-	if (pid == 0)
-		fsrv_child(s, in[0], out[1], src, dst, type, ifname);
+	}
 	close(in[0]);
 	close(in[1]);
 	close(out[1]);
@@ -362,4 +426,8 @@ fsrv_free(struct fsrv *s)
 		free(s->job[i].reply);
 	free(s->job);
 	s->job = NULL;
+	for (i = 0; s->env != NULL && (size_t)i < s->nenv; i++)
+		free(s->env[i]);
+	free(s->env);
+	s->env = NULL;
 }

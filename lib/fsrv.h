@@ -11,8 +11,9 @@
  *		while ((j = fsrv_reap(&s)) != NULL) { look at j; fsrv_release(j); }
  *	fsrv_free(&s);
  *
- * Nothing here prints or exits, and there is no global state; a child
- * that cannot exec its program exits 127 (not found) or 126, silently.
+ * Nothing here prints or exits, and there is no global state.  Handlers
+ * are started with posix_spawnp(3): a program that cannot be run fails
+ * fsrv_spawn() with its error, and no process is left to report it.
  */
 #ifndef LIB_FSRV_H
 #define LIB_FSRV_H
@@ -58,11 +59,17 @@ struct fsrv_job {
 struct fsrv {
 	struct fsrv_conf conf;
 	struct fsrv_job	*job;		/* conf.jobs of them */
+	/* The handlers' environment: fsrv_init()'s, less LISTEN_* and
+	   ETH_*, then the four ETH_* of the request at hand, in eth[]. */
+	char		**env;
+	size_t		 nenv;		/* env[0..nenv-1]: copies, freed */
+	char		 eth[4][32];
 };
 
 /*
- * Allocates c->jobs slots with their reply buffers.  Returns 0, or -1
- * with errno EINVAL (jobs or timeout_s < 1, prog empty) or ENOMEM.
+ * Allocates c->jobs slots with their reply buffers, and the handlers'
+ * environment from environ(7) as it is now.  Returns 0, or -1 with errno
+ * EINVAL (jobs or timeout_s < 1, prog empty) or ENOMEM.
  */
 int	fsrv_init(struct fsrv *s, const struct fsrv_conf *c);
 
@@ -84,10 +91,12 @@ int	fsrv_running(const struct fsrv *s);
  * Starts the program in slot j for the request j->req (the caller fills
  * j->req, j->num and j->ifindex) with payload (plen bytes) on a pipe as
  * stdin, a pipe as stdout, fds 0, 1 and 2 only, LISTEN_* unset, ETH_*
- * set (ETH_IFACE to ifname), in its own process group, with the signal
- * mask and SIGPIPE disposition of conf.  Returns 0, or -1 with errno:
- * EMSGSIZE (the payload does not fit in a pipe), or the error of pipe2(2),
- * fork(2) or pidfd_open(2); then the slot stays free.
+ * set (ETH_IFACE to ifname) in the environment fsrv_init() found, in its
+ * own process group, with the signal mask and SIGPIPE disposition of conf
+ * (SIG_IGN is kept only where the caller ignores SIGPIPE too).  Returns 0,
+ * or -1 with errno: EMSGSIZE (the payload does not fit in a pipe), the
+ * error of pipe2(2), posix_spawnp(3) (ENOENT, EACCES: the program cannot
+ * be run) or pidfd_open(2); then the slot stays free.
  */
 int	fsrv_spawn(struct fsrv *s, struct fsrv_job *j, const uint8_t *payload,
 	    size_t plen, const char *ifname);

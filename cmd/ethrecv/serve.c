@@ -112,6 +112,7 @@ static void
 serve_frame(struct ethrecv *e, struct fsrv_job *j, const struct ring_frame *f)
 {
 	const struct eth_if *ifp;
+	char mac[ETH_MACSTRLEN];
 	uint32_t caplen, len;
 	int hl;
 
@@ -151,7 +152,10 @@ serve_frame(struct ethrecv *e, struct fsrv_job *j, const struct ring_frame *f)
 	j->ifindex = f->ifindex;
 	if (fsrv_spawn(&e->srv, j, e->frame + hl, caplen - (size_t)hl,
 	    ifp->name) == -1) {
-		warn("%s: frame %" PRIu64, e->prog[0], e->frames);
+		/* A program gone since the start is said as its run would. */
+		eth_format_mac(j->req.src, mac);
+		warn("%s: frame %" PRIu64 " from %s", e->prog[0], e->frames,
+		    mac);
 		e->failed++;
 	}
 }

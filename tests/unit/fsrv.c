@@ -51,6 +51,11 @@ main(void)
 	static char *big[] = { "head", "-c", "3000", "/dev/zero", NULL };
 	static char *slow[] = { "sleep", "30", NULL };
 	static char *fail[] = { "sh", "-c", "exit 3", NULL };
+	static char *gone[] = { "/nonexistent/fdcap-handler", NULL };
+	static char *envp[] = { "sh", "-c",
+	    "echo ${LISTEN_FDS-none} $ETH_SRC $FSRV_KEPT; ls /proc/self/fd | "
+	    "sort -n | tr \"\\n\" \" \"", NULL };
+	static const char wantenv[] = "none 02:00:00:00:00:07 yes\n0 1 2 3 ";
 	static const char want[] = "02:00:00:00:00:07 ff:ff:ff:ff:ff:ff "
 	    "0x88b5 veth9 hello";
 	struct fsrv_conf c;
@@ -59,7 +64,7 @@ main(void)
 	const uint8_t *f;
 	size_t len;
 
-	plan(19);
+	plan(21);
 	signal(SIGPIPE, SIG_IGN);
 	memset(&c, 0, sizeof(c));
 	c.prog = echo;
@@ -110,6 +115,34 @@ main(void)
 	fsrv_release(j);
 	is_int(fsrv_running(&s), 0, "released");
 	fsrv_free(&s);
+
+	/* A program that cannot be run fails the spawn; no process is left. */
+	c.prog = gone;
+	fsrv_init(&s, &c);
+	j = fsrv_slot(&s);
+	memset(&j->req, 0, sizeof(j->req));
+	errno = 0;
+	ok(fsrv_spawn(&s, j, (const uint8_t *)"x", 1, "veth9") == -1 &&
+	    errno == ENOENT && fsrv_running(&s) == 0 && waitpid(-1, NULL,
+	    WNOHANG) == -1 && errno == ECHILD,
+	    "a program not there: ENOENT, the slot free, no child");
+	fsrv_free(&s);
+
+	/* The environment: LISTEN_* and old ETH_* left out, the fds too. */
+	setenv("LISTEN_FDS", "1", 1);
+	setenv("ETH_SRC", "old", 1);
+	setenv("FSRV_KEPT", "yes", 1);
+	c.prog = envp;
+	fsrv_init(&s, &c);
+	unsetenv("FSRV_KEPT");
+	j = run(&s, "");
+	ok(j != NULL && j->rlen == sizeof(wantenv) - 1 &&
+	    memcmp(j->reply + ETH_VLAN_HLEN, wantenv, j->rlen) == 0,
+	    "no LISTEN_*, ETH_* the request's, the rest as at init, fds 0-2");
+	fsrv_release(j);
+	fsrv_free(&s);
+	unsetenv("LISTEN_FDS");
+	unsetenv("ETH_SRC");
 
 	c.jobs = 0;
 	ok(fsrv_init(&s, &c) == -1 && errno == EINVAL, "jobs 0: EINVAL");
