@@ -211,13 +211,19 @@ test_expect_success VETH 'setup: a one-frame pcap' '
 	/usr/bin/python3 peer.py pcap one.pcap "$FRAME"
 '
 
-test_expect_success VETH 'SIGUSR1 to a looping ethsend: a line, and it goes on' '
-	rm -f rerr &&
+# looping OPTION...: a capture on vb into got ($rpid), and `ethsend
+# OPTION... -l 0` sending into it ($pid, its stderr in err), once the
+# first frame has come.  test_bg's, so run it in the test's own shell.
+looping() {
+	rm -f rerr err &&
 	test_bg rpid nsrun $B ethrecv -q -w hex vb 0x88b5 >got 2>rerr &&
 	wait_for bound $B 88b5 &&
-	rm -f err &&
-	test_bg pid sh -c "$(loop -r 50)" 2>err &&
-	wait_for has_lines 1 got &&
+	test_bg pid sh -c "$(loop "$@")" 2>err &&
+	wait_for has_lines 1 got
+}
+
+test_expect_success VETH 'SIGUSR1 to a looping ethsend: a line, and it goes on' '
+	looping -r 50 &&
 	kill -USR1 $pid &&
 	wait_for grep -q "^ethsend: [0-9]* frames\{0,1\} sent, [0-9]* bytes, 0 errors$RATES" err &&
 	n=$(wc -l <got) &&
@@ -231,12 +237,7 @@ test_expect_success VETH 'SIGUSR1 to a looping ethsend: a line, and it goes on' 
 '
 
 test_expect_success VETH 'SIGUSR1 to ethsend -q: the line all the same, and no summary' '
-	rm -f rerr &&
-	test_bg rpid nsrun $B ethrecv -q -w hex vb 0x88b5 >got 2>rerr &&
-	wait_for bound $B 88b5 &&
-	rm -f err &&
-	test_bg pid sh -c "$(loop -q -r 50)" 2>err &&
-	wait_for has_lines 1 got &&
+	looping -q -r 50 &&
 	kill -USR1 $pid &&
 	wait_for grep -q "^ethsend: [0-9]* frames\{0,1\} sent, [0-9]* bytes, 0 errors$RATES" err &&
 	kill -TERM $pid &&

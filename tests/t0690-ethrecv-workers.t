@@ -172,15 +172,20 @@ test_expect_success VETH 'SIGUSR1 says the counts; SIGTERM ends the workers, exi
 	test "$(worker_sum last)" = 30
 '
 
+# affinities PID: the CPUs each thread of PID may run on, a line each.
+affinities() {
+	for _t in /proc/$1/task/*; do
+		grep "^Cpus_allowed_list" $_t/status || return 1
+	done
+}
+
 test_expect_success VETH '-P pins each worker to its CPU' '
 	rm -f err &&
 	test_bg pid ip netns exec $B ethrecv -j 2:lb -P 0 -w hex vb 0x88b5 >got 2>err &&
 	wait_for grep -q listening err &&
 	send eth 0 4 &&
 	wait_for has_lines 4 got &&
-	for t in /proc/$pid/task/*; do
-		grep "^Cpus_allowed_list" $t/status
-	done >aff &&
+	affinities $pid >aff &&
 	kill -TERM $pid && wait $pid &&
 	check 4 <got &&
 	test_line_count = 3 aff &&
@@ -196,9 +201,7 @@ test_expect_success VETH,CPU01 '-P takes its CPUs in turn' '
 	wait_for grep -q listening err &&
 	send eth 0 6 &&
 	wait_for has_lines 6 got &&
-	for t in /proc/$pid/task/*; do
-		grep "^Cpus_allowed_list" $t/status
-	done >aff &&
+	affinities $pid >aff &&
 	kill -TERM $pid && wait $pid &&
 	check 6 <got &&
 	test_line_count = 4 aff &&

@@ -34,15 +34,13 @@ is_up(const char *ifname)
 	return rc == -1 ? -1 : (ifr.ifr_flags & IFF_UP) != 0;
 }
 
-/* The number in /sys/class/net/IFNAME/ATTR, or -1. */
+/* The number in the file at path, or -1. */
 static long
-sysnum(const char *ifname, const char *attr)
+num_at(const char *path)
 {
-	char path[128];
 	FILE *f;
 	long v = -1;
 
-	snprintf(path, sizeof(path), "/sys/class/net/%s/%s", ifname, attr);
 	if ((f = fopen(path, "r")) == NULL)
 		return -1;
 	if (fscanf(f, "%ld", &v) != 1)
@@ -51,22 +49,25 @@ sysnum(const char *ifname, const char *attr)
 	return v;
 }
 
+/* The number in /sys/class/net/IFNAME/ATTR, or -1. */
+static long
+sysnum(const char *ifname, const char *attr)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/%s", ifname, attr);
+	return num_at(path);
+}
+
 /* The number in /proc/sys/net/FAMILY/conf/IFNAME/KEY, or -1. */
 static long
 sysctl_num(const char *family, const char *ifname, const char *key)
 {
 	char path[160];
-	FILE *f;
-	long v = -1;
 
 	snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/%s", family,
 	    ifname, key);
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	if (fscanf(f, "%ld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
+	return num_at(path);
 }
 
 /* Whether ip(8) says ifname's master is bridge. */
