@@ -83,10 +83,7 @@ handed_other(const struct sockopts *so)
 		return;
 	}
 	eth_format_type(so->type, want, sizeof(want));
-	if (h.type == ETHTYPE_ALL || h.type == ETHTYPE_NONE)
-		strlcpy(have, "all", sizeof(have));
-	else
-		eth_format_type(h.type, have, sizeof(have));
+	eth_format_type(h.type, have, sizeof(have));
 	errx(EXIT_USAGE, "fd %d is for %s %s, not %s %s (a socket of its own "
 	    "needs CAP_NET_RAW)", LISTENFD_START, h.ifc.name, have,
 	    so->ifname, want);
