@@ -182,8 +182,9 @@ static int
 rate_fraction(const char *s, const char *num, int bits, double *rate,
     struct cli_err *e)
 {
-	char digits[64], dec[40];
-	size_t n = strlen(num), ip, fp, shift = 0, len;
+	char digits[32], dec[40];
+	size_t n = strlen(num), ip, fp, shift = 0;
+	double whole;
 	long long v;
 
 	switch (n > 0 ? num[n - 1] : '\0') {
@@ -219,22 +220,17 @@ rate_fraction(const char *s, const char *num, int bits, double *rate,
 		return pace_positive('r', s, dec, PACE_RATE_MIN, PACE_RATE_MAX,
 		    rate, e);
 	}
-	/* Whole: the point moved shift places right, as digits. */
-	while (ip > 1 && *num == '0') {
-		num++;
-		ip--;
-	}
-	memcpy(digits, num, ip);
-	memcpy(digits + ip, num + ip + 1, fp);
-	len = ip + fp;
-	memset(digits + len, '0', shift - fp);
-	len += shift - fp;
-	digits[len] = '\0';
-	if (len == 0)
-		strlcpy(digits, "0", sizeof(digits));	/* ".0bps" */
+	/*
+	 * Whole: as its digits, for cli_count()'s bounds and words (the
+	 * nearest integer, since 1.1k is 1100.0000000000002 in a double).
+	 */
+	(void)snprintf(dec, sizeof(dec), "%.*se%zu", (int)n, num, shift);
+	whole = strtod(dec, NULL);
 	/* More digits than cli_count() reads: larger than any bound. */
-	if (len > 20)
+	if (whole >= 1e19)
 		strlcpy(digits, "99999999999999999999", sizeof(digits));
+	else
+		(void)snprintf(digits, sizeof(digits), "%.0f", whole);
 	if (cli_count("-r", digits, 1, bits ? PACE_BITRATE_MAX :
 	    PACE_RATE_MAX, &v, e) == -1)
 		return rate_fail(s, e);
