@@ -4,11 +4,13 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/if_tun.h>
+#include <linux/magic.h>
 #include <linux/sockios.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,18 +183,20 @@ tundev_ioctl(unsigned long req, struct ifreq *ifr)
 	return rc;
 }
 
-/* Writes "0" into /proc/sys/net/FAMILY/conf/IFNAME/KEY; 1: no such family. */
+/*
+ * Writes val into /proc/sys/net/FAMILY/conf/IFNAME/KEY.  Returns 0, or -1
+ * with errno (ENODEV: no such file: no such interface, or no procfs on
+ * /proc/sys).
+ */
 static int
-sysctl_zero(const char *family, const char *ifname, const char *key)
+sysctl_set(const char *family, const char *ifname, const char *key,
+    const char *val)
 {
 	char path[128];
-	struct stat st;
+	size_t len = strlen(val);
 	ssize_t n;
 	int fd, e;
 
-	snprintf(path, sizeof(path), "/proc/sys/net/%s/conf", family);
-	if (stat(path, &st) == -1)
-		return errno == ENOENT ? 1 : -1;
 	if ((size_t)snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/%s",
 	    family, ifname, key) >= sizeof(path)) {
 		errno = ENODEV;
@@ -203,10 +207,10 @@ sysctl_zero(const char *family, const char *ifname, const char *key)
 			errno = ENODEV;
 		return -1;
 	}
-	n = write(fd, "0\n", 2);
+	n = write(fd, val, len);
 	e = errno;
 	close(fd);
-	if (n != 2) {
+	if (n != (ssize_t)len) {
 		errno = n == -1 ? e : EIO;
 		return -1;
 	}
@@ -216,13 +220,30 @@ sysctl_zero(const char *family, const char *ifname, const char *key)
 int
 tundev_quiet(const char *ifname)
 {
+	struct statfs sf;
+	struct stat st;
+	int fd;
+
 	if (tundev_name_check(ifname) == -1 || strchr(ifname, '%') != NULL) {
 		errno = ENODEV;
 		return -1;
 	}
-	if (sysctl_zero("ipv6", ifname, "accept_ra") == -1 ||
-	    sysctl_zero("ipv6", ifname, "accept_redirects") == -1 ||
-	    sysctl_zero("ipv4", ifname, "accept_redirects") == -1)
+	/* Written nowhere but the kernel's own: fail closed otherwise. */
+	if (statfs("/proc/sys", &sf) == -1 || sf.f_type != PROC_SUPER_MAGIC) {
+		errno = ENODEV;
+		return -1;
+	}
+	/* IPv6 as a module is loaded now, not later with its defaults. */
+	if ((fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0)) != -1)
+		close(fd);
+	if (sysctl_set("ipv4", ifname, "accept_redirects", "0\n") == -1 ||
+	    sysctl_set("ipv4", ifname, "rp_filter", "1\n") == -1)
+		return -1;
+	/* No IPv6 in this kernel (or disabled at boot): nothing to take. */
+	if (stat("/proc/sys/net/ipv6/conf", &st) == -1 && errno == ENOENT)
+		return 0;
+	if (sysctl_set("ipv6", ifname, "accept_ra", "0\n") == -1 ||
+	    sysctl_set("ipv6", ifname, "accept_redirects", "0\n") == -1)
 		return -1;
 	return 0;
 }

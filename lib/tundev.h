@@ -73,14 +73,18 @@ int	tundev_own(int fd, uid_t uid);
 
 /*
  * Makes the host take no route, address or redirect from what a holder
- * of the device's fd writes into it: sets 0 in the interface's IPv6
- * accept_ra and accept_redirects and its IPv4 accept_redirects (under
- * /proc/sys/net, of the caller's network namespace), before it is up.
- * The kernel's defaults would let a router advertisement written to a
- * tap or tun fd add a default route and an address on the host.  A
- * family the kernel has not got (no such directory) is skipped.  Needs
- * CAP_NET_ADMIN (or root).  Returns 0, or -1 with errno (EPERM, EACCES;
- * ENODEV: no such interface; or the error of open(2) or write(2)).
+ * of the device's fd writes into it, as far as the device's own settings
+ * go: sets 0 in its IPv6 accept_ra and accept_redirects and its IPv4
+ * accept_redirects, and 1 in its IPv4 rp_filter (a packet whose source
+ * is routed elsewhere is dropped: the kernel ORs IPv4 accept_redirects
+ * with all.accept_redirects, and takes the higher rp_filter of the two),
+ * under /proc/sys/net of the caller's network namespace, before it is
+ * up.  The kernel's defaults would let a router advertisement written to
+ * a tap or tun fd add a default route and an address on the host.  IPv6
+ * is skipped only where the kernel has none (its module is asked for
+ * first).  Needs CAP_NET_ADMIN (or root).  Returns 0, or -1 with errno
+ * (EPERM, EACCES; ENODEV: no such interface, or /proc/sys is not procfs;
+ * or the error of statfs(2), open(2) or write(2)).
  */
 int	tundev_quiet(const char *ifname);
 

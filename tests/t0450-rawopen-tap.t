@@ -138,9 +138,9 @@ test_expect_success RAWOPEN 'the host takes no router advertisement or redirect 
 	policy "user:nobody tap name=fdtap* mode=tap" "user:nobody tap name=fdtun* mode=tun" &&
 	for dev in "--tap fdtap%d" "--tun fdtun%d"; do
 		nobody $dev -- sh -c "cd /proc/sys/net && n=\$LISTEN_FDNAMES &&
-			cat ipv4/conf/\$n/accept_redirects &&
+			cat ipv4/conf/\$n/accept_redirects ipv4/conf/\$n/rp_filter &&
 			if test -d ipv6; then cat ipv6/conf/\$n/accept_ra ipv6/conf/\$n/accept_redirects; else echo 0; echo 0; fi" >out &&
-		printf "0\n0\n0\n" >expect &&
+		printf "0\n1\n0\n0\n" >expect &&
 		test_cmp expect out || return 1
 	done
 '

@@ -122,6 +122,7 @@ main(void)
 	ok(is_up("fdtu0") == 0, "made down");
 	ok(tundev_quiet("fdtu0") == 0 &&
 	    sysctl_num("ipv4", "fdtu0", "accept_redirects") == 0 &&
+	    sysctl_num("ipv4", "fdtu0", "rp_filter") == 1 &&
 	    (sysctl_num("ipv6", "all", "forwarding") == -1 ||
 	    (sysctl_num("ipv6", "fdtu0", "accept_ra") == 0 &&
 	    sysctl_num("ipv6", "fdtu0", "accept_redirects") == 0)),
