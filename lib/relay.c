@@ -662,7 +662,7 @@ relay_run(const struct relay_conf *c, struct relay_stats *st)
 	 * Ready: no frame that arrives from now on is lost to a late ring.
 	 * Should the hello not go, the relay ends, and its end closes.
 	 */
-	if (c->hello && send(c->progfd, "", 0, MSG_NOSIGNAL) == -1)
+	if (c->hello && send(c->progfd, "", 1, MSG_NOSIGNAL) == -1)
 		goto out;
 
 	for (;;) {

@@ -65,10 +65,10 @@ struct relay_conf {
 	size_t		ring_block;
 	unsigned	ring_blocks;
 	/* 1: once relay_run() reads every frame that comes from then on
-	   (its ring set up), it sends one empty message to the program's
-	   end, before any frame, so that whoever holds that end (rawopen,
-	   before the exec) can wait for it with recv(2), which gives 0 for
-	   it, and 0 too when the relay ended first.  Needs no fd. */
+	   (its ring set up), it sends one message of one NUL byte to the
+	   program's end, before any frame, so that whoever holds that end
+	   (rawopen, before the exec) can wait for it with recv(2): 1 byte,
+	   ready; 0, the relay ended first.  Needs no fd. */
 	int		hello;
 };
 
@@ -142,8 +142,8 @@ enum relay_verdict relay_check(const struct relay_conf *c,
  * Either way a tag the kernel took off (the ring's tp_vlan_tci, or
  * PACKET_AUXDATA) is put back.  The relay's end of the pair gets an
  * SO_SNDBUF of 4 MiB, or as much as net.core.wmem_max allows; refusals
- * are ignored.  Then, with c->hello, the empty message is sent: from then
- * on no frame that arrives is lost to the ring's setting up.
+ * are ignored.  Then, with c->hello, the hello is sent: from then on no
+ * frame that arrives is lost to the ring's setting up.
  *
  * Frames move in batches of up to RELAY_BATCH with sendmmsg(2) (and
  * recvmmsg(2) from the program), driven by poll(2): while frames for the

@@ -133,6 +133,16 @@ test_expect_success RAWOPEN 'the fd is AF_UNIX SOCK_SEQPACKET; the program has r
 	test_cmp expect out
 '
 
+# A relay that cannot start (8 MiB of address space: no ring, no buffers)
+# ends before its hello: the program is not run on a dead relay.
+test_expect_success RAWOPEN,NOSANITIZE 'a relay that ends before it is ready ends the run: 111, said' '
+	policy "user:nobody packet iface=vA ethertype=0x88b5" &&
+	test_expect_code 111 ip netns exec $ns1 $NB prlimit --as=$((8 << 20)) \
+		"$RAWOPEN" vA 0x88b5 -- sh -c "echo ran" >out 2>err &&
+	test_line_count = 0 out &&
+	test_grep "^rawopen: vA: the relay ended before it was ready$" err
+'
+
 test_expect_success RAWOPEN 'good frames go both ways, byte for byte; nothing dropped, nothing said' '
 	test_bg peer nsrun $ns2 /usr/bin/python3 peer.py count vB good >peer.out &&
 	wait_for grep -q ready peer.out &&

@@ -182,6 +182,7 @@ start_relay(struct sock *s)
 	struct relay_peer peer;
 	char line[256], b;
 	int sv[2], keep[2], rc, middle;
+	ssize_t n;
 	pid_t pid;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
@@ -204,12 +205,17 @@ start_relay(struct sock *s)
 		s->fd = sv[1];
 		/*
 		 * The program starts once the relay reads every frame that
-		 * comes: its hello, an empty message before any frame (or
-		 * the end, when the relay is gone).  What the program says
-		 * it is ready for, it does not lose to the relay's start.
+		 * comes: its hello, one byte before any frame.  What the
+		 * program says it is ready for, it does not lose to the
+		 * relay's start; a relay that ended first ends the run.
 		 */
-		while (recv(s->fd, &b, 1, 0) == -1 && errno == EINTR)
+		while ((n = recv(s->fd, &b, 1, 0)) == -1 && errno == EINTR)
 			;
+		if (n == -1)
+			err(EXIT_SYS, "%s: the relay's hello", s->name);
+		if (n != 1)
+			errx(EXIT_SYS, "%s: the relay ended before it was "
+			    "ready", s->name);
 		return;
 	}
 	memset(&c, 0, sizeof(c));

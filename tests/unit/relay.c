@@ -1097,11 +1097,11 @@ test_packet(void)
 	conf_init(&c);
 	memset(c.mac, 0, 6);			/* lo's */
 	c.mtu = 65536;
-	/* hello: an empty message once the ring is up, before any frame. */
+	/* hello: one NUL byte once the ring is up, before any frame. */
 	c.hello = 1;
 	pkt_start(&rig, &c, lo);
 	c.hello = 0;
-	ok(recv(rig.prog, &b, 1, 0) == 0 && (errno = 0,
+	ok(recv(rig.prog, &b, 1, 0) == 1 && b == 0 && (errno = 0,
 	    setsockopt(rig.wire, SOL_PACKET, PACKET_VERSION, &v,
 	    sizeof(v)) == -1) && errno == EBUSY,
 	    "packet socket: the hello comes once the ring is up");
